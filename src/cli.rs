@@ -1,0 +1,755 @@
+//! The `ewarong` command line, for scripting, tests and supervisors; the same library code as the GUI.
+//!
+//! On failure a command returns one line in the chosen language that names the field and the rule.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use crate::domain::{CardNumber, LineInput, Pin, PinVerifier, ProductClass, Rupiah};
+use crate::i18n::{Lang, Localize, TABLE, tr, trf};
+use crate::import;
+use crate::ledger::{ComplaintCategory, HistoryFilter, LEDGER_FILE, Ledger, LedgerError, Operator, Role};
+use crate::receipt::{self, WIDTH_58MM};
+
+/// Help text for clap, from the translation table: Indonesian, then English.
+fn help(key: &str) -> String {
+    let (id, en) = TABLE.iter().find(|(k, _, _)| *k == key).map_or((key, key), |(_, id, en)| (*id, *en));
+    format!("{id} / {en}")
+}
+
+/// Command-line arguments.
+#[derive(Debug, Parser)]
+#[command(name = "ewarong", version, about = help("help.about"))]
+pub struct Cli {
+    /// Data directory holding the ledger.
+    #[arg(long, global = true, env = "EWARONG_DATA_DIR", help = help("help.data_dir"))]
+    pub data_dir: Option<PathBuf>,
+    #[arg(long, global = true, env = "EWARONG_LANG", default_value = "id", help = help("help.lang"))]
+    pub lang: Lang,
+    #[arg(long, global = true, help = help("help.json"))]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    #[command(about = help("help.init"))]
+    Init {
+        #[arg(long, help = help("help.terminal_id"))]
+        terminal_id: String,
+        #[arg(long, help = help("help.demo"))]
+        demo: bool,
+        #[arg(long, default_value = "WIB", help = help("help.timezone"))]
+        timezone: String,
+    },
+    #[command(about = help("help.roster"))]
+    Roster {
+        #[command(subcommand)]
+        command: ListCommand,
+    },
+    #[command(about = help("help.catalogue"))]
+    Catalogue {
+        #[command(subcommand)]
+        command: ListCommand,
+    },
+    #[command(about = help("help.sale"))]
+    Sale(SaleArgs),
+    #[command(about = help("help.balance"))]
+    Balance {
+        #[arg(long, help = help("help.card"))]
+        card: String,
+    },
+    #[command(about = help("help.void"))]
+    Void {
+        #[arg(long, help = help("help.void_seq"))]
+        seq: String,
+        #[arg(long, help = help("help.reason"))]
+        reason: String,
+        #[arg(long, env = "EWARONG_SUPERVISOR_PIN", hide_env_values = true, help = help("help.supervisor_pin"))]
+        supervisor_pin: String,
+    },
+    #[command(about = help("help.history"))]
+    History {
+        #[arg(long, help = help("help.card"))]
+        card: Option<String>,
+        #[arg(long, help = help("help.date"))]
+        date: Option<String>,
+    },
+    #[command(about = help("help.x_report"))]
+    XReport,
+    #[command(about = help("help.close_day"))]
+    CloseDay(OperatorArgs),
+    #[command(about = help("help.complaint"))]
+    Complaint {
+        #[arg(long, help = help("help.card"))]
+        card: String,
+        #[arg(long, help = help("help.complaint_seq"))]
+        seq: Option<String>,
+        #[arg(long, help = help("help.category"))]
+        category: String,
+        #[arg(long, help = help("help.text"))]
+        text: String,
+    },
+    #[command(about = help("help.import"))]
+    Import {
+        #[arg(value_enum)]
+        what: ImportKind,
+        #[arg(help = help("help.file"))]
+        file: PathBuf,
+    },
+    #[command(about = help("help.operator"))]
+    Operator {
+        #[command(subcommand)]
+        command: OperatorCommand,
+    },
+    #[command(about = help("help.check"))]
+    Check,
+}
+
+/// `list`, the only action on the roster and catalogue.
+#[derive(Debug, Subcommand)]
+pub enum ListCommand {
+    #[command(about = help("help.list"))]
+    List,
+}
+
+/// Operator management.
+#[derive(Debug, Subcommand)]
+pub enum OperatorCommand {
+    #[command(about = help("help.operator_add"))]
+    Add {
+        #[arg(long, help = help("help.operator_name"))]
+        name: String,
+        #[arg(long, value_enum, help = help("help.role"))]
+        role: RoleArg,
+        #[arg(long, help = help("help.new_pin"))]
+        pin: String,
+        #[arg(long, env = "EWARONG_SUPERVISOR_PIN", hide_env_values = true, help = help("help.supervisor_pin"))]
+        supervisor_pin: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Kasir,
+    Supervisor,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ImportKind {
+    Policy,
+    Catalogue,
+    Roster,
+}
+
+/// Who is at the counter. Also read from the environment so PINs stay out of shell history.
+#[derive(Debug, Args)]
+pub struct OperatorArgs {
+    #[arg(long, env = "EWARONG_OPERATOR", help = help("help.operator_login"))]
+    pub operator: Option<String>,
+    #[arg(long, env = "EWARONG_OPERATOR_PIN", hide_env_values = true, help = help("help.operator_pin"))]
+    pub operator_pin: Option<String>,
+}
+
+/// `ewarong sale`.
+#[derive(Debug, Args)]
+pub struct SaleArgs {
+    #[arg(long, help = help("help.card"))]
+    pub card: String,
+    #[arg(long, help = help("help.kpm_pin"))]
+    pub pin: String,
+    #[arg(long = "item", required = true, help = help("help.item"))]
+    pub items: Vec<String>,
+    #[command(flatten)]
+    pub operator: OperatorArgs,
+    #[arg(long, help = help("help.override_reason"))]
+    pub override_reason: Option<String>,
+}
+
+/// How a command ended badly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitKind {
+    /// The request broke a rule or had a bad value.
+    Refused = 1,
+    /// The storage failed: full, read-only, busy or damaged.
+    Storage = 3,
+}
+
+/// A failed command: one localized line and an exit code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct CliError {
+    pub message: String,
+    pub kind: ExitKind,
+}
+
+impl CliError {
+    fn refused(message: String) -> Self {
+        Self { message, kind: ExitKind::Refused }
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        self.kind as u8
+    }
+}
+
+/// Context for one command run.
+struct Ctx<'a> {
+    lang: Lang,
+    json: bool,
+    data_dir: PathBuf,
+    out: &'a mut dyn Write,
+}
+
+impl Ctx<'_> {
+    fn ledger_err(&self, e: LedgerError) -> CliError {
+        let kind = if e.is_storage() { ExitKind::Storage } else { ExitKind::Refused };
+        CliError { message: e.localize(self.lang), kind }
+    }
+
+    fn field(&self, field: &str, e: &dyn Localize) -> CliError {
+        CliError::refused(trf(self.lang, "cli.field", &[("field", &field), ("detail", &e.localize(self.lang))]))
+    }
+
+    fn io(&self, path: &Path, e: &std::io::Error) -> CliError {
+        CliError { message: trf(self.lang, "cli.io", &[("path", &path.display()), ("detail", e)]), kind: ExitKind::Storage }
+    }
+
+    fn ledger_path(&self) -> PathBuf {
+        self.data_dir.join(LEDGER_FILE)
+    }
+
+    fn open(&self) -> Result<Ledger, CliError> {
+        Ledger::open(&self.ledger_path()).map_err(|e| self.ledger_err(e))
+    }
+
+    fn print(&mut self, text: &str) -> Result<(), CliError> {
+        writeln!(self.out, "{text}").map_err(|e| CliError { message: e.to_string(), kind: ExitKind::Storage })
+    }
+
+    fn print_json<T: Serialize>(&mut self, value: &T) -> Result<(), CliError> {
+        let text = serde_json::to_string_pretty(value)
+            .map_err(|e| CliError { message: e.to_string(), kind: ExitKind::Storage })?;
+        self.print(&text)
+    }
+
+    fn card(&self, field: &str, s: &str) -> Result<CardNumber, CliError> {
+        s.parse::<CardNumber>().map_err(|e| self.field(field, &e))
+    }
+
+    fn pin(&self, field: &str, s: &str) -> Result<Pin, CliError> {
+        Pin::new(s).map_err(|e| self.field(field, &e))
+    }
+
+    fn seq(&self, field: &str, s: &str) -> Result<u64, CliError> {
+        s.trim().parse::<u64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+            CliError::refused(trf(self.lang, "cli.field", &[("field", &field), ("detail", &tr(self.lang, "cli.seq"))]))
+        })
+    }
+
+    fn operator(&self, ledger: &Ledger, args: &OperatorArgs) -> Result<Operator, CliError> {
+        let (Some(name), Some(pin)) = (&args.operator, &args.operator_pin) else {
+            return Err(CliError::refused(tr(self.lang, "cli.operator_missing").to_owned()));
+        };
+        let pin = self.pin("--operator-pin", pin)?;
+        ledger.authenticate_operator(name, &pin).map_err(|e| self.ledger_err(e))
+    }
+}
+
+/// The default data directory (XDG on Linux).
+pub fn default_data_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("id", "ewarong", "ewarong").map(|d| d.data_dir().to_owned())
+}
+
+/// The terminal's zone from WIB/WITA/WIT.
+pub fn parse_timezone(s: &str) -> Option<FixedOffset> {
+    let hours: i32 = match s.trim().to_ascii_uppercase().as_str() {
+        "WIB" => 7,
+        "WITA" => 8,
+        "WIT" => 9,
+        _ => return None,
+    };
+    FixedOffset::east_opt(hours.saturating_mul(3600))
+}
+
+/// Parses `PRODUCT=QTY` or `PRODUCT=QTY@PRICE`.
+pub fn parse_item(s: &str) -> Option<Result<LineInput, crate::domain::MoneyError>> {
+    let (product, rest) = s.split_once('=')?;
+    let (quantity, price) = match rest.split_once('@') {
+        Some((q, p)) => (q, Some(p)),
+        None => (rest, None),
+    };
+    if product.trim().is_empty() {
+        return None;
+    }
+    Some(price.map(str::parse::<Rupiah>).transpose().map(|unit_price| LineInput {
+        product: product.trim().to_owned(),
+        quantity: quantity.trim().to_owned(),
+        unit_price,
+    }))
+}
+
+/// Runs a parsed command line, writing its output to `out`.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
+    let lang = cli.lang;
+    let data_dir = match cli.data_dir.or_else(default_data_dir) {
+        Some(d) => d,
+        None => return Err(CliError { message: tr(lang, "cli.data_dir").to_owned(), kind: ExitKind::Storage }),
+    };
+    let mut ctx = Ctx { lang, json: cli.json, data_dir, out };
+    match cli.command {
+        None => run_demo(&mut ctx),
+        Some(command) => run_command(&mut ctx, command),
+    }
+}
+
+fn now(ledger: &Ledger) -> DateTime<FixedOffset> {
+    ledger.terminal().now()
+}
+
+fn init(ctx: &mut Ctx<'_>, terminal_id: &str, demo: bool, zone: FixedOffset) -> Result<Ledger, CliError> {
+    std::fs::create_dir_all(&ctx.data_dir).map_err(|e| ctx.io(&ctx.data_dir.clone(), &e))?;
+    let path = ctx.ledger_path();
+    let now = chrono::Utc::now().with_timezone(&zone);
+    let mut ledger = Ledger::create(&path, terminal_id, zone, now).map_err(|e| ctx.ledger_err(e))?;
+    let lang = ctx.lang;
+    ctx.print(&trf(lang, "cli.init_done", &[("terminal", &terminal_id), ("path", &path.display())]))?;
+    if demo {
+        match crate::demo::load(&mut ledger, now) {
+            Ok(s) => ctx.print(&trf(lang, "cli.demo_loaded", &[("products", &s.products), ("kpm", &s.kpm)]))?,
+            Err(e) => {
+                // A half-loaded demo is no use: remove the new ledger so init can simply be run again.
+                drop(ledger);
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+                return Err(CliError::refused(e.localize(lang)));
+            }
+        }
+    }
+    Ok(ledger)
+}
+
+fn run_demo(ctx: &mut Ctx<'_>) -> Result<(), CliError> {
+    let lang = ctx.lang;
+    ctx.print(tr(lang, "cli.demo_intro"))?;
+    let mut ledger = if ctx.ledger_path().exists() {
+        ctx.open()?
+    } else {
+        let zone = parse_timezone("WITA").ok_or_else(|| CliError::refused("WITA".into()))?;
+        init(ctx, "demo-01", true, zone)?
+    };
+    let roster = ledger.roster().map_err(|e| ctx.ledger_err(e))?;
+    let products = ledger.catalogue().map_err(|e| ctx.ledger_err(e))?.len();
+    let versions = ledger.versions().map_err(|e| ctx.ledger_err(e))?;
+    let chain = ledger.check_chain().map_err(|e| ctx.ledger_err(e))?;
+    let dir = ctx.data_dir.display().to_string();
+    let card = roster.first().map_or("-", |k| k.card.as_str());
+    ctx.print(&format!(
+        "{}: {}  {} KPM  {} {}  {} {}  (policy v{}, catalogue v{}, roster v{})",
+        tr(lang, "rcpt.terminal"),
+        ledger.terminal().terminal_id,
+        roster.len(),
+        products,
+        tr(lang, "list.product"),
+        chain.entries,
+        tr(lang, "hist.seq"),
+        versions.policy,
+        versions.catalogue,
+        versions.roster
+    ))?;
+    ctx.print(tr(lang, "cli.demo_try"))?;
+    for example in [
+        format!("ewarong --data-dir {dir} balance --card {card}"),
+        format!(
+            "ewarong --data-dir {dir} sale --card {card} --pin 123456 --item beras-medium=5 --item telur-ayam=1 --item tempe=2 --operator kasir --operator-pin 1111"
+        ),
+        format!("ewarong --data-dir {dir} history --card {card}"),
+        format!("ewarong --data-dir {dir} catalogue list"),
+        format!("ewarong --data-dir {dir} --help"),
+    ] {
+        ctx.print(&format!("  {example}"))?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct ProductJson<'a> {
+    id: &'a str,
+    barcode: Option<&'a str>,
+    name: &'a str,
+    unit: &'a str,
+    group: Option<&'a str>,
+    forbidden: Option<&'a str>,
+    reference_price_rupiah: i64,
+}
+
+#[derive(Serialize)]
+struct BalanceJson<'a> {
+    card: &'a str,
+    name: &'a str,
+    desa: &'a str,
+    period: String,
+    carried_over_rupiah: i64,
+    this_period_rupiah: i64,
+    spent_this_period_rupiah: i64,
+    available_rupiah: i64,
+}
+
+fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
+    let lang = ctx.lang;
+    match command {
+        Command::Init { terminal_id, demo, timezone } => {
+            let zone = parse_timezone(&timezone)
+                .ok_or_else(|| CliError::refused(trf(lang, "cli.timezone", &[("input", &timezone)])))?;
+            init(ctx, &terminal_id, demo, zone).map(drop)
+        }
+        Command::Roster { command: ListCommand::List } => {
+            let ledger = ctx.open()?;
+            let roster = ledger.roster().map_err(|e| ctx.ledger_err(e))?;
+            if ctx.json {
+                return ctx.print_json(&roster);
+            }
+            ctx.print(&format!(
+                "{:<16}  {:<28}  {:<14}  {}",
+                tr(lang, "list.card"),
+                tr(lang, "list.name"),
+                tr(lang, "list.desa"),
+                tr(lang, "list.nik")
+            ))?;
+            for k in &roster {
+                ctx.print(&format!("{:<16}  {:<28}  {:<14}  {}", k.card, k.name, k.desa, k.nik.as_deref().unwrap_or("-")))?;
+            }
+            Ok(())
+        }
+        Command::Catalogue { command: ListCommand::List } => {
+            let mut ledger = ctx.open()?;
+            let catalogue = ledger.catalogue().map_err(|e| ctx.ledger_err(e))?;
+            let policy = ledger.policy().map_err(|e| ctx.ledger_err(e))?;
+            if ctx.json {
+                let items: Vec<_> = catalogue
+                    .products()
+                    .iter()
+                    .map(|p| ProductJson {
+                        id: &p.id,
+                        barcode: p.barcode.as_ref().map(|b| b.as_str()),
+                        name: &p.name,
+                        unit: p.unit.as_str(),
+                        group: match &p.class {
+                            ProductClass::Group(g) => Some(g),
+                            ProductClass::Forbidden(_) => None,
+                        },
+                        forbidden: match &p.class {
+                            ProductClass::Forbidden(f) => Some(f),
+                            ProductClass::Group(_) => None,
+                        },
+                        reference_price_rupiah: p.reference_price.as_i64(),
+                    })
+                    .collect();
+                return ctx.print_json(&items);
+            }
+            ctx.print(&format!(
+                "{:<20}  {:<36}  {:<6}  {:<22}  {}",
+                "id",
+                tr(lang, "list.product"),
+                tr(lang, "list.unit"),
+                tr(lang, "list.class"),
+                tr(lang, "list.price")
+            ))?;
+            for p in catalogue.products() {
+                let class = match &p.class {
+                    ProductClass::Group(g) => policy.group(g).map_or_else(|| g.clone(), |g| g.name(lang).to_owned()),
+                    ProductClass::Forbidden(f) => format!("{} ({f})", tr(lang, "list.forbidden")),
+                };
+                ctx.print(&format!("{:<20}  {:<36}  {:<6}  {:<22}  {}", p.id, p.name, p.unit, class, p.reference_price))?;
+            }
+            Ok(())
+        }
+        Command::Sale(args) => sale(ctx, args),
+        Command::Balance { card } => {
+            let card = ctx.card("--card", &card)?;
+            let mut ledger = ctx.open()?;
+            let kpm = ledger
+                .kpm(&card)
+                .map_err(|e| ctx.ledger_err(e))?
+                .ok_or_else(|| ctx.ledger_err(LedgerError::UnknownCard(card.to_string())))?;
+            let b = ledger.balance(&card, now(&ledger)).map_err(|e| ctx.ledger_err(e))?;
+            if ctx.json {
+                return ctx.print_json(&BalanceJson {
+                    card: card.as_str(),
+                    name: &kpm.name,
+                    desa: &kpm.desa,
+                    period: b.period.to_string(),
+                    carried_over_rupiah: b.carried_over.as_i64(),
+                    this_period_rupiah: b.this_period.as_i64(),
+                    spent_this_period_rupiah: b.spent_this_period.as_i64(),
+                    available_rupiah: b.available.as_i64(),
+                });
+            }
+            for (k, v) in [
+                ("bal.card", card.to_string()),
+                ("bal.name", format!("{} ({})", kpm.name, kpm.desa)),
+                ("bal.period", b.period.to_string()),
+                ("bal.carried", b.carried_over.to_string()),
+                ("bal.this_period", b.this_period.to_string()),
+                ("bal.spent", b.spent_this_period.to_string()),
+                ("bal.available", b.available.to_string()),
+            ] {
+                ctx.print(&format!("{:<20} {v}", format!("{}:", tr(lang, k))))?;
+            }
+            Ok(())
+        }
+        Command::Void { seq, reason, supervisor_pin } => {
+            let seq = ctx.seq("--seq", &seq)?;
+            let pin = ctx.pin("--supervisor-pin", &supervisor_pin)?;
+            let mut ledger = ctx.open()?;
+            let supervisor = ledger.authenticate_supervisor(&pin).map_err(|e| ctx.ledger_err(e))?;
+            let v = ledger.void_sale(seq, &reason, &supervisor, now(&ledger)).map_err(|e| ctx.ledger_err(e))?;
+            if ctx.json {
+                return ctx.print_json(&v);
+            }
+            ctx.print(&trf(
+                lang,
+                "cli.void_done",
+                &[("sale", &v.sale_seq), ("seq", &v.seq), ("card", &v.card), ("amount", &v.amount)],
+            ))
+        }
+        Command::History { card, date } => {
+            let card = card.map(|c| ctx.card("--card", &c)).transpose()?;
+            let day = date
+                .map(|d| {
+                    NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+                        .map(|d| d.format("%Y-%m-%d").to_string())
+                        .map_err(|_| CliError::refused(trf(lang, "cli.date", &[("input", &d)])))
+                })
+                .transpose()?;
+            let ledger = ctx.open()?;
+            let rows = ledger.history(&HistoryFilter { card, day }).map_err(|e| ctx.ledger_err(e))?;
+            if ctx.json {
+                return ctx.print_json(&rows);
+            }
+            if rows.is_empty() {
+                return ctx.print(tr(lang, "cli.nothing"));
+            }
+            ctx.print(&format!(
+                "{:>5}  {:<25}  {:<12}  {:<16}  {:>12}  {}",
+                tr(lang, "hist.seq"),
+                tr(lang, "hist.time"),
+                tr(lang, "hist.kind"),
+                tr(lang, "hist.card"),
+                tr(lang, "hist.amount"),
+                tr(lang, "hist.note")
+            ))?;
+            for r in &rows {
+                let mut note = r.note.clone().unwrap_or_default();
+                if let Some(by) = r.voided_by {
+                    note = trf(lang, "hist.voided_by", &[("seq", &by)]);
+                }
+                if r.kind == "void"
+                    && let Some(s) = r.refers_to
+                {
+                    note = format!("{} — {note}", trf(lang, "hist.voids", &[("seq", &s)]));
+                }
+                ctx.print(&format!(
+                    "{:>5}  {:<25}  {:<12}  {:<16}  {:>12}  {}",
+                    r.seq,
+                    r.recorded_at,
+                    tr(lang, &format!("kind.{}", r.kind)),
+                    r.card.as_deref().unwrap_or("-"),
+                    receipt::money_or_dash(r.amount),
+                    note
+                ))?;
+                for l in &r.lines {
+                    ctx.print(&format!(
+                        "{:>7}{} — {} × {} = {}",
+                        "",
+                        l.name,
+                        receipt::quantity_text(l.quantity_milli, &l.unit),
+                        l.unit_price,
+                        l.line_total
+                    ))?;
+                }
+            }
+            Ok(())
+        }
+        Command::XReport => {
+            let mut ledger = ctx.open()?;
+            let report = ledger.x_report(now(&ledger)).map_err(|e| ctx.ledger_err(e))?;
+            print_report(ctx, &mut ledger, &report)
+        }
+        Command::CloseDay(args) => {
+            let mut ledger = ctx.open()?;
+            let operator = ctx.operator(&ledger, &args)?;
+            let report = ledger.close_day(&operator, now(&ledger)).map_err(|e| ctx.ledger_err(e))?;
+            print_report(ctx, &mut ledger, &report)
+        }
+        Command::Complaint { card, seq, category, text } => {
+            let card = ctx.card("--card", &card)?;
+            let seq = seq.map(|s| ctx.seq("--seq", &s)).transpose()?;
+            let category: ComplaintCategory = category.parse().map_err(|e| ctx.ledger_err(e))?;
+            let mut ledger = ctx.open()?;
+            let n = ledger.record_complaint(&card, seq, category, &text, now(&ledger)).map_err(|e| ctx.ledger_err(e))?;
+            if ctx.json {
+                return ctx.print_json(&serde_json::json!({ "seq": n }));
+            }
+            ctx.print(&trf(lang, "cli.complaint_done", &[("seq", &n)]))
+        }
+        Command::Import { what, file } => import_file(ctx, what, &file),
+        Command::Operator { command: OperatorCommand::Add { name, role, pin, supervisor_pin } } => {
+            let pin = ctx.pin("--pin", &pin)?;
+            let mut ledger = ctx.open()?;
+            let has_supervisor: bool = ledger
+                .connection()
+                .query_row("SELECT EXISTS (SELECT 1 FROM operator WHERE role = 'supervisor')", [], |r| r.get(0))
+                .map_err(|e| ctx.ledger_err(e.into()))?;
+            // The first operator of a new terminal must be a supervisor; after that a supervisor signs off.
+            if has_supervisor {
+                let sp = supervisor_pin.as_deref().unwrap_or("");
+                let sp = ctx.pin("--supervisor-pin", sp)?;
+                ledger.authenticate_supervisor(&sp).map_err(|e| ctx.ledger_err(e))?;
+            } else if !matches!(role, RoleArg::Supervisor) {
+                return Err(CliError::refused(tr(lang, "cli.first_supervisor").to_owned()));
+            }
+            let role = match role {
+                RoleArg::Kasir => Role::Kasir,
+                RoleArg::Supervisor => Role::Supervisor,
+            };
+            let salt = import::new_salt().map_err(|e| ctx.field("--pin", &e))?;
+            let verifier = PinVerifier::create(&pin, &salt).map_err(|e| ctx.field("--pin", &e))?;
+            let t = now(&ledger);
+            ledger.add_operator(&name, role, &verifier, t).map_err(|e| ctx.ledger_err(e))?;
+            ctx.print(&trf(lang, "cli.operator_added", &[("name", &name.trim()), ("role", &role.as_str())]))
+        }
+        Command::Check => {
+            let ledger = ctx.open()?;
+            let report = ledger.check_chain().map_err(|e| ctx.ledger_err(e))?;
+            if ctx.json {
+                ctx.print_json(&serde_json::json!({
+                    "entries": report.entries,
+                    "last_seq": report.last_seq,
+                    "first_broken_seq": report.first_broken.map(|(s, _)| s),
+                    "problem": report.first_broken.map(|(_, k)| tr(Lang::En, k)),
+                }))?;
+            } else if let Some((seq, key)) = report.first_broken {
+                ctx.print(&trf(lang, "cli.check_broken", &[("seq", &seq), ("detail", &tr(lang, key))]))?;
+            } else if report.entries == 0 {
+                ctx.print(tr(lang, "cli.check_empty"))?;
+            } else {
+                ctx.print(&trf(lang, "cli.check_ok", &[("count", &report.entries), ("last", &report.last_seq)]))?;
+            }
+            match report.first_broken {
+                Some((seq, key)) => Err(CliError::refused(trf(lang, "cli.check_broken", &[("seq", &seq), ("detail", &tr(lang, key))]))),
+                None => Ok(()),
+            }
+        }
+    }
+}
+
+fn print_report(ctx: &mut Ctx<'_>, ledger: &mut Ledger, report: &crate::ledger::DayReport) -> Result<(), CliError> {
+    if ctx.json {
+        return ctx.print_json(report);
+    }
+    let policy = ledger.policy().map_err(|e| ctx.ledger_err(e))?;
+    let lang = ctx.lang;
+    let text = receipt::day_report_text(
+        report,
+        |g| policy.group(g).map_or_else(|| g.to_owned(), |g| g.name(lang).to_owned()),
+        lang,
+        WIDTH_58MM,
+    );
+    ctx.print(&text)
+}
+
+fn sale(ctx: &mut Ctx<'_>, args: SaleArgs) -> Result<(), CliError> {
+    let lang = ctx.lang;
+    let card = ctx.card("--card", &args.card)?;
+    let pin = ctx.pin("--pin", &args.pin)?;
+    let mut lines = Vec::with_capacity(args.items.len());
+    for item in &args.items {
+        match parse_item(item) {
+            None => return Err(CliError::refused(trf(lang, "cli.item_syntax", &[("input", item)]))),
+            Some(Err(e)) => return Err(ctx.field("--item", &e)),
+            Some(Ok(line)) => lines.push(line),
+        }
+    }
+    let mut ledger = ctx.open()?;
+    let operator = ctx.operator(&ledger, &args.operator)?;
+    let t = now(&ledger);
+    // Check the basket before asking for the PIN, so a bad basket does not cost the KPM a PIN try.
+    ledger.check_sale(&card, &lines, args.override_reason.as_deref(), t).map_err(|e| ctx.ledger_err(e))?;
+    let presence = ledger.verify_kpm_pin(&card, &pin, t).map_err(|e| ctx.ledger_err(e))?;
+    let receipt = ledger
+        .record_sale(&presence, &operator, &lines, args.override_reason.as_deref(), t)
+        .map_err(|e| ctx.ledger_err(e))?;
+    if ctx.json {
+        return ctx.print_json(&receipt);
+    }
+    ctx.print(&receipt::sale_text(&receipt, lang, WIDTH_58MM))
+}
+
+fn import_file(ctx: &mut Ctx<'_>, what: ImportKind, file: &Path) -> Result<(), CliError> {
+    let lang = ctx.lang;
+    let name = file.display().to_string();
+    let bytes = std::fs::read(file)
+        .map_err(|e| CliError::refused(trf(lang, "import.read", &[("file", &name), ("detail", &e)])))?;
+    let text = String::from_utf8(bytes.clone())
+        .map_err(|e| CliError::refused(trf(lang, "import.read", &[("file", &name), ("detail", &e)])))?;
+    let sha = crate::ledger::sha256(&bytes);
+    let mut ledger = ctx.open()?;
+    let t = now(&ledger);
+    let import_err = |e: import::ImportError| CliError::refused(e.localize(lang));
+    let (kind, rows, version) = match what {
+        ImportKind::Policy => {
+            let policy = import::parse_policy(&name, &text).map_err(import_err)?;
+            let v = ledger.import_policy(&policy, &name, &sha, t).map_err(|e| ctx.ledger_err(e))?;
+            ("policy", 1, v)
+        }
+        ImportKind::Catalogue => {
+            let policy = ledger.policy().map_err(|e| ctx.ledger_err(e))?;
+            let products = import::parse_catalogue(&name, &text, &policy).map_err(import_err)?;
+            let n = products.len();
+            let v = ledger.import_catalogue(products, &name, &sha, t).map_err(|e| ctx.ledger_err(e))?;
+            ("catalogue", n, v)
+        }
+        ImportKind::Roster => {
+            let roster = import::parse_roster(&name, &text).map_err(import_err)?;
+            let v = ledger.import_roster(&roster, &name, &sha, t).map_err(|e| ctx.ledger_err(e))?;
+            ("roster", roster.len(), v)
+        }
+    };
+    if ctx.json {
+        return ctx.print_json(&serde_json::json!({ "kind": kind, "rows": rows, "version": version }));
+    }
+    ctx.print(&trf(lang, "import.done", &[("kind", &kind), ("rows", &rows), ("version", &version)]))
+}
+
+/// Re-words a clap parse error as one line in the chosen language naming the argument.
+pub fn clap_error_line(err: &clap::Error, lang: Lang) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let arg = match err.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join(", "),
+        _ => String::new(),
+    };
+    let value = match err.get(ContextKind::InvalidValue) {
+        Some(ContextValue::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let key = match err.kind() {
+        ErrorKind::MissingRequiredArgument => "cli.usage_missing",
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => "cli.usage_value",
+        ErrorKind::UnknownArgument => "cli.usage_unknown",
+        ErrorKind::InvalidSubcommand | ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "cli.usage_subcommand"
+        }
+        _ => "cli.usage_other",
+    };
+    let first_line = err.to_string().lines().next().unwrap_or_default().trim_start_matches("error: ").to_owned();
+    trf(lang, key, &[("arg", &arg), ("value", &value), ("detail", &first_line)])
+}

@@ -1,0 +1,307 @@
+//! Reading the ledger: balances, history, day reports and the hash-chain check.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, FixedOffset};
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use super::{Ledger, LedgerError};
+use crate::domain::{Balance, CardNumber, Period, PeriodFlow, Rupiah, compute_balance};
+use crate::seal::{self, GENESIS, hex};
+
+fn rp(v: i64, what: &str) -> Result<Rupiah, LedgerError> {
+    Rupiah::new(v).map_err(|_| LedgerError::Corrupt(what.to_owned()))
+}
+
+fn period(s: &str) -> Result<Period, LedgerError> {
+    s.parse().map_err(|_| LedgerError::Corrupt(format!("period {s}")))
+}
+
+/// The balance of a card as of `current`, read inside any connection or transaction.
+pub(super) fn balance_in(
+    conn: &Connection,
+    card: &CardNumber,
+    current: Period,
+    carry_over: bool,
+) -> Result<Balance, LedgerError> {
+    let mut flows: BTreeMap<Period, PeriodFlow> = BTreeMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT period, amount, 0 FROM entitlement WHERE card = ?1
+         UNION ALL SELECT period, SUM(total), 1 FROM sale WHERE card = ?1 GROUP BY period
+         UNION ALL SELECT period, SUM(amount), 2 FROM void WHERE card = ?1 GROUP BY period",
+    )?;
+    let mut rows = stmt.query([card.as_str()])?;
+    while let Some(r) = rows.next()? {
+        let p = period(&r.get::<_, String>(0)?)?;
+        let amount = rp(r.get(1)?, "amount")?;
+        let f = flows.entry(p).or_default();
+        match r.get::<_, i64>(2)? {
+            0 => f.entitled = f.entitled.checked_add(amount)?,
+            1 => f.spent = f.spent.checked_add(amount)?,
+            _ => f.voided = f.voided.checked_add(amount)?,
+        }
+    }
+    let flows: Vec<_> = flows.into_iter().collect();
+    Ok(compute_balance(current, carry_over, &flows)?)
+}
+
+/// A day report (X while the day is open, Z once closed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DayReport {
+    pub day: String,
+    /// The entries covered: everything after the previous close.
+    pub first_seq: u64,
+    pub last_seq: u64,
+    pub sale_count: u64,
+    pub kpm_count: u64,
+    pub void_count: u64,
+    pub gross_total: Rupiah,
+    pub void_total: Rupiah,
+    pub net_total: Rupiah,
+    /// Net total per food group, sorted by group id.
+    pub totals: Vec<(String, Rupiah)>,
+    /// The day-close entry's seq, for a Z report.
+    pub close_seq: Option<u64>,
+}
+
+pub(super) fn day_report_in(conn: &Connection, day: &str) -> Result<DayReport, LedgerError> {
+    let after: u64 =
+        conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM day_close", [], |r| r.get(0))?;
+    let last: u64 = conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM entry", [], |r| r.get(0))?;
+    let first = after.saturating_add(1);
+    let mut groups: BTreeMap<String, i64> = BTreeMap::new();
+    let mut gross = 0i64;
+    let mut sale_count = 0u64;
+    let mut cards = BTreeSet::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.seq, s.card, i.group_id, i.line_total FROM sale s JOIN sale_item i ON i.seq = s.seq
+         WHERE s.seq BETWEEN ?1 AND ?2 ORDER BY s.seq",
+    )?;
+    let mut rows = stmt.query(params![first, last])?;
+    let mut last_sale = 0u64;
+    while let Some(r) = rows.next()? {
+        let seq: u64 = r.get(0)?;
+        if seq != last_sale {
+            sale_count = sale_count.saturating_add(1);
+            last_sale = seq;
+        }
+        cards.insert(r.get::<_, String>(1)?);
+        let amount: i64 = r.get(3)?;
+        let g = groups.entry(r.get(2)?).or_default();
+        *g = g.checked_add(amount).ok_or(crate::domain::MoneyError::Overflow)?;
+        gross = gross.checked_add(amount).ok_or(crate::domain::MoneyError::Overflow)?;
+    }
+    let mut void_count = 0u64;
+    let mut void_total = 0i64;
+    let mut stmt = conn.prepare_cached(
+        "SELECT v.seq, v.amount, i.group_id, i.line_total FROM void v JOIN sale_item i ON i.seq = v.sale_seq
+         WHERE v.seq BETWEEN ?1 AND ?2 ORDER BY v.seq",
+    )?;
+    let mut rows = stmt.query(params![first, last])?;
+    let mut last_void = 0u64;
+    while let Some(r) = rows.next()? {
+        let seq: u64 = r.get(0)?;
+        if seq != last_void {
+            void_count = void_count.saturating_add(1);
+            void_total = void_total.checked_add(r.get(1)?).ok_or(crate::domain::MoneyError::Overflow)?;
+            last_void = seq;
+        }
+        let amount: i64 = r.get(3)?;
+        let g = groups.entry(r.get(2)?).or_default();
+        *g = g.checked_sub(amount).ok_or(crate::domain::MoneyError::Overflow)?;
+    }
+    let net = gross.checked_sub(void_total).ok_or(crate::domain::MoneyError::Overflow)?;
+    // A void of an earlier day's sale can make today's net negative; report it as zero and keep
+    // the void total, which the Z report shows apart.
+    let totals = groups
+        .into_iter()
+        .map(|(g, a)| Ok((g, Rupiah::new(a.max(0))?)))
+        .collect::<Result<Vec<_>, LedgerError>>()?;
+    Ok(DayReport {
+        day: day.to_owned(),
+        first_seq: first,
+        last_seq: last,
+        sale_count,
+        kpm_count: u64::try_from(cards.len()).unwrap_or(u64::MAX),
+        void_count,
+        gross_total: rp(gross, "gross")?,
+        void_total: rp(void_total, "void_total")?,
+        net_total: Rupiah::new(net.max(0))?,
+        totals,
+        close_seq: None,
+    })
+}
+
+/// What to show in the history.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryFilter {
+    pub card: Option<CardNumber>,
+    /// Local date `YYYY-MM-DD`.
+    pub day: Option<String>,
+}
+
+/// One line of a sale as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SaleLine {
+    pub product_id: String,
+    pub name: String,
+    pub group_id: String,
+    pub unit: String,
+    pub quantity_milli: i64,
+    pub unit_price: Rupiah,
+    pub line_total: Rupiah,
+}
+
+/// One entry in the history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryRow {
+    pub seq: u64,
+    pub kind: String,
+    pub recorded_at: String,
+    pub card: Option<String>,
+    pub amount: Option<Rupiah>,
+    /// For a sale: the void entry that reversed it.
+    pub voided_by: Option<u64>,
+    /// For a void or complaint: the sale it refers to.
+    pub refers_to: Option<u64>,
+    /// Complaint category, void reason or day.
+    pub note: Option<String>,
+    pub operator: Option<String>,
+    pub lines: Vec<SaleLine>,
+    pub chain_hash: String,
+}
+
+/// Result of re-computing the hash chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainReport {
+    pub entries: u64,
+    pub last_seq: u64,
+    /// The first seq whose stored hashes do not match, and the reason key.
+    pub first_broken: Option<(u64, &'static str)>,
+}
+
+impl Ledger {
+    /// A card's balance now, with carry-over and this period shown apart.
+    pub fn balance(&mut self, card: &CardNumber, now: DateTime<FixedOffset>) -> Result<Balance, LedgerError> {
+        let carry_over = self.refs()?.policy.carry_over;
+        balance_in(&self.conn, card, Period::of(now.date_naive()), carry_over)
+    }
+
+    /// The running X report of everything since the last day close.
+    pub fn x_report(&self, now: DateTime<FixedOffset>) -> Result<DayReport, LedgerError> {
+        day_report_in(&self.conn, &now.date_naive().format("%Y-%m-%d").to_string())
+    }
+
+    /// Entries, newest first, filtered by card and local date.
+    pub fn history(&self, filter: &HistoryFilter) -> Result<Vec<HistoryRow>, LedgerError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT e.seq, e.kind, e.recorded_at,
+                    COALESCE(s.card, v.card, c.card, l.card),
+                    COALESCE(s.total, v.amount, d.net_total),
+                    (SELECT vv.seq FROM void vv WHERE vv.sale_seq = s.seq),
+                    COALESCE(v.sale_seq, c.sale_seq),
+                    COALESCE(v.reason, c.category || ': ' || c.text, d.day, l.day),
+                    COALESCE(s.operator, v.supervisor, d.operator),
+                    e.chain_hash
+             FROM entry e
+             LEFT JOIN sale s ON s.seq = e.seq
+             LEFT JOIN void v ON v.seq = e.seq
+             LEFT JOIN complaint c ON c.seq = e.seq
+             LEFT JOIN lockout l ON l.seq = e.seq
+             LEFT JOIN day_close d ON d.seq = e.seq
+             WHERE (?1 IS NULL OR COALESCE(s.card, v.card, c.card, l.card) = ?1)
+               AND (?2 IS NULL OR substr(e.recorded_at, 1, 10) = ?2)
+             ORDER BY e.seq DESC",
+        )?;
+        let card = filter.card.as_ref().map(CardNumber::as_str);
+        let rows = stmt.query_map(params![card, filter.day], |r| {
+            let amount: Option<i64> = r.get(4)?;
+            let hash: Vec<u8> = r.get(9)?;
+            Ok(HistoryRow {
+                seq: r.get(0)?,
+                kind: r.get(1)?,
+                recorded_at: r.get(2)?,
+                card: r.get(3)?,
+                amount: amount.and_then(|a| Rupiah::new(a).ok()),
+                voided_by: r.get(5)?,
+                refers_to: r.get(6)?,
+                note: r.get(7)?,
+                operator: r.get(8)?,
+                lines: Vec::new(),
+                chain_hash: hex(&hash),
+            })
+        })?;
+        let mut out = rows.collect::<Result<Vec<_>, _>>()?;
+        for row in out.iter_mut().filter(|r| r.kind == "sale") {
+            row.lines = self.sale_lines(row.seq)?;
+        }
+        Ok(out)
+    }
+
+    /// The stored lines of one sale, in canonical order.
+    pub fn sale_lines(&self, seq: u64) -> Result<Vec<SaleLine>, LedgerError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT product_id, name, group_id, unit, quantity_milli, unit_price, line_total
+             FROM sale_item WHERE seq = ?1 ORDER BY line_no",
+        )?;
+        let rows = stmt.query_map([seq], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get::<_, i64>(5)?, r.get::<_, i64>(6)?))
+        })?;
+        rows.map(|row| {
+            let (product_id, name, group_id, unit, quantity_milli, price, total) = row?;
+            Ok(SaleLine {
+                product_id,
+                name,
+                group_id,
+                unit,
+                quantity_milli,
+                unit_price: rp(price, "unit_price")?,
+                line_total: rp(total, "line_total")?,
+            })
+        })
+        .collect()
+    }
+
+    /// Recomputes every leaf and chain hash from the stored canonical bytes.
+    pub fn check_chain(&self) -> Result<ChainReport, LedgerError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, canonical, leaf_hash, prev_hash, chain_hash FROM entry ORDER BY seq")?;
+        let mut rows = stmt.query([])?;
+        let mut prev = GENESIS;
+        let mut expected_seq = 1u64;
+        let mut entries = 0u64;
+        let mut last_seq = 0u64;
+        let mut first_broken = None;
+        while let Some(r) = rows.next()? {
+            let seq: u64 = r.get(0)?;
+            let canonical: Vec<u8> = r.get(1)?;
+            let leaf: Vec<u8> = r.get(2)?;
+            let stored_prev: Vec<u8> = r.get(3)?;
+            let chain: Vec<u8> = r.get(4)?;
+            entries = entries.saturating_add(1);
+            last_seq = seq;
+            if first_broken.is_some() {
+                continue;
+            }
+            let computed_leaf = seal::leaf_hash(&canonical);
+            let computed_chain = seal::chain_hash(&prev, &computed_leaf);
+            let problem = if seq != expected_seq {
+                Some((expected_seq.min(seq), "check.gap"))
+            } else if leaf != computed_leaf {
+                Some((seq, "check.leaf"))
+            } else if stored_prev != prev {
+                Some((seq, "check.prev"))
+            } else if chain != computed_chain {
+                Some((seq, "check.chain"))
+            } else {
+                None
+            };
+            first_broken = problem;
+            prev = computed_chain;
+            expected_seq = seq.saturating_add(1);
+        }
+        Ok(ChainReport { entries, last_seq, first_broken })
+    }
+}

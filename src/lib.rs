@@ -1,0 +1,15 @@
+//! ewarong: an offline-first transaction terminal for Program Sembako e-warong shops.
+//!
+//! See `ARCHITECTURE.md` for the module map and the invariants.
+
+// Tests compute expected values with plain arithmetic; shipped code stays checked.
+#![cfg_attr(test, allow(clippy::arithmetic_side_effects, clippy::type_complexity))]
+
+pub mod cli;
+pub mod demo;
+pub mod domain;
+pub mod i18n;
+pub mod import;
+pub mod ledger;
+pub mod receipt;
+pub mod seal;

@@ -1,0 +1,48 @@
+//! The `ewarong` terminal binary: a thin shell over the library's CLI.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+use clap::error::ErrorKind;
+use ewarong::cli::{Cli, clap_error_line, run};
+use ewarong::i18n::Lang;
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("EWARONG_LOG").unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            // --lang may itself be what failed to parse; fall back to the environment, then Indonesian.
+            let lang = std::env::var("EWARONG_LANG").ok().and_then(|l| l.parse().ok()).unwrap_or_else(|| {
+                let args: Vec<String> = std::env::args().collect();
+                args.windows(2)
+                    .find(|w| w[0] == "--lang")
+                    .and_then(|w| w[1].parse().ok())
+                    .unwrap_or(Lang::Id)
+            });
+            eprintln!("ewarong: {}", clap_error_line(&e, lang));
+            return ExitCode::from(2);
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result = run(cli, &mut out);
+    let _ = out.flush();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ewarong: {}", e.message);
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
