@@ -12,12 +12,17 @@ use serde::Serialize;
 use crate::domain::{CardNumber, LineInput, Pin, PinVerifier, ProductClass, Rupiah};
 use crate::i18n::{Lang, Localize, TABLE, tr, trf};
 use crate::import;
-use crate::ledger::{ComplaintCategory, HistoryFilter, LEDGER_FILE, Ledger, LedgerError, Operator, Role};
+use crate::ledger::{
+    ComplaintCategory, HistoryFilter, LEDGER_FILE, Ledger, LedgerError, Operator, Role,
+};
 use crate::receipt::{self, WIDTH_58MM};
 
 /// Help text for clap, from the translation table: Indonesian, then English.
 fn help(key: &str) -> String {
-    let (id, en) = TABLE.iter().find(|(k, _, _)| *k == key).map_or((key, key), |(_, id, en)| (*id, *en));
+    let (id, en) = TABLE
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map_or((key, key), |(_, id, en)| (*id, *en));
     format!("{id} / {en}")
 }
 
@@ -191,7 +196,10 @@ pub struct CliError {
 
 impl CliError {
     fn refused(message: String) -> Self {
-        Self { message, kind: ExitKind::Refused }
+        Self {
+            message,
+            kind: ExitKind::Refused,
+        }
     }
 
     pub fn exit_code(&self) -> u8 {
@@ -209,16 +217,34 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn ledger_err(&self, e: LedgerError) -> CliError {
-        let kind = if e.is_storage() { ExitKind::Storage } else { ExitKind::Refused };
-        CliError { message: e.localize(self.lang), kind }
+        let kind = if e.is_storage() {
+            ExitKind::Storage
+        } else {
+            ExitKind::Refused
+        };
+        CliError {
+            message: e.localize(self.lang),
+            kind,
+        }
     }
 
     fn field(&self, field: &str, e: &dyn Localize) -> CliError {
-        CliError::refused(trf(self.lang, "cli.field", &[("field", &field), ("detail", &e.localize(self.lang))]))
+        CliError::refused(trf(
+            self.lang,
+            "cli.field",
+            &[("field", &field), ("detail", &e.localize(self.lang))],
+        ))
     }
 
     fn io(&self, path: &Path, e: &std::io::Error) -> CliError {
-        CliError { message: trf(self.lang, "cli.io", &[("path", &path.display()), ("detail", e)]), kind: ExitKind::Storage }
+        CliError {
+            message: trf(
+                self.lang,
+                "cli.io",
+                &[("path", &path.display()), ("detail", e)],
+            ),
+            kind: ExitKind::Storage,
+        }
     }
 
     fn ledger_path(&self) -> PathBuf {
@@ -230,12 +256,17 @@ impl Ctx<'_> {
     }
 
     fn print(&mut self, text: &str) -> Result<(), CliError> {
-        writeln!(self.out, "{text}").map_err(|e| CliError { message: e.to_string(), kind: ExitKind::Storage })
+        writeln!(self.out, "{text}").map_err(|e| CliError {
+            message: e.to_string(),
+            kind: ExitKind::Storage,
+        })
     }
 
     fn print_json<T: Serialize>(&mut self, value: &T) -> Result<(), CliError> {
-        let text = serde_json::to_string_pretty(value)
-            .map_err(|e| CliError { message: e.to_string(), kind: ExitKind::Storage })?;
+        let text = serde_json::to_string_pretty(value).map_err(|e| CliError {
+            message: e.to_string(),
+            kind: ExitKind::Storage,
+        })?;
         self.print(&text)
     }
 
@@ -248,17 +279,29 @@ impl Ctx<'_> {
     }
 
     fn seq(&self, field: &str, s: &str) -> Result<u64, CliError> {
-        s.trim().parse::<u64>().ok().filter(|n| *n > 0).ok_or_else(|| {
-            CliError::refused(trf(self.lang, "cli.field", &[("field", &field), ("detail", &tr(self.lang, "cli.seq"))]))
-        })
+        s.trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| {
+                CliError::refused(trf(
+                    self.lang,
+                    "cli.field",
+                    &[("field", &field), ("detail", &tr(self.lang, "cli.seq"))],
+                ))
+            })
     }
 
     fn operator(&self, ledger: &Ledger, args: &OperatorArgs) -> Result<Operator, CliError> {
         let (Some(name), Some(pin)) = (&args.operator, &args.operator_pin) else {
-            return Err(CliError::refused(tr(self.lang, "cli.operator_missing").to_owned()));
+            return Err(CliError::refused(
+                tr(self.lang, "cli.operator_missing").to_owned(),
+            ));
         };
         let pin = self.pin("--operator-pin", pin)?;
-        ledger.authenticate_operator(name, &pin).map_err(|e| self.ledger_err(e))
+        ledger
+            .authenticate_operator(name, &pin)
+            .map_err(|e| self.ledger_err(e))
     }
 }
 
@@ -288,11 +331,16 @@ pub fn parse_item(s: &str) -> Option<Result<LineInput, crate::domain::MoneyError
     if product.trim().is_empty() {
         return None;
     }
-    Some(price.map(str::parse::<Rupiah>).transpose().map(|unit_price| LineInput {
-        product: product.trim().to_owned(),
-        quantity: quantity.trim().to_owned(),
-        unit_price,
-    }))
+    Some(
+        price
+            .map(str::parse::<Rupiah>)
+            .transpose()
+            .map(|unit_price| LineInput {
+                product: product.trim().to_owned(),
+                quantity: quantity.trim().to_owned(),
+                unit_price,
+            }),
+    )
 }
 
 /// Runs a parsed command line, writing its output to `out`.
@@ -300,9 +348,19 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
     let lang = cli.lang;
     let data_dir = match cli.data_dir.or_else(default_data_dir) {
         Some(d) => d,
-        None => return Err(CliError { message: tr(lang, "cli.data_dir").to_owned(), kind: ExitKind::Storage }),
+        None => {
+            return Err(CliError {
+                message: tr(lang, "cli.data_dir").to_owned(),
+                kind: ExitKind::Storage,
+            });
+        }
     };
-    let mut ctx = Ctx { lang, json: cli.json, data_dir, out };
+    let mut ctx = Ctx {
+        lang,
+        json: cli.json,
+        data_dir,
+        out,
+    };
     match cli.command {
         None => run_demo(&mut ctx),
         Some(command) => run_command(&mut ctx, command),
@@ -313,16 +371,30 @@ fn now(ledger: &Ledger) -> DateTime<FixedOffset> {
     ledger.terminal().now()
 }
 
-fn init(ctx: &mut Ctx<'_>, terminal_id: &str, demo: bool, zone: FixedOffset) -> Result<Ledger, CliError> {
+fn init(
+    ctx: &mut Ctx<'_>,
+    terminal_id: &str,
+    demo: bool,
+    zone: FixedOffset,
+) -> Result<Ledger, CliError> {
     std::fs::create_dir_all(&ctx.data_dir).map_err(|e| ctx.io(&ctx.data_dir.clone(), &e))?;
     let path = ctx.ledger_path();
     let now = chrono::Utc::now().with_timezone(&zone);
-    let mut ledger = Ledger::create(&path, terminal_id, zone, now).map_err(|e| ctx.ledger_err(e))?;
+    let mut ledger =
+        Ledger::create(&path, terminal_id, zone, now).map_err(|e| ctx.ledger_err(e))?;
     let lang = ctx.lang;
-    ctx.print(&trf(lang, "cli.init_done", &[("terminal", &terminal_id), ("path", &path.display())]))?;
+    ctx.print(&trf(
+        lang,
+        "cli.init_done",
+        &[("terminal", &terminal_id), ("path", &path.display())],
+    ))?;
     if demo {
         match crate::demo::load(&mut ledger, now) {
-            Ok(s) => ctx.print(&trf(lang, "cli.demo_loaded", &[("products", &s.products), ("kpm", &s.kpm)]))?,
+            Ok(s) => ctx.print(&trf(
+                lang,
+                "cli.demo_loaded",
+                &[("products", &s.products), ("kpm", &s.kpm)],
+            ))?,
             Err(e) => {
                 // A half-loaded demo is no use: remove the new ledger so init can simply be run again.
                 drop(ledger);
@@ -405,12 +477,19 @@ struct BalanceJson<'a> {
 fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
     let lang = ctx.lang;
     match command {
-        Command::Init { terminal_id, demo, timezone } => {
-            let zone = parse_timezone(&timezone)
-                .ok_or_else(|| CliError::refused(trf(lang, "cli.timezone", &[("input", &timezone)])))?;
+        Command::Init {
+            terminal_id,
+            demo,
+            timezone,
+        } => {
+            let zone = parse_timezone(&timezone).ok_or_else(|| {
+                CliError::refused(trf(lang, "cli.timezone", &[("input", &timezone)]))
+            })?;
             init(ctx, &terminal_id, demo, zone).map(drop)
         }
-        Command::Roster { command: ListCommand::List } => {
+        Command::Roster {
+            command: ListCommand::List,
+        } => {
             let ledger = ctx.open()?;
             let roster = ledger.roster().map_err(|e| ctx.ledger_err(e))?;
             if ctx.json {
@@ -424,11 +503,19 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
                 tr(lang, "list.nik")
             ))?;
             for k in &roster {
-                ctx.print(&format!("{:<16}  {:<28}  {:<14}  {}", k.card, k.name, k.desa, k.nik.as_deref().unwrap_or("-")))?;
+                ctx.print(&format!(
+                    "{:<16}  {:<28}  {:<14}  {}",
+                    k.card,
+                    k.name,
+                    k.desa,
+                    k.nik.as_deref().unwrap_or("-")
+                ))?;
             }
             Ok(())
         }
-        Command::Catalogue { command: ListCommand::List } => {
+        Command::Catalogue {
+            command: ListCommand::List,
+        } => {
             let mut ledger = ctx.open()?;
             let catalogue = ledger.catalogue().map_err(|e| ctx.ledger_err(e))?;
             let policy = ledger.policy().map_err(|e| ctx.ledger_err(e))?;
@@ -464,10 +551,15 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
             ))?;
             for p in catalogue.products() {
                 let class = match &p.class {
-                    ProductClass::Group(g) => policy.group(g).map_or_else(|| g.clone(), |g| g.name(lang).to_owned()),
+                    ProductClass::Group(g) => policy
+                        .group(g)
+                        .map_or_else(|| g.clone(), |g| g.name(lang).to_owned()),
                     ProductClass::Forbidden(f) => format!("{} ({f})", tr(lang, "list.forbidden")),
                 };
-                ctx.print(&format!("{:<20}  {:<36}  {:<6}  {:<22}  {}", p.id, p.name, p.unit, class, p.reference_price))?;
+                ctx.print(&format!(
+                    "{:<20}  {:<36}  {:<6}  {:<22}  {}",
+                    p.id, p.name, p.unit, class, p.reference_price
+                ))?;
             }
             Ok(())
         }
@@ -479,7 +571,9 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
                 .kpm(&card)
                 .map_err(|e| ctx.ledger_err(e))?
                 .ok_or_else(|| ctx.ledger_err(LedgerError::UnknownCard(card.to_string())))?;
-            let b = ledger.balance(&card, now(&ledger)).map_err(|e| ctx.ledger_err(e))?;
+            let b = ledger
+                .balance(&card, now(&ledger))
+                .map_err(|e| ctx.ledger_err(e))?;
             if ctx.json {
                 return ctx.print_json(&BalanceJson {
                     card: card.as_str(),
@@ -505,19 +599,32 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
             }
             Ok(())
         }
-        Command::Void { seq, reason, supervisor_pin } => {
+        Command::Void {
+            seq,
+            reason,
+            supervisor_pin,
+        } => {
             let seq = ctx.seq("--seq", &seq)?;
             let pin = ctx.pin("--supervisor-pin", &supervisor_pin)?;
             let mut ledger = ctx.open()?;
-            let supervisor = ledger.authenticate_supervisor(&pin).map_err(|e| ctx.ledger_err(e))?;
-            let v = ledger.void_sale(seq, &reason, &supervisor, now(&ledger)).map_err(|e| ctx.ledger_err(e))?;
+            let supervisor = ledger
+                .authenticate_supervisor(&pin)
+                .map_err(|e| ctx.ledger_err(e))?;
+            let v = ledger
+                .void_sale(seq, &reason, &supervisor, now(&ledger))
+                .map_err(|e| ctx.ledger_err(e))?;
             if ctx.json {
                 return ctx.print_json(&v);
             }
             ctx.print(&trf(
                 lang,
                 "cli.void_done",
-                &[("sale", &v.sale_seq), ("seq", &v.seq), ("card", &v.card), ("amount", &v.amount)],
+                &[
+                    ("sale", &v.sale_seq),
+                    ("seq", &v.seq),
+                    ("card", &v.card),
+                    ("amount", &v.amount),
+                ],
             ))
         }
         Command::History { card, date } => {
@@ -530,7 +637,9 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
                 })
                 .transpose()?;
             let ledger = ctx.open()?;
-            let rows = ledger.history(&HistoryFilter { card, day }).map_err(|e| ctx.ledger_err(e))?;
+            let rows = ledger
+                .history(&HistoryFilter { card, day })
+                .map_err(|e| ctx.ledger_err(e))?;
             if ctx.json {
                 return ctx.print_json(&rows);
             }
@@ -580,41 +689,68 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
         }
         Command::XReport => {
             let mut ledger = ctx.open()?;
-            let report = ledger.x_report(now(&ledger)).map_err(|e| ctx.ledger_err(e))?;
+            let report = ledger
+                .x_report(now(&ledger))
+                .map_err(|e| ctx.ledger_err(e))?;
             print_report(ctx, &mut ledger, &report)
         }
         Command::CloseDay(args) => {
             let mut ledger = ctx.open()?;
             let operator = ctx.operator(&ledger, &args)?;
-            let report = ledger.close_day(&operator, now(&ledger)).map_err(|e| ctx.ledger_err(e))?;
+            let report = ledger
+                .close_day(&operator, now(&ledger))
+                .map_err(|e| ctx.ledger_err(e))?;
             print_report(ctx, &mut ledger, &report)
         }
-        Command::Complaint { card, seq, category, text } => {
+        Command::Complaint {
+            card,
+            seq,
+            category,
+            text,
+        } => {
             let card = ctx.card("--card", &card)?;
             let seq = seq.map(|s| ctx.seq("--seq", &s)).transpose()?;
             let category: ComplaintCategory = category.parse().map_err(|e| ctx.ledger_err(e))?;
             let mut ledger = ctx.open()?;
-            let n = ledger.record_complaint(&card, seq, category, &text, now(&ledger)).map_err(|e| ctx.ledger_err(e))?;
+            let n = ledger
+                .record_complaint(&card, seq, category, &text, now(&ledger))
+                .map_err(|e| ctx.ledger_err(e))?;
             if ctx.json {
                 return ctx.print_json(&serde_json::json!({ "seq": n }));
             }
             ctx.print(&trf(lang, "cli.complaint_done", &[("seq", &n)]))
         }
         Command::Import { what, file } => import_file(ctx, what, &file),
-        Command::Operator { command: OperatorCommand::Add { name, role, pin, supervisor_pin } } => {
+        Command::Operator {
+            command:
+                OperatorCommand::Add {
+                    name,
+                    role,
+                    pin,
+                    supervisor_pin,
+                },
+        } => {
             let pin = ctx.pin("--pin", &pin)?;
             let mut ledger = ctx.open()?;
             let has_supervisor: bool = ledger
                 .connection()
-                .query_row("SELECT EXISTS (SELECT 1 FROM operator WHERE role = 'supervisor')", [], |r| r.get(0))
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM operator WHERE role = 'supervisor')",
+                    [],
+                    |r| r.get(0),
+                )
                 .map_err(|e| ctx.ledger_err(e.into()))?;
             // The first operator of a new terminal must be a supervisor; after that a supervisor signs off.
             if has_supervisor {
                 let sp = supervisor_pin.as_deref().unwrap_or("");
                 let sp = ctx.pin("--supervisor-pin", sp)?;
-                ledger.authenticate_supervisor(&sp).map_err(|e| ctx.ledger_err(e))?;
+                ledger
+                    .authenticate_supervisor(&sp)
+                    .map_err(|e| ctx.ledger_err(e))?;
             } else if !matches!(role, RoleArg::Supervisor) {
-                return Err(CliError::refused(tr(lang, "cli.first_supervisor").to_owned()));
+                return Err(CliError::refused(
+                    tr(lang, "cli.first_supervisor").to_owned(),
+                ));
             }
             let role = match role {
                 RoleArg::Kasir => Role::Kasir,
@@ -623,8 +759,14 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
             let salt = import::new_salt().map_err(|e| ctx.field("--pin", &e))?;
             let verifier = PinVerifier::create(&pin, &salt).map_err(|e| ctx.field("--pin", &e))?;
             let t = now(&ledger);
-            ledger.add_operator(&name, role, &verifier, t).map_err(|e| ctx.ledger_err(e))?;
-            ctx.print(&trf(lang, "cli.operator_added", &[("name", &name.trim()), ("role", &role.as_str())]))
+            ledger
+                .add_operator(&name, role, &verifier, t)
+                .map_err(|e| ctx.ledger_err(e))?;
+            ctx.print(&trf(
+                lang,
+                "cli.operator_added",
+                &[("name", &name.trim()), ("role", &role.as_str())],
+            ))
         }
         Command::Check => {
             let ledger = ctx.open()?;
@@ -637,21 +779,37 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
                     "problem": report.first_broken.map(|(_, k)| tr(Lang::En, k)),
                 }))?;
             } else if let Some((seq, key)) = report.first_broken {
-                ctx.print(&trf(lang, "cli.check_broken", &[("seq", &seq), ("detail", &tr(lang, key))]))?;
+                ctx.print(&trf(
+                    lang,
+                    "cli.check_broken",
+                    &[("seq", &seq), ("detail", &tr(lang, key))],
+                ))?;
             } else if report.entries == 0 {
                 ctx.print(tr(lang, "cli.check_empty"))?;
             } else {
-                ctx.print(&trf(lang, "cli.check_ok", &[("count", &report.entries), ("last", &report.last_seq)]))?;
+                ctx.print(&trf(
+                    lang,
+                    "cli.check_ok",
+                    &[("count", &report.entries), ("last", &report.last_seq)],
+                ))?;
             }
             match report.first_broken {
-                Some((seq, key)) => Err(CliError::refused(trf(lang, "cli.check_broken", &[("seq", &seq), ("detail", &tr(lang, key))]))),
+                Some((seq, key)) => Err(CliError::refused(trf(
+                    lang,
+                    "cli.check_broken",
+                    &[("seq", &seq), ("detail", &tr(lang, key))],
+                ))),
                 None => Ok(()),
             }
         }
     }
 }
 
-fn print_report(ctx: &mut Ctx<'_>, ledger: &mut Ledger, report: &crate::ledger::DayReport) -> Result<(), CliError> {
+fn print_report(
+    ctx: &mut Ctx<'_>,
+    ledger: &mut Ledger,
+    report: &crate::ledger::DayReport,
+) -> Result<(), CliError> {
     if ctx.json {
         return ctx.print_json(report);
     }
@@ -659,7 +817,11 @@ fn print_report(ctx: &mut Ctx<'_>, ledger: &mut Ledger, report: &crate::ledger::
     let lang = ctx.lang;
     let text = receipt::day_report_text(
         report,
-        |g| policy.group(g).map_or_else(|| g.to_owned(), |g| g.name(lang).to_owned()),
+        |g| {
+            policy
+                .group(g)
+                .map_or_else(|| g.to_owned(), |g| g.name(lang).to_owned())
+        },
         lang,
         WIDTH_58MM,
     );
@@ -673,7 +835,13 @@ fn sale(ctx: &mut Ctx<'_>, args: SaleArgs) -> Result<(), CliError> {
     let mut lines = Vec::with_capacity(args.items.len());
     for item in &args.items {
         match parse_item(item) {
-            None => return Err(CliError::refused(trf(lang, "cli.item_syntax", &[("input", item)]))),
+            None => {
+                return Err(CliError::refused(trf(
+                    lang,
+                    "cli.item_syntax",
+                    &[("input", item)],
+                )));
+            }
             Some(Err(e)) => return Err(ctx.field("--item", &e)),
             Some(Ok(line)) => lines.push(line),
         }
@@ -682,10 +850,20 @@ fn sale(ctx: &mut Ctx<'_>, args: SaleArgs) -> Result<(), CliError> {
     let operator = ctx.operator(&ledger, &args.operator)?;
     let t = now(&ledger);
     // Check the basket before asking for the PIN, so a bad basket does not cost the KPM a PIN try.
-    ledger.check_sale(&card, &lines, args.override_reason.as_deref(), t).map_err(|e| ctx.ledger_err(e))?;
-    let presence = ledger.verify_kpm_pin(&card, &pin, t).map_err(|e| ctx.ledger_err(e))?;
+    ledger
+        .check_sale(&card, &lines, args.override_reason.as_deref(), t)
+        .map_err(|e| ctx.ledger_err(e))?;
+    let presence = ledger
+        .verify_kpm_pin(&card, &pin, t)
+        .map_err(|e| ctx.ledger_err(e))?;
     let receipt = ledger
-        .record_sale(&presence, &operator, &lines, args.override_reason.as_deref(), t)
+        .record_sale(
+            &presence,
+            &operator,
+            &lines,
+            args.override_reason.as_deref(),
+            t,
+        )
         .map_err(|e| ctx.ledger_err(e))?;
     if ctx.json {
         return ctx.print_json(&receipt);
@@ -696,10 +874,12 @@ fn sale(ctx: &mut Ctx<'_>, args: SaleArgs) -> Result<(), CliError> {
 fn import_file(ctx: &mut Ctx<'_>, what: ImportKind, file: &Path) -> Result<(), CliError> {
     let lang = ctx.lang;
     let name = file.display().to_string();
-    let bytes = std::fs::read(file)
-        .map_err(|e| CliError::refused(trf(lang, "import.read", &[("file", &name), ("detail", &e)])))?;
-    let text = String::from_utf8(bytes.clone())
-        .map_err(|e| CliError::refused(trf(lang, "import.read", &[("file", &name), ("detail", &e)])))?;
+    let bytes = std::fs::read(file).map_err(|e| {
+        CliError::refused(trf(lang, "import.read", &[("file", &name), ("detail", &e)]))
+    })?;
+    let text = String::from_utf8(bytes.clone()).map_err(|e| {
+        CliError::refused(trf(lang, "import.read", &[("file", &name), ("detail", &e)]))
+    })?;
     let sha = crate::ledger::sha256(&bytes);
     let mut ledger = ctx.open()?;
     let t = now(&ledger);
@@ -707,26 +887,37 @@ fn import_file(ctx: &mut Ctx<'_>, what: ImportKind, file: &Path) -> Result<(), C
     let (kind, rows, version) = match what {
         ImportKind::Policy => {
             let policy = import::parse_policy(&name, &text).map_err(import_err)?;
-            let v = ledger.import_policy(&policy, &name, &sha, t).map_err(|e| ctx.ledger_err(e))?;
+            let v = ledger
+                .import_policy(&policy, &name, &sha, t)
+                .map_err(|e| ctx.ledger_err(e))?;
             ("policy", 1, v)
         }
         ImportKind::Catalogue => {
             let policy = ledger.policy().map_err(|e| ctx.ledger_err(e))?;
             let products = import::parse_catalogue(&name, &text, &policy).map_err(import_err)?;
             let n = products.len();
-            let v = ledger.import_catalogue(products, &name, &sha, t).map_err(|e| ctx.ledger_err(e))?;
+            let v = ledger
+                .import_catalogue(products, &name, &sha, t)
+                .map_err(|e| ctx.ledger_err(e))?;
             ("catalogue", n, v)
         }
         ImportKind::Roster => {
             let roster = import::parse_roster(&name, &text).map_err(import_err)?;
-            let v = ledger.import_roster(&roster, &name, &sha, t).map_err(|e| ctx.ledger_err(e))?;
+            let v = ledger
+                .import_roster(&roster, &name, &sha, t)
+                .map_err(|e| ctx.ledger_err(e))?;
             ("roster", roster.len(), v)
         }
     };
     if ctx.json {
-        return ctx.print_json(&serde_json::json!({ "kind": kind, "rows": rows, "version": version }));
+        return ctx
+            .print_json(&serde_json::json!({ "kind": kind, "rows": rows, "version": version }));
     }
-    ctx.print(&trf(lang, "import.done", &[("kind", &kind), ("rows", &rows), ("version", &version)]))
+    ctx.print(&trf(
+        lang,
+        "import.done",
+        &[("kind", &kind), ("rows", &rows), ("version", &version)],
+    ))
 }
 
 /// Re-words a clap parse error as one line in the chosen language naming the argument.
@@ -745,11 +936,21 @@ pub fn clap_error_line(err: &clap::Error, lang: Lang) -> String {
         ErrorKind::MissingRequiredArgument => "cli.usage_missing",
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => "cli.usage_value",
         ErrorKind::UnknownArgument => "cli.usage_unknown",
-        ErrorKind::InvalidSubcommand | ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "cli.usage_subcommand"
-        }
+        ErrorKind::InvalidSubcommand
+        | ErrorKind::MissingSubcommand
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => "cli.usage_subcommand",
         _ => "cli.usage_other",
     };
-    let first_line = err.to_string().lines().next().unwrap_or_default().trim_start_matches("error: ").to_owned();
-    trf(lang, key, &[("arg", &arg), ("value", &value), ("detail", &first_line)])
+    let first_line = err
+        .to_string()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error: ")
+        .to_owned();
+    trf(
+        lang,
+        key,
+        &[("arg", &arg), ("value", &value), ("detail", &first_line)],
+    )
 }

@@ -5,14 +5,17 @@
 use chrono::{DateTime, FixedOffset};
 
 use crate::domain::{Entitlement, Period, Pin, PinVerifier, Policy};
+use crate::i18n::{Lang, Localize};
 use crate::import::{self, ImportError};
 use crate::ledger::{Ledger, LedgerError, Role};
-use crate::i18n::{Lang, Localize};
 
 pub const DEMO_CATALOGUE_CSV: &str = include_str!("../assets/demo/catalogue.csv");
 pub const DEMO_ROSTER_CSV: &str = include_str!("../assets/demo/roster.csv");
 /// The demo operators and their PINs, as written in the README.
-pub const DEMO_OPERATORS: [(&str, Role, &str); 2] = [("kasir", Role::Kasir, "1111"), ("supervisor", Role::Supervisor, "9999")];
+pub const DEMO_OPERATORS: [(&str, Role, &str); 2] = [
+    ("kasir", Role::Kasir, "1111"),
+    ("supervisor", Role::Supervisor, "9999"),
+];
 
 /// Why loading the demo failed.
 #[derive(Debug, thiserror::Error)]
@@ -42,25 +45,49 @@ pub struct DemoSummary {
 /// Loads the demo programme into a fresh ledger. Entitlements: this month for every KPM, and
 /// last month too for every third one, so carry-over shows.
 pub fn load(ledger: &mut Ledger, now: DateTime<FixedOffset>) -> Result<DemoSummary, DemoError> {
-    let policy = Policy::default_sembako().map_err(|error| ImportError::Policy { file: "policy".into(), error })?;
+    let policy = Policy::default_sembako().map_err(|error| ImportError::Policy {
+        file: "policy".into(),
+        error,
+    })?;
     let policy_sha = crate::ledger::sha256(crate::domain::policy::DEFAULT_POLICY_TOML.as_bytes());
     ledger.import_policy(&policy, "assets/policy-sembako-2020.toml", &policy_sha, now)?;
-    let products = import::parse_catalogue("assets/demo/catalogue.csv", DEMO_CATALOGUE_CSV, &policy)?;
+    let products =
+        import::parse_catalogue("assets/demo/catalogue.csv", DEMO_CATALOGUE_CSV, &policy)?;
     let product_count = products.len();
-    ledger.import_catalogue(products, "assets/demo/catalogue.csv", &crate::ledger::sha256(DEMO_CATALOGUE_CSV.as_bytes()), now)?;
+    ledger.import_catalogue(
+        products,
+        "assets/demo/catalogue.csv",
+        &crate::ledger::sha256(DEMO_CATALOGUE_CSV.as_bytes()),
+        now,
+    )?;
     let mut roster = import::parse_roster("assets/demo/roster.csv", DEMO_ROSTER_CSV)?;
     let this = Period::of(now.date_naive());
     for (i, kpm) in roster.iter_mut().enumerate() {
         if i % 3 == 0 {
-            kpm.entitlements.push(Entitlement { period: this.previous(), amount: policy.amount_per_period_rupiah });
+            kpm.entitlements.push(Entitlement {
+                period: this.previous(),
+                amount: policy.amount_per_period_rupiah,
+            });
         }
-        kpm.entitlements.push(Entitlement { period: this, amount: policy.amount_per_period_rupiah });
+        kpm.entitlements.push(Entitlement {
+            period: this,
+            amount: policy.amount_per_period_rupiah,
+        });
     }
-    ledger.import_roster(&roster, "assets/demo/roster.csv", &crate::ledger::sha256(DEMO_ROSTER_CSV.as_bytes()), now)?;
+    ledger.import_roster(
+        &roster,
+        "assets/demo/roster.csv",
+        &crate::ledger::sha256(DEMO_ROSTER_CSV.as_bytes()),
+        now,
+    )?;
     for (name, role, pin) in DEMO_OPERATORS {
         let pin = Pin::new(pin).map_err(LedgerError::Pin)?;
-        let verifier = PinVerifier::create(&pin, &import::new_salt().map_err(LedgerError::Pin)?).map_err(LedgerError::Pin)?;
+        let verifier = PinVerifier::create(&pin, &import::new_salt().map_err(LedgerError::Pin)?)
+            .map_err(LedgerError::Pin)?;
         ledger.add_operator(name, role, &verifier, now)?;
     }
-    Ok(DemoSummary { products: product_count, kpm: roster.len() })
+    Ok(DemoSummary {
+        products: product_count,
+        kpm: roster.len(),
+    })
 }

@@ -20,7 +20,9 @@ impl FromStr for Lang {
         match s.trim().to_ascii_lowercase().as_str() {
             "id" | "in" | "ind" | "indonesia" => Ok(Lang::Id),
             "en" | "eng" | "english" => Ok(Lang::En),
-            other => Err(format!("bahasa tidak dikenal / unknown language: {other} (id, en)")),
+            other => Err(format!(
+                "bahasa tidak dikenal / unknown language: {other} (id, en)"
+            )),
         }
     }
 }
@@ -68,168 +70,696 @@ static TABLE_INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>
 /// (key, Bahasa Indonesia, English)
 pub static TABLE: &[(&str, &str, &str)] = &[
     // money
-    ("money.negative", "jumlah uang tidak boleh negatif", "an amount of money cannot be negative"),
-    ("money.overflow", "jumlah uang terlalu besar", "the amount of money is too large"),
-    ("money.not_a_number", "'{input}' bukan jumlah rupiah (contoh: 200000, 200.000 atau Rp 200.000)", "'{input}' is not an amount of rupiah (e.g. 200000, 200.000 or Rp 200.000)"),
+    (
+        "money.negative",
+        "jumlah uang tidak boleh negatif",
+        "an amount of money cannot be negative",
+    ),
+    (
+        "money.overflow",
+        "jumlah uang terlalu besar",
+        "the amount of money is too large",
+    ),
+    (
+        "money.not_a_number",
+        "'{input}' bukan jumlah rupiah (contoh: 200000, 200.000 atau Rp 200.000)",
+        "'{input}' is not an amount of rupiah (e.g. 200000, 200.000 or Rp 200.000)",
+    ),
     // quantities
-    ("qty.not_a_number", "jumlah '{input}' bukan angka (contoh: 2 atau 1,5)", "quantity '{input}' is not a number (e.g. 2 or 1.5)"),
-    ("qty.not_positive", "jumlah '{input}' harus lebih dari nol", "quantity '{input}' must be more than zero"),
-    ("qty.decimals", "jumlah '{input}' punya lebih dari 3 angka desimal (ketelitian gram)", "quantity '{input}' has more than 3 decimals (gram precision)"),
-    ("qty.not_whole", "jumlah '{input}' harus bilangan bulat untuk satuan {unit}", "quantity '{input}' must be a whole number for unit {unit}"),
-    ("qty.too_large", "jumlah '{input}' tidak wajar: paling banyak {max} {unit} per baris", "quantity '{input}' is absurd: at most {max} {unit} per line"),
-    ("qty.unknown_unit", "satuan '{input}' tidak dikenal (butir, ikat, buah, papan, kg, liter)", "unknown unit '{input}' (butir, ikat, buah, papan, kg, liter)"),
+    (
+        "qty.not_a_number",
+        "jumlah '{input}' bukan angka (contoh: 2 atau 1,5)",
+        "quantity '{input}' is not a number (e.g. 2 or 1.5)",
+    ),
+    (
+        "qty.not_positive",
+        "jumlah '{input}' harus lebih dari nol",
+        "quantity '{input}' must be more than zero",
+    ),
+    (
+        "qty.decimals",
+        "jumlah '{input}' punya lebih dari 3 angka desimal (ketelitian gram)",
+        "quantity '{input}' has more than 3 decimals (gram precision)",
+    ),
+    (
+        "qty.not_whole",
+        "jumlah '{input}' harus bilangan bulat untuk satuan {unit}",
+        "quantity '{input}' must be a whole number for unit {unit}",
+    ),
+    (
+        "qty.too_large",
+        "jumlah '{input}' tidak wajar: paling banyak {max} {unit} per baris",
+        "quantity '{input}' is absurd: at most {max} {unit} per line",
+    ),
+    (
+        "qty.unknown_unit",
+        "satuan '{input}' tidak dikenal (butir, ikat, buah, papan, kg, liter)",
+        "unknown unit '{input}' (butir, ikat, buah, papan, kg, liter)",
+    ),
     // identifiers
     ("id.card", "nomor kartu KKS", "KKS card number"),
     ("id.nik", "NIK", "NIK"),
     ("id.kk", "No. KK", "family card number (No. KK)"),
-    ("id.not_16", "{what} harus 16 angka, '{input}' berisi {len} karakter", "{what} must be 16 digits, '{input}' has {len} characters"),
-    ("id.luhn", "nomor kartu KKS {input} salah: gagal cek Luhn (ada angka yang keliru); periksa lagi nomor di kartu", "KKS card number {input} is wrong: it fails the Luhn check (a digit is mistyped); check the number on the card"),
-    ("id.nik_province", "NIK salah: kode provinsi {code} tidak dikenal (2 angka pertama)", "NIK is wrong: province code {code} does not exist (first 2 digits)"),
-    ("id.nik_regency", "NIK salah: kode kabupaten/kota {code} tidak valid (angka 3-4)", "NIK is wrong: regency code {code} is not valid (digits 3-4)"),
-    ("id.nik_birth", "NIK salah: tanggal lahir {ddmmyy} tidak valid (angka 7-12, DDMMYY, perempuan tanggal + 40)", "NIK is wrong: birth date {ddmmyy} is not valid (digits 7-12, DDMMYY, women day + 40)"),
-    ("id.nik_serial", "NIK salah: nomor urut 0000 tidak valid (4 angka terakhir)", "NIK is wrong: serial 0000 is not valid (last 4 digits)"),
+    (
+        "id.not_16",
+        "{what} harus 16 angka, '{input}' berisi {len} karakter",
+        "{what} must be 16 digits, '{input}' has {len} characters",
+    ),
+    (
+        "id.luhn",
+        "nomor kartu KKS {input} salah: gagal cek Luhn (ada angka yang keliru); periksa lagi nomor di kartu",
+        "KKS card number {input} is wrong: it fails the Luhn check (a digit is mistyped); check the number on the card",
+    ),
+    (
+        "id.nik_province",
+        "NIK salah: kode provinsi {code} tidak dikenal (2 angka pertama)",
+        "NIK is wrong: province code {code} does not exist (first 2 digits)",
+    ),
+    (
+        "id.nik_regency",
+        "NIK salah: kode kabupaten/kota {code} tidak valid (angka 3-4)",
+        "NIK is wrong: regency code {code} is not valid (digits 3-4)",
+    ),
+    (
+        "id.nik_birth",
+        "NIK salah: tanggal lahir {ddmmyy} tidak valid (angka 7-12, DDMMYY, perempuan tanggal + 40)",
+        "NIK is wrong: birth date {ddmmyy} is not valid (digits 7-12, DDMMYY, women day + 40)",
+    ),
+    (
+        "id.nik_serial",
+        "NIK salah: nomor urut 0000 tidak valid (4 angka terakhir)",
+        "NIK is wrong: serial 0000 is not valid (last 4 digits)",
+    ),
     // policy
-    ("policy.syntax", "berkas kebijakan tidak bisa dibaca: {detail}", "the policy file cannot be read: {detail}"),
-    ("policy.invalid", "kebijakan: kolom '{field}' {rule}", "policy: field '{field}' {rule}"),
-    ("policy.duplicate", "kebijakan: id '{id}' dipakai dua kali", "policy: id '{id}' is used twice"),
-    ("rule.slug", "harus berupa huruf kecil, angka dan tanda '-' (contoh: beras-medium)", "must be lower-case letters, digits and '-' (e.g. beras-medium)"),
+    (
+        "policy.syntax",
+        "berkas kebijakan tidak bisa dibaca: {detail}",
+        "the policy file cannot be read: {detail}",
+    ),
+    (
+        "policy.invalid",
+        "kebijakan: kolom '{field}' {rule}",
+        "policy: field '{field}' {rule}",
+    ),
+    (
+        "policy.duplicate",
+        "kebijakan: id '{id}' dipakai dua kali",
+        "policy: id '{id}' is used twice",
+    ),
+    (
+        "rule.slug",
+        "harus berupa huruf kecil, angka dan tanda '-' (contoh: beras-medium)",
+        "must be lower-case letters, digits and '-' (e.g. beras-medium)",
+    ),
     ("rule.not_empty", "tidak boleh kosong", "must not be empty"),
-    ("rule.positive", "harus lebih dari nol", "must be more than zero"),
-    ("period.invalid", "periode '{input}' tidak valid (format YYYY-MM, contoh 2026-11)", "period '{input}' is not valid (format YYYY-MM, e.g. 2026-11)"),
+    (
+        "rule.positive",
+        "harus lebih dari nol",
+        "must be more than zero",
+    ),
+    (
+        "period.invalid",
+        "periode '{input}' tidak valid (format YYYY-MM, contoh 2026-11)",
+        "period '{input}' is not valid (format YYYY-MM, e.g. 2026-11)",
+    ),
     // catalogue
-    ("cat.barcode", "barcode '{a}' bukan EAN-13 yang valid (13 angka dengan digit cek benar)", "barcode '{a}' is not a valid EAN-13 (13 digits with a correct check digit)"),
-    ("cat.id", "id produk '{a}' harus huruf kecil, angka dan '-' (contoh: beras-medium)", "product id '{a}' must be lower-case letters, digits and '-' (e.g. beras-medium)"),
-    ("cat.empty_name", "produk '{a}': nama tidak boleh kosong", "product '{a}': the name must not be empty"),
-    ("cat.unknown_group", "produk '{a}': kelompok pangan '{b}' tidak ada dalam kebijakan", "product '{a}': food group '{b}' is not in the policy"),
-    ("cat.unknown_forbidden", "produk '{a}': kategori terlarang '{b}' tidak ada dalam kebijakan", "product '{a}': forbidden category '{b}' is not in the policy"),
-    ("cat.one_class", "produk '{a}': isi tepat satu dari kolom group atau forbidden", "product '{a}': fill exactly one of the columns group or forbidden"),
-    ("cat.zero_price", "produk '{a}': harga acuan harus lebih dari nol", "product '{a}': the reference price must be more than zero"),
-    ("cat.duplicate", "id atau barcode '{a}' dipakai dua kali", "id or barcode '{a}' is used twice"),
+    (
+        "cat.barcode",
+        "barcode '{a}' bukan EAN-13 yang valid (13 angka dengan digit cek benar)",
+        "barcode '{a}' is not a valid EAN-13 (13 digits with a correct check digit)",
+    ),
+    (
+        "cat.id",
+        "id produk '{a}' harus huruf kecil, angka dan '-' (contoh: beras-medium)",
+        "product id '{a}' must be lower-case letters, digits and '-' (e.g. beras-medium)",
+    ),
+    (
+        "cat.empty_name",
+        "produk '{a}': nama tidak boleh kosong",
+        "product '{a}': the name must not be empty",
+    ),
+    (
+        "cat.unknown_group",
+        "produk '{a}': kelompok pangan '{b}' tidak ada dalam kebijakan",
+        "product '{a}': food group '{b}' is not in the policy",
+    ),
+    (
+        "cat.unknown_forbidden",
+        "produk '{a}': kategori terlarang '{b}' tidak ada dalam kebijakan",
+        "product '{a}': forbidden category '{b}' is not in the policy",
+    ),
+    (
+        "cat.one_class",
+        "produk '{a}': isi tepat satu dari kolom group atau forbidden",
+        "product '{a}': fill exactly one of the columns group or forbidden",
+    ),
+    (
+        "cat.zero_price",
+        "produk '{a}': harga acuan harus lebih dari nol",
+        "product '{a}': the reference price must be more than zero",
+    ),
+    (
+        "cat.duplicate",
+        "id atau barcode '{a}' dipakai dua kali",
+        "id or barcode '{a}' is used twice",
+    ),
     // PIN
-    ("pin.format", "PIN harus 4 sampai 12 angka", "a PIN must be 4 to 12 digits"),
-    ("pin.verifier", "pin_verifier harus string argon2id (format PHC, $argon2id$...)", "pin_verifier must be an argon2id PHC string ($argon2id$...)"),
-    ("pin.hashing", "PIN tidak bisa diproses (galat argon2)", "the PIN could not be processed (argon2 error)"),
+    (
+        "pin.format",
+        "PIN harus 4 sampai 12 angka",
+        "a PIN must be 4 to 12 digits",
+    ),
+    (
+        "pin.verifier",
+        "pin_verifier harus string argon2id (format PHC, $argon2id$...)",
+        "pin_verifier must be an argon2id PHC string ($argon2id$...)",
+    ),
+    (
+        "pin.hashing",
+        "PIN tidak bisa diproses (galat argon2)",
+        "the PIN could not be processed (argon2 error)",
+    ),
     // basket
-    ("basket.empty", "keranjang kosong: tambahkan minimal satu barang", "the basket is empty: add at least one item"),
-    ("basket.unknown", "produk '{input}' tidak ada di katalog; periksa id atau barcode", "product '{input}' is not in the catalogue; check the id or barcode"),
-    ("basket.forbidden", "{product} ditolak: {reason}", "{product} refused: {reason}"),
-    ("basket.quantity", "{product}: {detail}", "{product}: {detail}"),
-    ("basket.price", "{product}: harga {price} di atas harga acuan {reference} (batas {max}); perlu alasan (--override-reason)", "{product}: price {price} is above the reference price {reference} (limit {max}); needs a reason (--override-reason)"),
-    ("basket.over_balance", "total {total} melebihi saldo {balance}: kurang {shortfall}; kurangi belanjaan", "total {total} is over the balance {balance}: short by {shortfall}; take items out"),
-    ("basket.outside_groups", "Barang di luar empat kelompok pangan Program Sembako", "Goods outside the four Program Sembako food groups"),
+    (
+        "basket.empty",
+        "keranjang kosong: tambahkan minimal satu barang",
+        "the basket is empty: add at least one item",
+    ),
+    (
+        "basket.unknown",
+        "produk '{input}' tidak ada di katalog; periksa id atau barcode",
+        "product '{input}' is not in the catalogue; check the id or barcode",
+    ),
+    (
+        "basket.forbidden",
+        "{product} ditolak: {reason}",
+        "{product} refused: {reason}",
+    ),
+    (
+        "basket.quantity",
+        "{product}: {detail}",
+        "{product}: {detail}",
+    ),
+    (
+        "basket.price",
+        "{product}: harga {price} di atas harga acuan {reference} (batas {max}); perlu alasan (--override-reason)",
+        "{product}: price {price} is above the reference price {reference} (limit {max}); needs a reason (--override-reason)",
+    ),
+    (
+        "basket.over_balance",
+        "total {total} melebihi saldo {balance}: kurang {shortfall}; kurangi belanjaan",
+        "total {total} is over the balance {balance}: short by {shortfall}; take items out",
+    ),
+    (
+        "basket.outside_groups",
+        "Barang di luar empat kelompok pangan Program Sembako",
+        "Goods outside the four Program Sembako food groups",
+    ),
     // ledger
-    ("ledger.disk_full", "penyimpanan penuh: transaksi TIDAK disimpan; kosongkan ruang disk lalu ulangi", "storage is full: the transaction was NOT saved; free disk space and try again"),
-    ("ledger.read_only", "ledger hanya-baca (read-only): transaksi TIDAK disimpan; periksa izin folder data atau media", "the ledger is read-only: the transaction was NOT saved; check the data folder's permissions or medium"),
-    ("ledger.busy", "ledger sedang dipakai program lain; tunggu sebentar lalu ulangi", "the ledger is in use by another program; wait a moment and try again"),
-    ("ledger.corrupt", "berkas ledger rusak atau bukan ledger ewarong: {detail}", "the ledger file is damaged or not an ewarong ledger: {detail}"),
-    ("ledger.storage", "galat penyimpanan: {detail}; transaksi TIDAK disimpan", "storage error: {detail}; the transaction was NOT saved"),
-    ("ledger.newer", "ledger ini dibuat oleh versi ewarong yang lebih baru (skema {found}, versi ini mendukung sampai {supported}); perbarui aplikasi", "this ledger was made by a newer ewarong (schema {found}, this version supports up to {supported}); update the application"),
-    ("ledger.not_initialized", "belum ada ledger di {path}; jalankan dulu: ewarong init --terminal-id ID", "no ledger at {path}; run first: ewarong init --terminal-id ID"),
-    ("ledger.already", "ledger sudah ada di {path}; init tidak menimpa data", "a ledger already exists at {path}; init never overwrites data"),
-    ("ledger.terminal_id", "--terminal-id '{input}' tidak valid: huruf kecil, angka dan '-', 1-64 karakter", "--terminal-id '{input}' is not valid: lower-case letters, digits and '-', 1-64 characters"),
-    ("ledger.unknown_card", "kartu {card} tidak terdaftar di roster KPM terminal ini", "card {card} is not in this terminal's KPM roster"),
-    ("ledger.no_policy", "belum ada kebijakan program; impor dulu: ewarong import policy FILE", "no programme policy yet; import one: ewarong import policy FILE"),
-    ("ledger.pin_locked", "kartu {card} terkunci hari ini setelah {max} kali PIN salah; coba lagi besok", "card {card} is locked for today after {max} wrong PINs; try again tomorrow"),
-    ("ledger.pin_wrong", "PIN KPM salah; sisa {remaining} kali percobaan hari ini", "wrong KPM PIN; {remaining} tries left today"),
-    ("ledger.pin_locked_now", "PIN KPM salah {max} kali: kartu {card} dikunci di terminal ini sampai besok", "wrong KPM PIN {max} times: card {card} is locked on this terminal until tomorrow"),
-    ("ledger.rejected", "transaksi ditolak: {detail}", "sale refused: {detail}"),
-    ("ledger.operator_unknown", "operator '{name}' tidak dikenal", "operator '{name}' is unknown"),
-    ("ledger.operator_pin", "PIN operator '{name}' salah", "wrong PIN for operator '{name}'"),
-    ("ledger.not_supervisor", "--supervisor-pin: PIN tidak cocok dengan supervisor mana pun; pembatalan perlu PIN supervisor", "--supervisor-pin: the PIN matches no supervisor; a void needs a supervisor's PIN"),
-    ("ledger.sale_not_found", "--seq {seq}: tidak ada transaksi penjualan dengan nomor itu", "--seq {seq}: there is no sale with that number"),
-    ("ledger.already_voided", "--seq {seq}: transaksi ini sudah dibatalkan oleh entri {by}", "--seq {seq}: this sale was already voided by entry {by}"),
-    ("ledger.empty_field", "{field} tidak boleh kosong", "{field} must not be empty"),
-    ("ledger.too_long", "{field} terlalu panjang: paling banyak {max} karakter", "{field} is too long: at most {max} characters"),
-    ("ledger.complaint_category", "--category '{input}' tidak dikenal; pilih: harga, kualitas, jumlah, pemaketan, lainnya", "--category '{input}' is unknown; choose: harga, kualitas, jumlah, pemaketan, lainnya"),
-    ("ledger.complaint_sale", "--seq {seq}: transaksi itu bukan milik kartu {card}", "--seq {seq}: that sale does not belong to card {card}"),
-    ("ledger.nothing_to_close", "hari {day} sudah ditutup dan belum ada transaksi baru", "day {day} is already closed and there are no new entries"),
-    ("ledger.operator_exists", "operator '{name}' sudah ada", "operator '{name}' already exists"),
-    ("ledger.catalogue_policy", "katalog tidak cocok dengan kebijakan: {detail}", "the catalogue does not match the policy: {detail}"),
-    ("ledger.money", "perhitungan uang gagal: {detail}", "money arithmetic failed: {detail}"),
+    (
+        "ledger.disk_full",
+        "penyimpanan penuh: transaksi TIDAK disimpan; kosongkan ruang disk lalu ulangi",
+        "storage is full: the transaction was NOT saved; free disk space and try again",
+    ),
+    (
+        "ledger.read_only",
+        "ledger hanya-baca (read-only): transaksi TIDAK disimpan; periksa izin folder data atau media",
+        "the ledger is read-only: the transaction was NOT saved; check the data folder's permissions or medium",
+    ),
+    (
+        "ledger.busy",
+        "ledger sedang dipakai program lain; tunggu sebentar lalu ulangi",
+        "the ledger is in use by another program; wait a moment and try again",
+    ),
+    (
+        "ledger.corrupt",
+        "berkas ledger rusak atau bukan ledger ewarong: {detail}",
+        "the ledger file is damaged or not an ewarong ledger: {detail}",
+    ),
+    (
+        "ledger.storage",
+        "galat penyimpanan: {detail}; transaksi TIDAK disimpan",
+        "storage error: {detail}; the transaction was NOT saved",
+    ),
+    (
+        "ledger.newer",
+        "ledger ini dibuat oleh versi ewarong yang lebih baru (skema {found}, versi ini mendukung sampai {supported}); perbarui aplikasi",
+        "this ledger was made by a newer ewarong (schema {found}, this version supports up to {supported}); update the application",
+    ),
+    (
+        "ledger.not_initialized",
+        "belum ada ledger di {path}; jalankan dulu: ewarong init --terminal-id ID",
+        "no ledger at {path}; run first: ewarong init --terminal-id ID",
+    ),
+    (
+        "ledger.already",
+        "ledger sudah ada di {path}; init tidak menimpa data",
+        "a ledger already exists at {path}; init never overwrites data",
+    ),
+    (
+        "ledger.terminal_id",
+        "--terminal-id '{input}' tidak valid: huruf kecil, angka dan '-', 1-64 karakter",
+        "--terminal-id '{input}' is not valid: lower-case letters, digits and '-', 1-64 characters",
+    ),
+    (
+        "ledger.unknown_card",
+        "kartu {card} tidak terdaftar di roster KPM terminal ini",
+        "card {card} is not in this terminal's KPM roster",
+    ),
+    (
+        "ledger.no_policy",
+        "belum ada kebijakan program; impor dulu: ewarong import policy FILE",
+        "no programme policy yet; import one: ewarong import policy FILE",
+    ),
+    (
+        "ledger.pin_locked",
+        "kartu {card} terkunci hari ini setelah {max} kali PIN salah; coba lagi besok",
+        "card {card} is locked for today after {max} wrong PINs; try again tomorrow",
+    ),
+    (
+        "ledger.pin_wrong",
+        "PIN KPM salah; sisa {remaining} kali percobaan hari ini",
+        "wrong KPM PIN; {remaining} tries left today",
+    ),
+    (
+        "ledger.pin_locked_now",
+        "PIN KPM salah {max} kali: kartu {card} dikunci di terminal ini sampai besok",
+        "wrong KPM PIN {max} times: card {card} is locked on this terminal until tomorrow",
+    ),
+    (
+        "ledger.rejected",
+        "transaksi ditolak: {detail}",
+        "sale refused: {detail}",
+    ),
+    (
+        "ledger.operator_unknown",
+        "operator '{name}' tidak dikenal",
+        "operator '{name}' is unknown",
+    ),
+    (
+        "ledger.operator_pin",
+        "PIN operator '{name}' salah",
+        "wrong PIN for operator '{name}'",
+    ),
+    (
+        "ledger.not_supervisor",
+        "--supervisor-pin: PIN tidak cocok dengan supervisor mana pun; pembatalan perlu PIN supervisor",
+        "--supervisor-pin: the PIN matches no supervisor; a void needs a supervisor's PIN",
+    ),
+    (
+        "ledger.sale_not_found",
+        "--seq {seq}: tidak ada transaksi penjualan dengan nomor itu",
+        "--seq {seq}: there is no sale with that number",
+    ),
+    (
+        "ledger.already_voided",
+        "--seq {seq}: transaksi ini sudah dibatalkan oleh entri {by}",
+        "--seq {seq}: this sale was already voided by entry {by}",
+    ),
+    (
+        "ledger.empty_field",
+        "{field} tidak boleh kosong",
+        "{field} must not be empty",
+    ),
+    (
+        "ledger.too_long",
+        "{field} terlalu panjang: paling banyak {max} karakter",
+        "{field} is too long: at most {max} characters",
+    ),
+    (
+        "ledger.complaint_category",
+        "--category '{input}' tidak dikenal; pilih: harga, kualitas, jumlah, pemaketan, lainnya",
+        "--category '{input}' is unknown; choose: harga, kualitas, jumlah, pemaketan, lainnya",
+    ),
+    (
+        "ledger.complaint_sale",
+        "--seq {seq}: transaksi itu bukan milik kartu {card}",
+        "--seq {seq}: that sale does not belong to card {card}",
+    ),
+    (
+        "ledger.nothing_to_close",
+        "hari {day} sudah ditutup dan belum ada transaksi baru",
+        "day {day} is already closed and there are no new entries",
+    ),
+    (
+        "ledger.operator_exists",
+        "operator '{name}' sudah ada",
+        "operator '{name}' already exists",
+    ),
+    (
+        "ledger.catalogue_policy",
+        "katalog tidak cocok dengan kebijakan: {detail}",
+        "the catalogue does not match the policy: {detail}",
+    ),
+    (
+        "ledger.money",
+        "perhitungan uang gagal: {detail}",
+        "money arithmetic failed: {detail}",
+    ),
     // import
-    ("import.line", "{file} baris {line}: {detail}; tidak ada yang diimpor", "{file} line {line}: {detail}; nothing was imported"),
-    ("import.read", "{file} tidak bisa dibaca: {detail}", "{file} cannot be read: {detail}"),
-    ("import.format", "{file}: format tidak dikenal; gunakan .csv atau .json (kebijakan: .toml atau .json)", "{file}: unknown format; use .csv or .json (policy: .toml or .json)"),
-    ("import.column", "kolom '{column}' {detail}", "column '{column}' {detail}"),
+    (
+        "import.line",
+        "{file} baris {line}: {detail}; tidak ada yang diimpor",
+        "{file} line {line}: {detail}; nothing was imported",
+    ),
+    (
+        "import.read",
+        "{file} tidak bisa dibaca: {detail}",
+        "{file} cannot be read: {detail}",
+    ),
+    (
+        "import.format",
+        "{file}: format tidak dikenal; gunakan .csv atau .json (kebijakan: .toml atau .json)",
+        "{file}: unknown format; use .csv or .json (policy: .toml or .json)",
+    ),
+    (
+        "import.column",
+        "kolom '{column}' {detail}",
+        "column '{column}' {detail}",
+    ),
     ("import.missing", "wajib diisi", "is required"),
-    ("import.pin_both", "isi tepat satu dari kolom pin atau pin_verifier", "fill exactly one of the columns pin or pin_verifier"),
-    ("import.entitlement", "kolom entitlements '{input}' tidak valid (format: 2026-11=200000;2026-12=200000)", "column entitlements '{input}' is not valid (format: 2026-11=200000;2026-12=200000)"),
-    ("import.duplicate_card", "kartu {card} muncul dua kali (juga di baris {first})", "card {card} appears twice (also on line {first})"),
-    ("import.empty", "berkas tidak berisi satu baris data pun", "the file has no data rows"),
-    ("import.done", "{kind}: {rows} baris diimpor (versi {version})", "{kind}: {rows} rows imported (version {version})"),
+    (
+        "import.pin_both",
+        "isi tepat satu dari kolom pin atau pin_verifier",
+        "fill exactly one of the columns pin or pin_verifier",
+    ),
+    (
+        "import.entitlement",
+        "kolom entitlements '{input}' tidak valid (format: 2026-11=200000;2026-12=200000)",
+        "column entitlements '{input}' is not valid (format: 2026-11=200000;2026-12=200000)",
+    ),
+    (
+        "import.duplicate_card",
+        "kartu {card} muncul dua kali (juga di baris {first})",
+        "card {card} appears twice (also on line {first})",
+    ),
+    (
+        "import.empty",
+        "berkas tidak berisi satu baris data pun",
+        "the file has no data rows",
+    ),
+    (
+        "import.done",
+        "{kind}: {rows} baris diimpor (versi {version})",
+        "{kind}: {rows} rows imported (version {version})",
+    ),
     // CLI
     ("cli.field", "{field}: {detail}", "{field}: {detail}"),
-    ("cli.item_syntax", "--item '{input}' harus berbentuk PRODUK=JUMLAH atau PRODUK=JUMLAH@HARGA (contoh: beras-medium=5)", "--item '{input}' must look like PRODUCT=QTY or PRODUCT=QTY@PRICE (e.g. beras-medium=5)"),
-    ("cli.operator_missing", "--operator dan --operator-pin wajib (atau EWARONG_OPERATOR dan EWARONG_OPERATOR_PIN)", "--operator and --operator-pin are required (or EWARONG_OPERATOR and EWARONG_OPERATOR_PIN)"),
-    ("cli.date", "--date '{input}' tidak valid (format YYYY-MM-DD)", "--date '{input}' is not valid (format YYYY-MM-DD)"),
-    ("cli.data_dir", "folder data tidak bisa ditentukan; gunakan --data-dir", "the data folder cannot be determined; use --data-dir"),
+    (
+        "cli.item_syntax",
+        "--item '{input}' harus berbentuk PRODUK=JUMLAH atau PRODUK=JUMLAH@HARGA (contoh: beras-medium=5)",
+        "--item '{input}' must look like PRODUCT=QTY or PRODUCT=QTY@PRICE (e.g. beras-medium=5)",
+    ),
+    (
+        "cli.operator_missing",
+        "--operator dan --operator-pin wajib (atau EWARONG_OPERATOR dan EWARONG_OPERATOR_PIN)",
+        "--operator and --operator-pin are required (or EWARONG_OPERATOR and EWARONG_OPERATOR_PIN)",
+    ),
+    (
+        "cli.date",
+        "--date '{input}' tidak valid (format YYYY-MM-DD)",
+        "--date '{input}' is not valid (format YYYY-MM-DD)",
+    ),
+    (
+        "cli.data_dir",
+        "folder data tidak bisa ditentukan; gunakan --data-dir",
+        "the data folder cannot be determined; use --data-dir",
+    ),
     ("cli.io", "{path}: {detail}", "{path}: {detail}"),
-    ("cli.timezone", "--timezone '{input}' tidak dikenal; pilih WIB, WITA atau WIT", "--timezone '{input}' is unknown; choose WIB, WITA or WIT"),
-    ("cli.init_done", "Terminal {terminal} siap. Ledger: {path}", "Terminal {terminal} is ready. Ledger: {path}"),
-    ("cli.demo_loaded", "Program demo dimuat: {products} produk, {kpm} KPM, operator kasir dan supervisor", "Demo programme loaded: {products} products, {kpm} KPM, operators kasir and supervisor"),
-    ("cli.void_done", "Transaksi {sale} dibatalkan oleh entri {seq}; saldo {card} kembali {amount}", "Sale {sale} voided by entry {seq}; {amount} returned to card {card}"),
-    ("cli.complaint_done", "Pengaduan tercatat sebagai entri {seq}", "Complaint recorded as entry {seq}"),
-    ("cli.check_ok", "Rantai hash utuh: {count} entri, seq 1-{last}", "Hash chain intact: {count} entries, seq 1-{last}"),
-    ("cli.check_empty", "Ledger belum berisi entri", "The ledger has no entries yet"),
-    ("cli.check_broken", "Rantai hash RUSAK mulai seq {seq}: {detail}", "Hash chain BROKEN from seq {seq}: {detail}"),
+    (
+        "cli.timezone",
+        "--timezone '{input}' tidak dikenal; pilih WIB, WITA atau WIT",
+        "--timezone '{input}' is unknown; choose WIB, WITA or WIT",
+    ),
+    (
+        "cli.init_done",
+        "Terminal {terminal} siap. Ledger: {path}",
+        "Terminal {terminal} is ready. Ledger: {path}",
+    ),
+    (
+        "cli.demo_loaded",
+        "Program demo dimuat: {products} produk, {kpm} KPM, operator kasir dan supervisor",
+        "Demo programme loaded: {products} products, {kpm} KPM, operators kasir and supervisor",
+    ),
+    (
+        "cli.void_done",
+        "Transaksi {sale} dibatalkan oleh entri {seq}; saldo {card} kembali {amount}",
+        "Sale {sale} voided by entry {seq}; {amount} returned to card {card}",
+    ),
+    (
+        "cli.complaint_done",
+        "Pengaduan tercatat sebagai entri {seq}",
+        "Complaint recorded as entry {seq}",
+    ),
+    (
+        "cli.check_ok",
+        "Rantai hash utuh: {count} entri, seq 1-{last}",
+        "Hash chain intact: {count} entries, seq 1-{last}",
+    ),
+    (
+        "cli.check_empty",
+        "Ledger belum berisi entri",
+        "The ledger has no entries yet",
+    ),
+    (
+        "cli.check_broken",
+        "Rantai hash RUSAK mulai seq {seq}: {detail}",
+        "Hash chain BROKEN from seq {seq}: {detail}",
+    ),
     ("cli.nothing", "tidak ada data", "no data"),
-    ("cli.demo_intro", "ewarong — terminal transaksi Program Sembako (mode demo, antarmuka grafis menyusul)", "ewarong — Program Sembako transaction terminal (demo mode, the graphical interface comes later)"),
+    (
+        "cli.demo_intro",
+        "ewarong — terminal transaksi Program Sembako (mode demo, antarmuka grafis menyusul)",
+        "ewarong — Program Sembako transaction terminal (demo mode, the graphical interface comes later)",
+    ),
     ("cli.demo_try", "Coba:", "Try:"),
     // CLI help and usage
-    ("help.about", "ewarong: terminal transaksi offline untuk e-warong Program Sembako. Tanpa perintah: mode demo", "ewarong: offline transaction terminal for Program Sembako e-warong shops. No command: demo mode"),
-    ("help.data_dir", "folder data berisi ledger (bawaan: folder data XDG)", "data directory holding the ledger (default: the XDG data directory)"),
-    ("help.lang", "bahasa pesan: id atau en", "message language: id or en"),
-    ("help.json", "keluaran JSON untuk skrip (lihat docs/cli.md)", "JSON output for scripts (see docs/cli.md)"),
-    ("help.init", "buat ledger baru untuk terminal ini", "create a new ledger for this terminal"),
-    ("help.terminal_id", "id terminal: huruf kecil, angka, '-'", "terminal id: lower-case letters, digits, '-'"),
-    ("help.demo", "muat program demo (kebijakan, katalog, 240 KPM, operator)", "load the demo programme (policy, catalogue, 240 KPM, operators)"),
-    ("help.timezone", "zona waktu terminal: WIB, WITA atau WIT", "the terminal's time zone: WIB, WITA or WIT"),
+    (
+        "help.about",
+        "ewarong: terminal transaksi offline untuk e-warong Program Sembako. Tanpa perintah: mode demo",
+        "ewarong: offline transaction terminal for Program Sembako e-warong shops. No command: demo mode",
+    ),
+    (
+        "help.data_dir",
+        "folder data berisi ledger (bawaan: folder data XDG)",
+        "data directory holding the ledger (default: the XDG data directory)",
+    ),
+    (
+        "help.lang",
+        "bahasa pesan: id atau en",
+        "message language: id or en",
+    ),
+    (
+        "help.json",
+        "keluaran JSON untuk skrip (lihat docs/cli.md)",
+        "JSON output for scripts (see docs/cli.md)",
+    ),
+    (
+        "help.init",
+        "buat ledger baru untuk terminal ini",
+        "create a new ledger for this terminal",
+    ),
+    (
+        "help.terminal_id",
+        "id terminal: huruf kecil, angka, '-'",
+        "terminal id: lower-case letters, digits, '-'",
+    ),
+    (
+        "help.demo",
+        "muat program demo (kebijakan, katalog, 240 KPM, operator)",
+        "load the demo programme (policy, catalogue, 240 KPM, operators)",
+    ),
+    (
+        "help.timezone",
+        "zona waktu terminal: WIB, WITA atau WIT",
+        "the terminal's time zone: WIB, WITA or WIT",
+    ),
     ("help.roster", "roster KPM", "the KPM roster"),
     ("help.catalogue", "katalog produk", "the product catalogue"),
     ("help.list", "tampilkan daftar", "show the list"),
-    ("help.sale", "catat penjualan untuk KPM", "record a sale for a KPM"),
-    ("help.card", "nomor kartu KKS (16 angka)", "KKS card number (16 digits)"),
+    (
+        "help.sale",
+        "catat penjualan untuk KPM",
+        "record a sale for a KPM",
+    ),
+    (
+        "help.card",
+        "nomor kartu KKS (16 angka)",
+        "KKS card number (16 digits)",
+    ),
     ("help.kpm_pin", "PIN KPM", "the KPM's PIN"),
-    ("help.item", "barang: PRODUK=JUMLAH atau PRODUK=JUMLAH@HARGA; ulangi untuk tiap barang", "item: PRODUCT=QTY or PRODUCT=QTY@PRICE; repeat per item"),
-    ("help.operator_login", "nama operator (atau EWARONG_OPERATOR)", "operator name (or EWARONG_OPERATOR)"),
-    ("help.operator_pin", "PIN operator (atau EWARONG_OPERATOR_PIN)", "operator PIN (or EWARONG_OPERATOR_PIN)"),
-    ("help.override_reason", "alasan bila harga di atas harga acuan", "reason when a price is above the reference price"),
-    ("help.balance", "tampilkan saldo KPM", "show a KPM's balance"),
-    ("help.void", "batalkan penjualan (perlu PIN supervisor)", "void a sale (needs a supervisor PIN)"),
-    ("help.void_seq", "nomor transaksi yang dibatalkan", "number of the sale to void"),
+    (
+        "help.item",
+        "barang: PRODUK=JUMLAH atau PRODUK=JUMLAH@HARGA; ulangi untuk tiap barang",
+        "item: PRODUCT=QTY or PRODUCT=QTY@PRICE; repeat per item",
+    ),
+    (
+        "help.operator_login",
+        "nama operator (atau EWARONG_OPERATOR)",
+        "operator name (or EWARONG_OPERATOR)",
+    ),
+    (
+        "help.operator_pin",
+        "PIN operator (atau EWARONG_OPERATOR_PIN)",
+        "operator PIN (or EWARONG_OPERATOR_PIN)",
+    ),
+    (
+        "help.override_reason",
+        "alasan bila harga di atas harga acuan",
+        "reason when a price is above the reference price",
+    ),
+    (
+        "help.balance",
+        "tampilkan saldo KPM",
+        "show a KPM's balance",
+    ),
+    (
+        "help.void",
+        "batalkan penjualan (perlu PIN supervisor)",
+        "void a sale (needs a supervisor PIN)",
+    ),
+    (
+        "help.void_seq",
+        "nomor transaksi yang dibatalkan",
+        "number of the sale to void",
+    ),
     ("help.reason", "alasan", "reason"),
-    ("help.supervisor_pin", "PIN supervisor (atau EWARONG_SUPERVISOR_PIN)", "supervisor PIN (or EWARONG_SUPERVISOR_PIN)"),
-    ("help.history", "riwayat entri, terbaru dulu", "entry history, newest first"),
-    ("help.date", "tanggal YYYY-MM-DD (waktu terminal)", "date YYYY-MM-DD (terminal time)"),
-    ("help.x_report", "laporan X: total berjalan sejak tutup hari terakhir", "X report: running totals since the last day close"),
-    ("help.close_day", "tutup hari: laporan Z dicatat di ledger", "close the day: the Z report is recorded in the ledger"),
-    ("help.complaint", "catat pengaduan KPM", "record a KPM complaint"),
-    ("help.complaint_seq", "nomor transaksi yang diadukan (opsional)", "number of the sale complained about (optional)"),
-    ("help.category", "kategori: harga, kualitas, jumlah, pemaketan, lainnya", "category: harga, kualitas, jumlah, pemaketan, lainnya"),
+    (
+        "help.supervisor_pin",
+        "PIN supervisor (atau EWARONG_SUPERVISOR_PIN)",
+        "supervisor PIN (or EWARONG_SUPERVISOR_PIN)",
+    ),
+    (
+        "help.history",
+        "riwayat entri, terbaru dulu",
+        "entry history, newest first",
+    ),
+    (
+        "help.date",
+        "tanggal YYYY-MM-DD (waktu terminal)",
+        "date YYYY-MM-DD (terminal time)",
+    ),
+    (
+        "help.x_report",
+        "laporan X: total berjalan sejak tutup hari terakhir",
+        "X report: running totals since the last day close",
+    ),
+    (
+        "help.close_day",
+        "tutup hari: laporan Z dicatat di ledger",
+        "close the day: the Z report is recorded in the ledger",
+    ),
+    (
+        "help.complaint",
+        "catat pengaduan KPM",
+        "record a KPM complaint",
+    ),
+    (
+        "help.complaint_seq",
+        "nomor transaksi yang diadukan (opsional)",
+        "number of the sale complained about (optional)",
+    ),
+    (
+        "help.category",
+        "kategori: harga, kualitas, jumlah, pemaketan, lainnya",
+        "category: harga, kualitas, jumlah, pemaketan, lainnya",
+    ),
     ("help.text", "isi pengaduan", "complaint text"),
-    ("help.import", "impor kebijakan, katalog atau roster dari CSV/JSON (kebijakan: TOML/JSON)", "import a policy, catalogue or roster from CSV/JSON (policy: TOML/JSON)"),
+    (
+        "help.import",
+        "impor kebijakan, katalog atau roster dari CSV/JSON (kebijakan: TOML/JSON)",
+        "import a policy, catalogue or roster from CSV/JSON (policy: TOML/JSON)",
+    ),
     ("help.file", "berkas yang diimpor", "file to import"),
     ("help.operator", "kelola operator", "manage operators"),
-    ("help.operator_add", "tambah operator (yang pertama harus supervisor)", "add an operator (the first must be a supervisor)"),
+    (
+        "help.operator_add",
+        "tambah operator (yang pertama harus supervisor)",
+        "add an operator (the first must be a supervisor)",
+    ),
     ("help.operator_name", "nama operator", "operator name"),
-    ("help.role", "peran: kasir atau supervisor", "role: kasir or supervisor"),
-    ("help.new_pin", "PIN operator baru (4-12 angka)", "the new operator's PIN (4-12 digits)"),
-    ("help.check", "periksa rantai hash ledger", "verify the ledger's hash chain"),
-    ("cli.seq", "harus nomor transaksi (bilangan bulat positif)", "must be a transaction number (a positive whole number)"),
-    ("cli.first_supervisor", "--role: operator pertama di terminal baru harus supervisor", "--role: the first operator on a new terminal must be a supervisor"),
-    ("cli.operator_added", "Operator {name} ({role}) ditambahkan", "Operator {name} ({role}) added"),
-    ("cli.usage_missing", "argumen wajib belum diisi: {arg}; lihat --help", "a required argument is missing: {arg}; see --help"),
-    ("cli.usage_value", "{arg}: nilai '{value}' tidak valid; lihat --help", "{arg}: value '{value}' is not valid; see --help"),
-    ("cli.usage_unknown", "argumen tidak dikenal: {arg}; lihat --help", "unknown argument: {arg}; see --help"),
-    ("cli.usage_subcommand", "perintah tidak dikenal atau belum lengkap; lihat ewarong --help", "unknown or incomplete command; see ewarong --help"),
-    ("cli.usage_other", "baris perintah tidak valid: {detail}", "invalid command line: {detail}"),
+    (
+        "help.role",
+        "peran: kasir atau supervisor",
+        "role: kasir or supervisor",
+    ),
+    (
+        "help.new_pin",
+        "PIN operator baru (4-12 angka)",
+        "the new operator's PIN (4-12 digits)",
+    ),
+    (
+        "help.check",
+        "periksa rantai hash ledger",
+        "verify the ledger's hash chain",
+    ),
+    (
+        "cli.seq",
+        "harus nomor transaksi (bilangan bulat positif)",
+        "must be a transaction number (a positive whole number)",
+    ),
+    (
+        "cli.first_supervisor",
+        "--role: operator pertama di terminal baru harus supervisor",
+        "--role: the first operator on a new terminal must be a supervisor",
+    ),
+    (
+        "cli.operator_added",
+        "Operator {name} ({role}) ditambahkan",
+        "Operator {name} ({role}) added",
+    ),
+    (
+        "cli.usage_missing",
+        "argumen wajib belum diisi: {arg}; lihat --help",
+        "a required argument is missing: {arg}; see --help",
+    ),
+    (
+        "cli.usage_value",
+        "{arg}: nilai '{value}' tidak valid; lihat --help",
+        "{arg}: value '{value}' is not valid; see --help",
+    ),
+    (
+        "cli.usage_unknown",
+        "argumen tidak dikenal: {arg}; lihat --help",
+        "unknown argument: {arg}; see --help",
+    ),
+    (
+        "cli.usage_subcommand",
+        "perintah tidak dikenal atau belum lengkap; lihat ewarong --help",
+        "unknown or incomplete command; see ewarong --help",
+    ),
+    (
+        "cli.usage_other",
+        "baris perintah tidak valid: {detail}",
+        "invalid command line: {detail}",
+    ),
     // chain check details
-    ("check.leaf", "hash daun tidak cocok dengan isi entri", "the leaf hash does not match the entry's content"),
-    ("check.prev", "hash sebelumnya tidak cocok dengan entri sebelumnya", "the previous hash does not match the previous entry"),
-    ("check.chain", "hash rantai tidak cocok", "the chain hash does not match"),
-    ("check.gap", "nomor urut melompat (hilang atau disisipkan)", "the sequence number jumps (missing or inserted)"),
+    (
+        "check.leaf",
+        "hash daun tidak cocok dengan isi entri",
+        "the leaf hash does not match the entry's content",
+    ),
+    (
+        "check.prev",
+        "hash sebelumnya tidak cocok dengan entri sebelumnya",
+        "the previous hash does not match the previous entry",
+    ),
+    (
+        "check.chain",
+        "hash rantai tidak cocok",
+        "the chain hash does not match",
+    ),
+    (
+        "check.gap",
+        "nomor urut melompat (hilang atau disisipkan)",
+        "the sequence number jumps (missing or inserted)",
+    ),
     // receipt and reports
-    ("rcpt.title", "STRUK PROGRAM SEMBAKO", "PROGRAM SEMBAKO RECEIPT"),
+    (
+        "rcpt.title",
+        "STRUK PROGRAM SEMBAKO",
+        "PROGRAM SEMBAKO RECEIPT",
+    ),
     ("rcpt.terminal", "Terminal", "Terminal"),
     ("rcpt.seq", "No. transaksi", "Transaction no."),
     ("rcpt.time", "Waktu", "Time"),
@@ -242,7 +772,11 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("rcpt.override", "Alasan harga", "Price reason"),
     ("rcpt.hash", "Hash", "Hash"),
     ("rcpt.saved", "Tersimpan", "Saved"),
-    ("rcpt.complaint", "Pengaduan: SMS 1708, lapor.go.id, telepon 171", "Complaints: SMS 1708, lapor.go.id, phone 171"),
+    (
+        "rcpt.complaint",
+        "Pengaduan: SMS 1708, lapor.go.id, telepon 171",
+        "Complaints: SMS 1708, lapor.go.id, phone 171",
+    ),
     ("bal.card", "Kartu", "Card"),
     ("bal.name", "Nama", "Name"),
     ("bal.period", "Periode", "Period"),
@@ -288,7 +822,10 @@ mod tests {
     use std::collections::BTreeSet;
 
     fn placeholders(s: &str) -> BTreeSet<&str> {
-        s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(name, _)| name)).collect()
+        s.split('{')
+            .skip(1)
+            .filter_map(|p| p.split_once('}').map(|(name, _)| name))
+            .collect()
     }
 
     #[test]
@@ -297,7 +834,11 @@ mod tests {
         for (key, id, en) in TABLE {
             assert!(seen.insert(*key), "duplicate key {key}");
             assert!(!id.is_empty() && !en.is_empty(), "{key} has an empty text");
-            assert_eq!(placeholders(id), placeholders(en), "{key}: placeholders differ");
+            assert_eq!(
+                placeholders(id),
+                placeholders(en),
+                "{key}: placeholders differ"
+            );
         }
     }
 
@@ -305,7 +846,10 @@ mod tests {
     #[test]
     fn every_key_used_in_code_exists() {
         let mut missing = Vec::new();
-        let mut stack = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
+        let mut stack = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src"
+        ))];
         while let Some(dir) = stack.pop() {
             for entry in std::fs::read_dir(dir).unwrap() {
                 let path = entry.unwrap().path();
@@ -331,7 +875,10 @@ mod tests {
                 for chunk in text.split("\"rule.").skip(1) {
                     let name = chunk.split('"').next().unwrap_or("");
                     let key = format!("rule.{name}");
-                    if !name.is_empty() && !name.contains('{') && !TABLE_INDEX.contains_key(key.as_str()) {
+                    if !name.is_empty()
+                        && !name.contains('{')
+                        && !TABLE_INDEX.contains_key(key.as_str())
+                    {
                         missing.push(format!("{}: {key}", path.display()));
                     }
                 }
@@ -344,14 +891,20 @@ mod tests {
                 missing.push(key);
             }
         }
-        assert!(missing.is_empty(), "keys missing from the table: {missing:#?}");
+        assert!(
+            missing.is_empty(),
+            "keys missing from the table: {missing:#?}"
+        );
     }
 
     #[test]
     fn lookup_and_fill() {
         assert_eq!(tr(Lang::Id, "rcpt.saved"), "Tersimpan");
         assert_eq!(tr(Lang::En, "rcpt.saved"), "Saved");
-        assert_eq!(trf(Lang::En, "cli.complaint_done", &[("seq", &7)]), "Complaint recorded as entry 7");
+        assert_eq!(
+            trf(Lang::En, "cli.complaint_done", &[("seq", &7)]),
+            "Complaint recorded as entry 7"
+        );
         assert_eq!("EN".parse::<Lang>(), Ok(Lang::En));
         assert!("fr".parse::<Lang>().is_err());
     }

@@ -8,8 +8,8 @@ use std::thread;
 use serde_json::value::RawValue;
 
 use crate::domain::{
-    CardNumber, CatalogueError, Ean13, Entitlement, IdError, KkNumber, Kpm, MoneyError, Nik, Pin, PinError,
-    PinVerifier, Policy, PolicyError, Product, ProductClass, QuantityError, Rupiah, Unit,
+    CardNumber, CatalogueError, Ean13, Entitlement, IdError, KkNumber, Kpm, MoneyError, Nik, Pin,
+    PinError, PinVerifier, Policy, PolicyError, Product, ProductClass, QuantityError, Rupiah, Unit,
 };
 use crate::i18n::{Lang, Localize, tr, trf};
 
@@ -30,7 +30,13 @@ pub enum RowError {
 
 impl Localize for RowError {
     fn localize(&self, lang: Lang) -> String {
-        let column = |c: &str, detail: String| trf(lang, "import.column", &[("column", &c), ("detail", &detail)]);
+        let column = |c: &str, detail: String| {
+            trf(
+                lang,
+                "import.column",
+                &[("column", &c), ("detail", &detail)],
+            )
+        };
         match self {
             Self::Missing(c) => column(c, tr(lang, "import.missing").to_owned()),
             Self::Id(c, e) => column(c, e.localize(lang)),
@@ -40,7 +46,11 @@ impl Localize for RowError {
             Self::Pin(c, e) => column(c, e.localize(lang)),
             Self::PinBoth => tr(lang, "import.pin_both").to_owned(),
             Self::Entitlement(s) => trf(lang, "import.entitlement", &[("input", s)]),
-            Self::DuplicateCard { card, first } => trf(lang, "import.duplicate_card", &[("card", card), ("first", first)]),
+            Self::DuplicateCard { card, first } => trf(
+                lang,
+                "import.duplicate_card",
+                &[("card", card), ("first", first)],
+            ),
             Self::Syntax(s) => s.clone(),
         }
     }
@@ -50,7 +60,11 @@ impl Localize for RowError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImportError {
     #[error("{}", self.localize(Lang::En))]
-    Row { file: String, line: usize, error: RowError },
+    Row {
+        file: String,
+        line: usize,
+        error: RowError,
+    },
     #[error("{}", self.localize(Lang::En))]
     Format { file: String },
     #[error("{}", self.localize(Lang::En))]
@@ -62,9 +76,15 @@ pub enum ImportError {
 impl Localize for ImportError {
     fn localize(&self, lang: Lang) -> String {
         match self {
-            Self::Row { file, line, error } => {
-                trf(lang, "import.line", &[("file", file), ("line", line), ("detail", &error.localize(lang))])
-            }
+            Self::Row { file, line, error } => trf(
+                lang,
+                "import.line",
+                &[
+                    ("file", file),
+                    ("line", line),
+                    ("detail", &error.localize(lang)),
+                ],
+            ),
             Self::Format { file } => trf(lang, "import.format", &[("file", file)]),
             Self::Empty { file } => format!("{file}: {}", tr(lang, "import.empty")),
             Self::Policy { file, error } => format!("{file}: {}", error.localize(lang)),
@@ -104,7 +124,11 @@ struct Record {
 
 impl Record {
     fn get(&self, column: &str) -> Option<&str> {
-        self.fields.get(column).map(String::as_str).map(str::trim).filter(|s| !s.is_empty())
+        self.fields
+            .get(column)
+            .map(String::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
     }
 
     fn require(&self, column: &'static str) -> Result<&str, RowError> {
@@ -113,31 +137,54 @@ impl Record {
 }
 
 fn records(file: &str, text: &str) -> Result<Vec<Record>, ImportError> {
-    let format = Format::of(file).ok_or_else(|| ImportError::Format { file: file.to_owned() })?;
-    let row_err = |line, msg: String| ImportError::Row { file: file.to_owned(), line, error: RowError::Syntax(msg) };
+    let format = Format::of(file).ok_or_else(|| ImportError::Format {
+        file: file.to_owned(),
+    })?;
+    let row_err = |line, msg: String| ImportError::Row {
+        file: file.to_owned(),
+        line,
+        error: RowError::Syntax(msg),
+    };
     let out = match format {
         Format::Csv => {
-            let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-            let headers = reader.headers().map_err(|e| row_err(1, e.to_string()))?.clone();
+            let mut reader = csv::ReaderBuilder::new()
+                .trim(csv::Trim::All)
+                .from_reader(text.as_bytes());
+            let headers = reader
+                .headers()
+                .map_err(|e| row_err(1, e.to_string()))?
+                .clone();
             let mut out = Vec::new();
             for rec in reader.records() {
                 let rec = rec.map_err(|e| {
-                    let line = e.position().map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
+                    let line = e
+                        .position()
+                        .map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
                     row_err(line, e.to_string())
                 })?;
-                let line = rec.position().map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
-                let fields = headers.iter().zip(rec.iter()).map(|(h, v)| (h.to_owned(), v.to_owned())).collect();
+                let line = rec
+                    .position()
+                    .map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
+                let fields = headers
+                    .iter()
+                    .zip(rec.iter())
+                    .map(|(h, v)| (h.to_owned(), v.to_owned()))
+                    .collect();
                 out.push(Record { line, fields });
             }
             out
         }
         Format::Json => {
-            let items: Vec<&RawValue> = serde_json::from_str(text).map_err(|e| row_err(e.line(), e.to_string()))?;
+            let items: Vec<&RawValue> =
+                serde_json::from_str(text).map_err(|e| row_err(e.line(), e.to_string()))?;
             let mut out = Vec::with_capacity(items.len());
             for raw in items {
                 // The raw value borrows from `text`, so its offset gives the row's line.
                 let offset = (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
-                let line = text.get(..offset).map_or(0, |t| t.matches('\n').count()).saturating_add(1);
+                let line = text
+                    .get(..offset)
+                    .map_or(0, |t| t.matches('\n').count())
+                    .saturating_add(1);
                 let obj: BTreeMap<String, serde_json::Value> =
                     serde_json::from_str(raw.get()).map_err(|e| row_err(line, e.to_string()))?;
                 let mut fields = HashMap::new();
@@ -147,7 +194,13 @@ fn records(file: &str, text: &str) -> Result<Vec<Record>, ImportError> {
                         serde_json::Value::String(s) => s,
                         serde_json::Value::Array(items) if k == "entitlements" => items
                             .iter()
-                            .map(|e| format!("{}={}", json_text(&e["period"]), json_text(&e["amount_rupiah"])))
+                            .map(|e| {
+                                format!(
+                                    "{}={}",
+                                    json_text(&e["period"]),
+                                    json_text(&e["amount_rupiah"])
+                                )
+                            })
                             .collect::<Vec<_>>()
                             .join(";"),
                         other => other.to_string(),
@@ -158,10 +211,16 @@ fn records(file: &str, text: &str) -> Result<Vec<Record>, ImportError> {
             }
             out
         }
-        Format::Toml => return Err(ImportError::Format { file: file.to_owned() }),
+        Format::Toml => {
+            return Err(ImportError::Format {
+                file: file.to_owned(),
+            });
+        }
     };
     if out.is_empty() {
-        return Err(ImportError::Empty { file: file.to_owned() });
+        return Err(ImportError::Empty {
+            file: file.to_owned(),
+        });
     }
     Ok(out)
 }
@@ -179,14 +238,25 @@ pub fn parse_policy(file: &str, text: &str) -> Result<Policy, ImportError> {
     let policy = match Format::of(file) {
         Some(Format::Toml) => Policy::from_toml(text),
         Some(Format::Json) => Policy::from_json(text),
-        _ => return Err(ImportError::Format { file: file.to_owned() }),
+        _ => {
+            return Err(ImportError::Format {
+                file: file.to_owned(),
+            });
+        }
     };
-    policy.map_err(|error| ImportError::Policy { file: file.to_owned(), error })
+    policy.map_err(|error| ImportError::Policy {
+        file: file.to_owned(),
+        error,
+    })
 }
 
 fn product_row(r: &Record, policy: &Policy) -> Result<Product, RowError> {
     let id = r.require("id")?.to_owned();
-    let barcode = r.get("barcode").map(str::parse::<Ean13>).transpose().map_err(RowError::Catalogue)?;
+    let barcode = r
+        .get("barcode")
+        .map(str::parse::<Ean13>)
+        .transpose()
+        .map_err(RowError::Catalogue)?;
     let name = r.require("name")?.to_owned();
     let unit: Unit = r.require("unit")?.parse().map_err(RowError::Unit)?;
     let class = match (r.get("group"), r.get("forbidden")) {
@@ -195,20 +265,39 @@ fn product_row(r: &Record, policy: &Policy) -> Result<Product, RowError> {
         _ => return Err(RowError::Catalogue(CatalogueError::NeedsOneClass(id))),
     };
     let price = r.require("reference_price_rupiah")?;
-    let reference_price: Rupiah = price.parse().map_err(|e| RowError::Money("reference_price_rupiah", e))?;
-    let product = Product { id, barcode, name, unit, class, reference_price };
+    let reference_price: Rupiah = price
+        .parse()
+        .map_err(|e| RowError::Money("reference_price_rupiah", e))?;
+    let product = Product {
+        id,
+        barcode,
+        name,
+        unit,
+        class,
+        reference_price,
+    };
     product.validate(policy).map_err(RowError::Catalogue)?;
     Ok(product)
 }
 
 /// Parses a catalogue file (CSV or JSON) and checks every product against the policy.
-pub fn parse_catalogue(file: &str, text: &str, policy: &Policy) -> Result<Vec<Product>, ImportError> {
+pub fn parse_catalogue(
+    file: &str,
+    text: &str,
+    policy: &Policy,
+) -> Result<Vec<Product>, ImportError> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut products = Vec::new();
     for r in records(file, text)? {
-        let err = |error| ImportError::Row { file: file.to_owned(), line: r.line, error };
+        let err = |error| ImportError::Row {
+            file: file.to_owned(),
+            line: r.line,
+            error,
+        };
         let p = product_row(&r, policy).map_err(err)?;
-        for key in std::iter::once(p.id.clone()).chain(p.barcode.as_ref().map(|b| b.as_str().to_owned())) {
+        for key in
+            std::iter::once(p.id.clone()).chain(p.barcode.as_ref().map(|b| b.as_str().to_owned()))
+        {
             if seen.insert(key.clone(), r.line).is_some() {
                 return Err(err(RowError::Catalogue(CatalogueError::Duplicate(key))));
             }
@@ -231,7 +320,9 @@ fn entitlements(s: &str) -> Result<Vec<Entitlement>, RowError> {
     for part in s.split(';').map(str::trim).filter(|p| !p.is_empty()) {
         let (period, amount) = part.split_once('=').ok_or_else(bad)?;
         let period = period.parse().map_err(|_| bad())?;
-        let amount = amount.parse::<Rupiah>().map_err(|e| RowError::Money("entitlements", e))?;
+        let amount = amount
+            .parse::<Rupiah>()
+            .map_err(|e| RowError::Money("entitlements", e))?;
         if out.iter().any(|e| e.period == period) {
             return Err(bad());
         }
@@ -246,20 +337,41 @@ pub fn parse_roster(file: &str, text: &str) -> Result<Vec<Kpm>, ImportError> {
     let mut first_line: HashMap<String, usize> = HashMap::new();
     let mut rows = Vec::new();
     for r in records(file, text)? {
-        let err = |error| ImportError::Row { file: file.to_owned(), line: r.line, error };
-        let card: CardNumber = r.require("card").map_err(err)?.parse().map_err(|e| err(RowError::Id("card", e)))?;
+        let err = |error| ImportError::Row {
+            file: file.to_owned(),
+            line: r.line,
+            error,
+        };
+        let card: CardNumber = r
+            .require("card")
+            .map_err(err)?
+            .parse()
+            .map_err(|e| err(RowError::Id("card", e)))?;
         if let Some(first) = first_line.insert(card.to_string(), r.line) {
-            return Err(err(RowError::DuplicateCard { card: card.to_string(), first }));
+            return Err(err(RowError::DuplicateCard {
+                card: card.to_string(),
+                first,
+            }));
         }
-        let nik = r.get("nik").map(str::parse::<Nik>).transpose().map_err(|e| err(RowError::Id("nik", e)))?;
-        let kk: KkNumber = r.require("kk").map_err(err)?.parse().map_err(|e| err(RowError::Id("kk", e)))?;
+        let nik = r
+            .get("nik")
+            .map(str::parse::<Nik>)
+            .transpose()
+            .map_err(|e| err(RowError::Id("nik", e)))?;
+        let kk: KkNumber = r
+            .require("kk")
+            .map_err(err)?
+            .parse()
+            .map_err(|e| err(RowError::Id("kk", e)))?;
         let name = r.require("name").map_err(err)?.to_owned();
         let desa = r.require("desa").map_err(err)?.to_owned();
         let pin = match (r.get("pin"), r.get("pin_verifier")) {
-            (Some(p), None) => PinSource::Plain(Pin::new(p).map_err(|e| err(RowError::Pin("pin", e)))?),
-            (None, Some(v)) => {
-                PinSource::Verifier(PinVerifier::parse(v).map_err(|e| err(RowError::Pin("pin_verifier", e)))?)
+            (Some(p), None) => {
+                PinSource::Plain(Pin::new(p).map_err(|e| err(RowError::Pin("pin", e)))?)
             }
+            (None, Some(v)) => PinSource::Verifier(
+                PinVerifier::parse(v).map_err(|e| err(RowError::Pin("pin_verifier", e)))?,
+            ),
             _ => return Err(err(RowError::PinBoth)),
         };
         let entitlements = entitlements(r.get("entitlements").unwrap_or("")).map_err(err)?;
@@ -270,15 +382,17 @@ pub fn parse_roster(file: &str, text: &str) -> Result<Vec<Kpm>, ImportError> {
     Ok(rows
         .into_iter()
         .zip(verifiers)
-        .map(|((_, card, nik, kk, name, desa, _, entitlements), pin_verifier)| Kpm {
-            card,
-            nik,
-            kk,
-            name,
-            desa,
-            pin_verifier,
-            entitlements,
-        })
+        .map(
+            |((_, card, nik, kk, name, desa, _, entitlements), pin_verifier)| Kpm {
+                card,
+                nik,
+                kk,
+                name,
+                desa,
+                pin_verifier,
+                entitlements,
+            },
+        )
         .collect())
 }
 
@@ -295,16 +409,26 @@ fn hash_pins(file: &str, pins: Vec<(usize, PinSource)>) -> Result<Vec<PinVerifie
         PinSource::Verifier(v) => Ok(v.clone()),
         PinSource::Plain(pin) => new_salt()
             .and_then(|salt| PinVerifier::create(pin, &salt))
-            .map_err(|e| ImportError::Row { file: file.to_owned(), line: *line, error: RowError::Pin("pin", e) }),
+            .map_err(|e| ImportError::Row {
+                file: file.to_owned(),
+                line: *line,
+                error: RowError::Pin("pin", e),
+            }),
     };
     thread::scope(|s| {
-        let handles: Vec<_> =
-            pins.chunks(chunk).map(|part| s.spawn(move || part.iter().map(hash_one).collect::<Vec<_>>())).collect();
+        let handles: Vec<_> = pins
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(hash_one).collect::<Vec<_>>()))
+            .collect();
         let mut out = Vec::with_capacity(pins.len());
         for h in handles {
             // A worker only panics if argon2 itself panics; report it as a hashing failure.
             let part = h.join().unwrap_or_else(|_| {
-                vec![Err(ImportError::Row { file: file.to_owned(), line: 0, error: RowError::Pin("pin", PinError::Hashing) })]
+                vec![Err(ImportError::Row {
+                    file: file.to_owned(),
+                    line: 0,
+                    error: RowError::Pin("pin", PinError::Hashing),
+                })]
             });
             for v in part {
                 out.push(v?);
@@ -326,7 +450,9 @@ mod tests {
 
     #[test]
     fn catalogue_csv_and_json_agree() {
-        let csv = format!("{CAT_HEAD}beras-medium,,Beras medium,kg,karbohidrat,,13.500\nminyak-goreng,8991001000019,Minyak,liter,,minyak-goreng,18500\n");
+        let csv = format!(
+            "{CAT_HEAD}beras-medium,,Beras medium,kg,karbohidrat,,13.500\nminyak-goreng,8991001000019,Minyak,liter,,minyak-goreng,18500\n"
+        );
         let json = r#"[
   {"id": "beras-medium", "name": "Beras medium", "unit": "kg", "group": "karbohidrat", "reference_price_rupiah": 13500},
   {"id": "minyak-goreng", "barcode": "8991001000019", "name": "Minyak", "unit": "liter", "forbidden": "minyak-goreng", "reference_price_rupiah": "18.500"}
@@ -340,26 +466,69 @@ mod tests {
     #[test]
     fn bad_catalogue_rows_are_named_by_line() {
         let cases = [
-            (format!("{CAT_HEAD}beras,,Beras,kg,karbohidrat,,13500\ntelur,,Telur,lusin,protein-hewani,,2000\n"), 3, "lusin"),
-            (format!("{CAT_HEAD}beras,,Beras,kg,karbohidrat,,-5\n"), 2, "negatif"),
+            (
+                format!(
+                    "{CAT_HEAD}beras,,Beras,kg,karbohidrat,,13500\ntelur,,Telur,lusin,protein-hewani,,2000\n"
+                ),
+                3,
+                "lusin",
+            ),
+            (
+                format!("{CAT_HEAD}beras,,Beras,kg,karbohidrat,,-5\n"),
+                2,
+                "negatif",
+            ),
             (format!("{CAT_HEAD}beras,,Beras,kg,,,13500\n"), 2, "group"),
-            (format!("{CAT_HEAD}beras,123,Beras,kg,karbohidrat,,13500\n"), 2, "EAN-13"),
-            (format!("{CAT_HEAD}beras,,Beras,kg,jajanan,,13500\n"), 2, "jajanan"),
-            (format!("{CAT_HEAD}beras,,Beras,kg,karbohidrat,,13500\nberas,,Beras,kg,karbohidrat,,13500\n"), 3, "dua kali"),
-            (format!("{CAT_HEAD}beras,,,kg,karbohidrat,,13500\n"), 2, "name"),
+            (
+                format!("{CAT_HEAD}beras,123,Beras,kg,karbohidrat,,13500\n"),
+                2,
+                "EAN-13",
+            ),
+            (
+                format!("{CAT_HEAD}beras,,Beras,kg,jajanan,,13500\n"),
+                2,
+                "jajanan",
+            ),
+            (
+                format!(
+                    "{CAT_HEAD}beras,,Beras,kg,karbohidrat,,13500\nberas,,Beras,kg,karbohidrat,,13500\n"
+                ),
+                3,
+                "dua kali",
+            ),
+            (
+                format!("{CAT_HEAD}beras,,,kg,karbohidrat,,13500\n"),
+                2,
+                "name",
+            ),
         ];
         for (text, line, needle) in cases {
             let err = parse_catalogue("katalog.csv", &text, &policy()).unwrap_err();
             let msg = err.localize(Lang::Id);
-            assert!(matches!(err, ImportError::Row { line: l, .. } if l == line), "{msg}");
-            assert!(msg.contains(needle) && msg.contains(&format!("baris {line}")), "{msg}");
+            assert!(
+                matches!(err, ImportError::Row { line: l, .. } if l == line),
+                "{msg}"
+            );
+            assert!(
+                msg.contains(needle) && msg.contains(&format!("baris {line}")),
+                "{msg}"
+            );
         }
         let json = "[\n  {\"id\": \"beras\", \"name\": \"B\", \"unit\": \"kg\", \"group\": \"karbohidrat\", \"reference_price_rupiah\": 1},\n  {\"id\": \"x\", \"name\": \"X\", \"unit\": \"kg\", \"group\": \"karbohidrat\", \"reference_price_rupiah\": \"abc\"}\n]";
         let err = parse_catalogue("k.json", json, &policy()).unwrap_err();
         assert!(matches!(err, ImportError::Row { line: 3, .. }), "{err:?}");
-        assert!(matches!(parse_catalogue("k.json", "{not json", &policy()), Err(ImportError::Row { line: 1, .. })));
-        assert!(matches!(parse_catalogue("k.xlsx", "", &policy()), Err(ImportError::Format { .. })));
-        assert!(matches!(parse_catalogue("k.csv", CAT_HEAD, &policy()), Err(ImportError::Empty { .. })));
+        assert!(matches!(
+            parse_catalogue("k.json", "{not json", &policy()),
+            Err(ImportError::Row { line: 1, .. })
+        ));
+        assert!(matches!(
+            parse_catalogue("k.xlsx", "", &policy()),
+            Err(ImportError::Format { .. })
+        ));
+        assert!(matches!(
+            parse_catalogue("k.csv", CAT_HEAD, &policy()),
+            Err(ImportError::Empty { .. })
+        ));
     }
 
     const ROSTER_HEAD: &str = "card,nik,kk,name,desa,pin,entitlements\n";
@@ -383,17 +552,30 @@ mod tests {
         let good = "6032980000000010,5302085406503975,5302081103137343,A,Desa,123456,";
         let cases = [
             ("6032980000000011,,5302081103137343,A,Desa,123456,", "Luhn"),
-            ("6032980000000010,9902085406503975,5302081103137343,A,Desa,123456,", "provinsi"),
+            (
+                "6032980000000010,9902085406503975,5302081103137343,A,Desa,123456,",
+                "provinsi",
+            ),
             ("6032980000000010,,53020811,A,Desa,123456,", "No. KK"),
             ("6032980000000010,,5302081103137343,,Desa,123456,", "name"),
             ("6032980000000010,,5302081103137343,A,Desa,12,", "PIN"),
-            ("6032980000000010,,5302081103137343,A,Desa,,", "pin_verifier"),
-            ("6032980000000010,,5302081103137343,A,Desa,123456,2026-13=1", "entitlements"),
+            (
+                "6032980000000010,,5302081103137343,A,Desa,,",
+                "pin_verifier",
+            ),
+            (
+                "6032980000000010,,5302081103137343,A,Desa,123456,2026-13=1",
+                "entitlements",
+            ),
             (good, "dua kali"),
         ];
         for (row, needle) in cases {
             let text = format!("{ROSTER_HEAD}{good}\n{row}\n");
-            let text = if needle == "dua kali" { text } else { format!("{ROSTER_HEAD}6032980000000028,,5302081103137343,B,Desa,123456,\n{row}\n") };
+            let text = if needle == "dua kali" {
+                text
+            } else {
+                format!("{ROSTER_HEAD}6032980000000028,,5302081103137343,B,Desa,123456,\n{row}\n")
+            };
             let err = parse_roster("roster.csv", &text).unwrap_err();
             let msg = err.localize(Lang::Id);
             assert!(matches!(err, ImportError::Row { line: 3, .. }), "{msg}");

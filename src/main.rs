@@ -11,7 +11,8 @@ use ewarong::i18n::Lang;
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("EWARONG_LOG").unwrap_or_else(|_| "warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("EWARONG_LOG")
+                .unwrap_or_else(|_| "warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -23,13 +24,16 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             // --lang may itself be what failed to parse; fall back to the environment, then Indonesian.
-            let lang = std::env::var("EWARONG_LANG").ok().and_then(|l| l.parse().ok()).unwrap_or_else(|| {
-                let args: Vec<String> = std::env::args().collect();
-                args.windows(2)
-                    .find(|w| w[0] == "--lang")
-                    .and_then(|w| w[1].parse().ok())
-                    .unwrap_or(Lang::Id)
-            });
+            let lang = std::env::var("EWARONG_LANG")
+                .ok()
+                .and_then(|l| l.parse().ok())
+                .unwrap_or_else(|| {
+                    let args: Vec<String> = std::env::args().collect();
+                    args.windows(2)
+                        .find(|w| w[0] == "--lang")
+                        .and_then(|w| w[1].parse().ok())
+                        .unwrap_or(Lang::Id)
+                });
             eprintln!("ewarong: {}", clap_error_line(&e, lang));
             return ExitCode::from(2);
         }

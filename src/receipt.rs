@@ -18,8 +18,21 @@ fn center(text: &str, width: usize) -> String {
     format!("{}{text}", " ".repeat(pad))
 }
 
+/// `28-11-2026 15:56 WITA` from a stored RFC 3339 timestamp.
+pub fn local_time_text(rfc3339: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
+        Ok(t) => format!(
+            "{} {}",
+            t.format("%d-%m-%Y %H:%M"),
+            crate::ledger::zone_name(*t.offset())
+        ),
+        Err(_) => rfc3339.to_owned(),
+    }
+}
+
 fn masked(card: &str) -> String {
-    card.parse::<CardNumber>().map_or_else(|_| card.to_owned(), |c| c.masked())
+    card.parse::<CardNumber>()
+        .map_or_else(|_| card.to_owned(), |c| c.masked())
 }
 
 /// The receipt of a saved sale.
@@ -30,7 +43,7 @@ pub fn sale_text(r: &SaleReceipt, lang: Lang, width: usize) -> String {
         center(tr(lang, "rcpt.title"), width),
         kv("rcpt.terminal", &r.terminal_id),
         kv("rcpt.seq", &r.seq.to_string()),
-        kv("rcpt.time", &r.recorded_at.replace('T', " ")),
+        kv("rcpt.time", &local_time_text(&r.recorded_at)),
         kv("rcpt.card", &masked(&r.card)),
         kv("rcpt.name", &r.name),
         kv("rcpt.operator", &r.operator),
@@ -42,21 +55,42 @@ pub fn sale_text(r: &SaleReceipt, lang: Lang, width: usize) -> String {
         lines.push(pad_between(&qty, &l.line_total.to_string(), width));
     }
     lines.push(rule.clone());
-    lines.push(pad_between(tr(lang, "rcpt.total"), &r.total.to_string(), width));
-    lines.push(pad_between(tr(lang, "rcpt.balance_before"), &r.balance_before.to_string(), width));
-    lines.push(pad_between(tr(lang, "rcpt.balance_after"), &r.balance_after.to_string(), width));
+    lines.push(pad_between(
+        tr(lang, "rcpt.total"),
+        &r.total.to_string(),
+        width,
+    ));
+    lines.push(pad_between(
+        tr(lang, "rcpt.balance_before"),
+        &r.balance_before.to_string(),
+        width,
+    ));
+    lines.push(pad_between(
+        tr(lang, "rcpt.balance_after"),
+        &r.balance_after.to_string(),
+        width,
+    ));
     if let Some(reason) = &r.override_reason {
         lines.push(format!("{}: {reason}", tr(lang, "rcpt.override")));
     }
     lines.push(rule);
-    lines.push(format!("{}: {}", tr(lang, "rcpt.hash"), r.chain_hash.get(..16).unwrap_or(&r.chain_hash)));
+    lines.push(format!(
+        "{}: {}",
+        tr(lang, "rcpt.hash"),
+        r.chain_hash.get(..16).unwrap_or(&r.chain_hash)
+    ));
     lines.push(center(&format!("** {} **", tr(lang, "rcpt.saved")), width));
     lines.push(tr(lang, "rcpt.complaint").to_owned());
     lines.join("\n")
 }
 
 /// An X or Z day report.
-pub fn day_report_text(r: &DayReport, group_name: impl Fn(&str) -> String, lang: Lang, width: usize) -> String {
+pub fn day_report_text(
+    r: &DayReport,
+    group_name: impl Fn(&str) -> String,
+    lang: Lang,
+    width: usize,
+) -> String {
     let rule = "-".repeat(width);
     let kv = |k: &str, v: String| pad_between(&format!("{}:", tr(lang, k)), &v, width);
     let mut lines = vec![
@@ -70,16 +104,27 @@ pub fn day_report_text(r: &DayReport, group_name: impl Fn(&str) -> String, lang:
         tr(lang, "z.group").to_owned(),
     ];
     for (g, amount) in &r.totals {
-        lines.push(pad_between(&format!("  {}", group_name(g)), &amount.to_string(), width));
+        lines.push(pad_between(
+            &format!("  {}", group_name(g)),
+            &amount.to_string(),
+            width,
+        ));
     }
     lines.push(rule);
-    lines.push(pad_between(tr(lang, "z.net"), &r.net_total.to_string(), width));
+    lines.push(pad_between(
+        tr(lang, "z.net"),
+        &r.net_total.to_string(),
+        width,
+    ));
     lines.join("\n")
 }
 
 /// `2 kg`, `1,5 kg` from stored thousandths.
 pub fn quantity_text(milli: i64, unit: &str) -> String {
-    Quantity::from_milli(milli).map_or_else(|_| format!("{milli}/1000 {unit}"), |q| format!("{q} {unit}"))
+    Quantity::from_milli(milli).map_or_else(
+        |_| format!("{milli}/1000 {unit}"),
+        |q| format!("{q} {unit}"),
+    )
 }
 
 /// `Rp 1.000` or `-` when absent.

@@ -42,13 +42,22 @@ pub fn compute_balance(
             now.voided = now.voided.checked_add(flow.voided)?;
         } else if *period < current && carry_over {
             // Left over per period, never below zero.
-            let left = flow.entitled.checked_add(flow.voided)?.saturating_sub(flow.spent);
+            let left = flow
+                .entitled
+                .checked_add(flow.voided)?
+                .saturating_sub(flow.spent);
             earlier = earlier.checked_add(left)?;
         }
     }
     let spent_net = now.spent.saturating_sub(now.voided);
     let available = earlier.checked_add(now.entitled)?.saturating_sub(spent_net);
-    Ok(Balance { period: current, carried_over: earlier, this_period: now.entitled, spent_this_period: spent_net, available })
+    Ok(Balance {
+        period: current,
+        carried_over: earlier,
+        this_period: now.entitled,
+        spent_this_period: spent_net,
+        available,
+    })
 }
 
 #[cfg(test)]
@@ -62,7 +71,11 @@ mod tests {
         s.parse().unwrap()
     }
     fn flow(e: i64, s: i64, v: i64) -> PeriodFlow {
-        PeriodFlow { entitled: rp(e), spent: rp(s), voided: rp(v) }
+        PeriodFlow {
+            entitled: rp(e),
+            spent: rp(s),
+            voided: rp(v),
+        }
     }
 
     #[test]
@@ -70,20 +83,66 @@ mod tests {
         // (carry_over, flows, available, carried, spent_this_period)
         let cases: Vec<(bool, Vec<(&str, PeriodFlow)>, i64, i64, i64)> = vec![
             (true, vec![("2026-11", flow(200_000, 0, 0))], 200_000, 0, 0),
-            (true, vec![("2026-10", flow(200_000, 50_000, 0)), ("2026-11", flow(200_000, 0, 0))], 350_000, 150_000, 0),
-            (false, vec![("2026-10", flow(200_000, 50_000, 0)), ("2026-11", flow(200_000, 0, 0))], 200_000, 0, 0),
-            (true, vec![("2026-11", flow(200_000, 120_000, 20_000))], 100_000, 0, 100_000),
+            (
+                true,
+                vec![
+                    ("2026-10", flow(200_000, 50_000, 0)),
+                    ("2026-11", flow(200_000, 0, 0)),
+                ],
+                350_000,
+                150_000,
+                0,
+            ),
+            (
+                false,
+                vec![
+                    ("2026-10", flow(200_000, 50_000, 0)),
+                    ("2026-11", flow(200_000, 0, 0)),
+                ],
+                200_000,
+                0,
+                0,
+            ),
+            (
+                true,
+                vec![("2026-11", flow(200_000, 120_000, 20_000))],
+                100_000,
+                0,
+                100_000,
+            ),
             // Spending this period may draw on carry-over.
-            (true, vec![("2026-10", flow(200_000, 0, 0)), ("2026-11", flow(200_000, 300_000, 0))], 100_000, 200_000, 300_000),
+            (
+                true,
+                vec![
+                    ("2026-10", flow(200_000, 0, 0)),
+                    ("2026-11", flow(200_000, 300_000, 0)),
+                ],
+                100_000,
+                200_000,
+                300_000,
+            ),
             // A future period's entitlement is not yet spendable.
-            (true, vec![("2026-11", flow(200_000, 0, 0)), ("2026-12", flow(200_000, 0, 0))], 200_000, 0, 0),
+            (
+                true,
+                vec![
+                    ("2026-11", flow(200_000, 0, 0)),
+                    ("2026-12", flow(200_000, 0, 0)),
+                ],
+                200_000,
+                0,
+                0,
+            ),
             // No entitlement at all.
             (true, vec![], 0, 0, 0),
         ];
         for (carry, flows, available, carried, spent) in cases {
             let flows: Vec<_> = flows.into_iter().map(|(s, f)| (p(s), f)).collect();
             let b = compute_balance(p("2026-11"), carry, &flows).unwrap();
-            assert_eq!((b.available, b.carried_over, b.spent_this_period), (rp(available), rp(carried), rp(spent)), "{flows:?}");
+            assert_eq!(
+                (b.available, b.carried_over, b.spent_this_period),
+                (rp(available), rp(carried), rp(spent)),
+                "{flows:?}"
+            );
         }
     }
 }

@@ -45,12 +45,31 @@ pub struct AcceptedBasket {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Violation {
     EmptyBasket,
-    UnknownProduct { input: String },
-    Forbidden { product_id: String, name: String, reason_id: String, reason_en: String },
-    Quantity { product: String, error: QuantityError },
+    UnknownProduct {
+        input: String,
+    },
+    Forbidden {
+        product_id: String,
+        name: String,
+        reason_id: String,
+        reason_en: String,
+    },
+    Quantity {
+        product: String,
+        error: QuantityError,
+    },
     /// A warning: allowed only with an override reason.
-    PriceAboveReference { product_id: String, price: Rupiah, reference: Rupiah, max: Rupiah },
-    OverBalance { total: Rupiah, balance: Rupiah, shortfall: Rupiah },
+    PriceAboveReference {
+        product_id: String,
+        price: Rupiah,
+        reference: Rupiah,
+        max: Rupiah,
+    },
+    OverBalance {
+        total: Rupiah,
+        balance: Rupiah,
+        shortfall: Rupiah,
+    },
     Overflow,
 }
 
@@ -59,18 +78,39 @@ impl Localize for Violation {
         match self {
             Self::EmptyBasket => tr(lang, "basket.empty").to_owned(),
             Self::UnknownProduct { input } => tr(lang, "basket.unknown").replace("{input}", input),
-            Self::Forbidden { product_id, reason_id, reason_en, .. } => tr(lang, "basket.forbidden")
+            Self::Forbidden {
+                product_id,
+                reason_id,
+                reason_en,
+                ..
+            } => tr(lang, "basket.forbidden")
                 .replace("{product}", product_id)
-                .replace("{reason}", if lang == Lang::Id { reason_id } else { reason_en }),
-            Self::Quantity { product, error } => {
-                tr(lang, "basket.quantity").replace("{product}", product).replace("{detail}", &error.localize(lang))
-            }
-            Self::PriceAboveReference { product_id, price, reference, max } => tr(lang, "basket.price")
+                .replace(
+                    "{reason}",
+                    if lang == Lang::Id {
+                        reason_id
+                    } else {
+                        reason_en
+                    },
+                ),
+            Self::Quantity { product, error } => tr(lang, "basket.quantity")
+                .replace("{product}", product)
+                .replace("{detail}", &error.localize(lang)),
+            Self::PriceAboveReference {
+                product_id,
+                price,
+                reference,
+                max,
+            } => tr(lang, "basket.price")
                 .replace("{product}", product_id)
                 .replace("{price}", &price.to_string())
                 .replace("{reference}", &reference.to_string())
                 .replace("{max}", &max.to_string()),
-            Self::OverBalance { total, balance, shortfall } => tr(lang, "basket.over_balance")
+            Self::OverBalance {
+                total,
+                balance,
+                shortfall,
+            } => tr(lang, "basket.over_balance")
                 .replace("{total}", &total.to_string())
                 .replace("{balance}", &balance.to_string())
                 .replace("{shortfall}", &shortfall.to_string()),
@@ -102,12 +142,18 @@ pub fn check_basket(
     let override_reason = override_reason.map(str::trim).filter(|r| !r.is_empty());
     for line in lines {
         let Some(product) = catalogue.find(&line.product) else {
-            violations.push(Violation::UnknownProduct { input: line.product.trim().to_owned() });
+            violations.push(Violation::UnknownProduct {
+                input: line.product.trim().to_owned(),
+            });
             continue;
         };
-        let quantity = Quantity::parse_for(&line.quantity, product.unit, policy.max_quantity_per_line);
+        let quantity =
+            Quantity::parse_for(&line.quantity, product.unit, policy.max_quantity_per_line);
         if let Err(error) = &quantity {
-            violations.push(Violation::Quantity { product: product.id.clone(), error: error.clone() });
+            violations.push(Violation::Quantity {
+                product: product.id.clone(),
+                error: error.clone(),
+            });
         }
         let group_id = match &product.class {
             ProductClass::Group(g) if policy.group(g).is_some() => g.clone(),
@@ -118,7 +164,10 @@ pub fn check_basket(
                 };
                 let (reason_id, reason_en) = match category {
                     Some(c) => (c.reason_id.clone(), c.reason_en.clone()),
-                    None => (tr(Lang::Id, "basket.outside_groups").to_owned(), tr(Lang::En, "basket.outside_groups").to_owned()),
+                    None => (
+                        tr(Lang::Id, "basket.outside_groups").to_owned(),
+                        tr(Lang::En, "basket.outside_groups").to_owned(),
+                    ),
                 };
                 violations.push(Violation::Forbidden {
                     product_id: product.id.clone(),
@@ -165,16 +214,27 @@ pub fn check_basket(
         }
     };
     if total > balance {
-        violations.push(Violation::OverBalance { total, balance, shortfall: total.saturating_sub(balance) });
+        violations.push(Violation::OverBalance {
+            total,
+            balance,
+            shortfall: total.saturating_sub(balance),
+        });
     }
     if !violations.is_empty() {
         return Err(violations);
     }
     let needs_override = accepted.iter().any(|l| {
-        policy.max_price_without_override(l.reference_price).map(|max| l.unit_price > max).unwrap_or(true)
+        policy
+            .max_price_without_override(l.reference_price)
+            .map(|max| l.unit_price > max)
+            .unwrap_or(true)
     });
     accepted.sort_by(|a, b| {
-        (a.product_id.as_str(), a.unit_price, a.quantity).cmp(&(b.product_id.as_str(), b.unit_price, b.quantity))
+        (a.product_id.as_str(), a.unit_price, a.quantity).cmp(&(
+            b.product_id.as_str(),
+            b.unit_price,
+            b.quantity,
+        ))
     });
     Ok(AcceptedBasket {
         lines: accepted,
@@ -209,7 +269,12 @@ mod tests {
             p("beras-medium", Unit::Kg, g("karbohidrat"), 13_500),
             p("telur-ayam-butir", Unit::Butir, g("protein-hewani"), 2_200),
             p("tempe", Unit::Papan, g("protein-nabati"), 6_000),
-            p("minyak-goreng", Unit::Liter, ProductClass::Forbidden("minyak-goreng".into()), 18_500),
+            p(
+                "minyak-goreng",
+                Unit::Liter,
+                ProductClass::Forbidden("minyak-goreng".into()),
+                18_500,
+            ),
             p("keripik", Unit::Buah, g("jajanan"), 5_000),
         ])
         .unwrap();
@@ -217,13 +282,28 @@ mod tests {
     }
 
     fn line(product: &str, qty: &str) -> LineInput {
-        LineInput { product: product.into(), quantity: qty.into(), unit_price: None }
+        LineInput {
+            product: product.into(),
+            quantity: qty.into(),
+            unit_price: None,
+        }
     }
 
     #[test]
     fn a_good_basket_is_accepted_and_sorted() {
         let (policy, cat) = setup();
-        let ok = check_basket(&[line("tempe", "2"), line("beras-medium", "5"), line("telur-ayam-butir", "10")], &policy, &cat, rp(200_000), None).unwrap();
+        let ok = check_basket(
+            &[
+                line("tempe", "2"),
+                line("beras-medium", "5"),
+                line("telur-ayam-butir", "10"),
+            ],
+            &policy,
+            &cat,
+            rp(200_000),
+            None,
+        )
+        .unwrap();
         assert_eq!(ok.total, rp(12_000 + 67_500 + 22_000));
         assert_eq!(ok.balance_after, rp(200_000 - 101_500));
         let ids: Vec<_> = ok.lines.iter().map(|l| l.product_id.as_str()).collect();
@@ -235,7 +315,13 @@ mod tests {
     fn every_violation_is_reported_at_once() {
         let (policy, cat) = setup();
         let err = check_basket(
-            &[line("beras-medium", "abc"), line("minyak-goreng", "1"), line("sabun", "1"), line("tempe", "-1"), line("keripik", "1")],
+            &[
+                line("beras-medium", "abc"),
+                line("minyak-goreng", "1"),
+                line("sabun", "1"),
+                line("tempe", "-1"),
+                line("keripik", "1"),
+            ],
             &policy,
             &cat,
             rp(200_000),
@@ -243,47 +329,157 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.len(), 5, "{err:?}");
-        assert!(matches!(&err[0], Violation::Quantity { error: QuantityError::NotANumber(_), .. }));
-        assert!(matches!(&err[1], Violation::Forbidden { reason_id, .. } if reason_id == "Minyak goreng tidak termasuk bahan pangan Program Sembako"));
-        assert_eq!(err[2], Violation::UnknownProduct { input: "sabun".into() });
-        assert!(matches!(&err[3], Violation::Quantity { error: QuantityError::NotPositive(_), .. }));
-        assert!(matches!(&err[4], Violation::Forbidden { product_id, .. } if product_id == "keripik"));
-        assert!(err[1].localize(Lang::Id).contains("Minyak goreng tidak termasuk"));
+        assert!(matches!(
+            &err[0],
+            Violation::Quantity {
+                error: QuantityError::NotANumber(_),
+                ..
+            }
+        ));
+        assert!(
+            matches!(&err[1], Violation::Forbidden { reason_id, .. } if reason_id == "Minyak goreng tidak termasuk bahan pangan Program Sembako")
+        );
+        assert_eq!(
+            err[2],
+            Violation::UnknownProduct {
+                input: "sabun".into()
+            }
+        );
+        assert!(matches!(
+            &err[3],
+            Violation::Quantity {
+                error: QuantityError::NotPositive(_),
+                ..
+            }
+        ));
+        assert!(
+            matches!(&err[4], Violation::Forbidden { product_id, .. } if product_id == "keripik")
+        );
+        assert!(
+            err[1]
+                .localize(Lang::Id)
+                .contains("Minyak goreng tidak termasuk")
+        );
     }
 
     #[test]
     fn quantity_rules() {
         let (policy, cat) = setup();
         for q in ["0", "-1", "1e9", "abc", "1000000000", "101"] {
-            let err = check_basket(&[line("beras-medium", q)], &policy, &cat, rp(1_000_000_000), None).unwrap_err();
-            assert!(matches!(err.as_slice(), [Violation::Quantity { .. }]), "{q}: {err:?}");
+            let err = check_basket(
+                &[line("beras-medium", q)],
+                &policy,
+                &cat,
+                rp(1_000_000_000),
+                None,
+            )
+            .unwrap_err();
+            assert!(
+                matches!(err.as_slice(), [Violation::Quantity { .. }]),
+                "{q}: {err:?}"
+            );
         }
-        let err = check_basket(&[line("telur-ayam-butir", "1,5")], &policy, &cat, rp(200_000), None).unwrap_err();
-        assert!(matches!(err.as_slice(), [Violation::Quantity { error: QuantityError::NotWhole { .. }, .. }]));
+        let err = check_basket(
+            &[line("telur-ayam-butir", "1,5")],
+            &policy,
+            &cat,
+            rp(200_000),
+            None,
+        )
+        .unwrap_err();
+        assert!(matches!(
+            err.as_slice(),
+            [Violation::Quantity {
+                error: QuantityError::NotWhole { .. },
+                ..
+            }]
+        ));
     }
 
     #[test]
     fn over_balance_reports_the_shortfall() {
         let (policy, cat) = setup();
-        let err = check_basket(&[line("beras-medium", "20")], &policy, &cat, rp(200_000), None).unwrap_err();
-        assert_eq!(err, vec![Violation::OverBalance { total: rp(270_000), balance: rp(200_000), shortfall: rp(70_000) }]);
+        let err = check_basket(
+            &[line("beras-medium", "20")],
+            &policy,
+            &cat,
+            rp(200_000),
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            vec![Violation::OverBalance {
+                total: rp(270_000),
+                balance: rp(200_000),
+                shortfall: rp(70_000)
+            }]
+        );
         assert!(err[0].localize(Lang::Id).contains("Rp 70.000"));
         // Exactly the balance is fine.
-        assert!(check_basket(&[line("beras-medium", "10")], &policy, &cat, rp(135_000), None).is_ok());
-        assert!(check_basket(&[], &policy, &cat, rp(135_000), None).unwrap_err() == vec![Violation::EmptyBasket]);
+        assert!(
+            check_basket(
+                &[line("beras-medium", "10")],
+                &policy,
+                &cat,
+                rp(135_000),
+                None
+            )
+            .is_ok()
+        );
+        assert!(
+            check_basket(&[], &policy, &cat, rp(135_000), None).unwrap_err()
+                == vec![Violation::EmptyBasket]
+        );
     }
 
     #[test]
     fn price_above_tolerance_needs_a_recorded_reason() {
         let (policy, cat) = setup();
-        let at_limit = LineInput { unit_price: Some(rp(14_850)), ..line("beras-medium", "1") };
-        assert_eq!(check_basket(&[at_limit], &policy, &cat, rp(200_000), None).unwrap().override_reason, None);
-        let dear = LineInput { unit_price: Some(rp(14_851)), ..line("beras-medium", "1") };
-        let err = check_basket(std::slice::from_ref(&dear), &policy, &cat, rp(200_000), None).unwrap_err();
-        assert!(matches!(err.as_slice(), [v @ Violation::PriceAboveReference { .. }] if v.is_warning()));
+        let at_limit = LineInput {
+            unit_price: Some(rp(14_850)),
+            ..line("beras-medium", "1")
+        };
+        assert_eq!(
+            check_basket(&[at_limit], &policy, &cat, rp(200_000), None)
+                .unwrap()
+                .override_reason,
+            None
+        );
+        let dear = LineInput {
+            unit_price: Some(rp(14_851)),
+            ..line("beras-medium", "1")
+        };
+        let err = check_basket(
+            std::slice::from_ref(&dear),
+            &policy,
+            &cat,
+            rp(200_000),
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err.as_slice(), [v @ Violation::PriceAboveReference { .. }] if v.is_warning())
+        );
         // A blank reason is no reason.
-        assert!(check_basket(std::slice::from_ref(&dear), &policy, &cat, rp(200_000), Some("  ")).is_err());
-        let ok = check_basket(&[dear], &policy, &cat, rp(200_000), Some("harga pasar naik")).unwrap();
+        assert!(
+            check_basket(
+                std::slice::from_ref(&dear),
+                &policy,
+                &cat,
+                rp(200_000),
+                Some("  ")
+            )
+            .is_err()
+        );
+        let ok = check_basket(
+            &[dear],
+            &policy,
+            &cat,
+            rp(200_000),
+            Some("harga pasar naik"),
+        )
+        .unwrap();
         assert_eq!(ok.override_reason.as_deref(), Some("harga pasar naik"));
         assert_eq!(ok.total, rp(14_851));
     }

@@ -34,10 +34,16 @@ impl FromStr for Ean13 {
             .bytes()
             .take(12)
             .enumerate()
-            .map(|(i, b)| u32::from(b.saturating_sub(b'0')).saturating_mul(if i % 2 == 1 { 3 } else { 1 }))
+            .map(|(i, b)| {
+                u32::from(b.saturating_sub(b'0')).saturating_mul(if i % 2 == 1 { 3 } else { 1 })
+            })
             .sum();
         let check = 10u32.saturating_sub(sum % 10) % 10;
-        if t.as_bytes().get(12).map(|b| u32::from(b.saturating_sub(b'0'))) != Some(check) {
+        if t.as_bytes()
+            .get(12)
+            .map(|b| u32::from(b.saturating_sub(b'0')))
+            != Some(check)
+        {
             return Err(bad());
         }
         Ok(Self(t.to_owned()))
@@ -111,8 +117,12 @@ impl Localize for CatalogueError {
             Self::Barcode(s) => ("cat.barcode", s.as_str(), ""),
             Self::Id(s) => ("cat.id", s.as_str(), ""),
             Self::EmptyName(s) => ("cat.empty_name", s.as_str(), ""),
-            Self::UnknownGroup { product, group } => ("cat.unknown_group", product.as_str(), group.as_str()),
-            Self::UnknownForbidden { product, category } => ("cat.unknown_forbidden", product.as_str(), category.as_str()),
+            Self::UnknownGroup { product, group } => {
+                ("cat.unknown_group", product.as_str(), group.as_str())
+            }
+            Self::UnknownForbidden { product, category } => {
+                ("cat.unknown_forbidden", product.as_str(), category.as_str())
+            }
             Self::NeedsOneClass(s) => ("cat.one_class", s.as_str(), ""),
             Self::ZeroPrice(s) => ("cat.zero_price", s.as_str(), ""),
             Self::Duplicate(s) => ("cat.duplicate", s.as_str(), ""),
@@ -135,10 +145,16 @@ impl Product {
         }
         match &self.class {
             ProductClass::Group(g) if policy.group(g).is_none() => {
-                Err(CatalogueError::UnknownGroup { product: self.id.clone(), group: g.clone() })
+                Err(CatalogueError::UnknownGroup {
+                    product: self.id.clone(),
+                    group: g.clone(),
+                })
             }
             ProductClass::Forbidden(f) if policy.forbidden_category(f).is_none() => {
-                Err(CatalogueError::UnknownForbidden { product: self.id.clone(), category: f.clone() })
+                Err(CatalogueError::UnknownForbidden {
+                    product: self.id.clone(),
+                    category: f.clone(),
+                })
             }
             _ => Ok(()),
         }
@@ -171,7 +187,9 @@ impl Catalogue {
 
     /// Finds a product by its id or by a scanned barcode.
     pub fn find(&self, id_or_barcode: &str) -> Option<&Product> {
-        self.by_key.get(id_or_barcode.trim()).and_then(|i| self.products.get(*i))
+        self.by_key
+            .get(id_or_barcode.trim())
+            .and_then(|i| self.products.get(*i))
     }
 
     pub fn products(&self) -> &[Product] {
@@ -195,8 +213,17 @@ mod tests {
     fn ean13_check_digit() {
         assert!("8991001000019".parse::<Ean13>().is_ok());
         assert!("4006381333931".parse::<Ean13>().is_ok());
-        for bad in ["8991001000018", "899100100001", "89910010000190", "899100100001a"] {
-            assert_eq!(bad.parse::<Ean13>(), Err(CatalogueError::Barcode(bad.into())), "{bad}");
+        for bad in [
+            "8991001000018",
+            "899100100001",
+            "89910010000190",
+            "899100100001a",
+        ] {
+            assert_eq!(
+                bad.parse::<Ean13>(),
+                Err(CatalogueError::Barcode(bad.into())),
+                "{bad}"
+            );
         }
     }
 
@@ -214,14 +241,24 @@ mod tests {
     #[test]
     fn products_are_checked_against_the_policy() {
         let policy = Policy::default_sembako().unwrap();
-        assert!(product("beras", ProductClass::Group("karbohidrat".into())).validate(&policy).is_ok());
+        assert!(
+            product("beras", ProductClass::Group("karbohidrat".into()))
+                .validate(&policy)
+                .is_ok()
+        );
         assert_eq!(
             product("beras", ProductClass::Group("jajanan".into())).validate(&policy),
-            Err(CatalogueError::UnknownGroup { product: "beras".into(), group: "jajanan".into() })
+            Err(CatalogueError::UnknownGroup {
+                product: "beras".into(),
+                group: "jajanan".into()
+            })
         );
         assert_eq!(
             product("x", ProductClass::Forbidden("narkoba".into())).validate(&policy),
-            Err(CatalogueError::UnknownForbidden { product: "x".into(), category: "narkoba".into() })
+            Err(CatalogueError::UnknownForbidden {
+                product: "x".into(),
+                category: "narkoba".into()
+            })
         );
         assert_eq!(
             product("Beras Medium", ProductClass::Group("karbohidrat".into())).validate(&policy),
@@ -229,17 +266,30 @@ mod tests {
         );
         let mut free = product("beras", ProductClass::Group("karbohidrat".into()));
         free.reference_price = Rupiah::ZERO;
-        assert_eq!(free.validate(&policy), Err(CatalogueError::ZeroPrice("beras".into())));
+        assert_eq!(
+            free.validate(&policy),
+            Err(CatalogueError::ZeroPrice("beras".into()))
+        );
     }
 
     #[test]
     fn lookup_by_id_or_barcode_and_no_duplicates() {
         let mut a = product("beras", ProductClass::Group("karbohidrat".into()));
         a.barcode = Some("8991001000019".parse().unwrap());
-        let c = Catalogue::new(vec![a.clone(), product("tempe", ProductClass::Group("protein-nabati".into()))]).unwrap();
+        let c = Catalogue::new(vec![
+            a.clone(),
+            product("tempe", ProductClass::Group("protein-nabati".into())),
+        ])
+        .unwrap();
         assert_eq!(c.find("beras").map(|p| p.id.as_str()), Some("beras"));
-        assert_eq!(c.find("8991001000019").map(|p| p.id.as_str()), Some("beras"));
+        assert_eq!(
+            c.find("8991001000019").map(|p| p.id.as_str()),
+            Some("beras")
+        );
         assert!(c.find("sapi").is_none());
-        assert_eq!(Catalogue::new(vec![a.clone(), a]).unwrap_err(), CatalogueError::Duplicate("beras".into()));
+        assert_eq!(
+            Catalogue::new(vec![a.clone(), a]).unwrap_err(),
+            CatalogueError::Duplicate("beras".into())
+        );
     }
 }

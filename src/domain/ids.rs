@@ -61,11 +61,18 @@ impl Localize for IdError {
 
 fn sixteen_digits(kind: IdKind, input: &str) -> Result<String, IdError> {
     // Scanners and people add spaces or dashes between groups of four.
-    let cleaned: String = input.trim().chars().filter(|c| *c != ' ' && *c != '-').collect();
+    let cleaned: String = input
+        .trim()
+        .chars()
+        .filter(|c| *c != ' ' && *c != '-')
+        .collect();
     if cleaned.len() == 16 && cleaned.chars().all(|c| c.is_ascii_digit()) {
         Ok(cleaned)
     } else {
-        Err(IdError::NotSixteenDigits { kind, input: input.trim().to_owned() })
+        Err(IdError::NotSixteenDigits {
+            kind,
+            input: input.trim().to_owned(),
+        })
     }
 }
 
@@ -135,14 +142,19 @@ impl CardNumber {
     /// `6032 98•• •••• 0010`: enough to recognise a card on a receipt or screen.
     pub fn masked(&self) -> String {
         let s = &self.0;
-        format!("{} {}•• •••• {}", s.get(0..4).unwrap_or(""), s.get(4..6).unwrap_or(""), s.get(12..16).unwrap_or(""))
+        format!(
+            "{} {}•• •••• {}",
+            s.get(0..4).unwrap_or(""),
+            s.get(4..6).unwrap_or(""),
+            s.get(12..16).unwrap_or("")
+        )
     }
 }
 
 /// Province codes (kode wilayah, Kemendagri), including the 2022 Papua provinces.
 const PROVINCE_CODES: [u8; 38] = [
-    11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 31, 32, 33, 34, 35, 36, 51, 52, 53, 61, 62, 63, 64, 65, 71, 72, 73,
-    74, 75, 76, 81, 82, 91, 92, 93, 94, 95, 96,
+    11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 31, 32, 33, 34, 35, 36, 51, 52, 53, 61, 62, 63, 64, 65,
+    71, 72, 73, 74, 75, 76, 81, 82, 91, 92, 93, 94, 95, 96,
 ];
 
 /// A NIK: 16 digits = province, regency, district, DDMMYY (day + 40 for women), serial.
@@ -152,7 +164,9 @@ pub struct Nik(String);
 id_newtype!(Nik);
 
 fn two(s: &str, at: usize) -> u32 {
-    s.get(at..at.saturating_add(2)).and_then(|p| p.parse().ok()).unwrap_or(0)
+    s.get(at..at.saturating_add(2))
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0)
 }
 
 impl FromStr for Nik {
@@ -161,19 +175,31 @@ impl FromStr for Nik {
         let d = sixteen_digits(IdKind::Nik, s)?;
         let province = two(&d, 0);
         if !PROVINCE_CODES.iter().any(|p| u32::from(*p) == province) {
-            return Err(IdError::Province { code: format!("{province:02}") });
+            return Err(IdError::Province {
+                code: format!("{province:02}"),
+            });
         }
         if two(&d, 2) == 0 {
-            return Err(IdError::Regency { code: d.get(0..4).unwrap_or_default().to_owned() });
+            return Err(IdError::Regency {
+                code: d.get(0..4).unwrap_or_default().to_owned(),
+            });
         }
         let raw_day = two(&d, 6);
-        let day = if raw_day > 40 { raw_day.saturating_sub(40) } else { raw_day };
+        let day = if raw_day > 40 {
+            raw_day.saturating_sub(40)
+        } else {
+            raw_day
+        };
         let month = two(&d, 8);
         let yy = i32::try_from(two(&d, 10)).unwrap_or(0);
         // The century is not in the NIK: accept the date if it exists in either.
-        let exists = [1900i32, 2000].into_iter().any(|c| NaiveDate::from_ymd_opt(c.saturating_add(yy), month, day).is_some());
+        let exists = [1900i32, 2000]
+            .into_iter()
+            .any(|c| NaiveDate::from_ymd_opt(c.saturating_add(yy), month, day).is_some());
         if !exists || day == 0 {
-            return Err(IdError::BirthDate { ddmmyy: d.get(6..12).unwrap_or_default().to_owned() });
+            return Err(IdError::BirthDate {
+                ddmmyy: d.get(6..12).unwrap_or_default().to_owned(),
+            });
         }
         if d.get(12..16) == Some("0000") {
             return Err(IdError::Serial);
@@ -208,19 +234,55 @@ mod tests {
 
     #[test]
     fn card_numbers() {
-        for ok in ["6032980000000010", "6032 9800 0000 0010", "4111111111111111"] {
+        for ok in [
+            "6032980000000010",
+            "6032 9800 0000 0010",
+            "4111111111111111",
+        ] {
             assert!(ok.parse::<CardNumber>().is_ok(), "{ok}");
         }
         for (bad, want) in [
-            ("6032980000000011", IdError::Luhn { input: "6032980000000011".into() }),
-            ("123", IdError::NotSixteenDigits { kind: IdKind::Card, input: "123".into() }),
-            ("abcdefghijklmnop", IdError::NotSixteenDigits { kind: IdKind::Card, input: "abcdefghijklmnop".into() }),
-            ("60329800000000100", IdError::NotSixteenDigits { kind: IdKind::Card, input: "60329800000000100".into() }),
-            ("", IdError::NotSixteenDigits { kind: IdKind::Card, input: String::new() }),
+            (
+                "6032980000000011",
+                IdError::Luhn {
+                    input: "6032980000000011".into(),
+                },
+            ),
+            (
+                "123",
+                IdError::NotSixteenDigits {
+                    kind: IdKind::Card,
+                    input: "123".into(),
+                },
+            ),
+            (
+                "abcdefghijklmnop",
+                IdError::NotSixteenDigits {
+                    kind: IdKind::Card,
+                    input: "abcdefghijklmnop".into(),
+                },
+            ),
+            (
+                "60329800000000100",
+                IdError::NotSixteenDigits {
+                    kind: IdKind::Card,
+                    input: "60329800000000100".into(),
+                },
+            ),
+            (
+                "",
+                IdError::NotSixteenDigits {
+                    kind: IdKind::Card,
+                    input: String::new(),
+                },
+            ),
         ] {
             assert_eq!(bad.parse::<CardNumber>(), Err(want), "{bad}");
         }
-        assert_eq!("6032980000000010".parse::<CardNumber>().unwrap().masked(), "6032 98•• •••• 0010");
+        assert_eq!(
+            "6032980000000010".parse::<CardNumber>().unwrap().masked(),
+            "6032 98•• •••• 0010"
+        );
     }
 
     #[test]
@@ -237,18 +299,57 @@ mod tests {
         let man: Nik = "5302032512800001".parse().unwrap();
         let woman: Nik = "5302036512800001".parse().unwrap();
         assert!(!man.is_female() && woman.is_female());
-        assert!("9402032902000001".parse::<Nik>().is_ok(), "29 Feb 2000 exists");
+        assert!(
+            "9402032902000001".parse::<Nik>().is_ok(),
+            "29 Feb 2000 exists"
+        );
         for (bad, want) in [
             ("9902032512800001", IdError::Province { code: "99".into() }),
             ("2002032512800001", IdError::Province { code: "20".into() }),
-            ("5300032512800001", IdError::Regency { code: "5300".into() }),
-            ("5302033212800001", IdError::BirthDate { ddmmyy: "321280".into() }),
-            ("5302037212800001", IdError::BirthDate { ddmmyy: "721280".into() }),
-            ("5302032513800001", IdError::BirthDate { ddmmyy: "251380".into() }),
-            ("5302030012800001", IdError::BirthDate { ddmmyy: "001280".into() }),
-            ("5302033002800001", IdError::BirthDate { ddmmyy: "300280".into() }),
+            (
+                "5300032512800001",
+                IdError::Regency {
+                    code: "5300".into(),
+                },
+            ),
+            (
+                "5302033212800001",
+                IdError::BirthDate {
+                    ddmmyy: "321280".into(),
+                },
+            ),
+            (
+                "5302037212800001",
+                IdError::BirthDate {
+                    ddmmyy: "721280".into(),
+                },
+            ),
+            (
+                "5302032513800001",
+                IdError::BirthDate {
+                    ddmmyy: "251380".into(),
+                },
+            ),
+            (
+                "5302030012800001",
+                IdError::BirthDate {
+                    ddmmyy: "001280".into(),
+                },
+            ),
+            (
+                "5302033002800001",
+                IdError::BirthDate {
+                    ddmmyy: "300280".into(),
+                },
+            ),
             ("5302032512800000", IdError::Serial),
-            ("53020325128000", IdError::NotSixteenDigits { kind: IdKind::Nik, input: "53020325128000".into() }),
+            (
+                "53020325128000",
+                IdError::NotSixteenDigits {
+                    kind: IdKind::Nik,
+                    input: "53020325128000".into(),
+                },
+            ),
         ] {
             assert_eq!(bad.parse::<Nik>(), Err(want), "{bad}");
         }
@@ -261,7 +362,10 @@ mod tests {
         assert!("5302031103137343".parse::<KkNumber>().is_ok());
         assert_eq!(
             "12".parse::<KkNumber>(),
-            Err(IdError::NotSixteenDigits { kind: IdKind::Kk, input: "12".into() })
+            Err(IdError::NotSixteenDigits {
+                kind: IdKind::Kk,
+                input: "12".into()
+            })
         );
     }
 }

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use crate::i18n::{Lang, Localize, tr};
 
 /// An amount of whole rupiah. Never negative, never wraps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(try_from = "i64", into = "i64")]
 pub struct Rupiah(i64);
 
@@ -50,7 +52,10 @@ impl Rupiah {
     }
 
     pub fn checked_add(self, other: Self) -> Result<Self, MoneyError> {
-        self.0.checked_add(other.0).map(Self).ok_or(MoneyError::Overflow)
+        self.0
+            .checked_add(other.0)
+            .map(Self)
+            .ok_or(MoneyError::Overflow)
     }
 
     /// `self - other`; refused when the result would be negative.

@@ -73,14 +73,17 @@ impl fmt::Debug for PinVerifier {
 impl PinVerifier {
     /// Hashes a PIN with the given 16-byte salt. The caller draws the salt from OS randomness.
     pub fn create(pin: &Pin, salt: &[u8; 16]) -> Result<Self, PinError> {
-        let hash = hasher()?.hash_password_with_salt(pin.bytes(), salt).map_err(|_| PinError::Hashing)?;
+        let hash = hasher()?
+            .hash_password_with_salt(pin.bytes(), salt)
+            .map_err(|_| PinError::Hashing)?;
         Ok(Self(hash.to_string()))
     }
 
     /// Accepts a stored verifier only if it is a well-formed argon2id PHC string.
     pub fn parse(phc: &str) -> Result<Self, PinError> {
         let parsed = PasswordHash::new(phc.trim()).map_err(|_| PinError::Verifier)?;
-        if parsed.algorithm.as_str() != "argon2id" || parsed.salt.is_none() || parsed.hash.is_none() {
+        if parsed.algorithm.as_str() != "argon2id" || parsed.salt.is_none() || parsed.hash.is_none()
+        {
             return Err(PinError::Verifier);
         }
         Ok(Self(phc.trim().to_owned()))
@@ -88,9 +91,13 @@ impl PinVerifier {
 
     /// True when `pin` matches. Takes tens of milliseconds by design.
     pub fn verify(&self, pin: &Pin) -> bool {
-        let Ok(hash) = PasswordHash::new(&self.0) else { return false };
+        let Ok(hash) = PasswordHash::new(&self.0) else {
+            return false;
+        };
         // Parameters come from the stored string, so older verifiers keep working.
-        Argon2::default().verify_password(pin.bytes(), &hash).is_ok()
+        Argon2::default()
+            .verify_password(pin.bytes(), &hash)
+            .is_ok()
     }
 
     /// The PHC string, for storage only.
@@ -104,14 +111,20 @@ impl PinVerifier {
 pub enum PinOutcome {
     Accepted,
     /// Wrong; `remaining` tries left today.
-    Wrong { remaining: u32 },
+    Wrong {
+        remaining: u32,
+    },
     /// Wrong, and this try reached the limit: the card is now locked for the day.
     WrongAndLocked,
 }
 
 /// Presence rule: given today's failures so far and whether this try matched, what happens.
 /// Returns `None` when the card was already locked before this try (the PIN is not even checked).
-pub fn presence_rule(failures_today: u32, max_attempts: u32, matched: impl FnOnce() -> bool) -> Option<PinOutcome> {
+pub fn presence_rule(
+    failures_today: u32,
+    max_attempts: u32,
+    matched: impl FnOnce() -> bool,
+) -> Option<PinOutcome> {
     if failures_today >= max_attempts {
         return None;
     }
@@ -122,7 +135,9 @@ pub fn presence_rule(failures_today: u32, max_attempts: u32, matched: impl FnOnc
     Some(if failures >= max_attempts {
         PinOutcome::WrongAndLocked
     } else {
-        PinOutcome::Wrong { remaining: max_attempts.saturating_sub(failures) }
+        PinOutcome::Wrong {
+            remaining: max_attempts.saturating_sub(failures),
+        }
     })
 }
 
@@ -152,12 +167,20 @@ mod tests {
         let again = PinVerifier::parse(v.as_phc()).unwrap();
         assert!(again.verify(&pin));
         // Another salt gives another verifier for the same PIN.
-        assert_ne!(PinVerifier::create(&pin, &[2u8; 16]).unwrap().as_phc(), v.as_phc());
+        assert_ne!(
+            PinVerifier::create(&pin, &[2u8; 16]).unwrap().as_phc(),
+            v.as_phc()
+        );
     }
 
     #[test]
     fn bad_verifiers_are_refused() {
-        for bad in ["", "123456", "$argon2i$v=19$m=19456,t=2,p=1$AQEBAQEBAQEBAQEBAQEBAQ$abc", "$pbkdf2$x"] {
+        for bad in [
+            "",
+            "123456",
+            "$argon2i$v=19$m=19456,t=2,p=1$AQEBAQEBAQEBAQEBAQEBAQ$abc",
+            "$pbkdf2$x",
+        ] {
             assert_eq!(PinVerifier::parse(bad), Err(PinError::Verifier), "{bad}");
         }
     }
@@ -175,7 +198,11 @@ mod tests {
             (4, false, None),
         ];
         for (before, matched, want) in cases {
-            assert_eq!(presence_rule(before, 3, || matched), want, "{before} {matched}");
+            assert_eq!(
+                presence_rule(before, 3, || matched),
+                want,
+                "{before} {matched}"
+            );
         }
     }
 }

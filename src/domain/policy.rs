@@ -80,7 +80,10 @@ pub enum PolicyError {
     #[error("{}", self.localize(Lang::En))]
     Syntax(String),
     #[error("{}", self.localize(Lang::En))]
-    Invalid { field: &'static str, rule: &'static str },
+    Invalid {
+        field: &'static str,
+        rule: &'static str,
+    },
     #[error("{}", self.localize(Lang::En))]
     DuplicateId(String),
 }
@@ -101,7 +104,8 @@ impl Localize for PolicyError {
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
         && !s.contains("--")
@@ -114,13 +118,15 @@ impl Policy {
     }
 
     pub fn from_toml(text: &str) -> Result<Self, PolicyError> {
-        let p: Policy = toml::from_str(text).map_err(|e| PolicyError::Syntax(e.message().to_owned()))?;
+        let p: Policy =
+            toml::from_str(text).map_err(|e| PolicyError::Syntax(e.message().to_owned()))?;
         p.validate()?;
         Ok(p)
     }
 
     pub fn from_json(text: &str) -> Result<Self, PolicyError> {
-        let p: Policy = serde_json::from_str(text).map_err(|e| PolicyError::Syntax(e.to_string()))?;
+        let p: Policy =
+            serde_json::from_str(text).map_err(|e| PolicyError::Syntax(e.to_string()))?;
         p.validate()?;
         Ok(p)
     }
@@ -203,14 +209,23 @@ impl Period {
     }
 
     pub fn of(date: NaiveDate) -> Self {
-        Self { year: date.year(), month: date.month() }
+        Self {
+            year: date.year(),
+            month: date.month(),
+        }
     }
 
     pub fn previous(self) -> Self {
         if self.month == 1 {
-            Self { year: self.year.saturating_sub(1), month: 12 }
+            Self {
+                year: self.year.saturating_sub(1),
+                month: 12,
+            }
         } else {
-            Self { year: self.year, month: self.month.saturating_sub(1) }
+            Self {
+                year: self.year,
+                month: self.month.saturating_sub(1),
+            }
         }
     }
 }
@@ -267,12 +282,31 @@ mod tests {
         assert_eq!(p.amount_per_period_rupiah, Rupiah::new(200_000).unwrap());
         assert!(p.carry_over);
         let groups: Vec<_> = p.food_group.iter().map(|g| g.id.as_str()).collect();
-        assert_eq!(groups, ["karbohidrat", "protein-hewani", "protein-nabati", "vitamin-mineral"]);
-        for f in ["minyak-goreng", "tepung-terigu", "gula-pasir", "mp-asi-pabrikan", "mie-instan", "pulsa", "rokok", "lainnya"] {
+        assert_eq!(
+            groups,
+            [
+                "karbohidrat",
+                "protein-hewani",
+                "protein-nabati",
+                "vitamin-mineral"
+            ]
+        );
+        for f in [
+            "minyak-goreng",
+            "tepung-terigu",
+            "gula-pasir",
+            "mp-asi-pabrikan",
+            "mie-instan",
+            "pulsa",
+            "rokok",
+            "lainnya",
+        ] {
             assert!(p.forbidden_category(f).is_some(), "{f}");
         }
         assert_eq!(
-            p.forbidden_category("minyak-goreng").unwrap().reason(Lang::Id),
+            p.forbidden_category("minyak-goreng")
+                .unwrap()
+                .reason(Lang::Id),
             "Minyak goreng tidak termasuk bahan pangan Program Sembako"
         );
     }
@@ -289,15 +323,36 @@ mod tests {
         let base = Policy::default_sembako().unwrap();
         let mut zero = base.clone();
         zero.amount_per_period_rupiah = Rupiah::ZERO;
-        assert_eq!(zero.validate(), Err(PolicyError::Invalid { field: "amount_per_period_rupiah", rule: "rule.positive" }));
+        assert_eq!(
+            zero.validate(),
+            Err(PolicyError::Invalid {
+                field: "amount_per_period_rupiah",
+                rule: "rule.positive"
+            })
+        );
         let mut dup = base.clone();
         dup.forbidden[0].id = "karbohidrat".into();
-        assert_eq!(dup.validate(), Err(PolicyError::DuplicateId("karbohidrat".into())));
+        assert_eq!(
+            dup.validate(),
+            Err(PolicyError::DuplicateId("karbohidrat".into()))
+        );
         let mut slug = base.clone();
         slug.food_group[0].id = "Karbo Hidrat".into();
-        assert_eq!(slug.validate(), Err(PolicyError::Invalid { field: "food_group.id", rule: "rule.slug" }));
-        let negative = DEFAULT_POLICY_TOML.replace("amount_per_period_rupiah = 200000", "amount_per_period_rupiah = -5");
-        assert!(matches!(Policy::from_toml(&negative), Err(PolicyError::Syntax(_))));
+        assert_eq!(
+            slug.validate(),
+            Err(PolicyError::Invalid {
+                field: "food_group.id",
+                rule: "rule.slug"
+            })
+        );
+        let negative = DEFAULT_POLICY_TOML.replace(
+            "amount_per_period_rupiah = 200000",
+            "amount_per_period_rupiah = -5",
+        );
+        assert!(matches!(
+            Policy::from_toml(&negative),
+            Err(PolicyError::Syntax(_))
+        ));
         let msg = zero.validate().unwrap_err().localize(Lang::Id);
         assert!(msg.contains("amount_per_period_rupiah"), "{msg}");
     }
@@ -306,7 +361,10 @@ mod tests {
     fn tolerance_is_data() {
         let mut p = Policy::default_sembako().unwrap();
         let r = Rupiah::new(10_000).unwrap();
-        assert_eq!(p.max_price_without_override(r), Ok(Rupiah::new(11_000).unwrap()));
+        assert_eq!(
+            p.max_price_without_override(r),
+            Ok(Rupiah::new(11_000).unwrap())
+        );
         p.price_tolerance_basis_points = 0;
         assert_eq!(p.max_price_without_override(r), Ok(r));
     }

@@ -24,7 +24,14 @@ pub enum Unit {
 }
 
 impl Unit {
-    pub const ALL: [Unit; 6] = [Unit::Butir, Unit::Ikat, Unit::Buah, Unit::Papan, Unit::Kg, Unit::Liter];
+    pub const ALL: [Unit; 6] = [
+        Unit::Butir,
+        Unit::Ikat,
+        Unit::Buah,
+        Unit::Papan,
+        Unit::Kg,
+        Unit::Liter,
+    ];
 
     /// Per piece (whole numbers only) or per weight/volume (3 decimals).
     pub fn is_piece(self) -> bool {
@@ -78,7 +85,11 @@ pub enum QuantityError {
     #[error("{}", self.localize(Lang::En))]
     NotWhole { input: String, unit: Unit },
     #[error("{}", self.localize(Lang::En))]
-    TooLarge { input: String, max_units: i64, unit: Unit },
+    TooLarge {
+        input: String,
+        max_units: i64,
+        unit: Unit,
+    },
     #[error("{}", self.localize(Lang::En))]
     UnknownUnit(String),
 }
@@ -92,7 +103,11 @@ impl Localize for QuantityError {
             Self::NotWhole { input, unit } => tr(lang, "qty.not_whole")
                 .replace("{input}", input)
                 .replace("{unit}", unit.as_str()),
-            Self::TooLarge { input, max_units, unit } => tr(lang, "qty.too_large")
+            Self::TooLarge {
+                input,
+                max_units,
+                unit,
+            } => tr(lang, "qty.too_large")
                 .replace("{input}", input)
                 .replace("{max}", &max_units.to_string())
                 .replace("{unit}", unit.as_str()),
@@ -118,10 +133,17 @@ impl Quantity {
     pub fn parse_for(input: &str, unit: Unit, max_units: i64) -> Result<Self, QuantityError> {
         let q: Quantity = input.parse()?;
         if unit.is_piece() && q.milli % MILLI_PER_UNIT != 0 {
-            return Err(QuantityError::NotWhole { input: input.trim().to_owned(), unit });
+            return Err(QuantityError::NotWhole {
+                input: input.trim().to_owned(),
+                unit,
+            });
         }
         if q.milli > max_units.saturating_mul(MILLI_PER_UNIT) {
-            return Err(QuantityError::TooLarge { input: input.trim().to_owned(), max_units, unit });
+            return Err(QuantityError::TooLarge {
+                input: input.trim().to_owned(),
+                max_units,
+                unit,
+            });
         }
         Ok(q)
     }
@@ -145,9 +167,19 @@ impl FromStr for Quantity {
         if frac.len() > 3 {
             return Err(QuantityError::TooManyDecimals(t.to_owned()));
         }
-        let too_large = || QuantityError::TooLarge { input: t.to_owned(), max_units: i64::MAX / MILLI_PER_UNIT, unit: Unit::Kg };
-        let whole_units: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| too_large())? };
-        let frac_milli: i64 = format!("{frac:0<3}").parse().map_err(|_| QuantityError::NotANumber(t.to_owned()))?;
+        let too_large = || QuantityError::TooLarge {
+            input: t.to_owned(),
+            max_units: i64::MAX / MILLI_PER_UNIT,
+            unit: Unit::Kg,
+        };
+        let whole_units: i64 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().map_err(|_| too_large())?
+        };
+        let frac_milli: i64 = format!("{frac:0<3}")
+            .parse()
+            .map_err(|_| QuantityError::NotANumber(t.to_owned()))?;
         let milli = whole_units
             .checked_mul(MILLI_PER_UNIT)
             .and_then(|m| m.checked_add(frac_milli))
@@ -206,7 +238,15 @@ mod tests {
 
     #[test]
     fn parses_quantities() {
-        for (s, milli) in [("2", 2000), ("1.5", 1500), ("1,5", 1500), ("0.250", 250), ("0,001", 1), (".5", 500), ("3.", 3000)] {
+        for (s, milli) in [
+            ("2", 2000),
+            ("1.5", 1500),
+            ("1,5", 1500),
+            ("0.250", 250),
+            ("0,001", 1),
+            (".5", 500),
+            ("3.", 3000),
+        ] {
             assert_eq!(s.parse::<Quantity>().unwrap().milli(), milli, "{s}");
         }
     }
@@ -216,20 +256,50 @@ mod tests {
         let cases: [(&str, Unit, QuantityError); 9] = [
             ("-1", Unit::Kg, QuantityError::NotPositive("-1".into())),
             ("0", Unit::Kg, QuantityError::NotPositive("0".into())),
-            ("0,000", Unit::Kg, QuantityError::NotPositive("0,000".into())),
+            (
+                "0,000",
+                Unit::Kg,
+                QuantityError::NotPositive("0,000".into()),
+            ),
             ("abc", Unit::Kg, QuantityError::NotANumber("abc".into())),
             ("1e9", Unit::Kg, QuantityError::NotANumber("1e9".into())),
             ("", Unit::Kg, QuantityError::NotANumber(String::new())),
-            ("1.2345", Unit::Kg, QuantityError::TooManyDecimals("1.2345".into())),
-            ("1.5", Unit::Butir, QuantityError::NotWhole { input: "1.5".into(), unit: Unit::Butir }),
-            ("1000000000", Unit::Kg, QuantityError::TooLarge { input: "1000000000".into(), max_units: 100, unit: Unit::Kg }),
+            (
+                "1.2345",
+                Unit::Kg,
+                QuantityError::TooManyDecimals("1.2345".into()),
+            ),
+            (
+                "1.5",
+                Unit::Butir,
+                QuantityError::NotWhole {
+                    input: "1.5".into(),
+                    unit: Unit::Butir,
+                },
+            ),
+            (
+                "1000000000",
+                Unit::Kg,
+                QuantityError::TooLarge {
+                    input: "1000000000".into(),
+                    max_units: 100,
+                    unit: Unit::Kg,
+                },
+            ),
         ];
         for (s, unit, want) in cases {
             assert_eq!(Quantity::parse_for(s, unit, 100), Err(want), "{s}");
         }
         let huge = "99999999999999999999999";
-        assert!(matches!(huge.parse::<Quantity>(), Err(QuantityError::TooLarge { .. })));
-        assert!(QuantityError::NotANumber("abc".into()).localize(Lang::Id).contains("abc"));
+        assert!(matches!(
+            huge.parse::<Quantity>(),
+            Err(QuantityError::TooLarge { .. })
+        ));
+        assert!(
+            QuantityError::NotANumber("abc".into())
+                .localize(Lang::Id)
+                .contains("abc")
+        );
     }
 
     #[test]
@@ -238,14 +308,21 @@ mod tests {
             (13_500, 2000, 27_000),
             (13_500, 1500, 20_250),
             (30_500, 250, 7625),
-            (1, 500, 1),   // 0.5 rounds up
-            (1, 499, 0),   // 0.499 rounds down
-            (3, 1500, 5),  // 4.5 rounds up
+            (1, 500, 1),  // 0.5 rounds up
+            (1, 499, 0),  // 0.499 rounds down
+            (3, 1500, 5), // 4.5 rounds up
             (39_000, 1333, 51_987),
         ] {
-            assert_eq!(line_total(rp(price), Quantity::from_milli(milli).unwrap()), Ok(rp(want)), "{price}x{milli}");
+            assert_eq!(
+                line_total(rp(price), Quantity::from_milli(milli).unwrap()),
+                Ok(rp(want)),
+                "{price}x{milli}"
+            );
         }
-        assert_eq!(line_total(rp(i64::MAX), Quantity::from_milli(2000).unwrap()), Err(MoneyError::Overflow));
+        assert_eq!(
+            line_total(rp(i64::MAX), Quantity::from_milli(2000).unwrap()),
+            Err(MoneyError::Overflow)
+        );
     }
 
     #[test]

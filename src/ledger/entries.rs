@@ -77,7 +77,13 @@ pub enum ComplaintCategory {
 }
 
 impl ComplaintCategory {
-    pub const ALL: [Self; 5] = [Self::Harga, Self::Kualitas, Self::Jumlah, Self::Pemaketan, Self::Lainnya];
+    pub const ALL: [Self; 5] = [
+        Self::Harga,
+        Self::Kualitas,
+        Self::Jumlah,
+        Self::Pemaketan,
+        Self::Lainnya,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Harga => "harga",
@@ -142,7 +148,10 @@ fn checked_text(field: &'static str, text: &str) -> Result<String, LedgerError> 
         return Err(LedgerError::EmptyField(field));
     }
     if t.chars().count() > MAX_TEXT_CHARS {
-        return Err(LedgerError::TooLong { field, max: MAX_TEXT_CHARS });
+        return Err(LedgerError::TooLong {
+            field,
+            max: MAX_TEXT_CHARS,
+        });
     }
     Ok(t.to_owned())
 }
@@ -161,7 +170,9 @@ impl Ledger {
         now: DateTime<FixedOffset>,
     ) -> Result<Presence, LedgerError> {
         let max = self.refs()?.policy.max_pin_attempts;
-        let kpm = self.kpm(card)?.ok_or_else(|| LedgerError::UnknownCard(card.to_string()))?;
+        let kpm = self
+            .kpm(card)?
+            .ok_or_else(|| LedgerError::UnknownCard(card.to_string()))?;
         let day = local_day(&now);
         let failures: u32 = self.conn.query_row(
             "SELECT COUNT(*) FROM pin_failure WHERE card = ?1 AND day = ?2",
@@ -170,10 +181,15 @@ impl Ledger {
         )?;
         let outcome = presence_rule(failures, max, || kpm.pin_verifier.verify(pin));
         match outcome {
-            None => Err(LedgerError::PinLocked { card: card.to_string(), max }),
+            None => Err(LedgerError::PinLocked {
+                card: card.to_string(),
+                max,
+            }),
             Some(PinOutcome::Accepted) => Ok(Presence { card: card.clone() }),
             Some(wrong) => {
-                let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let tx = self
+                    .conn
+                    .transaction_with_behavior(TransactionBehavior::Immediate)?;
                 tx.execute(
                     "INSERT INTO pin_failure (card, day, at) VALUES (?1, ?2, ?3)",
                     params![card.as_str(), day, timestamp(&now)],
@@ -182,15 +198,19 @@ impl Ledger {
                     LedgerError::PinWrong { remaining }
                 } else {
                     let terminal_id = self.terminal.terminal_id.clone();
-                    let (seq, _, _) = append_entry(&tx, &terminal_id, EntryKind::Lockout, &now, |w| {
-                        w.str(card.as_str()).str(&day).u32(max);
-                    })?;
+                    let (seq, _, _) =
+                        append_entry(&tx, &terminal_id, EntryKind::Lockout, &now, |w| {
+                            w.str(card.as_str()).str(&day).u32(max);
+                        })?;
                     tx.execute(
                         "INSERT INTO lockout (seq, card, day, attempts) VALUES (?1, ?2, ?3, ?4)",
                         params![seq, card.as_str(), day, max],
                     )?;
                     tracing::warn!(seq, "KPM card locked for the day after wrong PINs");
-                    LedgerError::PinLockedNow { card: card.to_string(), max }
+                    LedgerError::PinLockedNow {
+                        card: card.to_string(),
+                        max,
+                    }
                 };
                 tx.commit()?;
                 Err(err)
@@ -207,8 +227,14 @@ impl Ledger {
         now: DateTime<FixedOffset>,
     ) -> Result<(), LedgerError> {
         let name = checked_text("--name", name)?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let exists: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM operator WHERE name = ?1)", [&name], |r| r.get(0))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let exists: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM operator WHERE name = ?1)",
+            [&name],
+            |r| r.get(0),
+        )?;
         if exists {
             return Err(LedgerError::OperatorExists(name));
         }
@@ -225,12 +251,23 @@ impl Ledger {
             "SELECT name, role, pin_verifier FROM operator o
              WHERE id = (SELECT MAX(id) FROM operator WHERE name = o.name) ORDER BY name",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (name, role, verifier) = row?;
-            let role = if role == "supervisor" { Role::Supervisor } else { Role::Kasir };
-            let verifier = PinVerifier::parse(&verifier).map_err(|_| LedgerError::Corrupt("operator.pin_verifier".into()))?;
+            let role = if role == "supervisor" {
+                Role::Supervisor
+            } else {
+                Role::Kasir
+            };
+            let verifier = PinVerifier::parse(&verifier)
+                .map_err(|_| LedgerError::Corrupt("operator.pin_verifier".into()))?;
             out.push((name, role, verifier));
         }
         Ok(out)
@@ -239,10 +276,15 @@ impl Ledger {
     /// Logs an operator in by name and PIN.
     pub fn authenticate_operator(&self, name: &str, pin: &Pin) -> Result<Operator, LedgerError> {
         let ops = self.operators()?;
-        let (name, role, verifier) =
-            ops.iter().find(|(n, _, _)| n == name.trim()).ok_or_else(|| LedgerError::OperatorUnknown(name.to_owned()))?;
+        let (name, role, verifier) = ops
+            .iter()
+            .find(|(n, _, _)| n == name.trim())
+            .ok_or_else(|| LedgerError::OperatorUnknown(name.to_owned()))?;
         if verifier.verify(pin) {
-            Ok(Operator { name: name.clone(), role: *role })
+            Ok(Operator {
+                name: name.clone(),
+                role: *role,
+            })
         } else {
             Err(LedgerError::OperatorPin(name.clone()))
         }
@@ -271,7 +313,14 @@ impl Ledger {
         }
         let balance = self.balance(card, now)?.available;
         let refs = self.refs()?;
-        check_basket(lines, &refs.policy, &refs.catalogue, balance, override_reason).map_err(LedgerError::Rejected)
+        check_basket(
+            lines,
+            &refs.policy,
+            &refs.catalogue,
+            balance,
+            override_reason,
+        )
+        .map_err(LedgerError::Rejected)
     }
 
     /// Records a sale in one transaction: checks the basket against the balance, appends the
@@ -285,11 +334,17 @@ impl Ledger {
         override_reason: Option<&str>,
         now: DateTime<FixedOffset>,
     ) -> Result<SaleReceipt, LedgerError> {
-        let override_reason = override_reason.map(|r| checked_text("--override-reason", r)).transpose()?;
+        let override_reason = override_reason
+            .map(|r| checked_text("--override-reason", r))
+            .transpose()?;
         self.refs()?;
         let terminal_id = self.terminal.terminal_id.clone();
-        let Some(refs) = self.cache.as_ref() else { return Err(LedgerError::NoPolicy) };
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some(refs) = self.cache.as_ref() else {
+            return Err(LedgerError::NoPolicy);
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let card = &presence.card;
         let (name, desa): (String, String) = tx
             .prepare_cached("SELECT name, desa FROM kpm WHERE card = ?1")?
@@ -298,8 +353,14 @@ impl Ledger {
             .ok_or_else(|| LedgerError::UnknownCard(card.to_string()))?;
         let period = Period::of(now.date_naive());
         let balance = super::query::balance_in(&tx, card, period, refs.policy.carry_over)?;
-        let basket = check_basket(lines, &refs.policy, &refs.catalogue, balance.available, override_reason.as_deref())
-            .map_err(LedgerError::Rejected)?;
+        let basket = check_basket(
+            lines,
+            &refs.policy,
+            &refs.catalogue,
+            balance.available,
+            override_reason.as_deref(),
+        )
+        .map_err(LedgerError::Rejected)?;
         let versions = refs.versions;
         let period_s = period.to_string();
         let (seq, leaf, chain) = append_entry(&tx, &terminal_id, EntryKind::Sale, &now, |w| {
@@ -394,7 +455,9 @@ impl Ledger {
         }
         let reason = checked_text("--reason", reason)?;
         let terminal_id = self.terminal.terminal_id.clone();
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let sale: Option<(String, String, i64, Vec<u8>)> = tx
             .query_row(
                 "SELECT s.card, s.period, s.total, e.leaf_hash FROM sale s JOIN entry e ON e.seq = s.seq WHERE s.seq = ?1",
@@ -403,13 +466,18 @@ impl Ledger {
             )
             .optional()?;
         let (card, period, total, sale_leaf) = sale.ok_or(LedgerError::SaleNotFound(sale_seq))?;
-        if let Some(by) =
-            tx.query_row("SELECT seq FROM void WHERE sale_seq = ?1", [sale_seq], |r| r.get::<_, u64>(0)).optional()?
+        if let Some(by) = tx
+            .query_row(
+                "SELECT seq FROM void WHERE sale_seq = ?1",
+                [sale_seq],
+                |r| r.get::<_, u64>(0),
+            )
+            .optional()?
         {
             return Err(LedgerError::AlreadyVoided { seq: sale_seq, by });
         }
-        let sale_leaf: Hash32 =
-            crate::seal::hash::to_hash32(&sale_leaf).ok_or_else(|| LedgerError::Corrupt("entry.leaf_hash".into()))?;
+        let sale_leaf: Hash32 = crate::seal::hash::to_hash32(&sale_leaf)
+            .ok_or_else(|| LedgerError::Corrupt("entry.leaf_hash".into()))?;
         let (seq, _, _) = append_entry(&tx, &terminal_id, EntryKind::Void, &now, |w| {
             w.u64(sale_seq)
                 .bytes32(&sale_leaf)
@@ -425,17 +493,33 @@ impl Ledger {
         )?;
         tx.commit()?;
         tracing::info!(seq, sale_seq, "sale voided");
-        Ok(VoidReceipt { seq, sale_seq, card, amount: Rupiah::new(total)?, supervisor: supervisor.name().to_owned(), reason })
+        Ok(VoidReceipt {
+            seq,
+            sale_seq,
+            card,
+            amount: Rupiah::new(total)?,
+            supervisor: supervisor.name().to_owned(),
+            reason,
+        })
     }
 
     /// Closes the day (Z report): totals of the entries since the previous close become a ledger entry.
-    pub fn close_day(&mut self, operator: &Operator, now: DateTime<FixedOffset>) -> Result<DayReport, LedgerError> {
+    pub fn close_day(
+        &mut self,
+        operator: &Operator,
+        now: DateTime<FixedOffset>,
+    ) -> Result<DayReport, LedgerError> {
         let terminal_id = self.terminal.terminal_id.clone();
         let day = local_day(&now);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut report = day_report_in(&tx, &day)?;
-        let closed_today: bool =
-            tx.query_row("SELECT EXISTS (SELECT 1 FROM day_close WHERE day = ?1)", [&day], |r| r.get(0))?;
+        let closed_today: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM day_close WHERE day = ?1)",
+            [&day],
+            |r| r.get(0),
+        )?;
         if closed_today && report.first_seq > report.last_seq {
             return Err(LedgerError::NothingToClose(day));
         }
@@ -493,20 +577,29 @@ impl Ledger {
     ) -> Result<u64, LedgerError> {
         let text = checked_text("--text", text)?;
         let terminal_id = self.terminal.terminal_id.clone();
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         if let Some(s) = sale_seq {
-            let owner: Option<String> =
-                tx.query_row("SELECT card FROM sale WHERE seq = ?1", [s], |r| r.get(0)).optional()?;
+            let owner: Option<String> = tx
+                .query_row("SELECT card FROM sale WHERE seq = ?1", [s], |r| r.get(0))
+                .optional()?;
             match owner {
                 None => return Err(LedgerError::SaleNotFound(s)),
                 Some(c) if c != card.as_str() => {
-                    return Err(LedgerError::ComplaintSale { seq: s, card: card.to_string() });
+                    return Err(LedgerError::ComplaintSale {
+                        seq: s,
+                        card: card.to_string(),
+                    });
                 }
                 Some(_) => {}
             }
         }
         let (seq, _, _) = append_entry(&tx, &terminal_id, EntryKind::Complaint, &now, |w| {
-            w.str(card.as_str()).opt_u64(sale_seq).str(category.as_str()).str(&text);
+            w.str(card.as_str())
+                .opt_u64(sale_seq)
+                .str(category.as_str())
+                .str(&text);
         })?;
         tx.execute(
             "INSERT INTO complaint (seq, card, sale_seq, category, text) VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -69,7 +69,14 @@ pub enum LedgerError {
 impl LedgerError {
     /// True when the failure is the storage itself (full, read-only, busy, damaged), not the request.
     pub fn is_storage(&self) -> bool {
-        matches!(self, Self::Sqlite(_) | Self::Migration(_) | Self::Corrupt(_) | Self::NewerSchema { .. })
+        matches!(
+            self,
+            Self::Sqlite(_)
+                | Self::Migration(_)
+                | Self::Corrupt(_)
+                | Self::NewerSchema { .. }
+                | Self::NotInitialized(_)
+        )
     }
 }
 
@@ -77,7 +84,9 @@ fn sqlite_message(e: &rusqlite::Error, lang: Lang) -> String {
     match e.sqlite_error_code() {
         Some(ErrorCode::DiskFull) => tr(lang, "ledger.disk_full").to_owned(),
         Some(ErrorCode::ReadOnly) => tr(lang, "ledger.read_only").to_owned(),
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => tr(lang, "ledger.busy").to_owned(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            tr(lang, "ledger.busy").to_owned()
+        }
         Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
             trf(lang, "ledger.corrupt", &[("detail", e)])
         }
@@ -90,20 +99,36 @@ impl Localize for LedgerError {
         match self {
             Self::Sqlite(e) => sqlite_message(e, lang),
             Self::Migration(d) => trf(lang, "ledger.corrupt", &[("detail", d)]),
-            Self::NewerSchema { found, supported } => {
-                trf(lang, "ledger.newer", &[("found", found), ("supported", supported)])
+            Self::NewerSchema { found, supported } => trf(
+                lang,
+                "ledger.newer",
+                &[("found", found), ("supported", supported)],
+            ),
+            Self::NotInitialized(p) => {
+                trf(lang, "ledger.not_initialized", &[("path", &p.display())])
             }
-            Self::NotInitialized(p) => trf(lang, "ledger.not_initialized", &[("path", &p.display())]),
             Self::AlreadyInitialized(p) => trf(lang, "ledger.already", &[("path", &p.display())]),
             Self::TerminalId(s) => trf(lang, "ledger.terminal_id", &[("input", s)]),
             Self::Corrupt(d) => trf(lang, "ledger.corrupt", &[("detail", d)]),
             Self::NoPolicy => tr(lang, "ledger.no_policy").to_owned(),
             Self::UnknownCard(c) => trf(lang, "ledger.unknown_card", &[("card", c)]),
-            Self::PinLocked { card, max } => trf(lang, "ledger.pin_locked", &[("card", card), ("max", max)]),
-            Self::PinWrong { remaining } => trf(lang, "ledger.pin_wrong", &[("remaining", remaining)]),
-            Self::PinLockedNow { card, max } => trf(lang, "ledger.pin_locked_now", &[("card", card), ("max", max)]),
+            Self::PinLocked { card, max } => {
+                trf(lang, "ledger.pin_locked", &[("card", card), ("max", max)])
+            }
+            Self::PinWrong { remaining } => {
+                trf(lang, "ledger.pin_wrong", &[("remaining", remaining)])
+            }
+            Self::PinLockedNow { card, max } => trf(
+                lang,
+                "ledger.pin_locked_now",
+                &[("card", card), ("max", max)],
+            ),
             Self::Rejected(v) => {
-                let detail = v.iter().map(|v| v.localize(lang)).collect::<Vec<_>>().join("; ");
+                let detail = v
+                    .iter()
+                    .map(|v| v.localize(lang))
+                    .collect::<Vec<_>>()
+                    .join(" | ");
                 trf(lang, "ledger.rejected", &[("detail", &detail)])
             }
             Self::OperatorUnknown(n) => trf(lang, "ledger.operator_unknown", &[("name", n)]),
@@ -111,13 +136,25 @@ impl Localize for LedgerError {
             Self::OperatorExists(n) => trf(lang, "ledger.operator_exists", &[("name", n)]),
             Self::NotSupervisor => tr(lang, "ledger.not_supervisor").to_owned(),
             Self::SaleNotFound(s) => trf(lang, "ledger.sale_not_found", &[("seq", s)]),
-            Self::AlreadyVoided { seq, by } => trf(lang, "ledger.already_voided", &[("seq", seq), ("by", by)]),
+            Self::AlreadyVoided { seq, by } => {
+                trf(lang, "ledger.already_voided", &[("seq", seq), ("by", by)])
+            }
             Self::EmptyField(f) => trf(lang, "ledger.empty_field", &[("field", f)]),
-            Self::TooLong { field, max } => trf(lang, "ledger.too_long", &[("field", field), ("max", max)]),
+            Self::TooLong { field, max } => {
+                trf(lang, "ledger.too_long", &[("field", field), ("max", max)])
+            }
             Self::ComplaintCategory(c) => trf(lang, "ledger.complaint_category", &[("input", c)]),
-            Self::ComplaintSale { seq, card } => trf(lang, "ledger.complaint_sale", &[("seq", seq), ("card", card)]),
+            Self::ComplaintSale { seq, card } => trf(
+                lang,
+                "ledger.complaint_sale",
+                &[("seq", seq), ("card", card)],
+            ),
             Self::NothingToClose(d) => trf(lang, "ledger.nothing_to_close", &[("day", d)]),
-            Self::CatalogueVsPolicy(e) => trf(lang, "ledger.catalogue_policy", &[("detail", &e.localize(lang))]),
+            Self::CatalogueVsPolicy(e) => trf(
+                lang,
+                "ledger.catalogue_policy",
+                &[("detail", &e.localize(lang))],
+            ),
             Self::Money(e) => trf(lang, "ledger.money", &[("detail", &e.localize(lang))]),
             Self::Pin(e) => e.localize(lang),
         }

@@ -28,8 +28,11 @@ pub use reference::{KpmSummary, Versions, sha256};
 pub const LEDGER_FILE: &str = "ledger.sqlite3";
 
 /// Migrations embedded at build time, applied in order on open.
-static MIGRATIONS: LazyLock<Migrations<'static>> =
-    LazyLock::new(|| Migrations::new(vec![M::up(include_str!("../../migrations/0001_ledger.sql"))]));
+static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::new(vec![M::up(include_str!(
+        "../../migrations/0001_ledger.sql"
+    ))])
+});
 
 /// The newest schema version this build understands.
 pub fn supported_schema_version() -> i64 {
@@ -51,12 +54,17 @@ impl TerminalInfo {
 
     /// WIB, WITA or WIT for the Indonesian zones; otherwise the offset.
     pub fn zone_name(&self) -> String {
-        match self.utc_offset.local_minus_utc() {
-            25_200 => "WIB".into(),
-            28_800 => "WITA".into(),
-            32_400 => "WIT".into(),
-            _ => self.utc_offset.to_string(),
-        }
+        zone_name(self.utc_offset)
+    }
+}
+
+/// WIB, WITA or WIT for the Indonesian zones; otherwise the offset (`+05:30`).
+pub fn zone_name(offset: FixedOffset) -> String {
+    match offset.local_minus_utc() {
+        25_200 => "WIB".into(),
+        28_800 => "WITA".into(),
+        32_400 => "WIT".into(),
+        _ => offset.to_string(),
     }
 }
 
@@ -90,9 +98,14 @@ fn schema_version(conn: &Connection) -> Result<i64, LedgerError> {
 fn migrate(conn: &mut Connection) -> Result<(), LedgerError> {
     let found = schema_version(conn)?;
     if found > supported_schema_version() {
-        return Err(LedgerError::NewerSchema { found, supported: supported_schema_version() });
+        return Err(LedgerError::NewerSchema {
+            found,
+            supported: supported_schema_version(),
+        });
     }
-    MIGRATIONS.to_latest(conn).map_err(|e| LedgerError::Migration(e.to_string()))
+    MIGRATIONS
+        .to_latest(conn)
+        .map_err(|e| LedgerError::Migration(e.to_string()))
 }
 
 impl Ledger {
@@ -111,7 +124,9 @@ impl Ledger {
         }
         let mut conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         configure(&conn)?;
         migrate(&mut conn)?;
@@ -149,16 +164,21 @@ impl Ledger {
         conn.pragma_update(None, "query_only", "ON")?;
         let found = schema_version(&conn)?;
         if found > supported_schema_version() {
-            return Err(LedgerError::NewerSchema { found, supported: supported_schema_version() });
+            return Err(LedgerError::NewerSchema {
+                found,
+                supported: supported_schema_version(),
+            });
         }
         Self::from_conn(conn, path)
     }
 
     fn from_conn(conn: Connection, path: &Path) -> Result<Self, LedgerError> {
         let terminal = conn
-            .query_row("SELECT terminal_id, utc_offset_minutes FROM terminal WHERE id = 1", [], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i32>(1)?))
-            })
+            .query_row(
+                "SELECT terminal_id, utc_offset_minutes FROM terminal WHERE id = 1",
+                [],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, i32>(1)?)),
+            )
             .optional()
             .map_err(|e| match e.sqlite_error_code() {
                 Some(_) => LedgerError::Sqlite(e),
@@ -169,7 +189,15 @@ impl Ledger {
         };
         let utc_offset = FixedOffset::east_opt(offset_minutes.saturating_mul(60))
             .ok_or_else(|| LedgerError::Corrupt("terminal.utc_offset_minutes".into()))?;
-        Ok(Self { conn, path: path.to_owned(), terminal: TerminalInfo { terminal_id, utc_offset }, cache: None })
+        Ok(Self {
+            conn,
+            path: path.to_owned(),
+            terminal: TerminalInfo {
+                terminal_id,
+                utc_offset,
+            },
+            cache: None,
+        })
     }
 
     pub fn terminal(&self) -> &TerminalInfo {
@@ -211,11 +239,14 @@ pub(crate) fn append_entry(
     let (last_seq, prev) = match last {
         Some((seq, hash)) => (
             u64::try_from(seq).map_err(|_| LedgerError::Corrupt("entry.seq".into()))?,
-            seal::hash::to_hash32(&hash).ok_or_else(|| LedgerError::Corrupt("entry.chain_hash".into()))?,
+            seal::hash::to_hash32(&hash)
+                .ok_or_else(|| LedgerError::Corrupt("entry.chain_hash".into()))?,
         ),
         None => (0, GENESIS),
     };
-    let seq = last_seq.checked_add(1).ok_or_else(|| LedgerError::Corrupt("entry.seq".into()))?;
+    let seq = last_seq
+        .checked_add(1)
+        .ok_or_else(|| LedgerError::Corrupt("entry.seq".into()))?;
     let recorded_at = timestamp(now);
     let mut w = seal::Writer::entry(kind, terminal_id, seq, &recorded_at);
     body(&mut w);
@@ -226,6 +257,14 @@ pub(crate) fn append_entry(
         "INSERT INTO entry (seq, kind, recorded_at, canonical, leaf_hash, prev_hash, chain_hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![seq, kind.as_str(), recorded_at, canonical, leaf, prev, chain])?;
+    .execute(params![
+        seq,
+        kind.as_str(),
+        recorded_at,
+        canonical,
+        leaf,
+        prev,
+        chain
+    ])?;
     Ok((seq, leaf, chain))
 }

@@ -15,7 +15,8 @@ fn rp(v: i64, what: &str) -> Result<Rupiah, LedgerError> {
 }
 
 fn period(s: &str) -> Result<Period, LedgerError> {
-    s.parse().map_err(|_| LedgerError::Corrupt(format!("period {s}")))
+    s.parse()
+        .map_err(|_| LedgerError::Corrupt(format!("period {s}")))
 }
 
 /// The balance of a card as of `current`, read inside any connection or transaction.
@@ -66,8 +67,9 @@ pub struct DayReport {
 }
 
 pub(super) fn day_report_in(conn: &Connection, day: &str) -> Result<DayReport, LedgerError> {
-    let after: u64 =
-        conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM day_close", [], |r| r.get(0))?;
+    let after: u64 = conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM day_close", [], |r| {
+        r.get(0)
+    })?;
     let last: u64 = conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM entry", [], |r| r.get(0))?;
     let first = after.saturating_add(1);
     let mut groups: BTreeMap<String, i64> = BTreeMap::new();
@@ -89,8 +91,12 @@ pub(super) fn day_report_in(conn: &Connection, day: &str) -> Result<DayReport, L
         cards.insert(r.get::<_, String>(1)?);
         let amount: i64 = r.get(3)?;
         let g = groups.entry(r.get(2)?).or_default();
-        *g = g.checked_add(amount).ok_or(crate::domain::MoneyError::Overflow)?;
-        gross = gross.checked_add(amount).ok_or(crate::domain::MoneyError::Overflow)?;
+        *g = g
+            .checked_add(amount)
+            .ok_or(crate::domain::MoneyError::Overflow)?;
+        gross = gross
+            .checked_add(amount)
+            .ok_or(crate::domain::MoneyError::Overflow)?;
     }
     let mut void_count = 0u64;
     let mut void_total = 0i64;
@@ -104,14 +110,20 @@ pub(super) fn day_report_in(conn: &Connection, day: &str) -> Result<DayReport, L
         let seq: u64 = r.get(0)?;
         if seq != last_void {
             void_count = void_count.saturating_add(1);
-            void_total = void_total.checked_add(r.get(1)?).ok_or(crate::domain::MoneyError::Overflow)?;
+            void_total = void_total
+                .checked_add(r.get(1)?)
+                .ok_or(crate::domain::MoneyError::Overflow)?;
             last_void = seq;
         }
         let amount: i64 = r.get(3)?;
         let g = groups.entry(r.get(2)?).or_default();
-        *g = g.checked_sub(amount).ok_or(crate::domain::MoneyError::Overflow)?;
+        *g = g
+            .checked_sub(amount)
+            .ok_or(crate::domain::MoneyError::Overflow)?;
     }
-    let net = gross.checked_sub(void_total).ok_or(crate::domain::MoneyError::Overflow)?;
+    let net = gross
+        .checked_sub(void_total)
+        .ok_or(crate::domain::MoneyError::Overflow)?;
     // A void of an earlier day's sale can make today's net negative; report it as zero and keep
     // the void total, which the Z report shows apart.
     let totals = groups
@@ -183,7 +195,11 @@ pub struct ChainReport {
 
 impl Ledger {
     /// A card's balance now, with carry-over and this period shown apart.
-    pub fn balance(&mut self, card: &CardNumber, now: DateTime<FixedOffset>) -> Result<Balance, LedgerError> {
+    pub fn balance(
+        &mut self,
+        card: &CardNumber,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Balance, LedgerError> {
         let carry_over = self.refs()?.policy.carry_over;
         balance_in(&self.conn, card, Period::of(now.date_naive()), carry_over)
     }
@@ -246,7 +262,15 @@ impl Ledger {
              FROM sale_item WHERE seq = ?1 ORDER BY line_no",
         )?;
         let rows = stmt.query_map([seq], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get::<_, i64>(5)?, r.get::<_, i64>(6)?))
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, i64>(6)?,
+            ))
         })?;
         rows.map(|row| {
             let (product_id, name, group_id, unit, quantity_milli, price, total) = row?;
@@ -265,9 +289,9 @@ impl Ledger {
 
     /// Recomputes every leaf and chain hash from the stored canonical bytes.
     pub fn check_chain(&self) -> Result<ChainReport, LedgerError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT seq, canonical, leaf_hash, prev_hash, chain_hash FROM entry ORDER BY seq")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, canonical, leaf_hash, prev_hash, chain_hash FROM entry ORDER BY seq",
+        )?;
         let mut rows = stmt.query([])?;
         let mut prev = GENESIS;
         let mut expected_seq = 1u64;
@@ -302,6 +326,10 @@ impl Ledger {
             prev = computed_chain;
             expected_seq = seq.saturating_add(1);
         }
-        Ok(ChainReport { entries, last_seq, first_broken })
+        Ok(ChainReport {
+            entries,
+            last_seq,
+            first_broken,
+        })
     }
 }

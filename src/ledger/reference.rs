@@ -7,8 +7,8 @@ use sha2::{Digest, Sha256};
 
 use super::{Ledger, LedgerError, timestamp};
 use crate::domain::{
-    CardNumber, Catalogue, CatalogueError, Ean13, Entitlement, KkNumber, Kpm, Nik, PinVerifier, Policy, Product,
-    ProductClass, Rupiah, Unit,
+    CardNumber, Catalogue, CatalogueError, Ean13, Entitlement, KkNumber, Kpm, Nik, PinVerifier,
+    Policy, Product, ProductClass, Rupiah, Unit,
 };
 
 /// The versions of the reference data in force; recorded with every sale.
@@ -28,7 +28,8 @@ pub(super) struct Cached {
 
 pub(super) fn versions(conn: &Connection) -> Result<Versions, LedgerError> {
     let mut v = Versions::default();
-    let mut stmt = conn.prepare_cached("SELECT kind, MAX(version) FROM reference_import GROUP BY kind")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT kind, MAX(version) FROM reference_import GROUP BY kind")?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         let kind: String = row.get(0)?;
@@ -73,7 +74,10 @@ fn load_catalogue(conn: &Connection) -> Result<Catalogue, LedgerError> {
         };
         products.push(Product {
             id: r.get(0)?,
-            barcode: barcode.map(|b| b.parse::<Ean13>()).transpose().map_err(|_| corrupt("barcode"))?,
+            barcode: barcode
+                .map(|b| b.parse::<Ean13>())
+                .transpose()
+                .map_err(|_| corrupt("barcode"))?,
             name: r.get(2)?,
             unit: unit.parse::<Unit>().map_err(|_| corrupt("unit"))?,
             class,
@@ -132,7 +136,11 @@ impl Ledger {
         if stale {
             let policy = load_policy(&self.conn)?;
             let catalogue = load_catalogue(&self.conn)?;
-            self.cache = Some(Cached { versions: current, policy, catalogue });
+            self.cache = Some(Cached {
+                versions: current,
+                policy,
+                catalogue,
+            });
         }
         self.cache.as_ref().ok_or(LedgerError::NoPolicy)
     }
@@ -150,9 +158,13 @@ impl Ledger {
         file_sha256: &[u8; 32],
         now: DateTime<FixedOffset>,
     ) -> Result<i64, LedgerError> {
-        policy.validate().map_err(|e| LedgerError::Corrupt(e.to_string()))?;
+        policy
+            .validate()
+            .map_err(|e| LedgerError::Corrupt(e.to_string()))?;
         let doc = serde_json::to_string(policy).map_err(|e| LedgerError::Corrupt(e.to_string()))?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         for p in load_catalogue(&tx)?.products() {
             p.validate(policy).map_err(LedgerError::CatalogueVsPolicy)?;
         }
@@ -170,10 +182,13 @@ impl Ledger {
         file_sha256: &[u8; 32],
         now: DateTime<FixedOffset>,
     ) -> Result<i64, LedgerError> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let policy = load_policy(&tx)?;
         for p in &products {
-            p.validate(&policy).map_err(LedgerError::CatalogueVsPolicy)?;
+            p.validate(&policy)
+                .map_err(LedgerError::CatalogueVsPolicy)?;
         }
         let catalogue = Catalogue::new(products).map_err(LedgerError::CatalogueVsPolicy)?;
         tx.execute("DELETE FROM product", [])?;
@@ -198,9 +213,22 @@ impl Ledger {
                 ])?;
             }
         }
-        let version = record_import(&tx, "catalogue", file_sha256, catalogue.len(), source, None, &now)?;
+        let version = record_import(
+            &tx,
+            "catalogue",
+            file_sha256,
+            catalogue.len(),
+            source,
+            None,
+            &now,
+        )?;
         tx.commit()?;
-        tracing::info!(version, source, products = catalogue.len(), "catalogue imported");
+        tracing::info!(
+            version,
+            source,
+            products = catalogue.len(),
+            "catalogue imported"
+        );
         Ok(version)
     }
 
@@ -212,14 +240,17 @@ impl Ledger {
         file_sha256: &[u8; 32],
         now: DateTime<FixedOffset>,
     ) -> Result<i64, LedgerError> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM entitlement", [])?;
         tx.execute("DELETE FROM kpm", [])?;
         {
             let mut kpm = tx.prepare(
                 "INSERT INTO kpm (card, nik, kk, name, desa, pin_verifier) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
-            let mut ent = tx.prepare("INSERT INTO entitlement (card, period, amount) VALUES (?1, ?2, ?3)")?;
+            let mut ent =
+                tx.prepare("INSERT INTO entitlement (card, period, amount) VALUES (?1, ?2, ?3)")?;
             for k in roster {
                 kpm.execute(params![
                     k.card.as_str(),
@@ -230,7 +261,11 @@ impl Ledger {
                     k.pin_verifier.as_phc()
                 ])?;
                 for e in &k.entitlements {
-                    ent.execute(params![k.card.as_str(), e.period.to_string(), e.amount.as_i64()])?;
+                    ent.execute(params![
+                        k.card.as_str(),
+                        e.period.to_string(),
+                        e.amount.as_i64()
+                    ])?;
                 }
             }
         }
@@ -256,9 +291,13 @@ impl Ledger {
                 ))
             })
             .optional()?;
-        let Some((nik, kk, name, desa, verifier)) = row else { return Ok(None) };
+        let Some((nik, kk, name, desa, verifier)) = row else {
+            return Ok(None);
+        };
         let mut entitlements = Vec::new();
-        let mut stmt = self.conn.prepare_cached("SELECT period, amount FROM entitlement WHERE card = ?1 ORDER BY period")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT period, amount FROM entitlement WHERE card = ?1 ORDER BY period",
+        )?;
         let mut rows = stmt.query([card.as_str()])?;
         while let Some(r) = rows.next()? {
             let period: String = r.get(0)?;
@@ -269,7 +308,10 @@ impl Ledger {
         }
         Ok(Some(Kpm {
             card: card.clone(),
-            nik: nik.map(|n| n.parse::<Nik>()).transpose().map_err(|_| corrupt("nik"))?,
+            nik: nik
+                .map(|n| n.parse::<Nik>())
+                .transpose()
+                .map_err(|_| corrupt("nik"))?,
             kk: kk.parse::<KkNumber>().map_err(|_| corrupt("kk"))?,
             name,
             desa,
@@ -280,9 +322,17 @@ impl Ledger {
 
     /// The roster in force, sorted by desa then name.
     pub fn roster(&self) -> Result<Vec<KpmSummary>, LedgerError> {
-        let mut stmt = self.conn.prepare("SELECT card, nik, kk, name, desa FROM kpm ORDER BY desa, name, card")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT card, nik, kk, name, desa FROM kpm ORDER BY desa, name, card")?;
         let rows = stmt.query_map([], |r| {
-            Ok(KpmSummary { card: r.get(0)?, nik: r.get(1)?, kk: r.get(2)?, name: r.get(3)?, desa: r.get(4)? })
+            Ok(KpmSummary {
+                card: r.get(0)?,
+                nik: r.get(1)?,
+                kk: r.get(2)?,
+                name: r.get(3)?,
+                desa: r.get(4)?,
+            })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

@@ -18,7 +18,13 @@ pub enum EntryKind {
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 5] = [Self::Sale, Self::Void, Self::DayClose, Self::Complaint, Self::Lockout];
+    pub const ALL: [EntryKind; 5] = [
+        Self::Sale,
+        Self::Void,
+        Self::DayClose,
+        Self::Complaint,
+        Self::Lockout,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -48,9 +54,15 @@ pub struct Writer {
 impl Writer {
     /// Starts an entry: magic, version, kind, terminal id, seq, recorded-at.
     pub fn entry(kind: EntryKind, terminal_id: &str, seq: u64, recorded_at: &str) -> Self {
-        let mut w = Self { buf: Vec::with_capacity(256) };
+        let mut w = Self {
+            buf: Vec::with_capacity(256),
+        };
         w.buf.extend_from_slice(MAGIC);
-        w.u8(FORMAT_VERSION).u8(kind.code()).str(terminal_id).u64(seq).str(recorded_at);
+        w.u8(FORMAT_VERSION)
+            .u8(kind.code())
+            .str(terminal_id)
+            .u64(seq)
+            .str(recorded_at);
         w
     }
 
@@ -122,7 +134,14 @@ mod tests {
     #[test]
     fn primitives_are_big_endian_and_length_prefixed() {
         let mut w = Writer::default();
-        w.u8(1).u32(2).u64(3).i64(-1).str("ab").opt_str(None).opt_str(Some("")).opt_u64(Some(9));
+        w.u8(1)
+            .u32(2)
+            .u64(3)
+            .i64(-1)
+            .str("ab")
+            .opt_str(None)
+            .opt_str(Some(""))
+            .opt_u64(Some(9));
         let b = w.finish();
         let want: Vec<u8> = [
             &[1u8][..],
@@ -141,6 +160,18 @@ mod tests {
     #[test]
     fn header_layout() {
         let b = Writer::entry(EntryKind::Void, "t1", 5, "x").finish();
-        assert_eq!(b, [b"EWL".as_slice(), &[1, 2], &[0, 0, 0, 2], b"t1", &[0, 0, 0, 0, 0, 0, 0, 5], &[0, 0, 0, 1], b"x"].concat());
+        assert_eq!(
+            b,
+            [
+                b"EWL".as_slice(),
+                &[1, 2],
+                &[0, 0, 0, 2],
+                b"t1",
+                &[0, 0, 0, 0, 0, 0, 0, 5],
+                &[0, 0, 0, 1],
+                b"x"
+            ]
+            .concat()
+        );
     }
 }

@@ -48,7 +48,10 @@ mod tests {
     #[test]
     fn leaf_hash_of_empty_matches_rfc6962() {
         // RFC 6962 test vector: the hash of an empty leaf.
-        assert_eq!(hex(&leaf_hash(b"")), "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d");
+        assert_eq!(
+            hex(&leaf_hash(b"")),
+            "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d"
+        );
     }
 
     #[test]

@@ -1,0 +1,100 @@
+//! Checks on the source tree itself: pure modules do no IO, every file says what it is for.
+
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `domain` and `seal` are pure: no files, network, database, environment or clock.
+#[test]
+fn pure_modules_do_no_io() {
+    let banned = [
+        "std::fs",
+        "std::net",
+        "std::io",
+        "std::env",
+        "std::process",
+        "std::thread",
+        "rusqlite",
+        "Utc::now",
+        "Local::now",
+        "SystemTime",
+        "Instant::now",
+        "getrandom",
+        "tokio",
+        "crate::ledger",
+        "crate::cli",
+        "crate::import",
+    ];
+    let mut offences = Vec::new();
+    for module in ["src/domain", "src/seal"] {
+        for file in rust_files(&root().join(module)) {
+            let text = std::fs::read_to_string(&file).unwrap();
+            // Only the code before the test module counts.
+            let code = text.split("#[cfg(test)]").next().unwrap_or("");
+            for b in banned {
+                if code.contains(b) {
+                    offences.push(format!("{}: {b}", file.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "pure modules must not do IO: {offences:#?}"
+    );
+}
+
+#[test]
+fn every_file_opens_with_a_doc_line() {
+    let mut missing = Vec::new();
+    for dir in ["src", "tests", "benches"] {
+        for file in rust_files(&root().join(dir)) {
+            let text = std::fs::read_to_string(&file).unwrap();
+            if !text.starts_with("//!") {
+                missing.push(file.display().to_string());
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "files without an opening //! line: {missing:#?}"
+    );
+}
+
+/// No `unwrap`/`expect` in shipped code unless a comment on the line above says why it cannot fail.
+#[test]
+fn no_unexplained_unwrap_in_shipped_code() {
+    let mut offences = Vec::new();
+    for file in rust_files(&root().join("src")) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        let lines: Vec<&str> = code.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let called = line.contains(".unwrap()") || line.contains(".expect(");
+            let explained = i > 0 && lines[i - 1].trim_start().starts_with("//");
+            if called && !explained {
+                offences.push(format!("{}:{}: {}", file.display(), i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(offences.is_empty(), "{offences:#?}");
+}

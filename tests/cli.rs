@@ -1,0 +1,789 @@
+//! The real `ewarong` binary on temporary data directories: every subcommand, and every refusal leaving the ledger untouched.
+
+mod common;
+
+use common::{CARD_A, CARD_B, demo, ewarong, fails, ledger_path, ok, sale_json, snapshot};
+use ewarong::domain::{CardNumber, Nik};
+use serde_json::Value;
+
+const KASIR: [&str; 4] = ["--operator", "kasir", "--operator-pin", "1111"];
+
+#[test]
+fn every_subcommand_has_help() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let paths: &[&[&str]] = &[
+        &[],
+        &["init"],
+        &["roster", "list"],
+        &["catalogue", "list"],
+        &["sale"],
+        &["balance"],
+        &["void"],
+        &["history"],
+        &["x-report"],
+        &["close-day"],
+        &["complaint"],
+        &["import"],
+        &["operator", "add"],
+        &["check"],
+    ];
+    for path in paths {
+        let out = ok(ewarong(dir.path()).args(*path).arg("--help"));
+        assert!(out.contains("Usage: ewarong"), "{path:?}: {out}");
+        assert!(
+            out.contains(" / "),
+            "{path:?}: help should be bilingual: {out}"
+        );
+    }
+}
+
+#[test]
+fn demo_programme_is_loaded() {
+    let dir = demo();
+    let roster: Vec<Value> =
+        serde_json::from_str(&ok(ewarong(dir.path()).args(["--json", "roster", "list"]))).unwrap();
+    assert!(roster.len() >= 200, "{} KPM", roster.len());
+    let mut without_nik = 0;
+    for k in &roster {
+        k["card"].as_str().unwrap().parse::<CardNumber>().unwrap();
+        match k["nik"].as_str() {
+            Some(n) => drop(n.parse::<Nik>().unwrap()),
+            None => without_nik += 1,
+        }
+        assert!(!k["name"].as_str().unwrap().is_empty());
+    }
+    assert!(
+        without_nik > 0,
+        "some demo KPM should have no NIK, as in parts of Papua"
+    );
+    let catalogue: Vec<Value> = serde_json::from_str(&ok(ewarong(dir.path()).args([
+        "--json",
+        "catalogue",
+        "list",
+    ])))
+    .unwrap();
+    let allowed = catalogue.iter().filter(|p| p["group"].is_string()).count();
+    assert!(allowed >= 40, "{allowed} staples");
+    for forbidden in ["minyak-goreng", "gula-pasir", "mie-instan", "rokok"] {
+        assert!(
+            catalogue
+                .iter()
+                .any(|p| p["forbidden"].as_str() == Some(forbidden)),
+            "demo catalogue lacks a {forbidden} example"
+        );
+    }
+    let text = ok(ewarong(dir.path()).args(["catalogue", "list"]));
+    assert!(
+        text.contains("Beras medium") && text.contains("DILARANG"),
+        "{text}"
+    );
+}
+
+#[test]
+fn sale_prints_receipt_and_updates_balance() {
+    let dir = demo();
+    let before: Value = serde_json::from_str(&ok(
+        ewarong(dir.path()).args(["--json", "balance", "--card", CARD_A])
+    ))
+    .unwrap();
+    assert_eq!(before["available_rupiah"], 400_000);
+    assert_eq!(before["carried_over_rupiah"], 200_000);
+    let text = ok(ewarong(dir.path())
+        .args([
+            "sale",
+            "--card",
+            CARD_A,
+            "--pin",
+            "123456",
+            "--item",
+            "beras-medium=5",
+            "--item",
+            "telur-ayam=1,5",
+            "--item",
+            "tempe=2",
+        ])
+        .args(KASIR));
+    for needle in [
+        "STRUK PROGRAM SEMBAKO",
+        "No. transaksi:",
+        "Rp 125.250",
+        "Sisa saldo",
+        "Rp 274.750",
+        "Tersimpan",
+        "6032 98••",
+    ] {
+        assert!(text.contains(needle), "receipt lacks {needle}:\n{text}");
+    }
+    let after: Value = serde_json::from_str(&ok(
+        ewarong(dir.path()).args(["--json", "balance", "--card", CARD_A])
+    ))
+    .unwrap();
+    assert_eq!(after["available_rupiah"], 400_000 - 125_250);
+    let receipt = sale_json(dir.path(), CARD_A, &["kangkung=2"]);
+    assert_eq!(receipt["seq"], 2);
+    assert_eq!(receipt["total"], 7_000);
+    assert_eq!(receipt["balance_after"], 400_000 - 125_250 - 7_000);
+    let history: Vec<Value> = serde_json::from_str(&ok(
+        ewarong(dir.path()).args(["--json", "history", "--card", CARD_A])
+    ))
+    .unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1]["lines"].as_array().unwrap().len(), 3);
+    assert!(ok(ewarong(dir.path()).arg("check")).contains("utuh: 2 entri"));
+}
+
+#[test]
+fn refused_sales_change_nothing() {
+    let dir = demo();
+    sale_json(dir.path(), CARD_B, &["beras-medium=2"]);
+    let before = snapshot(&ledger_path(dir.path()));
+    let cases: &[(&str, &[&str], &str)] = &[
+        (
+            "garbage card",
+            &["--card", "12ab", "--item", "beras-medium=1"],
+            "--card: nomor kartu KKS harus 16 angka",
+        ),
+        (
+            "Luhn",
+            &["--card", "6032980000000011", "--item", "beras-medium=1"],
+            "gagal cek Luhn",
+        ),
+        (
+            "unknown card",
+            &["--card", "4111111111111111", "--item", "beras-medium=1"],
+            "tidak terdaftar",
+        ),
+        (
+            "unknown product",
+            &["--card", CARD_A, "--item", "sabun-mandi=1"],
+            "produk 'sabun-mandi' tidak ada di katalog",
+        ),
+        (
+            "qty -1",
+            &["--card", CARD_A, "--item", "beras-medium=-1"],
+            "harus lebih dari nol",
+        ),
+        (
+            "qty 0",
+            &["--card", CARD_A, "--item", "beras-medium=0"],
+            "harus lebih dari nol",
+        ),
+        (
+            "qty 1e9",
+            &["--card", CARD_A, "--item", "beras-medium=1e9"],
+            "'1e9' bukan angka",
+        ),
+        (
+            "qty huge",
+            &["--card", CARD_A, "--item", "beras-medium=1000000000"],
+            "tidak wajar",
+        ),
+        (
+            "qty abc",
+            &["--card", CARD_A, "--item", "beras-medium=abc"],
+            "'abc' bukan angka",
+        ),
+        (
+            "half an egg",
+            &["--card", CARD_A, "--item", "telur-ayam-butir=1,5"],
+            "bilangan bulat",
+        ),
+        (
+            "forbidden in a valid basket",
+            &[
+                "--card",
+                CARD_A,
+                "--item",
+                "beras-medium=2",
+                "--item",
+                "minyak-goreng=1",
+                "--item",
+                "tempe=1",
+            ],
+            "Minyak goreng tidak termasuk bahan pangan Program Sembako",
+        ),
+        (
+            "forbidden by barcode",
+            &["--card", CARD_A, "--item", "8991002000032=1"],
+            "Mie instan",
+        ),
+        (
+            "over balance",
+            &["--card", CARD_B, "--item", "daging-sapi=2"],
+            "kurang Rp 107.000",
+        ),
+        (
+            "price above reference",
+            &["--card", CARD_A, "--item", "beras-medium=1@20000"],
+            "--override-reason",
+        ),
+        (
+            "item syntax",
+            &["--card", CARD_A, "--item", "beras-medium"],
+            "PRODUK=JUMLAH",
+        ),
+        (
+            "bad price",
+            &["--card", CARD_A, "--item", "beras-medium=1@-5"],
+            "negatif",
+        ),
+    ];
+    for (name, args, needle) in cases {
+        let (code, err) = fails(
+            ewarong(dir.path())
+                .arg("sale")
+                .args(*args)
+                .args(["--pin", "123456"])
+                .args(KASIR),
+        );
+        assert_eq!(code, 1, "{name}: {err}");
+        assert!(err.contains(needle), "{name}: expected {needle:?} in {err}");
+        assert_eq!(
+            err.trim().lines().count(),
+            1,
+            "{name}: one line please: {err}"
+        );
+        assert_eq!(
+            snapshot(&ledger_path(dir.path())),
+            before,
+            "{name} changed the ledger"
+        );
+    }
+    let (_, err) = fails(ewarong(dir.path()).args([
+        "sale",
+        "--card",
+        CARD_A,
+        "--pin",
+        "123456",
+        "--item",
+        "tempe=1",
+        "--operator",
+        "kasir",
+        "--operator-pin",
+        "2222",
+    ]));
+    assert!(err.contains("PIN operator 'kasir' salah"), "{err}");
+    let (_, err) = fails(ewarong(dir.path()).args([
+        "sale", "--card", CARD_A, "--pin", "123456", "--item", "tempe=1",
+    ]));
+    assert!(err.contains("--operator"), "{err}");
+    assert_eq!(snapshot(&ledger_path(dir.path())), before);
+}
+
+#[test]
+fn price_override_reason_is_recorded() {
+    let dir = demo();
+    let out = ok(ewarong(dir.path())
+        .args([
+            "--json",
+            "sale",
+            "--card",
+            CARD_A,
+            "--pin",
+            "123456",
+            "--item",
+            "beras-medium=2@16000",
+        ])
+        .args(["--override-reason", "harga beras naik di pasar"])
+        .args(KASIR));
+    let r: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(r["override_reason"], "harga beras naik di pasar");
+    let conn = rusqlite::Connection::open(ledger_path(dir.path())).unwrap();
+    let stored: String = conn
+        .query_row("SELECT override_reason FROM sale WHERE seq = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(stored, "harga beras naik di pasar");
+}
+
+#[test]
+fn wrong_pin_three_times_locks_the_card_for_the_day() {
+    let dir = demo();
+    let sale = |pin: &str| {
+        let mut cmd = ewarong(dir.path());
+        cmd.args(["sale", "--card", CARD_A, "--pin", pin, "--item", "tempe=1"])
+            .args(KASIR);
+        cmd
+    };
+    let sales_before = snapshot(&ledger_path(dir.path()))["sale"].clone();
+    for (pin, needle) in [
+        ("000000", "sisa 2"),
+        ("000000", "sisa 1"),
+        ("000000", "dikunci"),
+        ("123456", "terkunci hari ini"),
+    ] {
+        let (code, err) = fails(&mut sale(pin));
+        assert_eq!(code, 1);
+        assert!(err.contains(needle), "{needle}: {err}");
+    }
+    let snap = snapshot(&ledger_path(dir.path()));
+    assert_eq!(snap["sale"], sales_before);
+    assert_eq!(snap["pin_failure"].len(), 3);
+    assert_eq!(snap["lockout"].len(), 1, "the lockout is recorded");
+    let history = ok(ewarong(dir.path()).args(["history", "--card", CARD_A]));
+    assert!(history.contains("kunci kartu"), "{history}");
+    // Another card is not affected.
+    sale_json(dir.path(), CARD_B, &["tempe=1"]);
+}
+
+#[test]
+fn void_needs_a_supervisor_and_a_reason() {
+    let dir = demo();
+    let r = sale_json(dir.path(), CARD_B, &["beras-medium=10"]);
+    assert_eq!(r["balance_after"], 65_000);
+    let before = snapshot(&ledger_path(dir.path()));
+    let void = |reason: &str, pin: &str| {
+        let mut cmd = ewarong(dir.path());
+        cmd.args([
+            "void",
+            "--seq",
+            "1",
+            "--reason",
+            reason,
+            "--supervisor-pin",
+            pin,
+        ]);
+        cmd
+    };
+    let (code, err) = fails(&mut void("salah input", "1111"));
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("--supervisor-pin") && err.contains("supervisor"),
+        "{err}"
+    );
+    let (_, err) = fails(&mut void("   ", "9999"));
+    assert!(err.contains("--reason tidak boleh kosong"), "{err}");
+    let (_, err) = fails(ewarong(dir.path()).args([
+        "void",
+        "--seq",
+        "7",
+        "--reason",
+        "x",
+        "--supervisor-pin",
+        "9999",
+    ]));
+    assert!(err.contains("--seq 7"), "{err}");
+    let (_, err) = fails(ewarong(dir.path()).args([
+        "void",
+        "--seq",
+        "satu",
+        "--reason",
+        "x",
+        "--supervisor-pin",
+        "9999",
+    ]));
+    assert!(err.contains("--seq"), "{err}");
+    assert_eq!(snapshot(&ledger_path(dir.path())), before);
+    let out = ok(&mut void("salah input jumlah", "9999"));
+    assert!(out.contains("Transaksi 1 dibatalkan oleh entri 2"), "{out}");
+    let (_, err) = fails(&mut void("lagi", "9999"));
+    assert!(err.contains("sudah dibatalkan oleh entri 2"), "{err}");
+    let b: Value = serde_json::from_str(&ok(
+        ewarong(dir.path()).args(["--json", "balance", "--card", CARD_B])
+    ))
+    .unwrap();
+    assert_eq!(b["available_rupiah"], 200_000);
+    let history = ok(ewarong(dir.path()).args(["history", "--card", CARD_B]));
+    assert!(
+        history.contains("dibatalkan oleh 2") && history.contains("membatalkan 1"),
+        "{history}"
+    );
+    let conn = rusqlite::Connection::open(ledger_path(dir.path())).unwrap();
+    let who: String = conn
+        .query_row("SELECT supervisor FROM void WHERE sale_seq = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(who, "supervisor");
+}
+
+#[test]
+fn malformed_imports_change_nothing() {
+    let dir = demo();
+    let before = snapshot(&ledger_path(dir.path()));
+    let files = tempfile::TempDir::new().unwrap();
+    let write = |name: &str, text: &str| {
+        let p = files.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let head = "id,barcode,name,unit,group,forbidden,reference_price_rupiah\n";
+    let cases = [
+        (
+            "catalogue",
+            write(
+                "katalog.csv",
+                &format!(
+                    "{head}beras,,Beras,kg,karbohidrat,,13500\ntelur,,Telur,kg,protein-hewani,,abc\n"
+                ),
+            ),
+            "baris 3",
+        ),
+        (
+            "catalogue",
+            write("katalog.json", "[{\"id\": \"beras\"}]"),
+            "baris 1",
+        ),
+        (
+            "catalogue",
+            write("katalog.xlsx", "x"),
+            "format tidak dikenal",
+        ),
+        (
+            "roster",
+            write(
+                "roster.csv",
+                "card,nik,kk,name,desa,pin\n6032980000000010,,5302081103137343,A,Desa,123456\n6032980000000011,,5302081103137343,B,Desa,123456\n",
+            ),
+            "baris 3",
+        ),
+        (
+            "roster",
+            write(
+                "roster.json",
+                "[\n{\"card\": \"6032980000000010\", \"kk\": \"5302081103137343\", \"name\": \"A\", \"desa\": \"D\", \"pin\": \"12\"}\n]",
+            ),
+            "baris 2",
+        ),
+        (
+            "policy",
+            write("kebijakan.toml", "id = \"x\"\n"),
+            "kebijakan",
+        ),
+        ("policy", write("kebijakan.json", "{}"), "kebijakan"),
+    ];
+    for (what, path, needle) in &cases {
+        let (code, err) = fails(ewarong(dir.path()).args(["import", what]).arg(path));
+        assert_eq!(code, 1, "{err}");
+        assert!(
+            err.contains(needle),
+            "{what} {}: expected {needle:?} in {err}",
+            path.display()
+        );
+        assert_eq!(
+            snapshot(&ledger_path(dir.path())),
+            before,
+            "{} changed the ledger",
+            path.display()
+        );
+    }
+    // A policy that drops a food group the catalogue uses is refused too.
+    let policy = ewarong::domain::policy::DEFAULT_POLICY_TOML
+        .replace("id = \"karbohidrat\"", "id = \"pokok\"");
+    let (_, err) = fails(
+        ewarong(dir.path())
+            .args(["import", "policy"])
+            .arg(write("p.toml", &policy)),
+    );
+    assert!(err.contains("karbohidrat"), "{err}");
+    assert_eq!(snapshot(&ledger_path(dir.path())), before);
+    // And a good file goes in as a new version.
+    let good = write(
+        "baru.json",
+        r#"[{"id": "beras-lokal", "name": "Beras lokal", "unit": "kg", "group": "karbohidrat", "reference_price_rupiah": 12000}]"#,
+    );
+    let out = ok(ewarong(dir.path()).args(["import", "catalogue"]).arg(&good));
+    assert!(out.contains("1 baris diimpor (versi 2)"), "{out}");
+    let list = ok(ewarong(dir.path()).args(["catalogue", "list"]));
+    assert!(
+        list.contains("beras-lokal") && !list.contains("beras-medium"),
+        "{list}"
+    );
+}
+
+#[test]
+fn close_day_totals_match_the_ledger() {
+    let dir = demo();
+    sale_json(
+        dir.path(),
+        CARD_A,
+        &["beras-medium=5", "tempe=2", "bayam=3"],
+    );
+    sale_json(dir.path(), CARD_B, &["telur-ayam=1", "tahu=10"]);
+    sale_json(dir.path(), CARD_B, &["ikan-kembung=0,5"]);
+    ok(ewarong(dir.path()).args([
+        "void",
+        "--seq",
+        "3",
+        "--reason",
+        "ikan busuk",
+        "--supervisor-pin",
+        "9999",
+    ]));
+    let x: Value =
+        serde_json::from_str(&ok(ewarong(dir.path()).args(["--json", "x-report"]))).unwrap();
+    let z: Value = serde_json::from_str(&ok(ewarong(dir.path())
+        .args(["--json", "close-day"])
+        .args(KASIR)))
+    .unwrap();
+    assert_eq!(x["totals"], z["totals"]);
+    assert_eq!(z["sale_count"], 3);
+    assert_eq!(z["kpm_count"], 2);
+    assert_eq!(z["void_count"], 1);
+    assert_eq!(z["close_seq"], 5);
+    // Compare with sums straight from the ledger's items.
+    let conn = rusqlite::Connection::open(ledger_path(dir.path())).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT group_id, SUM(line_total) FROM sale_item WHERE seq NOT IN (SELECT sale_seq FROM void)
+             GROUP BY group_id ORDER BY group_id",
+        )
+        .unwrap();
+    let mut want: Vec<(String, i64)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let got: Vec<(String, i64)> = z["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t[0].as_str().unwrap().to_owned(), t[1].as_i64().unwrap()))
+        .collect();
+    assert_eq!(got, want);
+    let net: i64 = got.iter().map(|(_, a)| a).sum();
+    assert_eq!(z["net_total"].as_i64().unwrap(), net);
+    let stored: i64 = conn
+        .query_row("SELECT net_total FROM day_close", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, net);
+    let (_, err) = fails(ewarong(dir.path()).arg("close-day").args(KASIR));
+    assert!(err.contains("sudah ditutup"), "{err}");
+    let text = ok(ewarong(dir.path()).arg("x-report"));
+    assert!(
+        text.contains("LAPORAN TUTUP HARI") && text.contains("Rp 0"),
+        "{text}"
+    );
+}
+
+#[test]
+fn complaints_are_recorded_and_checked() {
+    let dir = demo();
+    sale_json(dir.path(), CARD_A, &["beras-medium=1"]);
+    let out = ok(ewarong(dir.path()).args([
+        "complaint",
+        "--card",
+        CARD_A,
+        "--seq",
+        "1",
+        "--category",
+        "kualitas",
+        "--text",
+        "beras berkutu",
+    ]));
+    assert!(out.contains("entri 2"), "{out}");
+    ok(ewarong(dir.path()).args([
+        "complaint",
+        "--card",
+        CARD_B,
+        "--category",
+        "pemaketan",
+        "--text",
+        "dipaksa beli paket",
+    ]));
+    let before = snapshot(&ledger_path(dir.path()));
+    for (args, needle) in [
+        (
+            vec![
+                "--card",
+                CARD_B,
+                "--seq",
+                "1",
+                "--category",
+                "harga",
+                "--text",
+                "x",
+            ],
+            "bukan milik kartu",
+        ),
+        (
+            vec!["--card", CARD_B, "--category", "makanan", "--text", "x"],
+            "--category 'makanan'",
+        ),
+        (
+            vec!["--card", CARD_B, "--category", "harga", "--text", " "],
+            "--text tidak boleh kosong",
+        ),
+        (
+            vec!["--card", "123", "--category", "harga", "--text", "x"],
+            "--card",
+        ),
+    ] {
+        let (_, err) = fails(ewarong(dir.path()).arg("complaint").args(&args));
+        assert!(err.contains(needle), "{needle}: {err}");
+    }
+    assert_eq!(snapshot(&ledger_path(dir.path())), before);
+    let history = ok(ewarong(dir.path()).args(["history", "--card", CARD_B]));
+    assert!(
+        history.contains("pemaketan: dipaksa beli paket"),
+        "{history}"
+    );
+}
+
+#[test]
+fn english_on_request() {
+    let dir = demo();
+    let (_, err) =
+        fails(ewarong(dir.path()).args(["--lang", "en", "balance", "--card", "6032980000000011"]));
+    assert!(err.contains("fails the Luhn check"), "{err}");
+    let (_, err) = fails(
+        ewarong(dir.path())
+            .env("EWARONG_LANG", "en")
+            .args([
+                "sale",
+                "--card",
+                CARD_A,
+                "--pin",
+                "123456",
+                "--item",
+                "minyak-goreng=1",
+            ])
+            .args(KASIR),
+    );
+    assert!(
+        err.contains("Cooking oil is not a Program Sembako food item"),
+        "{err}"
+    );
+    let out = ok(ewarong(dir.path()).args(["--lang", "en", "balance", "--card", CARD_A]));
+    assert!(
+        out.contains("Available:") && out.contains("Rp 400.000"),
+        "{out}"
+    );
+    let (code, err) = fails(ewarong(dir.path()).args(["--lang", "en", "void", "--seq", "1"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("required argument is missing"), "{err}");
+}
+
+#[test]
+fn storage_problems_are_explained() {
+    let empty = tempfile::TempDir::new().unwrap();
+    let (code, err) = fails(ewarong(empty.path()).args(["balance", "--card", CARD_A]));
+    assert_eq!(code, 3);
+    assert!(err.contains("ewarong init --terminal-id"), "{err}");
+    let dir = demo();
+    let (_, err) = fails(ewarong(dir.path()).args(["init", "--terminal-id", "lain"]));
+    assert!(err.contains("tidak menimpa"), "{err}");
+    let (_, err) = fails(ewarong(empty.path()).args(["init", "--terminal-id", "Warung Satu"]));
+    assert!(err.contains("--terminal-id"), "{err}");
+    let (_, err) =
+        fails(ewarong(empty.path()).args(["init", "--terminal-id", "w1", "--timezone", "GMT"]));
+    assert!(err.contains("--timezone"), "{err}");
+    // A ledger from a newer ewarong is refused, not "upgraded".
+    rusqlite::Connection::open(ledger_path(dir.path()))
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let (code, err) = fails(ewarong(dir.path()).args(["balance", "--card", CARD_A]));
+    assert_eq!(code, 3);
+    assert!(
+        err.contains("versi ewarong yang lebih baru") && err.contains("99"),
+        "{err}"
+    );
+    // Not a ledger at all.
+    let junk = tempfile::TempDir::new().unwrap();
+    std::fs::write(
+        ledger_path(junk.path()),
+        b"this is not sqlite, just text that is long enough to look like a header",
+    )
+    .unwrap();
+    let (code, err) = fails(ewarong(junk.path()).args(["balance", "--card", CARD_A]));
+    assert_eq!(code, 3);
+    assert!(err.contains("rusak"), "{err}");
+}
+
+#[test]
+fn check_names_the_first_broken_seq() {
+    let dir = demo();
+    for items in [["beras-medium=1"], ["tempe=1"], ["tahu=2"]] {
+        sale_json(dir.path(), CARD_A, &items);
+    }
+    assert!(ok(ewarong(dir.path()).arg("check")).contains("3 entri"));
+    let conn = rusqlite::Connection::open(ledger_path(dir.path())).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER entry_no_update;
+         UPDATE entry SET canonical = CAST(replace(CAST(canonical AS TEXT), 'tempe', 'tahu_') AS BLOB) WHERE seq = 2;",
+    )
+    .unwrap();
+    let (code, err) = fails(ewarong(dir.path()).arg("check"));
+    assert_eq!(code, 1);
+    assert!(err.contains("seq 2"), "{err}");
+}
+
+#[test]
+fn no_arguments_starts_the_demo() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let out = ok(&mut ewarong(dir.path()));
+    assert!(out.contains("240 KPM") && out.contains("Coba:"), "{out}");
+    // A second start opens the same ledger instead of re-creating it.
+    let again = ok(&mut ewarong(dir.path()));
+    assert!(!again.contains("Program demo dimuat"), "{again}");
+    assert!(again.contains("demo-01"), "{again}");
+}
+
+#[test]
+fn operators_are_managed_by_a_supervisor() {
+    let dir = demo();
+    let (_, err) = fails(ewarong(dir.path()).args([
+        "operator",
+        "add",
+        "--name",
+        "budi",
+        "--role",
+        "kasir",
+        "--pin",
+        "4321",
+        "--supervisor-pin",
+        "1111",
+    ]));
+    assert!(err.contains("supervisor"), "{err}");
+    ok(ewarong(dir.path()).args([
+        "operator",
+        "add",
+        "--name",
+        "budi",
+        "--role",
+        "kasir",
+        "--pin",
+        "4321",
+        "--supervisor-pin",
+        "9999",
+    ]));
+    let (_, err) = fails(ewarong(dir.path()).args([
+        "operator",
+        "add",
+        "--name",
+        "budi",
+        "--role",
+        "kasir",
+        "--pin",
+        "5555",
+        "--supervisor-pin",
+        "9999",
+    ]));
+    assert!(err.contains("sudah ada"), "{err}");
+    let r: Value = serde_json::from_str(&ok(ewarong(dir.path())
+        .args([
+            "--json", "sale", "--card", CARD_A, "--pin", "123456", "--item", "tempe=1",
+        ])
+        .env("EWARONG_OPERATOR", "budi")
+        .env("EWARONG_OPERATOR_PIN", "4321")))
+    .unwrap();
+    assert_eq!(r["operator"], "budi");
+    let fresh = tempfile::TempDir::new().unwrap();
+    ok(ewarong(fresh.path()).args(["init", "--terminal-id", "baru"]));
+    let (_, err) = fails(ewarong(fresh.path()).args([
+        "operator", "add", "--name", "ani", "--role", "kasir", "--pin", "4321",
+    ]));
+    assert!(err.contains("harus supervisor"), "{err}");
+    ok(ewarong(fresh.path()).args([
+        "operator",
+        "add",
+        "--name",
+        "ani",
+        "--role",
+        "supervisor",
+        "--pin",
+        "4321",
+    ]));
+}

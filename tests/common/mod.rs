@@ -1,0 +1,137 @@
+//! Shared test helpers: a demo ledger built once per test binary, fresh copies of it, table snapshots.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use assert_cmd::Command;
+use rusqlite::types::ValueRef;
+use tempfile::TempDir;
+
+/// The first demo KPM: entitled last month and this month (Rp 400.000 with carry-over).
+pub const CARD_A: &str = "6032980000000010";
+/// The second demo KPM: entitled this month only (Rp 200.000).
+pub const CARD_B: &str = "6032980000000028";
+
+/// The `ewarong` binary with a clean environment and the given data directory.
+pub fn ewarong(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("ewarong").unwrap();
+    for var in [
+        "EWARONG_DATA_DIR",
+        "EWARONG_LANG",
+        "EWARONG_OPERATOR",
+        "EWARONG_OPERATOR_PIN",
+        "EWARONG_SUPERVISOR_PIN",
+        "EWARONG_LOG",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.arg("--data-dir").arg(dir);
+    cmd
+}
+
+fn template() -> &'static Path {
+    static TEMPLATE: OnceLock<TempDir> = OnceLock::new();
+    TEMPLATE
+        .get_or_init(|| {
+            let dir = TempDir::new().unwrap();
+            ewarong(dir.path())
+                .args([
+                    "init",
+                    "--terminal-id",
+                    "test-01",
+                    "--demo",
+                    "--timezone",
+                    "WIB",
+                ])
+                .assert()
+                .success();
+            dir
+        })
+        .path()
+}
+
+/// A fresh copy of the demo ledger.
+pub fn demo() -> TempDir {
+    let dir = TempDir::new().unwrap();
+    for entry in std::fs::read_dir(template()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    dir
+}
+
+pub fn ledger_path(dir: &Path) -> PathBuf {
+    dir.join("ledger.sqlite3")
+}
+
+/// Every row of every table, as text, in rowid order.
+pub fn snapshot(path: &Path) -> BTreeMap<String, Vec<Vec<String>>> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut out = BTreeMap::new();
+    for t in tables {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {t}")).unwrap();
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((0..n)
+                    .map(|i| match r.get_ref(i).unwrap() {
+                        ValueRef::Null => "NULL".to_owned(),
+                        ValueRef::Integer(v) => v.to_string(),
+                        ValueRef::Real(v) => v.to_string(),
+                        ValueRef::Text(v) => String::from_utf8_lossy(v).into_owned(),
+                        ValueRef::Blob(v) => v.iter().map(|b| format!("{b:02x}")).collect(),
+                    })
+                    .collect::<Vec<_>>())
+            })
+            .unwrap()
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
+        out.insert(t, rows);
+    }
+    out
+}
+
+/// Runs a successful command and returns its stdout.
+pub fn ok(cmd: &mut Command) -> String {
+    let out = cmd.assert().success().get_output().stdout.clone();
+    String::from_utf8(out).unwrap()
+}
+
+/// Runs a failing command; returns (exit code, stderr).
+pub fn fails(cmd: &mut Command) -> (i32, String) {
+    let out = cmd.assert().failure().get_output().clone();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// A sale by the demo kasir, as JSON.
+pub fn sale_json(dir: &Path, card: &str, items: &[&str]) -> serde_json::Value {
+    let mut cmd = ewarong(dir);
+    cmd.args([
+        "--json",
+        "sale",
+        "--card",
+        card,
+        "--pin",
+        "123456",
+        "--operator",
+        "kasir",
+        "--operator-pin",
+        "1111",
+    ]);
+    for i in items {
+        cmd.args(["--item", i]);
+    }
+    serde_json::from_str(&ok(&mut cmd)).unwrap()
+}

@@ -1,0 +1,228 @@
+//! Canonical-encoding test vectors: the committed bytes in `tests/vectors/` must match the encoder,
+//! the hashing rules of `docs/ledger-format.md`, and a hand-built encoding of the sale.
+//!
+//! Regenerate deliberately (a format change) with `EWARONG_WRITE_VECTORS=1 cargo test --test vectors`.
+
+use std::path::PathBuf;
+
+use chrono::{FixedOffset, TimeZone};
+use ewarong::domain::{Entitlement, KkNumber, Kpm, LineInput, Pin, PinVerifier, Policy, Rupiah};
+use ewarong::import;
+use ewarong::ledger::{Ledger, Role};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+fn vectors_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/ledger-v1.json")
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// Builds the same five entries every time: a sale, a void, a complaint, a lockout and a day close.
+fn build() -> Vec<Value> {
+    let dir = tempfile::TempDir::new().unwrap();
+    let zone = FixedOffset::east_opt(9 * 3600).unwrap(); // WIT
+    let t = |h, m| zone.with_ymd_and_hms(2026, 11, 3, h, m, 0).unwrap();
+    let mut l = Ledger::create(
+        &dir.path().join("l.sqlite3"),
+        "warung-jayapura-01",
+        zone,
+        t(7, 0),
+    )
+    .unwrap();
+    let policy = Policy::default_sembako().unwrap();
+    l.import_policy(&policy, "v", &[0; 32], t(7, 0)).unwrap();
+    let products =
+        import::parse_catalogue("c.csv", ewarong::demo::DEMO_CATALOGUE_CSV, &policy).unwrap();
+    l.import_catalogue(products, "v", &[0; 32], t(7, 0))
+        .unwrap();
+    let salt = [9u8; 16];
+    let kpm = |card: &str| Kpm {
+        card: card.parse().unwrap(),
+        nik: None,
+        kk: "9471021103130001".parse::<KkNumber>().unwrap(),
+        name: "Yakobus Wenda".into(),
+        desa: "Waena".into(),
+        pin_verifier: PinVerifier::create(&Pin::new("123456").unwrap(), &salt).unwrap(),
+        entitlements: vec![Entitlement {
+            period: "2026-11".parse().unwrap(),
+            amount: Rupiah::new(200_000).unwrap(),
+        }],
+    };
+    l.import_roster(
+        &[kpm("6032980000000010"), kpm("6032980000000028")],
+        "v",
+        &[0; 32],
+        t(7, 0),
+    )
+    .unwrap();
+    let v = PinVerifier::create(&Pin::new("9999").unwrap(), &salt).unwrap();
+    l.add_operator("mama-yosina", Role::Supervisor, &v, t(7, 0))
+        .unwrap();
+    let op = l
+        .authenticate_operator("mama-yosina", &Pin::new("9999").unwrap())
+        .unwrap();
+    let card = "6032980000000010".parse().unwrap();
+    let presence = l
+        .verify_kpm_pin(&card, &Pin::new("123456").unwrap(), t(9, 15))
+        .unwrap();
+    let lines = [
+        LineInput {
+            product: "sagu".into(),
+            quantity: "2,5".into(),
+            unit_price: None,
+        },
+        LineInput {
+            product: "ikan-tongkol".into(),
+            quantity: "1".into(),
+            unit_price: Some(Rupiah::new(40_000).unwrap()),
+        },
+    ];
+    l.record_sale(
+        &presence,
+        &op,
+        &lines,
+        Some("ikan dari Biak, ongkos kapal"),
+        t(9, 15),
+    )
+    .unwrap();
+    l.void_sale(1, "salah kartu", &op, t(9, 20)).unwrap();
+    l.record_complaint(
+        &card,
+        Some(1),
+        "harga".parse().unwrap(),
+        "harga ikan terlalu mahal",
+        t(9, 30),
+    )
+    .unwrap();
+    let other = "6032980000000028".parse().unwrap();
+    for m in 40..43 {
+        let _ = l.verify_kpm_pin(&other, &Pin::new("000000").unwrap(), t(10, m));
+    }
+    l.close_day(&op, t(17, 0)).unwrap();
+    let mut stmt = l
+        .connection()
+        .prepare(
+            "SELECT seq, kind, canonical, leaf_hash, prev_hash, chain_hash FROM entry ORDER BY seq",
+        )
+        .unwrap();
+    stmt.query_map([], |r| {
+        Ok(json!({
+            "seq": r.get::<_, i64>(0)?,
+            "kind": r.get::<_, String>(1)?,
+            "canonical_hex": hex(&r.get::<_, Vec<u8>>(2)?),
+            "leaf_hash": hex(&r.get::<_, Vec<u8>>(3)?),
+            "prev_hash": hex(&r.get::<_, Vec<u8>>(4)?),
+            "chain_hash": hex(&r.get::<_, Vec<u8>>(5)?),
+        }))
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+#[test]
+fn the_encoder_matches_the_committed_vectors() {
+    let fresh = build();
+    if std::env::var_os("EWARONG_WRITE_VECTORS").is_some() {
+        let doc = json!({ "format": "ewarong ledger entries v1", "spec": "docs/ledger-format.md", "entries": fresh });
+        std::fs::write(
+            vectors_path(),
+            serde_json::to_string_pretty(&doc).unwrap() + "\n",
+        )
+        .unwrap();
+    }
+    let committed: Value =
+        serde_json::from_str(&std::fs::read_to_string(vectors_path()).unwrap()).unwrap();
+    assert_eq!(committed["entries"].as_array().unwrap(), &fresh);
+    let kinds: Vec<&str> = fresh.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["sale", "void", "complaint", "lockout", "day_close"]);
+}
+
+#[test]
+fn the_vectors_follow_the_documented_hashing() {
+    let committed: Value =
+        serde_json::from_str(&std::fs::read_to_string(vectors_path()).unwrap()).unwrap();
+    let mut prev = [0u8; 32];
+    for e in committed["entries"].as_array().unwrap() {
+        let canonical = unhex(e["canonical_hex"].as_str().unwrap());
+        let leaf: [u8; 32] = Sha256::new()
+            .chain_update([0x00])
+            .chain_update(&canonical)
+            .finalize()
+            .into();
+        let chain: [u8; 32] = Sha256::new()
+            .chain_update([0x02])
+            .chain_update(prev)
+            .chain_update(leaf)
+            .finalize()
+            .into();
+        assert_eq!(e["leaf_hash"], hex(&leaf));
+        assert_eq!(e["prev_hash"], hex(&prev));
+        assert_eq!(e["chain_hash"], hex(&chain));
+        prev = chain;
+    }
+}
+
+/// The sale entry, encoded by hand from the field table in docs/ledger-format.md.
+#[test]
+fn the_sale_vector_matches_a_hand_built_encoding() {
+    fn s(out: &mut Vec<u8>, v: &str) {
+        out.extend_from_slice(&(v.len() as u32).to_be_bytes());
+        out.extend_from_slice(v.as_bytes());
+    }
+    fn i(out: &mut Vec<u8>, v: i64) {
+        out.extend_from_slice(&v.to_be_bytes());
+    }
+    let mut b = b"EWL".to_vec();
+    b.push(1); // format version
+    b.push(1); // kind: sale
+    s(&mut b, "warung-jayapura-01");
+    b.extend_from_slice(&1u64.to_be_bytes()); // seq
+    s(&mut b, "2026-11-03T09:15:00+09:00");
+    s(&mut b, "2026-11"); // period
+    s(&mut b, "6032980000000010"); // card
+    s(&mut b, "mama-yosina"); // operator
+    for version in [1u64, 1, 1] {
+        b.extend_from_slice(&version.to_be_bytes()); // policy, catalogue, roster versions
+    }
+    b.extend_from_slice(&2u32.to_be_bytes()); // two lines, sorted by product id
+    for (id, group, unit, qty, price, reference, total) in [
+        (
+            "ikan-tongkol",
+            "protein-hewani",
+            "kg",
+            1000,
+            40_000,
+            36_000,
+            40_000,
+        ),
+        ("sagu", "karbohidrat", "kg", 2500, 12_000, 12_000, 30_000),
+    ] {
+        s(&mut b, id);
+        s(&mut b, group);
+        s(&mut b, unit);
+        for v in [qty, price, reference, total] {
+            i(&mut b, v);
+        }
+    }
+    i(&mut b, 70_000); // total
+    i(&mut b, 200_000); // balance before
+    b.push(1); // override reason present
+    s(&mut b, "ikan dari Biak, ongkos kapal");
+    let committed: Value =
+        serde_json::from_str(&std::fs::read_to_string(vectors_path()).unwrap()).unwrap();
+    assert_eq!(
+        committed["entries"][0]["canonical_hex"].as_str().unwrap(),
+        hex(&b)
+    );
+}
