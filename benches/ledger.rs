@@ -1,2 +1,182 @@
-//! bench
-fn main() {}
+//! Recording a sale through the ledger API against a raw SQLite single-row insert with
+
+// A benchmark may panic on a broken setup; that is a failed run, not a shipped code path.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
+//! `synchronous=FULL`, on the same disk in the same run; plus the CPU-only cost and SHA-256.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::{FixedOffset, TimeZone};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use ewarong::domain::{Entitlement, KkNumber, Kpm, LineInput, Pin, PinVerifier, Policy, Rupiah};
+use ewarong::import;
+use ewarong::ledger::{Ledger, Role};
+
+/// KPM in the bench roster. Sales rotate over them, as on a distribution day.
+const ROSTER: usize = 500;
+
+fn luhn_card(i: usize) -> String {
+    let body = format!("603298{i:09}");
+    (0..10)
+        .map(|d| format!("{body}{d}"))
+        .find(|c| ewarong::domain::ids::luhn_valid(c))
+        .unwrap_or_else(|| unreachable!())
+}
+
+fn zone() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!())
+}
+
+fn ledger(dir: &Path, name: &str, verifier: &PinVerifier) -> Ledger {
+    let now = zone()
+        .with_ymd_and_hms(2026, 11, 3, 8, 0, 0)
+        .single()
+        .unwrap_or_else(|| unreachable!());
+    let mut l =
+        Ledger::create(&dir.join(name), "bench-01", zone(), now).unwrap_or_else(|e| panic!("{e}"));
+    let policy = Policy::default_sembako().unwrap_or_else(|e| panic!("{e}"));
+    l.import_policy(&policy, "bench", &[0; 32], now)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let products = import::parse_catalogue("c.csv", ewarong::demo::DEMO_CATALOGUE_CSV, &policy)
+        .unwrap_or_else(|e| panic!("{e}"));
+    l.import_catalogue(products, "bench", &[0; 32], now)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let roster: Vec<Kpm> = (0..ROSTER)
+        .map(|i| Kpm {
+            card: luhn_card(i).parse().unwrap_or_else(|e| panic!("{e}")),
+            nik: None,
+            kk: "5302081103137343"
+                .parse::<KkNumber>()
+                .unwrap_or_else(|e| panic!("{e}")),
+            name: format!("KPM {i}"),
+            desa: "Kambera".into(),
+            pin_verifier: verifier.clone(),
+            // Enough balance for every iteration criterion may run.
+            entitlements: vec![Entitlement {
+                period: "2026-11".parse().unwrap_or_else(|e| panic!("{e}")),
+                amount: Rupiah::new(1_000_000_000_000).unwrap_or_else(|e| panic!("{e}")),
+            }],
+        })
+        .collect();
+    l.import_roster(&roster, "bench", &[0; 32], now)
+        .unwrap_or_else(|e| panic!("{e}"));
+    l.add_operator("kasir", Role::Kasir, verifier, now)
+        .unwrap_or_else(|e| panic!("{e}"));
+    l
+}
+
+/// Durable sales, then the same code with `synchronous=OFF` to show the CPU share.
+fn sales(c: &mut Criterion) {
+    let dir =
+        tempfile::TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap_or_else(|e| panic!("{e}"));
+    let pin = Pin::new("123456").unwrap_or_else(|e| panic!("{e}"));
+    let verifier = PinVerifier::create(&pin, &[7; 16]).unwrap_or_else(|e| panic!("{e}"));
+    let mut l = ledger(dir.path(), "ledger.sqlite3", &verifier);
+    let now = zone()
+        .with_ymd_and_hms(2026, 11, 3, 9, 0, 0)
+        .single()
+        .unwrap_or_else(|| unreachable!());
+    // Each KPM proves presence once (argon2id, tens of ms each: setup, not measured).
+    let presences: Vec<_> = (0..ROSTER)
+        .map(|i| {
+            let card = luhn_card(i).parse().unwrap_or_else(|e| panic!("{e}"));
+            l.verify_kpm_pin(&card, &pin, now)
+                .unwrap_or_else(|e| panic!("{e}"))
+        })
+        .collect();
+    let op = l
+        .authenticate_operator("kasir", &pin)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let lines = [
+        LineInput {
+            product: "beras-medium".into(),
+            quantity: "5".into(),
+            unit_price: None,
+        },
+        LineInput {
+            product: "telur-ayam".into(),
+            quantity: "1".into(),
+            unit_price: None,
+        },
+        LineInput {
+            product: "tempe".into(),
+            quantity: "2".into(),
+            unit_price: None,
+        },
+    ];
+    for (group, sync) in [("durable", "FULL"), ("cpu_only_sync_off", "OFF")] {
+        l.connection()
+            .pragma_update(None, "synchronous", sync)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut g = c.benchmark_group(group);
+        g.throughput(Throughput::Elements(1));
+        let mut next = 0usize;
+        g.bench_function("record_sale_3_items", |b| {
+            b.iter(|| {
+                next = (next + 1) % ROSTER;
+                black_box(
+                    l.record_sale(&presences[next], &op, &lines, None, now)
+                        .unwrap_or_else(|e| panic!("{e}")),
+                )
+            })
+        });
+        g.finish();
+    }
+}
+
+fn raw_insert(c: &mut Criterion) {
+    let dir =
+        tempfile::TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap_or_else(|e| panic!("{e}"));
+    let conn = rusqlite::Connection::open(dir.path().join("raw.sqlite3"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         CREATE TABLE t (id INTEGER PRIMARY KEY, card TEXT NOT NULL, total INTEGER NOT NULL, at TEXT NOT NULL);",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    for (group, sync) in [("durable", "FULL"), ("cpu_only_sync_off", "OFF")] {
+        conn.pragma_update(None, "synchronous", sync)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut g = c.benchmark_group(group);
+        g.throughput(Throughput::Elements(1));
+        g.bench_function("raw_single_row_insert", |b| {
+            let mut stmt = conn
+                .prepare("INSERT INTO t (card, total, at) VALUES (?1, ?2, ?3)")
+                .unwrap_or_else(|e| panic!("{e}"));
+            b.iter(|| {
+                black_box(
+                    stmt.execute(("6032980000000010", 84_500, "2026-11-03T09:00:00+08:00"))
+                        .unwrap_or_else(|e| panic!("{e}")),
+                )
+            })
+        });
+        g.finish();
+    }
+}
+
+fn sha256_entry(c: &mut Criterion) {
+    let canonical = vec![0x5au8; 400];
+    let mut g = c.benchmark_group("hash");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("leaf_and_chain_hash_400_bytes", |b| {
+        b.iter(|| {
+            let leaf = ewarong::seal::leaf_hash(black_box(&canonical));
+            black_box(ewarong::seal::chain_hash(&ewarong::seal::GENESIS, &leaf))
+        })
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(60).measurement_time(Duration::from_secs(12)).warm_up_time(Duration::from_secs(3));
+    targets = raw_insert, sales, sha256_entry
+}
+criterion_main!(benches);

@@ -95,7 +95,6 @@ CREATE TABLE sale (
     seq               INTEGER PRIMARY KEY REFERENCES entry (seq),
     card              TEXT    NOT NULL,
     period            TEXT    NOT NULL,
-    day               TEXT    NOT NULL,
     operator          TEXT    NOT NULL,
     total             INTEGER NOT NULL CHECK (total > 0),
     balance_before    INTEGER NOT NULL CHECK (balance_before >= total),
@@ -104,8 +103,8 @@ CREATE TABLE sale (
     catalogue_version INTEGER NOT NULL,
     roster_version    INTEGER NOT NULL
 ) STRICT;
-CREATE INDEX sale_card ON sale (card, period);
-CREATE INDEX sale_day ON sale (day);
+-- Covering index: a balance sums totals from the index alone.
+CREATE INDEX sale_card ON sale (card, period, total);
 
 CREATE TABLE sale_item (
     seq             INTEGER NOT NULL REFERENCES sale (seq),
@@ -119,7 +118,7 @@ CREATE TABLE sale_item (
     reference_price INTEGER NOT NULL,
     line_total      INTEGER NOT NULL CHECK (line_total >= 0),
     PRIMARY KEY (seq, line_no)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE void (
     seq        INTEGER PRIMARY KEY REFERENCES entry (seq),
@@ -130,7 +129,7 @@ CREATE TABLE void (
     reason     TEXT    NOT NULL CHECK (length(trim(reason)) > 0),
     supervisor TEXT    NOT NULL
 ) STRICT;
-CREATE INDEX void_card ON void (card, period);
+CREATE INDEX void_card ON void (card, period, amount);
 
 CREATE TABLE day_close (
     seq        INTEGER PRIMARY KEY REFERENCES entry (seq),

@@ -103,10 +103,10 @@ pub fn day_report_text(
         rule.clone(),
         tr(lang, "z.group").to_owned(),
     ];
-    for (g, amount) in &r.totals {
+    for t in &r.totals {
         lines.push(pad_between(
-            &format!("  {}", group_name(g)),
-            &amount.to_string(),
+            &format!("  {}", group_name(&t.group_id)),
+            &t.amount.to_string(),
             width,
         ));
     }

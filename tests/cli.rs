@@ -1,5 +1,14 @@
 //! The real `ewarong` binary on temporary data directories: every subcommand, and every refusal leaving the ledger untouched.
 
+// Test helpers may panic: a panic is a failed test. Arithmetic here computes expected values.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)]
+
 mod common;
 
 use common::{CARD_A, CARD_B, demo, ewarong, fails, ledger_path, ok, sale_json, snapshot};
@@ -121,8 +130,8 @@ fn sale_prints_receipt_and_updates_balance() {
     assert_eq!(after["available_rupiah"], 400_000 - 125_250);
     let receipt = sale_json(dir.path(), CARD_A, &["kangkung=2"]);
     assert_eq!(receipt["seq"], 2);
-    assert_eq!(receipt["total"], 7_000);
-    assert_eq!(receipt["balance_after"], 400_000 - 125_250 - 7_000);
+    assert_eq!(receipt["total_rupiah"], 7_000);
+    assert_eq!(receipt["balance_after_rupiah"], 400_000 - 125_250 - 7_000);
     let history: Vec<Value> = serde_json::from_str(&ok(
         ewarong(dir.path()).args(["--json", "history", "--card", CARD_A])
     ))
@@ -331,7 +340,7 @@ fn wrong_pin_three_times_locks_the_card_for_the_day() {
 fn void_needs_a_supervisor_and_a_reason() {
     let dir = demo();
     let r = sale_json(dir.path(), CARD_B, &["beras-medium=10"]);
-    assert_eq!(r["balance_after"], 65_000);
+    assert_eq!(r["balance_after_rupiah"], 65_000);
     let before = snapshot(&ledger_path(dir.path()));
     let void = |reason: &str, pin: &str| {
         let mut cmd = ewarong(dir.path());
@@ -530,7 +539,7 @@ fn close_day_totals_match_the_ledger() {
              GROUP BY group_id ORDER BY group_id",
         )
         .unwrap();
-    let mut want: Vec<(String, i64)> = stmt
+    let want: Vec<(String, i64)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()
         .map(Result::unwrap)
@@ -539,11 +548,16 @@ fn close_day_totals_match_the_ledger() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|t| (t[0].as_str().unwrap().to_owned(), t[1].as_i64().unwrap()))
+        .map(|t| {
+            (
+                t["group_id"].as_str().unwrap().to_owned(),
+                t["amount_rupiah"].as_i64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(got, want);
     let net: i64 = got.iter().map(|(_, a)| a).sum();
-    assert_eq!(z["net_total"].as_i64().unwrap(), net);
+    assert_eq!(z["net_total_rupiah"].as_i64().unwrap(), net);
     let stored: i64 = conn
         .query_row("SELECT net_total FROM day_close", [], |r| r.get(0))
         .unwrap();

@@ -3,6 +3,15 @@
 //!
 //! Regenerate deliberately (a format change) with `EWARONG_WRITE_VECTORS=1 cargo test --test vectors`.
 
+// Test helpers may panic: a panic is a failed test. Arithmetic here computes expected values.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)]
+
 use std::path::PathBuf;
 
 use chrono::{FixedOffset, TimeZone};
@@ -225,4 +234,37 @@ fn the_sale_vector_matches_a_hand_built_encoding() {
         committed["entries"][0]["canonical_hex"].as_str().unwrap(),
         hex(&b)
     );
+}
+
+/// The worked example in docs/ledger-format.md is the first vector, byte for byte.
+#[test]
+fn the_documented_example_is_the_first_vector() {
+    let doc = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/ledger-format.md"),
+    )
+    .unwrap();
+    let block = doc
+        .split("## Worked example")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .nth(1)
+        .unwrap();
+    let mut hex_text = String::new();
+    for line in block.lines() {
+        // Leading hex tokens are bytes; the first other token starts the description.
+        for token in line.split('"').next().unwrap().split_whitespace() {
+            if token.len() % 2 == 0 && token.chars().all(|c| c.is_ascii_hexdigit()) {
+                hex_text.push_str(token);
+            } else {
+                break;
+            }
+        }
+    }
+    let committed: Value =
+        serde_json::from_str(&std::fs::read_to_string(vectors_path()).unwrap()).unwrap();
+    let first = &committed["entries"][0];
+    assert_eq!(hex_text, first["canonical_hex"].as_str().unwrap());
+    assert!(doc.contains(first["leaf_hash"].as_str().unwrap()));
+    assert!(doc.contains(first["chain_hash"].as_str().unwrap()));
 }

@@ -28,12 +28,16 @@ pub struct Balance {
 }
 
 /// Computes the balance from per-period flows. Periods after `current` are ignored.
+///
+/// With carry-over, earlier periods form one pool, not floored period by period: a month may
+/// spend more than its own entitlement by drawing on the carry-over, and that draw stays counted.
 pub fn compute_balance(
     current: Period,
     carry_over: bool,
     flows: &[(Period, PeriodFlow)],
 ) -> Result<Balance, MoneyError> {
-    let mut earlier = Rupiah::ZERO;
+    let mut earlier_in = Rupiah::ZERO;
+    let mut earlier_out = Rupiah::ZERO;
     let mut now = PeriodFlow::default();
     for (period, flow) in flows {
         if *period == current {
@@ -41,19 +45,21 @@ pub fn compute_balance(
             now.spent = now.spent.checked_add(flow.spent)?;
             now.voided = now.voided.checked_add(flow.voided)?;
         } else if *period < current && carry_over {
-            // Left over per period, never below zero.
-            let left = flow
-                .entitled
-                .checked_add(flow.voided)?
-                .saturating_sub(flow.spent);
-            earlier = earlier.checked_add(left)?;
+            earlier_in = earlier_in
+                .checked_add(flow.entitled)?
+                .checked_add(flow.voided)?;
+            earlier_out = earlier_out.checked_add(flow.spent)?;
         }
     }
+    let carried_over = earlier_in.saturating_sub(earlier_out);
     let spent_net = now.spent.saturating_sub(now.voided);
-    let available = earlier.checked_add(now.entitled)?.saturating_sub(spent_net);
+    let available = earlier_in
+        .checked_add(now.entitled)?
+        .checked_add(now.voided)?
+        .saturating_sub(earlier_out.checked_add(now.spent)?);
     Ok(Balance {
         period: current,
-        carried_over: earlier,
+        carried_over,
         this_period: now.entitled,
         spent_this_period: spent_net,
         available,
@@ -134,6 +140,29 @@ mod tests {
             ),
             // No entitlement at all.
             (true, vec![], 0, 0, 0),
+            // Regression: October drew 100k from September's carry-over; November must not get it back.
+            (
+                true,
+                vec![
+                    ("2026-09", flow(200_000, 0, 0)),
+                    ("2026-10", flow(200_000, 300_000, 0)),
+                    ("2026-11", flow(200_000, 0, 0)),
+                ],
+                300_000,
+                100_000,
+                0,
+            ),
+            // A void in an earlier period returns money to the pool.
+            (
+                true,
+                vec![
+                    ("2026-10", flow(200_000, 150_000, 150_000)),
+                    ("2026-11", flow(200_000, 0, 0)),
+                ],
+                400_000,
+                200_000,
+                0,
+            ),
         ];
         for (carry, flows, available, carried, spent) in cases {
             let flows: Vec<_> = flows.into_iter().map(|(s, f)| (p(s), f)).collect();

@@ -23,9 +23,13 @@ pub struct AcceptedLine {
     pub name: String,
     pub group_id: String,
     pub unit: Unit,
+    #[serde(rename = "quantity_milli")]
     pub quantity: Quantity,
+    #[serde(rename = "unit_price_rupiah")]
     pub unit_price: Rupiah,
+    #[serde(rename = "reference_price_rupiah")]
     pub reference_price: Rupiah,
+    #[serde(rename = "line_total_rupiah")]
     pub line_total: Rupiah,
 }
 

@@ -69,6 +69,7 @@ impl FromStr for Unit {
 
 /// A positive quantity in thousandths of its unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct Quantity {
     milli: i64,
 }

@@ -123,8 +123,11 @@ pub struct SaleReceipt {
     pub desa: String,
     pub operator: String,
     pub lines: Vec<AcceptedLine>,
+    #[serde(rename = "total_rupiah")]
     pub total: Rupiah,
+    #[serde(rename = "balance_before_rupiah")]
     pub balance_before: Rupiah,
+    #[serde(rename = "balance_after_rupiah")]
     pub balance_after: Rupiah,
     pub override_reason: Option<String>,
     pub leaf_hash: String,
@@ -137,6 +140,7 @@ pub struct VoidReceipt {
     pub seq: u64,
     pub sale_seq: u64,
     pub card: String,
+    #[serde(rename = "amount_rupiah")]
     pub amount: Rupiah,
     pub supervisor: String,
     pub reason: String,
@@ -384,15 +388,14 @@ impl Ledger {
                 .opt_str(basket.override_reason.as_deref());
         })?;
         tx.prepare_cached(
-            "INSERT INTO sale (seq, card, period, day, operator, total, balance_before, override_reason,
+            "INSERT INTO sale (seq, card, period, operator, total, balance_before, override_reason,
                                policy_version, catalogue_version, roster_version)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?
         .execute(params![
             seq,
             card.as_str(),
             period_s,
-            local_day(&now),
             operator.name(),
             basket.total.as_i64(),
             basket.balance_before.as_i64(),
@@ -532,8 +535,8 @@ impl Ledger {
                 .u64(report.void_count)
                 .i64(report.void_total.as_i64())
                 .i64(report.net_total.as_i64())
-                .list(&report.totals, |w, (g, amount)| {
-                    w.str(g).i64(amount.as_i64());
+                .list(&report.totals, |w, t| {
+                    w.str(&t.group_id).i64(t.amount.as_i64());
                 })
                 .str(operator.name());
         })?;
@@ -554,10 +557,10 @@ impl Ledger {
                 operator.name()
             ],
         )?;
-        for (g, amount) in &report.totals {
+        for t in &report.totals {
             tx.execute(
                 "INSERT INTO day_close_total (seq, group_id, amount) VALUES (?1, ?2, ?3)",
-                params![seq, g, amount.as_i64()],
+                params![seq, t.group_id, t.amount.as_i64()],
             )?;
         }
         tx.commit()?;

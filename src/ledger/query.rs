@@ -14,11 +14,6 @@ fn rp(v: i64, what: &str) -> Result<Rupiah, LedgerError> {
     Rupiah::new(v).map_err(|_| LedgerError::Corrupt(what.to_owned()))
 }
 
-fn period(s: &str) -> Result<Period, LedgerError> {
-    s.parse()
-        .map_err(|_| LedgerError::Corrupt(format!("period {s}")))
-}
-
 /// The balance of a card as of `current`, read inside any connection or transaction.
 pub(super) fn balance_in(
     conn: &Connection,
@@ -26,25 +21,48 @@ pub(super) fn balance_in(
     current: Period,
     carry_over: bool,
 ) -> Result<Balance, LedgerError> {
-    let mut flows: BTreeMap<Period, PeriodFlow> = BTreeMap::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT period, amount, 0 FROM entitlement WHERE card = ?1
-         UNION ALL SELECT period, SUM(total), 1 FROM sale WHERE card = ?1 GROUP BY period
-         UNION ALL SELECT period, SUM(amount), 2 FROM void WHERE card = ?1 GROUP BY period",
-    )?;
-    let mut rows = stmt.query([card.as_str()])?;
-    while let Some(r) = rows.next()? {
-        let p = period(&r.get::<_, String>(0)?)?;
-        let amount = rp(r.get(1)?, "amount")?;
-        let f = flows.entry(p).or_default();
-        match r.get::<_, i64>(2)? {
-            0 => f.entitled = f.entitled.checked_add(amount)?,
-            1 => f.spent = f.spent.checked_add(amount)?,
-            _ => f.voided = f.voided.checked_add(amount)?,
-        }
-    }
-    let flows: Vec<_> = flows.into_iter().collect();
+    // Earlier periods are pooled by `compute_balance`, so six index-only sums suffice:
+    // (entitled, spent, voided) before this period and in it.
+    let sums: [i64; 6] = conn
+        .prepare_cached(
+            "SELECT
+               (SELECT COALESCE(SUM(amount), 0) FROM entitlement WHERE card = ?1 AND period < ?2),
+               (SELECT COALESCE(SUM(total), 0)  FROM sale        WHERE card = ?1 AND period < ?2),
+               (SELECT COALESCE(SUM(amount), 0) FROM void        WHERE card = ?1 AND period < ?2),
+               (SELECT COALESCE(SUM(amount), 0) FROM entitlement WHERE card = ?1 AND period = ?2),
+               (SELECT COALESCE(SUM(total), 0)  FROM sale        WHERE card = ?1 AND period = ?2),
+               (SELECT COALESCE(SUM(amount), 0) FROM void        WHERE card = ?1 AND period = ?2)",
+        )?
+        .query_row(params![card.as_str(), current.to_string()], |r| {
+            Ok([
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ])
+        })?;
+    let flow = |e: i64, s: i64, v: i64| -> Result<PeriodFlow, LedgerError> {
+        Ok(PeriodFlow {
+            entitled: rp(e, "entitlement")?,
+            spent: rp(s, "sale.total")?,
+            voided: rp(v, "void.amount")?,
+        })
+    };
+    let flows = [
+        (current.previous(), flow(sums[0], sums[1], sums[2])?),
+        (current, flow(sums[3], sums[4], sums[5])?),
+    ];
     Ok(compute_balance(current, carry_over, &flows)?)
+}
+
+/// The net amount sold in one food group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GroupTotal {
+    pub group_id: String,
+    #[serde(rename = "amount_rupiah")]
+    pub amount: Rupiah,
 }
 
 /// A day report (X while the day is open, Z once closed).
@@ -57,11 +75,14 @@ pub struct DayReport {
     pub sale_count: u64,
     pub kpm_count: u64,
     pub void_count: u64,
+    #[serde(rename = "gross_total_rupiah")]
     pub gross_total: Rupiah,
+    #[serde(rename = "void_total_rupiah")]
     pub void_total: Rupiah,
+    #[serde(rename = "net_total_rupiah")]
     pub net_total: Rupiah,
     /// Net total per food group, sorted by group id.
-    pub totals: Vec<(String, Rupiah)>,
+    pub totals: Vec<GroupTotal>,
     /// The day-close entry's seq, for a Z report.
     pub close_seq: Option<u64>,
 }
@@ -128,7 +149,12 @@ pub(super) fn day_report_in(conn: &Connection, day: &str) -> Result<DayReport, L
     // the void total, which the Z report shows apart.
     let totals = groups
         .into_iter()
-        .map(|(g, a)| Ok((g, Rupiah::new(a.max(0))?)))
+        .map(|(group_id, a)| {
+            Ok(GroupTotal {
+                group_id,
+                amount: Rupiah::new(a.max(0))?,
+            })
+        })
         .collect::<Result<Vec<_>, LedgerError>>()?;
     Ok(DayReport {
         day: day.to_owned(),
@@ -161,7 +187,9 @@ pub struct SaleLine {
     pub group_id: String,
     pub unit: String,
     pub quantity_milli: i64,
+    #[serde(rename = "unit_price_rupiah")]
     pub unit_price: Rupiah,
+    #[serde(rename = "line_total_rupiah")]
     pub line_total: Rupiah,
 }
 
@@ -172,6 +200,7 @@ pub struct HistoryRow {
     pub kind: String,
     pub recorded_at: String,
     pub card: Option<String>,
+    #[serde(rename = "amount_rupiah")]
     pub amount: Option<Rupiah>,
     /// For a sale: the void entry that reversed it.
     pub voided_by: Option<u64>,

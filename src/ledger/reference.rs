@@ -21,6 +21,8 @@ pub struct Versions {
 
 #[derive(Debug)]
 pub(super) struct Cached {
+    /// `PRAGMA data_version` when loaded: unchanged means no other connection has committed since.
+    pub data_version: i64,
     pub versions: Versions,
     pub policy: Policy,
     pub catalogue: Catalogue,
@@ -131,13 +133,28 @@ pub struct KpmSummary {
 impl Ledger {
     /// Policy and catalogue in force, reloaded only when their versions changed.
     pub(super) fn refs(&mut self) -> Result<&Cached, LedgerError> {
-        let current = versions(&self.conn)?;
-        let stale = self.cache.as_ref().is_none_or(|c| c.versions != current);
-        if stale {
+        // Imports through this connection clear the cache; `data_version` reveals commits by
+        // other connections, and only then are the versions read again.
+        let data_version: i64 = self
+            .conn
+            .prepare_cached("PRAGMA data_version")?
+            .query_row([], |r| r.get(0))?;
+        if let Some(c) = self.cache.as_mut()
+            && c.data_version != data_version
+        {
+            if versions(&self.conn)? == c.versions {
+                c.data_version = data_version;
+            } else {
+                self.cache = None;
+            }
+        }
+        if self.cache.is_none() {
+            let versions = versions(&self.conn)?;
             let policy = load_policy(&self.conn)?;
             let catalogue = load_catalogue(&self.conn)?;
             self.cache = Some(Cached {
-                versions: current,
+                data_version,
+                versions,
                 policy,
                 catalogue,
             });
@@ -170,6 +187,7 @@ impl Ledger {
         }
         let version = record_import(&tx, "policy", file_sha256, 1, source, Some(&doc), &now)?;
         tx.commit()?;
+        self.cache = None;
         tracing::info!(version, source, "policy imported");
         Ok(version)
     }
@@ -223,6 +241,7 @@ impl Ledger {
             &now,
         )?;
         tx.commit()?;
+        self.cache = None;
         tracing::info!(
             version,
             source,
@@ -271,6 +290,7 @@ impl Ledger {
         }
         let version = record_import(&tx, "roster", file_sha256, roster.len(), source, None, &now)?;
         tx.commit()?;
+        self.cache = None;
         tracing::info!(version, source, kpm = roster.len(), "roster imported");
         Ok(version)
     }

@@ -1,5 +1,5 @@
 //! Shared test helpers: a demo ledger built once per test binary, fresh copies of it, table snapshots.
-#![allow(dead_code)]
+#![allow(dead_code)] // each test binary uses a different subset of these helpers
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
