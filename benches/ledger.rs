@@ -111,6 +111,16 @@ fn sales(c: &mut Criterion) {
             unit_price: None,
         },
     ];
+    // Start from a shop a year old: 12 earlier sales per KPM.
+    l.connection()
+        .pragma_update(None, "synchronous", "OFF")
+        .unwrap_or_else(|e| panic!("{e}"));
+    for _ in 0..12 {
+        for p in &presences {
+            l.record_sale(p, &op, &lines, None, now)
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
     for (group, sync) in [("durable", "FULL"), ("cpu_only_sync_off", "OFF")] {
         l.connection()
             .pragma_update(None, "synchronous", sync)
@@ -161,6 +171,46 @@ fn raw_insert(c: &mut Criterion) {
     }
 }
 
+/// A KPM's balance as their history grows: the sums are index-only but still visit every sale.
+fn balance_by_history(c: &mut Criterion) {
+    let dir =
+        tempfile::TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap_or_else(|e| panic!("{e}"));
+    let pin = Pin::new("123456").unwrap_or_else(|e| panic!("{e}"));
+    let verifier = PinVerifier::create(&pin, &[7; 16]).unwrap_or_else(|e| panic!("{e}"));
+    let mut l = ledger(dir.path(), "ledger.sqlite3", &verifier);
+    l.connection()
+        .pragma_update(None, "synchronous", "OFF")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let now = zone()
+        .with_ymd_and_hms(2026, 11, 3, 9, 0, 0)
+        .single()
+        .unwrap_or_else(|| unreachable!());
+    let op = l
+        .authenticate_operator("kasir", &pin)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let lines = [LineInput {
+        product: "tempe".into(),
+        quantity: "1".into(),
+        unit_price: None,
+    }];
+    let mut g = c.benchmark_group("balance");
+    for (i, sales) in [(0usize, 10usize), (1, 100), (2, 1000)] {
+        let card: ewarong::domain::CardNumber =
+            luhn_card(i).parse().unwrap_or_else(|e| panic!("{e}"));
+        let presence = l
+            .verify_kpm_pin(&card, &pin, now)
+            .unwrap_or_else(|e| panic!("{e}"));
+        for _ in 0..sales {
+            l.record_sale(&presence, &op, &lines, None, now)
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        g.bench_function(format!("kpm_with_{sales}_sales"), |b| {
+            b.iter(|| black_box(l.balance(&card, now).unwrap_or_else(|e| panic!("{e}"))))
+        });
+    }
+    g.finish();
+}
+
 fn sha256_entry(c: &mut Criterion) {
     let canonical = vec![0x5au8; 400];
     let mut g = c.benchmark_group("hash");
@@ -177,6 +227,6 @@ fn sha256_entry(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(60).measurement_time(Duration::from_secs(12)).warm_up_time(Duration::from_secs(3));
-    targets = raw_insert, sales, sha256_entry
+    targets = raw_insert, sales, balance_by_history, sha256_entry
 }
 criterion_main!(benches);

@@ -732,14 +732,7 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
         } => {
             let pin = ctx.pin("--pin", &pin)?;
             let mut ledger = ctx.open()?;
-            let has_supervisor: bool = ledger
-                .connection()
-                .query_row(
-                    "SELECT EXISTS (SELECT 1 FROM operator WHERE role = 'supervisor')",
-                    [],
-                    |r| r.get(0),
-                )
-                .map_err(|e| ctx.ledger_err(e.into()))?;
+            let has_supervisor = ledger.has_supervisor().map_err(|e| ctx.ledger_err(e))?;
             // The first operator of a new terminal must be a supervisor; after that a supervisor signs off.
             if has_supervisor {
                 let sp = supervisor_pin.as_deref().unwrap_or("");

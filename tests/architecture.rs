@@ -107,3 +107,29 @@ fn no_unexplained_unwrap_in_shipped_code() {
     }
     assert!(offences.is_empty(), "{offences:#?}");
 }
+
+/// Only `ledger/` speaks SQL on the terminal.
+#[test]
+fn sql_stays_in_the_ledger() {
+    let mut offences = Vec::new();
+    for file in rust_files(&root().join("src")) {
+        if file.starts_with(root().join("src/ledger")) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        for needle in [
+            "rusqlite",
+            ".query_row(",
+            ".prepare(",
+            ".prepare_cached(",
+            "execute_batch",
+            ".connection()",
+        ] {
+            if code.contains(needle) {
+                offences.push(format!("{}: {needle}", file.display()));
+            }
+        }
+    }
+    assert!(offences.is_empty(), "SQL outside src/ledger: {offences:#?}");
+}

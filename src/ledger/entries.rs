@@ -277,6 +277,15 @@ impl Ledger {
         Ok(out)
     }
 
+    /// True once the terminal has a supervisor (the first operator must be one).
+    pub fn has_supervisor(&self) -> Result<bool, LedgerError> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM operator WHERE role = 'supervisor')",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Logs an operator in by name and PIN.
     pub fn authenticate_operator(&self, name: &str, pin: &Pin) -> Result<Operator, LedgerError> {
         let ops = self.operators()?;
