@@ -77,7 +77,7 @@ pub enum Command {
         #[arg(long, help = help("help.reason"))]
         reason: String,
         #[arg(long, env = "EWARONG_SUPERVISOR_PIN", hide_env_values = true, help = help("help.supervisor_pin"))]
-        supervisor_pin: String,
+        supervisor_pin: SecretArg,
     },
     #[command(about = help("help.history"))]
     History {
@@ -134,9 +134,9 @@ pub enum OperatorCommand {
         #[arg(long, value_enum, help = help("help.role"))]
         role: RoleArg,
         #[arg(long, help = help("help.new_pin"))]
-        pin: String,
+        pin: SecretArg,
         #[arg(long, env = "EWARONG_SUPERVISOR_PIN", hide_env_values = true, help = help("help.supervisor_pin"))]
-        supervisor_pin: Option<String>,
+        supervisor_pin: Option<SecretArg>,
     },
 }
 
@@ -159,7 +159,7 @@ pub struct OperatorArgs {
     #[arg(long, env = "EWARONG_OPERATOR", help = help("help.operator_login"))]
     pub operator: Option<String>,
     #[arg(long, env = "EWARONG_OPERATOR_PIN", hide_env_values = true, help = help("help.operator_pin"))]
-    pub operator_pin: Option<String>,
+    pub operator_pin: Option<SecretArg>,
 }
 
 /// `ewarong sale`.
@@ -167,14 +167,40 @@ pub struct OperatorArgs {
 pub struct SaleArgs {
     #[arg(long, help = help("help.card"))]
     pub card: String,
-    #[arg(long, help = help("help.kpm_pin"))]
-    pub pin: String,
+    #[arg(long, env = "EWARONG_KPM_PIN", hide_env_values = true, help = help("help.kpm_pin"))]
+    pub pin: SecretArg,
     #[arg(long = "item", required = true, help = help("help.item"))]
     pub items: Vec<String>,
     #[command(flatten)]
     pub operator: OperatorArgs,
     #[arg(long, help = help("help.override_reason"))]
     pub override_reason: Option<String>,
+}
+
+/// A PIN as given on the command line or in the environment: wiped on drop, never in `Debug`.
+///
+/// Parsing never fails here, so clap can never echo a malformed PIN in an error; the format is
+/// checked afterwards by [`Pin::new`], whose error does not contain the PIN.
+#[derive(Clone, Default)]
+pub struct SecretArg(zeroize::Zeroizing<String>);
+
+impl SecretArg {
+    fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SecretArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl std::str::FromStr for SecretArg {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(zeroize::Zeroizing::new(s.to_owned())))
+    }
 }
 
 /// How a command ended badly.
@@ -184,6 +210,8 @@ pub enum ExitKind {
     Refused = 1,
     /// The storage failed: full, read-only, busy or damaged.
     Storage = 3,
+    /// The reader of our output went away (`| head`): stop quietly, as a filter does.
+    ClosedOutput = 0,
 }
 
 /// A failed command: one localized line and an exit code.
@@ -256,9 +284,15 @@ impl Ctx<'_> {
     }
 
     fn print(&mut self, text: &str) -> Result<(), CliError> {
-        writeln!(self.out, "{text}").map_err(|e| CliError {
-            message: e.to_string(),
-            kind: ExitKind::Storage,
+        writeln!(self.out, "{text}").map_err(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => CliError {
+                message: String::new(),
+                kind: ExitKind::ClosedOutput,
+            },
+            _ => CliError {
+                message: e.to_string(),
+                kind: ExitKind::Storage,
+            },
         })
     }
 
@@ -274,8 +308,8 @@ impl Ctx<'_> {
         s.parse::<CardNumber>().map_err(|e| self.field(field, &e))
     }
 
-    fn pin(&self, field: &str, s: &str) -> Result<Pin, CliError> {
-        Pin::new(s).map_err(|e| self.field(field, &e))
+    fn pin(&self, field: &str, s: &SecretArg) -> Result<Pin, CliError> {
+        Pin::new(s.expose()).map_err(|e| self.field(field, &e))
     }
 
     fn seq(&self, field: &str, s: &str) -> Result<u64, CliError> {
@@ -423,28 +457,31 @@ fn run_demo(ctx: &mut Ctx<'_>) -> Result<(), CliError> {
     let chain = ledger.check_chain().map_err(|e| ctx.ledger_err(e))?;
     let dir = ctx.data_dir.display().to_string();
     let card = roster.first().map_or("-", |k| k.card.as_str());
-    ctx.print(&format!(
-        "{}: {}  {} KPM  {} {}  {} {}  (policy v{}, catalogue v{}, roster v{})",
-        tr(lang, "rcpt.terminal"),
-        ledger.terminal().terminal_id,
-        roster.len(),
-        products,
-        tr(lang, "list.product"),
-        chain.entries,
-        tr(lang, "hist.seq"),
-        versions.policy,
-        versions.catalogue,
-        versions.roster
+    ctx.print(&trf(
+        lang,
+        "cli.demo_status",
+        &[
+            ("terminal", &ledger.terminal().terminal_id),
+            ("kpm", &roster.len()),
+            ("products", &products),
+            ("entries", &chain.entries),
+            ("policy", &versions.policy),
+            ("catalogue", &versions.catalogue),
+            ("roster", &versions.roster),
+        ],
     ))?;
     ctx.print(tr(lang, "cli.demo_try"))?;
+    // Show commands that work as printed: the path of this very binary.
+    let exe =
+        std::env::current_exe().map_or_else(|_| "ewarong".to_owned(), |p| p.display().to_string());
     for example in [
-        format!("ewarong --data-dir {dir} balance --card {card}"),
+        format!("{exe} --data-dir {dir} balance --card {card}"),
         format!(
-            "ewarong --data-dir {dir} sale --card {card} --pin 123456 --item beras-medium=5 --item telur-ayam=1 --item tempe=2 --operator kasir --operator-pin 1111"
+            "{exe} --data-dir {dir} sale --card {card} --pin 123456 --item beras-medium=5 --item telur-ayam=1 --item tempe=2 --operator kasir --operator-pin 1111"
         ),
-        format!("ewarong --data-dir {dir} history --card {card}"),
-        format!("ewarong --data-dir {dir} catalogue list"),
-        format!("ewarong --data-dir {dir} --help"),
+        format!("{exe} --data-dir {dir} history --card {card}"),
+        format!("{exe} --data-dir {dir} catalogue list"),
+        format!("{exe} --help"),
     ] {
         ctx.print(&format!("  {example}"))?;
     }
@@ -543,7 +580,7 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
             }
             ctx.print(&format!(
                 "{:<20}  {:<36}  {:<6}  {:<22}  {}",
-                "id",
+                tr(lang, "list.id"),
                 tr(lang, "list.product"),
                 tr(lang, "list.unit"),
                 tr(lang, "list.class"),
@@ -735,8 +772,8 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
             let has_supervisor = ledger.has_supervisor().map_err(|e| ctx.ledger_err(e))?;
             // The first operator of a new terminal must be a supervisor; after that a supervisor signs off.
             if has_supervisor {
-                let sp = supervisor_pin.as_deref().unwrap_or("");
-                let sp = ctx.pin("--supervisor-pin", sp)?;
+                let sp = supervisor_pin.unwrap_or_default();
+                let sp = ctx.pin("--supervisor-pin", &sp)?;
                 ledger
                     .authenticate_supervisor(&sp)
                     .map_err(|e| ctx.ledger_err(e))?;

@@ -20,9 +20,7 @@ impl FromStr for Lang {
         match s.trim().to_ascii_lowercase().as_str() {
             "id" | "in" | "ind" | "indonesia" => Ok(Lang::Id),
             "en" | "eng" | "english" => Ok(Lang::En),
-            other => Err(format!(
-                "bahasa tidak dikenal / unknown language: {other} (id, en)"
-            )),
+            other => Err(trf(Lang::Id, "lang.unknown", &[("input", &other)])),
         }
     }
 }
@@ -69,6 +67,11 @@ static TABLE_INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>
 
 /// (key, Bahasa Indonesia, English)
 pub static TABLE: &[(&str, &str, &str)] = &[
+    (
+        "lang.unknown",
+        "bahasa tidak dikenal / unknown language: {input} (id, en)",
+        "unknown language / bahasa tidak dikenal: {input} (id, en)",
+    ),
     // money
     (
         "money.negative",
@@ -533,6 +536,11 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "ewarong — Program Sembako transaction terminal (demo mode, the graphical interface comes later)",
     ),
     ("cli.demo_try", "Coba:", "Try:"),
+    (
+        "cli.demo_status",
+        "Terminal {terminal}: {kpm} KPM, {products} produk, {entries} entri di ledger (kebijakan v{policy}, katalog v{catalogue}, roster v{roster})",
+        "Terminal {terminal}: {kpm} KPM, {products} products, {entries} ledger entries (policy v{policy}, catalogue v{catalogue}, roster v{roster})",
+    ),
     // CLI help and usage
     (
         "help.about",
@@ -798,6 +806,7 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("hist.voided_by", "dibatalkan oleh {seq}", "voided by {seq}"),
     ("hist.voids", "membatalkan {seq}", "voids {seq}"),
     ("z.title", "LAPORAN TUTUP HARI (Z)", "DAY CLOSE REPORT (Z)"),
+    ("x.title", "LAPORAN BERJALAN (X)", "RUNNING REPORT (X)"),
     ("z.day", "Tanggal", "Date"),
     ("z.range", "Seq", "Seq"),
     ("z.sales", "Jumlah transaksi", "Sales"),
@@ -805,6 +814,7 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("z.voids", "Pembatalan", "Voids"),
     ("z.net", "Total bersih", "Net total"),
     ("z.group", "Per kelompok pangan", "By food group"),
+    ("list.id", "id", "id"),
     ("list.card", "Kartu", "Card"),
     ("list.name", "Nama", "Name"),
     ("list.desa", "Desa", "Village"),

@@ -45,7 +45,9 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("ewarong: {}", e.message);
+            if !e.message.is_empty() {
+                eprintln!("ewarong: {}", e.message);
+            }
             ExitCode::from(e.exit_code())
         }
     }

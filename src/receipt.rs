@@ -94,9 +94,26 @@ pub fn day_report_text(
     let rule = "-".repeat(width);
     let kv = |k: &str, v: String| pad_between(&format!("{}:", tr(lang, k)), &v, width);
     let mut lines = vec![
-        center(tr(lang, "z.title"), width),
+        center(
+            tr(
+                lang,
+                if r.close_seq.is_some() {
+                    "z.title"
+                } else {
+                    "x.title"
+                },
+            ),
+            width,
+        ),
         kv("z.day", r.day.clone()),
-        kv("z.range", format!("{}-{}", r.first_seq, r.last_seq)),
+        kv(
+            "z.range",
+            if r.first_seq > r.last_seq {
+                "-".to_owned()
+            } else {
+                format!("{}-{}", r.first_seq, r.last_seq)
+            },
+        ),
         kv("z.sales", r.sale_count.to_string()),
         kv("z.kpm", r.kpm_count.to_string()),
         kv("z.voids", format!("{} ({})", r.void_count, r.void_total)),

@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{CARD_A, CARD_B, demo, ewarong, fails, ledger_path, ok, sale_json, snapshot};
+use common::{CARD_A, CARD_B, demo, ewarong, fails, ledger_path, ok, sale_json, scalar, snapshot};
 use ewarong::domain::{CardNumber, Nik};
 use serde_json::Value;
 
@@ -297,12 +297,7 @@ fn price_override_reason_is_recorded() {
         .args(KASIR));
     let r: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(r["override_reason"], "harga beras naik di pasar");
-    let conn = rusqlite::Connection::open(ledger_path(dir.path())).unwrap();
-    let stored: String = conn
-        .query_row("SELECT override_reason FROM sale WHERE seq = 1", [], |r| {
-            r.get(0)
-        })
-        .unwrap();
+    let stored: String = scalar(dir.path(), "SELECT override_reason FROM sale WHERE seq = 1");
     assert_eq!(stored, "harga beras naik di pasar");
 }
 
@@ -398,12 +393,7 @@ fn void_needs_a_supervisor_and_a_reason() {
         history.contains("dibatalkan oleh 2") && history.contains("membatalkan 1"),
         "{history}"
     );
-    let conn = rusqlite::Connection::open(ledger_path(dir.path())).unwrap();
-    let who: String = conn
-        .query_row("SELECT supervisor FROM void WHERE sale_seq = 1", [], |r| {
-            r.get(0)
-        })
-        .unwrap();
+    let who: String = scalar(dir.path(), "SELECT supervisor FROM void WHERE sale_seq = 1");
     assert_eq!(who, "supervisor");
 }
 
@@ -566,9 +556,48 @@ fn close_day_totals_match_the_ledger() {
     assert!(err.contains("sudah ditutup"), "{err}");
     let text = ok(ewarong(dir.path()).arg("x-report"));
     assert!(
-        text.contains("LAPORAN TUTUP HARI") && text.contains("Rp 0"),
+        text.contains("LAPORAN BERJALAN (X)") && text.contains("Rp 0"),
         "{text}"
     );
+}
+
+#[test]
+fn a_day_close_prints_the_z_report() {
+    let dir = demo();
+    sale_json(dir.path(), CARD_A, &["beras-medium=2"]);
+    let z = ok(ewarong(dir.path()).arg("close-day").args(KASIR));
+    for needle in [
+        "LAPORAN TUTUP HARI (Z)",
+        "Seq:",
+        "1-1",
+        "Karbohidrat",
+        "Rp 27.000",
+    ] {
+        assert!(z.contains(needle), "{needle}:\n{z}");
+    }
+    let x = ok(ewarong(dir.path()).args(["--lang", "en", "x-report"]));
+    assert!(
+        x.contains("RUNNING REPORT (X)") && x.contains("Seq:") && x.contains(" -"),
+        "{x}"
+    );
+}
+
+#[test]
+fn a_closed_output_pipe_ends_quietly() {
+    let dir = demo();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("ewarong"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["roster", "list"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end, as `| head -1` does once it has its line.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
 
 #[test]
@@ -722,6 +751,59 @@ fn check_names_the_first_broken_seq() {
     let (code, err) = fails(ewarong(dir.path()).arg("check"));
     assert_eq!(code, 1);
     assert!(err.contains("seq 2"), "{err}");
+}
+
+#[test]
+fn pins_never_appear_in_debug_output() {
+    use clap::Parser;
+    let cli = ewarong::cli::Cli::try_parse_from([
+        "ewarong",
+        "sale",
+        "--card",
+        CARD_A,
+        "--pin",
+        "864213",
+        "--item",
+        "tempe=1",
+        "--operator",
+        "kasir",
+        "--operator-pin",
+        "975310",
+    ])
+    .unwrap();
+    let shown = format!("{cli:?}");
+    assert!(
+        !shown.contains("864213") && !shown.contains("975310"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("tempe=1"),
+        "the rest is still shown: {shown}"
+    );
+    // A malformed PIN is refused without being echoed.
+    let dir = demo();
+    let (_, err) = fails(
+        ewarong(dir.path())
+            .args([
+                "sale", "--card", CARD_A, "--pin", "12x4567", "--item", "tempe=1",
+            ])
+            .args(KASIR),
+    );
+    assert!(err.contains("--pin") && !err.contains("12x4567"), "{err}");
+}
+
+#[test]
+fn the_default_data_directory_follows_xdg() {
+    let home = tempfile::TempDir::new().unwrap();
+    let mut cmd = assert_cmd::Command::cargo_bin("ewarong").unwrap();
+    cmd.env_remove("EWARONG_DATA_DIR")
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"));
+    let out = ok(cmd.args(["init", "--terminal-id", "xdg-01"]));
+    assert!(
+        home.path().join("data/ewarong/ledger.sqlite3").exists(),
+        "{out}"
+    );
 }
 
 #[test]

@@ -135,3 +135,11 @@ pub fn sale_json(dir: &Path, card: &str, items: &[&str]) -> serde_json::Value {
     }
     serde_json::from_str(&ok(&mut cmd)).unwrap()
 }
+
+/// One value from the ledger of a data directory.
+pub fn scalar<T: rusqlite::types::FromSql>(dir: &Path, sql: &str) -> T {
+    rusqlite::Connection::open(ledger_path(dir))
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
