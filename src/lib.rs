@@ -3,7 +3,14 @@
 //! See `ARCHITECTURE.md` for the module map and the invariants.
 
 // Tests compute expected values with plain arithmetic; shipped code stays checked.
-#![cfg_attr(test, allow(clippy::arithmetic_side_effects, clippy::type_complexity))]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::arithmetic_side_effects,
+        clippy::type_complexity,
+        clippy::cast_possible_truncation
+    )
+)]
 
 pub mod cli;
 pub mod demo;

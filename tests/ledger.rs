@@ -112,7 +112,8 @@ fn sell(
         .map(|r| r.seq)
 }
 
-const LEDGER_TABLES: [&str; 12] = [
+const LEDGER_TABLES: [&str; 13] = [
+    "tree_state",
     "terminal",
     "reference_import",
     "operator",
@@ -453,7 +454,7 @@ fn check_chain_finds_edits_deletions_and_insertions() {
     drop(l);
     let path = dir.path().join("ledger.sqlite3");
     let pristine = std::fs::read(&path).unwrap();
-    let cases: [(&str, (u64, &str)); 3] = [
+    let cases: [(&str, (u64, &str)); 4] = [
         (
             "UPDATE entry SET canonical = CAST(canonical || x'00' AS BLOB) WHERE seq = 3",
             (3, "check.leaf"),
@@ -462,6 +463,10 @@ fn check_chain_finds_edits_deletions_and_insertions() {
         (
             "UPDATE entry SET prev_hash = zeroblob(32) WHERE seq = 4",
             (4, "check.prev"),
+        ),
+        (
+            "DROP TRIGGER tree_state_no_update; UPDATE tree_state SET root = zeroblob(32) WHERE seq = 3",
+            (3, "check.tree"),
         ),
     ];
     for (sql, want) in cases {
@@ -529,4 +534,72 @@ fn the_sale_and_its_items_commit_together() {
         .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
         .unwrap();
     assert_eq!((mode.as_str(), sync, fk), ("wal", 2, 1));
+}
+
+#[test]
+fn the_merkle_tree_is_kept_with_every_entry_and_backfilled_on_upgrade() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut l = standard(dir.path());
+    for _ in 0..7 {
+        sell(
+            &mut l,
+            CARD,
+            "123456",
+            &[line("tempe", "1")],
+            at(2026, 10, 5, 9, 0),
+        )
+        .unwrap();
+    }
+    let leaves: Vec<[u8; 32]> = l
+        .connection()
+        .prepare("SELECT leaf_hash FROM entry ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let roots: Vec<[u8; 32]> = l
+        .connection()
+        .prepare("SELECT root FROM tree_state ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(roots.len(), 7);
+    for (n, r) in roots.iter().enumerate() {
+        assert_eq!(
+            *r,
+            ewarong::seal::merkle::root(&leaves[..=n]),
+            "root after entry {}",
+            n + 1
+        );
+    }
+    drop(l);
+    // A ledger from before migration 0002: no tree_state. Opening it fills the table in.
+    let path = dir.path().join("ledger.sqlite3");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("DROP TABLE tree_state; PRAGMA user_version = 1;")
+        .unwrap();
+    drop(conn);
+    let mut l = Ledger::open(&path).unwrap();
+    let again: Vec<[u8; 32]> = l
+        .connection()
+        .prepare("SELECT root FROM tree_state ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(again, roots);
+    // And the tree keeps growing from there.
+    sell(
+        &mut l,
+        CARD,
+        "123456",
+        &[line("tempe", "1")],
+        at(2026, 10, 5, 9, 0),
+    )
+    .unwrap();
+    assert_eq!(l.check_chain().unwrap().first_broken, None);
 }

@@ -121,7 +121,7 @@ fn build() -> Vec<Value> {
     let mut stmt = l
         .connection()
         .prepare(
-            "SELECT seq, kind, canonical, leaf_hash, prev_hash, chain_hash FROM entry ORDER BY seq",
+            "SELECT e.seq, e.kind, e.canonical, e.leaf_hash, e.prev_hash, e.chain_hash, t.root FROM entry e JOIN tree_state t ON t.seq = e.seq ORDER BY e.seq",
         )
         .unwrap();
     stmt.query_map([], |r| {
@@ -132,6 +132,7 @@ fn build() -> Vec<Value> {
             "leaf_hash": hex(&r.get::<_, Vec<u8>>(3)?),
             "prev_hash": hex(&r.get::<_, Vec<u8>>(4)?),
             "chain_hash": hex(&r.get::<_, Vec<u8>>(5)?),
+            "tree_root": hex(&r.get::<_, Vec<u8>>(6)?),
         }))
     })
     .unwrap()
@@ -162,6 +163,7 @@ fn the_vectors_follow_the_documented_hashing() {
     let committed: Value =
         serde_json::from_str(&std::fs::read_to_string(vectors_path()).unwrap()).unwrap();
     let mut prev = [0u8; 32];
+    let mut leaves: Vec<[u8; 32]> = Vec::new();
     for e in committed["entries"].as_array().unwrap() {
         let canonical = unhex(e["canonical_hex"].as_str().unwrap());
         let leaf: [u8; 32] = Sha256::new()
@@ -179,6 +181,13 @@ fn the_vectors_follow_the_documented_hashing() {
         assert_eq!(e["prev_hash"], hex(&prev));
         assert_eq!(e["chain_hash"], hex(&chain));
         prev = chain;
+        leaves.push(leaf);
+        assert_eq!(
+            e["tree_root"],
+            hex(&ewarong::seal::merkle::root(&leaves)),
+            "tree root after seq {}",
+            e["seq"]
+        );
     }
 }
 

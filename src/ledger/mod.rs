@@ -17,7 +17,7 @@ use rusqlite_migration::{M, Migrations};
 
 use crate::domain::policy::is_slug;
 use crate::domain::{Catalogue, Policy};
-use crate::seal::{self, EntryKind, GENESIS, Hash32};
+use crate::seal::{self, EntryKind, Frontier, GENESIS, Hash32};
 
 pub use entries::{ComplaintCategory, Operator, Presence, Role, SaleReceipt, VoidReceipt};
 pub use error::LedgerError;
@@ -29,14 +29,37 @@ pub const LEDGER_FILE: &str = "ledger.sqlite3";
 
 /// Migrations embedded at build time, applied in order on open.
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
-    Migrations::new(vec![M::up(include_str!(
-        "../../migrations/0001_ledger.sql"
-    ))])
+    Migrations::new(vec![
+        M::up(include_str!("../../migrations/0001_ledger.sql")),
+        M::up_with_hook(
+            include_str!("../../migrations/0002_tree_state.sql"),
+            backfill_tree_state,
+        ),
+    ])
 });
 
 /// The newest schema version this build understands.
 pub fn supported_schema_version() -> i64 {
-    1
+    2
+}
+
+/// Fills `tree_state` for entries written before migration 0002, from their stored leaf hashes.
+fn backfill_tree_state(tx: &Transaction<'_>) -> rusqlite_migration::HookResult {
+    let mut frontier = Frontier::default();
+    let mut read = tx.prepare("SELECT seq, leaf_hash FROM entry ORDER BY seq")?;
+    let mut insert =
+        tx.prepare("INSERT INTO tree_state (seq, root, frontier) VALUES (?1, ?2, ?3)")?;
+    let mut rows = read.query([])?;
+    while let Some(r) = rows.next()? {
+        let seq: u64 = r.get(0)?;
+        let leaf: Vec<u8> = r.get(1)?;
+        let leaf = seal::hash::to_hash32(&leaf).ok_or_else(|| {
+            rusqlite_migration::HookError::Hook(format!("entry {seq}: leaf_hash"))
+        })?;
+        frontier.append(leaf);
+        insert.execute(params![seq, frontier.root(), frontier.encode()])?;
+    }
+    Ok(())
 }
 
 /// Who this terminal is and what time zone its days follow.
@@ -228,7 +251,7 @@ impl Ledger {
     }
 }
 
-/// Appends one entry to the chain inside `tx`; returns (seq, leaf hash, chain hash).
+/// Appends one entry to the chain and the Merkle tree inside `tx`; returns (seq, leaf hash, chain hash).
 pub(crate) fn append_entry(
     tx: &Transaction<'_>,
     terminal_id: &str,
@@ -270,5 +293,18 @@ pub(crate) fn append_entry(
         prev,
         chain
     ])?;
+    let mut frontier = match tx
+        .prepare_cached("SELECT frontier FROM tree_state WHERE seq = ?1")?
+        .query_row([last_seq], |r| r.get::<_, Vec<u8>>(0))
+        .optional()?
+    {
+        Some(bytes) => Frontier::decode(&bytes)
+            .map_err(|e| LedgerError::Corrupt(format!("tree_state: {e}")))?,
+        None if last_seq == 0 => Frontier::default(),
+        None => return Err(LedgerError::Corrupt(format!("tree_state {last_seq}"))),
+    };
+    frontier.append(leaf);
+    tx.prepare_cached("INSERT INTO tree_state (seq, root, frontier) VALUES (?1, ?2, ?3)")?
+        .execute(params![seq, frontier.root(), frontier.encode()])?;
     Ok((seq, leaf, chain))
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{Ledger, LedgerError};
 use crate::domain::{Balance, CardNumber, Period, PeriodFlow, Rupiah, compute_balance};
-use crate::seal::{self, GENESIS, hex};
+use crate::seal::{self, Frontier, GENESIS, hex};
 
 fn rp(v: i64, what: &str) -> Result<Rupiah, LedgerError> {
     Rupiah::new(v).map_err(|_| LedgerError::Corrupt(what.to_owned()))
@@ -317,12 +317,15 @@ impl Ledger {
     }
 
     /// Recomputes every leaf and chain hash from the stored canonical bytes.
+    /// Recomputes every leaf hash, chain hash and Merkle root from the stored canonical bytes.
     pub fn check_chain(&self) -> Result<ChainReport, LedgerError> {
         let mut stmt = self.conn.prepare(
-            "SELECT seq, canonical, leaf_hash, prev_hash, chain_hash FROM entry ORDER BY seq",
+            "SELECT e.seq, e.canonical, e.leaf_hash, e.prev_hash, e.chain_hash, t.root
+             FROM entry e LEFT JOIN tree_state t ON t.seq = e.seq ORDER BY e.seq",
         )?;
         let mut rows = stmt.query([])?;
         let mut prev = GENESIS;
+        let mut tree = Frontier::default();
         let mut expected_seq = 1u64;
         let mut entries = 0u64;
         let mut last_seq = 0u64;
@@ -333,6 +336,7 @@ impl Ledger {
             let leaf: Vec<u8> = r.get(2)?;
             let stored_prev: Vec<u8> = r.get(3)?;
             let chain: Vec<u8> = r.get(4)?;
+            let tree_root: Option<Vec<u8>> = r.get(5)?;
             entries = entries.saturating_add(1);
             last_seq = seq;
             if first_broken.is_some() {
@@ -340,6 +344,7 @@ impl Ledger {
             }
             let computed_leaf = seal::leaf_hash(&canonical);
             let computed_chain = seal::chain_hash(&prev, &computed_leaf);
+            tree.append(computed_leaf);
             let problem = if seq != expected_seq {
                 Some((expected_seq.min(seq), "check.gap"))
             } else if leaf != computed_leaf {
@@ -348,6 +353,8 @@ impl Ledger {
                 Some((seq, "check.prev"))
             } else if chain != computed_chain {
                 Some((seq, "check.chain"))
+            } else if tree_root.as_deref() != Some(tree.root().as_slice()) {
+                Some((seq, "check.tree"))
             } else {
                 None
             };

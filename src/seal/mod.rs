@@ -1,7 +1,9 @@
-//! Canonical bytes and hashing for ledger entries. Pure. Merkle trees and signatures build on this.
+//! Canonical bytes, hashing and the Merkle tree for ledger entries. Pure. Signatures build on this.
 
 pub mod canonical;
 pub mod hash;
+pub mod merkle;
 
 pub use canonical::{EntryKind, Writer};
 pub use hash::{GENESIS, Hash32, chain_hash, hex, leaf_hash};
+pub use merkle::Frontier;
