@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::domain::{CardNumber, LineInput, Pin, PinVerifier, ProductClass, Rupiah};
 use crate::i18n::{Lang, Localize, TABLE, tr, trf};
 use crate::import;
+use crate::keys::{KEY_FILE, KeyError, TerminalKey};
 use crate::ledger::{
     ComplaintCategory, HistoryFilter, LEDGER_FILE, Ledger, LedgerError, Operator, Role,
 };
@@ -113,8 +114,22 @@ pub enum Command {
         #[command(subcommand)]
         command: OperatorCommand,
     },
+    #[command(about = help("help.key"))]
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
     #[command(about = help("help.check"))]
     Check,
+}
+
+/// The terminal's key pair.
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    #[command(about = help("help.key_show"))]
+    Show,
+    #[command(about = help("help.key_init"))]
+    Init,
 }
 
 /// `list`, the only action on the roster and catalogue.
@@ -249,6 +264,17 @@ impl Ctx<'_> {
             ExitKind::Storage
         } else {
             ExitKind::Refused
+        };
+        CliError {
+            message: e.localize(self.lang),
+            kind,
+        }
+    }
+
+    fn key_err(&self, e: KeyError) -> CliError {
+        let kind = match e {
+            KeyError::Io { .. } | KeyError::Random => ExitKind::Storage,
+            _ => ExitKind::Refused,
         };
         CliError {
             message: e.localize(self.lang),
@@ -412,32 +438,63 @@ fn init(
     zone: FixedOffset,
 ) -> Result<Ledger, CliError> {
     std::fs::create_dir_all(&ctx.data_dir).map_err(|e| ctx.io(&ctx.data_dir.clone(), &e))?;
+    let lang = ctx.lang;
     let path = ctx.ledger_path();
+    let key_path = ctx.data_dir.join(KEY_FILE);
+    if key_path.exists() && !path.exists() {
+        return Err(ctx.key_err(KeyError::Exists(key_path)));
+    }
     let now = chrono::Utc::now().with_timezone(&zone);
     let mut ledger =
         Ledger::create(&path, terminal_id, zone, now).map_err(|e| ctx.ledger_err(e))?;
-    let lang = ctx.lang;
+    // Everything below either completes or is undone, so init can simply be run again.
+    let undo = |ledger: Ledger, key_made: bool| {
+        drop(ledger);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        if key_made {
+            let _ = std::fs::remove_file(&key_path);
+        }
+    };
+    let key = match TerminalKey::create(&key_path) {
+        Ok(k) => k,
+        Err(e) => {
+            undo(ledger, false);
+            return Err(ctx.key_err(e));
+        }
+    };
+    if let Err(e) = ledger.record_public_key(&key.public(), now) {
+        undo(ledger, true);
+        return Err(ctx.ledger_err(e));
+    }
+    let summary = if demo {
+        match crate::demo::load(&mut ledger, now) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                undo(ledger, true);
+                return Err(CliError::refused(e.localize(lang)));
+            }
+        }
+    } else {
+        None
+    };
     ctx.print(&trf(
         lang,
         "cli.init_done",
         &[("terminal", &terminal_id), ("path", &path.display())],
     ))?;
-    if demo {
-        match crate::demo::load(&mut ledger, now) {
-            Ok(s) => ctx.print(&trf(
-                lang,
-                "cli.demo_loaded",
-                &[("products", &s.products), ("kpm", &s.kpm)],
-            ))?,
-            Err(e) => {
-                // A half-loaded demo is no use: remove the new ledger so init can simply be run again.
-                drop(ledger);
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-                }
-                return Err(CliError::refused(e.localize(lang)));
-            }
-        }
+    ctx.print(&trf(
+        lang,
+        "cli.key_fingerprint",
+        &[("fingerprint", &key.public().fingerprint())],
+    ))?;
+    if let Some(s) = summary {
+        ctx.print(&trf(
+            lang,
+            "cli.demo_loaded",
+            &[("products", &s.products), ("kpm", &s.kpm)],
+        ))?;
     }
     Ok(ledger)
 }
@@ -796,6 +853,62 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
                 lang,
                 "cli.operator_added",
                 &[("name", &name.trim()), ("role", &role.as_str())],
+            ))
+        }
+        Command::Key {
+            command: KeyCommand::Show,
+        } => {
+            let ledger = ctx.open()?;
+            let Some(public) = ledger.public_key().map_err(|e| ctx.ledger_err(e))? else {
+                return Err(CliError::refused(tr(lang, "key.none").to_owned()));
+            };
+            // The file must hold the private half of the recorded key.
+            let key_path = ctx.data_dir.join(KEY_FILE);
+            let file_key = TerminalKey::load(&key_path).map_err(|e| ctx.key_err(e))?;
+            if file_key.public() != public {
+                return Err(CliError::refused(trf(
+                    lang,
+                    "key.mismatch",
+                    &[("path", &key_path.display())],
+                )));
+            }
+            if ctx.json {
+                return ctx.print_json(&serde_json::json!({
+                    "public_key": public.to_string(),
+                    "fingerprint": public.fingerprint(),
+                }));
+            }
+            ctx.print(&format!(
+                "{:<14} {public}",
+                format!("{}:", tr(lang, "key.public"))
+            ))?;
+            ctx.print(&format!(
+                "{:<14} {}",
+                format!("{}:", tr(lang, "key.fingerprint")),
+                public.fingerprint()
+            ))
+        }
+        Command::Key {
+            command: KeyCommand::Init,
+        } => {
+            let mut ledger = ctx.open()?;
+            if ledger
+                .public_key()
+                .map_err(|e| ctx.ledger_err(e))?
+                .is_some()
+            {
+                return Err(ctx.key_err(KeyError::Exists(ctx.data_dir.join(KEY_FILE))));
+            }
+            let key =
+                TerminalKey::create(&ctx.data_dir.join(KEY_FILE)).map_err(|e| ctx.key_err(e))?;
+            let t = now(&ledger);
+            ledger
+                .record_public_key(&key.public(), t)
+                .map_err(|e| ctx.ledger_err(e))?;
+            ctx.print(&trf(
+                lang,
+                "cli.key_fingerprint",
+                &[("fingerprint", &key.public().fingerprint())],
             ))
         }
         Command::Check => {

@@ -419,6 +419,69 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "perhitungan uang gagal: {detail}",
         "money arithmetic failed: {detail}",
     ),
+    // terminal key
+    (
+        "key.exists",
+        "kunci terminal sudah ada di {path}; kunci lama tidak pernah ditimpa",
+        "a terminal key already exists at {path}; an existing key is never overwritten",
+    ),
+    (
+        "key.missing",
+        "kunci terminal tidak ada di {path}; jalankan: ewarong key init",
+        "no terminal key at {path}; run: ewarong key init",
+    ),
+    (
+        "key.permissions",
+        "kunci terminal {path} bisa dibaca pengguna lain (mode {mode}); jalankan: chmod 600 {path}",
+        "the terminal key {path} is readable by other users (mode {mode}); run: chmod 600 {path}",
+    ),
+    (
+        "key.format",
+        "berkas kunci terminal {path} rusak atau bukan kunci ewarong",
+        "the terminal key file {path} is damaged or not an ewarong key",
+    ),
+    (
+        "key.io",
+        "kunci terminal {path}: {detail}",
+        "terminal key {path}: {detail}",
+    ),
+    (
+        "key.random",
+        "sumber acak sistem operasi tidak tersedia; kunci tidak dibuat",
+        "the operating system's randomness is unavailable; no key was made",
+    ),
+    (
+        "key.none",
+        "ledger ini belum punya kunci terminal; jalankan: ewarong key init",
+        "this ledger has no terminal key yet; run: ewarong key init",
+    ),
+    (
+        "key.mismatch",
+        "kunci di {path} bukan kunci yang tercatat di ledger ini",
+        "the key in {path} is not the key recorded in this ledger",
+    ),
+    ("key.public", "Kunci publik", "Public key"),
+    ("key.fingerprint", "Sidik jari", "Fingerprint"),
+    (
+        "cli.key_fingerprint",
+        "Kunci terminal dibuat; sidik jari: {fingerprint}",
+        "Terminal key created; fingerprint: {fingerprint}",
+    ),
+    (
+        "help.key",
+        "kunci tanda tangan terminal (Ed25519)",
+        "the terminal's signing key (Ed25519)",
+    ),
+    (
+        "help.key_show",
+        "tampilkan kunci publik dan sidik jarinya",
+        "show the public key and its fingerprint",
+    ),
+    (
+        "help.key_init",
+        "buat kunci untuk ledger lama yang belum punya",
+        "create a key for an older ledger that has none",
+    ),
     // import
     (
         "import.line",

@@ -17,6 +17,7 @@ pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod import;
+pub mod keys;
 pub mod ledger;
 pub mod receipt;
 pub mod seal;

@@ -35,6 +35,9 @@ fn every_subcommand_has_help() {
         &["import"],
         &["operator", "add"],
         &["check"],
+        &["key"],
+        &["key", "show"],
+        &["key", "init"],
     ];
     for path in paths {
         let out = ok(ewarong(dir.path()).args(*path).arg("--help"));
@@ -882,4 +885,74 @@ fn operators_are_managed_by_a_supervisor() {
         "--pin",
         "4321",
     ]));
+}
+
+#[test]
+fn init_creates_an_owner_only_key_that_is_never_shown() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let out = ok(ewarong(dir.path()).args(["init", "--terminal-id", "kunci-01"]));
+    let key_file = dir.path().join("terminal.key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let secret = std::fs::read_to_string(&key_file)
+        .unwrap()
+        .lines()
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let shown: Value =
+        serde_json::from_str(&ok(ewarong(dir.path()).args(["--json", "key", "show"]))).unwrap();
+    let fingerprint = shown["fingerprint"].as_str().unwrap();
+    assert!(
+        out.contains(fingerprint),
+        "init prints the fingerprint: {out}"
+    );
+    let public: ewarong::seal::sign::PublicKey =
+        shown["public_key"].as_str().unwrap().parse().unwrap();
+    assert_eq!(public.fingerprint(), fingerprint);
+    let text = ok(ewarong(dir.path()).args(["key", "show"]));
+    assert!(
+        text.contains("Kunci publik:") && text.contains(fingerprint),
+        "{text}"
+    );
+    for output in [&out, &text, &shown.to_string()] {
+        assert!(
+            !output.contains(&secret),
+            "the private key leaked: {output}"
+        );
+    }
+    // Never overwritten, by init or key init.
+    let (_, err) = fails(ewarong(dir.path()).args(["key", "init"]));
+    assert!(err.contains("tidak pernah ditimpa"), "{err}");
+    assert!(
+        std::fs::read_to_string(&key_file)
+            .unwrap()
+            .contains(&secret)
+    );
+    // A key file that is not the recorded key is refused.
+    let other = tempfile::TempDir::new().unwrap();
+    ok(ewarong(other.path()).args(["init", "--terminal-id", "lain-01"]));
+    std::fs::copy(other.path().join("terminal.key"), &key_file).unwrap();
+    let (_, err) = fails(ewarong(dir.path()).args(["key", "show"]));
+    assert!(err.contains("bukan kunci yang tercatat"), "{err}");
+}
+
+#[test]
+fn an_older_ledger_gets_a_key_on_request() {
+    use chrono::TimeZone;
+    let dir = tempfile::TempDir::new().unwrap();
+    let zone = chrono::FixedOffset::east_opt(7 * 3600).unwrap();
+    let now = zone.with_ymd_and_hms(2026, 11, 1, 8, 0, 0).unwrap();
+    drop(ewarong::ledger::Ledger::create(&ledger_path(dir.path()), "lama-01", zone, now).unwrap());
+    let (_, err) = fails(ewarong(dir.path()).args(["key", "show"]));
+    assert!(err.contains("ewarong key init"), "{err}");
+    let out = ok(ewarong(dir.path()).args(["key", "init"]));
+    assert!(out.contains("sidik jari"), "{out}");
+    ok(ewarong(dir.path()).args(["key", "show"]));
 }

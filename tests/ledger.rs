@@ -62,6 +62,8 @@ fn setup(dir: &Path, policy: Policy, roster: &[Kpm]) -> Ledger {
         import::parse_catalogue("c.csv", ewarong::demo::DEMO_CATALOGUE_CSV, &policy).unwrap();
     l.import_catalogue(products, "test", &[0; 32], now).unwrap();
     l.import_roster(roster, "test", &[0; 32], now).unwrap();
+    let key = ewarong::keys::TerminalKey::create(&dir.join(ewarong::keys::KEY_FILE)).unwrap();
+    l.record_public_key(&key.public(), now).unwrap();
     for (name, role, pin) in [
         ("kasir", Role::Kasir, "1111"),
         ("supervisor", Role::Supervisor, "9999"),
@@ -112,8 +114,9 @@ fn sell(
         .map(|r| r.seq)
 }
 
-const LEDGER_TABLES: [&str; 13] = [
+const LEDGER_TABLES: [&str; 14] = [
     "tree_state",
+    "terminal_key",
     "terminal",
     "reference_import",
     "operator",
@@ -576,10 +579,10 @@ fn the_merkle_tree_is_kept_with_every_entry_and_backfilled_on_upgrade() {
         );
     }
     drop(l);
-    // A ledger from before migration 0002: no tree_state. Opening it fills the table in.
+    // A ledger from before migrations 0002 and 0003. Opening it fills tree_state in.
     let path = dir.path().join("ledger.sqlite3");
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("DROP TABLE tree_state; PRAGMA user_version = 1;")
+    conn.execute_batch("DROP TABLE tree_state; DROP TABLE terminal_key; PRAGMA user_version = 1;")
         .unwrap();
     drop(conn);
     let mut l = Ledger::open(&path).unwrap();

@@ -17,6 +17,7 @@ use rusqlite_migration::{M, Migrations};
 
 use crate::domain::policy::is_slug;
 use crate::domain::{Catalogue, Policy};
+use crate::seal::sign::PublicKey;
 use crate::seal::{self, EntryKind, Frontier, GENESIS, Hash32};
 
 pub use entries::{ComplaintCategory, Operator, Presence, Role, SaleReceipt, VoidReceipt};
@@ -35,12 +36,13 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
             include_str!("../../migrations/0002_tree_state.sql"),
             backfill_tree_state,
         ),
+        M::up(include_str!("../../migrations/0003_terminal_key.sql")),
     ])
 });
 
 /// The newest schema version this build understands.
 pub fn supported_schema_version() -> i64 {
-    2
+    3
 }
 
 /// Fills `tree_state` for entries written before migration 0002, from their stored leaf hashes.
@@ -238,6 +240,34 @@ impl Ledger {
     /// The raw connection, for tests and the audit of raw tables.
     pub fn connection(&self) -> &Connection {
         &self.conn
+    }
+
+    /// Records the terminal's public key (a new key is a new row; the newest signs from now on).
+    pub fn record_public_key(
+        &mut self,
+        key: &PublicKey,
+        now: DateTime<FixedOffset>,
+    ) -> Result<(), LedgerError> {
+        self.conn.execute(
+            "INSERT INTO terminal_key (public_key, created_at) VALUES (?1, ?2)",
+            params![key.to_bytes(), timestamp(&now)],
+        )?;
+        Ok(())
+    }
+
+    /// The public key that signs for this terminal now, if one was recorded.
+    pub fn public_key(&self) -> Result<Option<PublicKey>, LedgerError> {
+        let bytes: Option<[u8; 32]> = self
+            .conn
+            .query_row(
+                "SELECT public_key FROM terminal_key ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        bytes
+            .map(|b| PublicKey::from_bytes(&b).map_err(|e| LedgerError::Corrupt(e.to_string())))
+            .transpose()
     }
 
     /// The policy in force.

@@ -3,6 +3,7 @@
 pub mod canonical;
 pub mod hash;
 pub mod merkle;
+pub mod sign;
 
 pub use canonical::{EntryKind, Writer};
 pub use hash::{GENESIS, Hash32, chain_hash, hex, leaf_hash};
