@@ -13,6 +13,7 @@ use crate::domain::{CardNumber, LineInput, Pin, PinVerifier, ProductClass, Rupia
 use crate::i18n::{Lang, Localize, TABLE, tr, trf};
 use crate::import;
 use crate::keys::{KEY_FILE, KeyError, TerminalKey};
+use crate::ledger::SealReason;
 use crate::ledger::{
     ComplaintCategory, HistoryFilter, LEDGER_FILE, Ledger, LedgerError, Operator, Role,
 };
@@ -114,6 +115,15 @@ pub enum Command {
         #[command(subcommand)]
         command: OperatorCommand,
     },
+    #[command(about = help("help.seal"))]
+    Seal {
+        #[arg(long, help = help("help.seal_every"))]
+        every: Option<String>,
+        #[arg(long, env = "EWARONG_SUPERVISOR_PIN", hide_env_values = true, help = help("help.supervisor_pin"))]
+        supervisor_pin: Option<SecretArg>,
+    },
+    #[command(about = help("help.batches"))]
+    Batches,
     #[command(about = help("help.key"))]
     Key {
         #[command(subcommand)]
@@ -307,6 +317,22 @@ impl Ctx<'_> {
 
     fn open(&self) -> Result<Ledger, CliError> {
         Ledger::open(&self.ledger_path()).map_err(|e| self.ledger_err(e))
+    }
+
+    /// Opens the ledger to write: with the terminal key attached when the ledger has one, so
+    /// every entry is signed. A keyed ledger whose key file is missing is not written to.
+    fn open_signing(&self) -> Result<Ledger, CliError> {
+        let mut ledger = self.open()?;
+        if ledger
+            .public_key()
+            .map_err(|e| self.ledger_err(e))?
+            .is_some()
+        {
+            let key =
+                TerminalKey::load(&self.data_dir.join(KEY_FILE)).map_err(|e| self.key_err(e))?;
+            ledger.attach_key(key).map_err(|e| self.ledger_err(e))?;
+        }
+        Ok(ledger)
     }
 
     fn print(&mut self, text: &str) -> Result<(), CliError> {
@@ -700,7 +726,7 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
         } => {
             let seq = ctx.seq("--seq", &seq)?;
             let pin = ctx.pin("--supervisor-pin", &supervisor_pin)?;
-            let mut ledger = ctx.open()?;
+            let mut ledger = ctx.open_signing()?;
             let supervisor = ledger
                 .authenticate_supervisor(&pin)
                 .map_err(|e| ctx.ledger_err(e))?;
@@ -789,7 +815,7 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
             print_report(ctx, &mut ledger, &report)
         }
         Command::CloseDay(args) => {
-            let mut ledger = ctx.open()?;
+            let mut ledger = ctx.open_signing()?;
             let operator = ctx.operator(&ledger, &args)?;
             let report = ledger
                 .close_day(&operator, now(&ledger))
@@ -805,7 +831,7 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
             let card = ctx.card("--card", &card)?;
             let seq = seq.map(|s| ctx.seq("--seq", &s)).transpose()?;
             let category: ComplaintCategory = category.parse().map_err(|e| ctx.ledger_err(e))?;
-            let mut ledger = ctx.open()?;
+            let mut ledger = ctx.open_signing()?;
             let n = ledger
                 .record_complaint(&card, seq, category, &text, now(&ledger))
                 .map_err(|e| ctx.ledger_err(e))?;
@@ -854,6 +880,81 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
                 "cli.operator_added",
                 &[("name", &name.trim()), ("role", &role.as_str())],
             ))
+        }
+        Command::Seal {
+            every,
+            supervisor_pin,
+        } => {
+            let mut ledger = ctx.open_signing()?;
+            if let Some(every) = every {
+                let n = every
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| {
+                        CliError::refused(trf(
+                            lang,
+                            "cli.field",
+                            &[
+                                ("field", &"--every"),
+                                ("detail", &tr(lang, "rule.positive")),
+                            ],
+                        ))
+                    })?;
+                let pin = ctx.pin("--supervisor-pin", &supervisor_pin.unwrap_or_default())?;
+                ledger
+                    .authenticate_supervisor(&pin)
+                    .map_err(|e| ctx.ledger_err(e))?;
+                let t = now(&ledger);
+                ledger.set_seal_every(n, t).map_err(|e| ctx.ledger_err(e))?;
+                ctx.print(&trf(lang, "cli.seal_every", &[("n", &n)]))?;
+            }
+            let t = now(&ledger);
+            let sealed = ledger
+                .seal(SealReason::Manual, t)
+                .map_err(|e| ctx.ledger_err(e))?;
+            if ctx.json {
+                return ctx.print_json(&sealed);
+            }
+            match sealed {
+                None => ctx.print(tr(lang, "cli.seal_nothing")),
+                Some(b) => ctx.print(&trf(
+                    lang,
+                    "cli.sealed",
+                    &[
+                        ("batch", &b.batch_seq),
+                        ("first", &b.first_seq),
+                        ("last", &b.last_seq),
+                        ("root", &b.root),
+                    ],
+                )),
+            }
+        }
+        Command::Batches => {
+            let ledger = ctx.open()?;
+            let batches = ledger.batches().map_err(|e| ctx.ledger_err(e))?;
+            if ctx.json {
+                return ctx.print_json(&batches);
+            }
+            if batches.is_empty() {
+                return ctx.print(tr(lang, "cli.nothing"));
+            }
+            for b in &batches {
+                ctx.print(&trf(
+                    lang,
+                    "cli.batch_line",
+                    &[
+                        ("batch", &b.batch_seq),
+                        ("first", &b.first_seq),
+                        ("last", &b.last_seq),
+                        ("at", &b.sealed_at),
+                        ("reason", &b.reason),
+                        ("root", &b.root.get(..16).unwrap_or_default()),
+                    ],
+                ))?;
+            }
+            Ok(())
         }
         Command::Key {
             command: KeyCommand::Show,
@@ -989,7 +1090,7 @@ fn sale(ctx: &mut Ctx<'_>, args: SaleArgs) -> Result<(), CliError> {
             Some(Ok(line)) => lines.push(line),
         }
     }
-    let mut ledger = ctx.open()?;
+    let mut ledger = ctx.open_signing()?;
     let operator = ctx.operator(&ledger, &args.operator)?;
     let t = now(&ledger);
     // Check the basket before asking for the PIN, so a bad basket does not cost the KPM a PIN try.

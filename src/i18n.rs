@@ -427,8 +427,8 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "key.missing",
-        "kunci terminal tidak ada di {path}; jalankan: ewarong key init",
-        "no terminal key at {path}; run: ewarong key init",
+        "kunci terminal tidak ada di {path}; kembalikan berkas kunci dari cadangan, atau untuk ledger lama tanpa kunci jalankan: ewarong key init",
+        "no terminal key at {path}; restore the key file from a backup, or for an older ledger without a key run: ewarong key init",
     ),
     (
         "key.permissions",
@@ -803,6 +803,46 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "cli.usage_other",
         "baris perintah tidak valid: {detail}",
         "invalid command line: {detail}",
+    ),
+    (
+        "help.seal",
+        "segel entri baru menjadi batch bertanda tangan (antrean kirim)",
+        "seal new entries into a signed batch (the outbox)",
+    ),
+    (
+        "help.seal_every",
+        "ubah: segel otomatis setiap N entri (perlu PIN supervisor)",
+        "change: seal automatically every N entries (needs a supervisor PIN)",
+    ),
+    (
+        "help.batches",
+        "daftar batch yang sudah disegel",
+        "list the sealed batches",
+    ),
+    (
+        "cli.seal_every",
+        "Segel otomatis setiap {n} entri",
+        "Seal automatically every {n} entries",
+    ),
+    (
+        "cli.seal_nothing",
+        "Tidak ada entri baru untuk disegel",
+        "No new entries to seal",
+    ),
+    (
+        "cli.sealed",
+        "Batch {batch} disegel: entri {first}-{last}, akar {root}",
+        "Batch {batch} sealed: entries {first}-{last}, root {root}",
+    ),
+    (
+        "cli.batch_line",
+        "batch {batch}  entri {first}-{last}  {at}  {reason}  akar {root}…",
+        "batch {batch}  entries {first}-{last}  {at}  {reason}  root {root}…",
+    ),
+    (
+        "ledger.key_mismatch",
+        "kunci terminal ini bukan kunci yang tercatat di ledger; tidak ada yang ditandatangani",
+        "this terminal key is not the key recorded in the ledger; nothing was signed",
     ),
     // chain check details
     (

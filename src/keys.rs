@@ -82,6 +82,14 @@ impl TerminalKey {
         })
     }
 
+    /// A key from a known seed: for test vectors and benchmarks only. A terminal's real key
+    /// always comes from [`TerminalKey::generate`].
+    pub fn from_seed(seed: &[u8; 32]) -> Self {
+        Self {
+            signing: SigningKey::from_bytes(seed),
+        }
+    }
+
     /// Generates a key and writes it to `path`, readable by its owner only. Never overwrites.
     pub fn create(path: &Path) -> Result<Self, KeyError> {
         let key = Self::generate()?;

@@ -38,6 +38,8 @@ fn every_subcommand_has_help() {
         &["key"],
         &["key", "show"],
         &["key", "init"],
+        &["seal"],
+        &["batches"],
     ];
     for path in paths {
         let out = ok(ewarong(dir.path()).args(*path).arg("--help"));
@@ -955,4 +957,73 @@ fn an_older_ledger_gets_a_key_on_request() {
     let out = ok(ewarong(dir.path()).args(["key", "init"]));
     assert!(out.contains("sidik jari"), "{out}");
     ok(ewarong(dir.path()).args(["key", "show"]));
+}
+
+#[test]
+fn sales_are_signed_and_sealed_into_batches() {
+    use ewarong::seal::batch::{checkpoint_text, verify_checkpoint_note};
+    let dir = demo();
+    let shown: Value =
+        serde_json::from_str(&ok(ewarong(dir.path()).args(["--json", "key", "show"]))).unwrap();
+    let public: ewarong::seal::sign::PublicKey =
+        shown["public_key"].as_str().unwrap().parse().unwrap();
+    let r = sale_json(dir.path(), CARD_A, &["beras-medium=2"]);
+    // The receipt's signature covers the checkpoint right after this sale.
+    let root: Vec<u8> = (0..64)
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&r["tree_root"].as_str().unwrap()[i..i + 2], 16).unwrap())
+        .collect();
+    let root: [u8; 32] = root.try_into().unwrap();
+    let sig = base64::Engine::decode(
+        &base64::engine::general_purpose::STANDARD,
+        r["signature"].as_str().unwrap(),
+    )
+    .unwrap();
+    let sig: [u8; 64] = sig.try_into().unwrap();
+    assert_eq!(r["tree_size"], 1);
+    assert!(public.verify(checkpoint_text("test-01", 1, &root).as_bytes(), &sig));
+    assert!(!public.verify(checkpoint_text("test-01", 2, &root).as_bytes(), &sig));
+    sale_json(dir.path(), CARD_B, &["tempe=1"]);
+    let out = ok(ewarong(dir.path()).arg("seal"));
+    assert!(out.contains("Batch 1 disegel: entri 1-2"), "{out}");
+    assert!(ok(ewarong(dir.path()).arg("seal")).contains("Tidak ada entri baru"));
+    let batches: Vec<Value> =
+        serde_json::from_str(&ok(ewarong(dir.path()).args(["--json", "batches"]))).unwrap();
+    assert_eq!(batches.len(), 1);
+    let cp = verify_checkpoint_note(batches[0]["checkpoint"].as_str().unwrap(), &public)
+        .expect("signed note verifies");
+    assert_eq!(cp.tree_size, 2);
+    // Changing the threshold needs a supervisor.
+    let (_, err) =
+        fails(ewarong(dir.path()).args(["seal", "--every", "2", "--supervisor-pin", "1111"]));
+    assert!(err.contains("supervisor"), "{err}");
+    ok(ewarong(dir.path()).args(["seal", "--every", "2", "--supervisor-pin", "9999"]));
+    sale_json(dir.path(), CARD_A, &["tempe=1"]);
+    sale_json(dir.path(), CARD_A, &["tahu=1"]);
+    let batches: Vec<Value> =
+        serde_json::from_str(&ok(ewarong(dir.path()).args(["--json", "batches"]))).unwrap();
+    assert_eq!(
+        batches.len(),
+        2,
+        "sealed automatically after 2 more entries"
+    );
+    assert_eq!(
+        (
+            batches[1]["first_seq"].as_u64(),
+            batches[1]["reason"].as_str()
+        ),
+        (Some(3), Some("count"))
+    );
+    // A keyed ledger does not write without its key.
+    std::fs::remove_file(dir.path().join("terminal.key")).unwrap();
+    let before = snapshot(&ledger_path(dir.path()));
+    let (_, err) = fails(
+        ewarong(dir.path())
+            .args([
+                "sale", "--card", CARD_A, "--pin", "123456", "--item", "tempe=1",
+            ])
+            .args(KASIR),
+    );
+    assert!(err.contains("kembalikan berkas kunci"), "{err}");
+    assert_eq!(snapshot(&ledger_path(dir.path())), before);
 }

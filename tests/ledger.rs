@@ -6,7 +6,8 @@
     clippy::expect_used,
     clippy::arithmetic_side_effects,
     clippy::cast_possible_truncation,
-    clippy::cast_sign_loss
+    clippy::cast_sign_loss,
+    clippy::type_complexity
 )]
 
 mod common;
@@ -64,6 +65,7 @@ fn setup(dir: &Path, policy: Policy, roster: &[Kpm]) -> Ledger {
     l.import_roster(roster, "test", &[0; 32], now).unwrap();
     let key = ewarong::keys::TerminalKey::create(&dir.join(ewarong::keys::KEY_FILE)).unwrap();
     l.record_public_key(&key.public(), now).unwrap();
+    l.attach_key(key).unwrap();
     for (name, role, pin) in [
         ("kasir", Role::Kasir, "1111"),
         ("supervisor", Role::Supervisor, "9999"),
@@ -114,9 +116,13 @@ fn sell(
         .map(|r| r.seq)
 }
 
-const LEDGER_TABLES: [&str; 14] = [
+const LEDGER_TABLES: [&str; 18] = [
     "tree_state",
     "terminal_key",
+    "batch",
+    "outbox",
+    "entry_signature",
+    "setting",
     "terminal",
     "reference_import",
     "operator",
@@ -146,6 +152,7 @@ fn raw_update_and_delete_fail_on_every_ledger_table() {
     for _ in 0..3 {
         let _ = l.verify_kpm_pin(&card(OTHER), &Pin::new("000000").unwrap(), now);
     }
+    l.set_seal_every(100, now).unwrap();
     l.close_day(&sup, now).unwrap();
     let path = dir.path().join("ledger.sqlite3");
     let before = snapshot(&path);
@@ -579,10 +586,10 @@ fn the_merkle_tree_is_kept_with_every_entry_and_backfilled_on_upgrade() {
         );
     }
     drop(l);
-    // A ledger from before migrations 0002 and 0003. Opening it fills tree_state in.
+    // A ledger from before migrations 0002 to 0004. Opening it fills tree_state in.
     let path = dir.path().join("ledger.sqlite3");
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("DROP TABLE tree_state; DROP TABLE terminal_key; PRAGMA user_version = 1;")
+    conn.execute_batch("DROP TABLE tree_state; DROP TABLE terminal_key; DROP TABLE outbox; DROP TABLE batch; DROP TABLE entry_signature; DROP TABLE setting; PRAGMA user_version = 1;")
         .unwrap();
     drop(conn);
     let mut l = Ledger::open(&path).unwrap();
@@ -605,4 +612,137 @@ fn the_merkle_tree_is_kept_with_every_entry_and_backfilled_on_upgrade() {
     )
     .unwrap();
     assert_eq!(l.check_chain().unwrap().first_broken, None);
+}
+
+#[test]
+fn batches_are_sealed_signed_and_chained() {
+    use ewarong::seal::batch::{self, verify_checkpoint_note};
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut l = standard(dir.path());
+    let public = l.public_key().unwrap().unwrap();
+    let now = at(2026, 10, 5, 9, 0);
+    l.set_seal_every(3, now).unwrap();
+    for _ in 0..7 {
+        sell(&mut l, CARD, "123456", &[line("tempe", "1")], now).unwrap();
+    }
+    let auto = l.batches().unwrap();
+    assert_eq!(
+        auto.iter()
+            .map(|b| (b.first_seq, b.last_seq))
+            .collect::<Vec<_>>(),
+        [(1, 3), (4, 6)]
+    );
+    assert!(auto.iter().all(|b| b.reason == "count"));
+    let manual = l
+        .seal(ewarong::ledger::SealReason::Manual, now)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (manual.batch_seq, manual.first_seq, manual.last_seq),
+        (3, 7, 7)
+    );
+    assert!(
+        l.seal(ewarong::ledger::SealReason::Manual, now)
+            .unwrap()
+            .is_none(),
+        "nothing new to seal"
+    );
+    // Every header signature verifies, each header points at the previous one, and the
+    // checkpoint note verifies with the same key and states the same tree.
+    let rows: Vec<(Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>, [u8; 32])> = l
+        .connection()
+        .prepare("SELECT header, header_hash, signature, prev_header_hash, root FROM batch ORDER BY batch_seq")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut prev = vec![0u8; 32];
+    for ((header, hash, sig, prev_hash, root), info) in rows.iter().zip(l.batches().unwrap()) {
+        let sig: [u8; 64] = sig.clone().try_into().unwrap();
+        assert!(public.verify(header, &sig), "batch {}", info.batch_seq);
+        let mut tampered = header.clone();
+        tampered[20] ^= 1;
+        assert!(!public.verify(&tampered, &sig));
+        assert_eq!(prev_hash, &prev);
+        assert_eq!(
+            hash.as_slice(),
+            <sha2::Sha256 as sha2::Digest>::digest(header).as_slice()
+        );
+        prev = hash.clone();
+        let cp = verify_checkpoint_note(&info.checkpoint, &public).expect("checkpoint verifies");
+        assert_eq!(
+            (cp.origin.as_str(), cp.tree_size, cp.root),
+            ("ewarong/uji-01", info.last_seq, *root)
+        );
+        assert!(info.checkpoint.starts_with("ewarong/uji-01\n"));
+    }
+    // Each entry's checkpoint signature verifies too.
+    let sigs: Vec<(u64, [u8; 32], [u8; 64])> = l
+        .connection()
+        .prepare("SELECT s.seq, t.root, s.signature FROM entry_signature s JOIN tree_state t ON t.seq = s.seq")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(sigs.len(), 7);
+    for (seq, root, sig) in sigs {
+        assert!(
+            public.verify(
+                batch::checkpoint_text("uji-01", seq, &root).as_bytes(),
+                &sig
+            ),
+            "entry {seq}"
+        );
+    }
+    // A batch that overlaps the previous one is refused by the ledger itself.
+    let err = l
+        .connection()
+        .execute(
+            "INSERT INTO batch (batch_seq, first_seq, last_seq, root, prev_header_hash, sealed_at, reason, header, header_hash, signature, public_key, checkpoint)
+             VALUES (4, 5, 7, zeroblob(32), zeroblob(32), 'x', 'manual', x'00', zeroblob(32), zeroblob(64), zeroblob(32), 'x')",
+            [],
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("right after the previous"),
+        "{err}"
+    );
+    // The day close is sealed with everything before it.
+    let sup = l
+        .authenticate_supervisor(&Pin::new("9999").unwrap())
+        .unwrap();
+    l.close_day(&sup, now).unwrap();
+    let last = l.batches().unwrap().pop().unwrap();
+    assert_eq!(
+        (last.first_seq, last.last_seq, last.reason.as_str()),
+        (8, 8, "day_close")
+    );
+}
+
+#[test]
+fn only_the_recorded_key_may_sign() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut l = standard(dir.path());
+    let stranger = ewarong::keys::TerminalKey::generate().unwrap();
+    assert!(matches!(
+        l.attach_key(stranger),
+        Err(LedgerError::KeyMismatch)
+    ));
+    let dir2 = tempfile::TempDir::new().unwrap();
+    let zone = wita();
+    let mut bare = Ledger::create(
+        &dir2.path().join("l.sqlite3"),
+        "tanpa-kunci",
+        zone,
+        at(2026, 10, 1, 8, 0),
+    )
+    .unwrap();
+    let key = ewarong::keys::TerminalKey::generate().unwrap();
+    assert!(matches!(bare.attach_key(key), Err(LedgerError::NoKey)));
+    assert!(matches!(
+        bare.seal(ewarong::ledger::SealReason::Manual, at(2026, 10, 1, 8, 0)),
+        Err(LedgerError::NoKey)
+    ));
 }

@@ -19,7 +19,14 @@ use ewarong::domain::{Entitlement, KkNumber, Kpm, LineInput, Pin, PinVerifier, P
 use ewarong::import;
 use ewarong::ledger::{Ledger, Role};
 use serde_json::{Value, json};
+
+fn merkle_root(leaves: &[[u8; 32]]) -> [u8; 32] {
+    ewarong::seal::merkle::root(leaves)
+}
 use sha2::{Digest, Sha256};
+
+/// The vector terminal's key seed. Public on purpose: only these vectors use it.
+const VECTOR_SEED: [u8; 32] = [0x42; 32];
 
 fn vectors_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/ledger-v1.json")
@@ -37,7 +44,7 @@ fn unhex(s: &str) -> Vec<u8> {
 }
 
 /// Builds the same five entries every time: a sale, a void, a complaint, a lockout and a day close.
-fn build() -> Vec<Value> {
+fn build() -> Value {
     let dir = tempfile::TempDir::new().unwrap();
     let zone = FixedOffset::east_opt(9 * 3600).unwrap(); // WIT
     let t = |h, m| zone.with_ymd_and_hms(2026, 11, 3, h, m, 0).unwrap();
@@ -74,6 +81,9 @@ fn build() -> Vec<Value> {
         t(7, 0),
     )
     .unwrap();
+    let key = ewarong::keys::TerminalKey::from_seed(&VECTOR_SEED);
+    l.record_public_key(&key.public(), t(7, 0)).unwrap();
+    l.attach_key(key).unwrap();
     let v = PinVerifier::create(&Pin::new("9999").unwrap(), &salt).unwrap();
     l.add_operator("mama-yosina", Role::Supervisor, &v, t(7, 0))
         .unwrap();
@@ -118,50 +128,88 @@ fn build() -> Vec<Value> {
         let _ = l.verify_kpm_pin(&other, &Pin::new("000000").unwrap(), t(10, m));
     }
     l.close_day(&op, t(17, 0)).unwrap();
-    let mut stmt = l
-        .connection()
+    let conn = l.connection();
+    let entries: Vec<Value> = conn
         .prepare(
-            "SELECT e.seq, e.kind, e.canonical, e.leaf_hash, e.prev_hash, e.chain_hash, t.root FROM entry e JOIN tree_state t ON t.seq = e.seq ORDER BY e.seq",
+            "SELECT e.seq, e.kind, e.canonical, e.leaf_hash, e.prev_hash, e.chain_hash, t.root, s.signature
+             FROM entry e JOIN tree_state t ON t.seq = e.seq JOIN entry_signature s ON s.seq = e.seq ORDER BY e.seq",
         )
-        .unwrap();
-    stmt.query_map([], |r| {
-        Ok(json!({
-            "seq": r.get::<_, i64>(0)?,
-            "kind": r.get::<_, String>(1)?,
-            "canonical_hex": hex(&r.get::<_, Vec<u8>>(2)?),
-            "leaf_hash": hex(&r.get::<_, Vec<u8>>(3)?),
-            "prev_hash": hex(&r.get::<_, Vec<u8>>(4)?),
-            "chain_hash": hex(&r.get::<_, Vec<u8>>(5)?),
-            "tree_root": hex(&r.get::<_, Vec<u8>>(6)?),
-        }))
+        .unwrap()
+        .query_map([], |r| {
+            Ok(json!({
+                "seq": r.get::<_, i64>(0)?,
+                "kind": r.get::<_, String>(1)?,
+                "canonical_hex": hex(&r.get::<_, Vec<u8>>(2)?),
+                "leaf_hash": hex(&r.get::<_, Vec<u8>>(3)?),
+                "prev_hash": hex(&r.get::<_, Vec<u8>>(4)?),
+                "chain_hash": hex(&r.get::<_, Vec<u8>>(5)?),
+                "tree_root": hex(&r.get::<_, Vec<u8>>(6)?),
+                "checkpoint_signature": hex(&r.get::<_, Vec<u8>>(7)?),
+            }))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let batches: Vec<Value> = conn
+        .prepare("SELECT batch_seq, header, header_hash, signature, checkpoint FROM batch ORDER BY batch_seq")
+        .unwrap()
+        .query_map([], |r| {
+            Ok(json!({
+                "batch_seq": r.get::<_, i64>(0)?,
+                "header_hex": hex(&r.get::<_, Vec<u8>>(1)?),
+                "header_hash": hex(&r.get::<_, Vec<u8>>(2)?),
+                "signature": hex(&r.get::<_, Vec<u8>>(3)?),
+                "checkpoint": r.get::<_, String>(4)?,
+            }))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let public = l.public_key().unwrap().unwrap();
+    json!({
+        "public_key": public.to_string(),
+        "note_verifier_key": ewarong::seal::batch::note_verifier_key("ewarong/warung-jayapura-01", &public),
+        "entries": entries,
+        "batches": batches,
     })
-    .unwrap()
-    .map(Result::unwrap)
-    .collect()
+}
+
+fn committed() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(vectors_path()).unwrap()).unwrap()
 }
 
 #[test]
 fn the_encoder_matches_the_committed_vectors() {
     let fresh = build();
     if std::env::var_os("EWARONG_WRITE_VECTORS").is_some() {
-        let doc = json!({ "format": "ewarong ledger entries v1", "spec": "docs/ledger-format.md", "entries": fresh });
+        let mut doc = fresh.clone();
+        doc["format"] = json!("ewarong ledger v1");
+        doc["spec"] = json!("docs/ledger-format.md");
+        doc["key_seed_hex"] = json!(hex(&VECTOR_SEED));
         std::fs::write(
             vectors_path(),
             serde_json::to_string_pretty(&doc).unwrap() + "\n",
         )
         .unwrap();
     }
-    let committed: Value =
-        serde_json::from_str(&std::fs::read_to_string(vectors_path()).unwrap()).unwrap();
-    assert_eq!(committed["entries"].as_array().unwrap(), &fresh);
-    let kinds: Vec<&str> = fresh.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    let committed = committed();
+    for part in ["public_key", "note_verifier_key", "entries", "batches"] {
+        assert_eq!(committed[part], fresh[part], "{part}");
+    }
+    let kinds: Vec<&str> = fresh["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
     assert_eq!(kinds, ["sale", "void", "complaint", "lockout", "day_close"]);
 }
 
 #[test]
 fn the_vectors_follow_the_documented_hashing() {
-    let committed: Value =
-        serde_json::from_str(&std::fs::read_to_string(vectors_path()).unwrap()).unwrap();
+    let committed = committed();
+    let public: ewarong::seal::sign::PublicKey =
+        committed["public_key"].as_str().unwrap().parse().unwrap();
     let mut prev = [0u8; 32];
     let mut leaves: Vec<[u8; 32]> = Vec::new();
     for e in committed["entries"].as_array().unwrap() {
@@ -182,6 +230,16 @@ fn the_vectors_follow_the_documented_hashing() {
         assert_eq!(e["chain_hash"], hex(&chain));
         prev = chain;
         leaves.push(leaf);
+        let sig: [u8; 64] = unhex(e["checkpoint_signature"].as_str().unwrap())
+            .try_into()
+            .unwrap();
+        let seq = e["seq"].as_u64().unwrap();
+        let checkpoint =
+            ewarong::seal::batch::checkpoint_text("warung-jayapura-01", seq, &merkle_root(&leaves));
+        assert!(
+            public.verify(checkpoint.as_bytes(), &sig),
+            "checkpoint signature of entry {seq}"
+        );
         assert_eq!(
             e["tree_root"],
             hex(&ewarong::seal::merkle::root(&leaves)),
@@ -276,4 +334,48 @@ fn the_documented_example_is_the_first_vector() {
     assert_eq!(hex_text, first["canonical_hex"].as_str().unwrap());
     assert!(doc.contains(first["leaf_hash"].as_str().unwrap()));
     assert!(doc.contains(first["chain_hash"].as_str().unwrap()));
+}
+
+/// The batch vector: header bytes built by hand from docs/ledger-format.md, its hash, the
+/// signature over it, and the C2SP checkpoint note, all checked with the public key alone.
+#[test]
+fn the_batch_vector_follows_the_documented_layout() {
+    use ewarong::seal::batch::verify_checkpoint_note;
+    let committed = committed();
+    let public: ewarong::seal::sign::PublicKey =
+        committed["public_key"].as_str().unwrap().parse().unwrap();
+    let entries = committed["entries"].as_array().unwrap();
+    let last = entries.last().unwrap();
+    let b = &committed["batches"][0];
+    let mut h = b"EWB".to_vec();
+    h.push(1);
+    let id = "warung-jayapura-01";
+    h.extend_from_slice(&(id.len() as u32).to_be_bytes());
+    h.extend_from_slice(id.as_bytes());
+    for v in [1u64, 1, 5, 5] {
+        h.extend_from_slice(&v.to_be_bytes()); // batch seq, first seq, last seq, tree size
+    }
+    h.extend_from_slice(&unhex(last["tree_root"].as_str().unwrap()));
+    h.extend_from_slice(&[0u8; 32]); // no previous batch
+    let sealed_at = "2026-11-03T17:00:00+09:00";
+    h.extend_from_slice(&(sealed_at.len() as u32).to_be_bytes());
+    h.extend_from_slice(sealed_at.as_bytes());
+    for v in [1u64, 1, 1] {
+        h.extend_from_slice(&v.to_be_bytes()); // policy, catalogue, roster versions
+    }
+    assert_eq!(b["header_hex"].as_str().unwrap(), hex(&h));
+    let digest: [u8; 32] = Sha256::digest(&h).into();
+    assert_eq!(b["header_hash"].as_str().unwrap(), hex(&digest));
+    let sig: [u8; 64] = unhex(b["signature"].as_str().unwrap()).try_into().unwrap();
+    assert!(public.verify(&h, &sig));
+    let cp = verify_checkpoint_note(b["checkpoint"].as_str().unwrap(), &public)
+        .expect("checkpoint note verifies");
+    assert_eq!(
+        (cp.origin.as_str(), cp.tree_size),
+        ("ewarong/warung-jayapura-01", 5)
+    );
+    assert_eq!(hex(&cp.root), last["tree_root"].as_str().unwrap());
+    // One changed character anywhere in the note text breaks it.
+    let note = b["checkpoint"].as_str().unwrap().replacen('5', "6", 1);
+    assert!(verify_checkpoint_note(&note, &public).is_none());
 }

@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
 use super::query::{DayReport, day_report_in};
-use super::{Ledger, LedgerError, append_entry, timestamp};
+use super::{Appended, Ledger, LedgerError, append_entry, timestamp};
 use crate::domain::pin::presence_rule;
 use crate::domain::{
     AcceptedLine, CardNumber, LineInput, Period, Pin, PinOutcome, PinVerifier, Rupiah, check_basket,
@@ -132,6 +132,11 @@ pub struct SaleReceipt {
     pub override_reason: Option<String>,
     pub leaf_hash: String,
     pub chain_hash: String,
+    /// The tree after this sale: its size (= seq) and root, hex.
+    pub tree_size: u64,
+    pub tree_root: String,
+    /// The terminal's Ed25519 signature over that checkpoint (base64), when a key is attached.
+    pub signature: Option<String>,
 }
 
 /// A saved void.
@@ -202,10 +207,16 @@ impl Ledger {
                     LedgerError::PinWrong { remaining }
                 } else {
                     let terminal_id = self.terminal.terminal_id.clone();
-                    let (seq, _, _) =
-                        append_entry(&tx, &terminal_id, EntryKind::Lockout, &now, |w| {
+                    let Appended { seq, .. } = append_entry(
+                        &tx,
+                        &terminal_id,
+                        self.signer.as_ref(),
+                        EntryKind::Lockout,
+                        &now,
+                        |w| {
                             w.str(card.as_str()).str(&day).u32(max);
-                        })?;
+                        },
+                    )?;
                     tx.execute(
                         "INSERT INTO lockout (seq, card, day, attempts) VALUES (?1, ?2, ?3, ?4)",
                         params![seq, card.as_str(), day, max],
@@ -217,6 +228,7 @@ impl Ledger {
                     }
                 };
                 tx.commit()?;
+                self.seal_if_due(now);
                 Err(err)
             }
         }
@@ -376,26 +388,39 @@ impl Ledger {
         .map_err(LedgerError::Rejected)?;
         let versions = refs.versions;
         let period_s = period.to_string();
-        let (seq, leaf, chain) = append_entry(&tx, &terminal_id, EntryKind::Sale, &now, |w| {
-            w.str(&period_s)
-                .str(card.as_str())
-                .str(operator.name())
-                .u64(versions.policy.unsigned_abs())
-                .u64(versions.catalogue.unsigned_abs())
-                .u64(versions.roster.unsigned_abs())
-                .list(&basket.lines, |w, l| {
-                    w.str(&l.product_id)
-                        .str(&l.group_id)
-                        .str(l.unit.as_str())
-                        .i64(l.quantity.milli())
-                        .i64(l.unit_price.as_i64())
-                        .i64(l.reference_price.as_i64())
-                        .i64(l.line_total.as_i64());
-                })
-                .i64(basket.total.as_i64())
-                .i64(basket.balance_before.as_i64())
-                .opt_str(basket.override_reason.as_deref());
-        })?;
+        let Appended {
+            seq,
+            leaf,
+            chain,
+            root,
+            signature,
+        } = append_entry(
+            &tx,
+            &terminal_id,
+            self.signer.as_ref(),
+            EntryKind::Sale,
+            &now,
+            |w| {
+                w.str(&period_s)
+                    .str(card.as_str())
+                    .str(operator.name())
+                    .u64(versions.policy.unsigned_abs())
+                    .u64(versions.catalogue.unsigned_abs())
+                    .u64(versions.roster.unsigned_abs())
+                    .list(&basket.lines, |w, l| {
+                        w.str(&l.product_id)
+                            .str(&l.group_id)
+                            .str(l.unit.as_str())
+                            .i64(l.quantity.milli())
+                            .i64(l.unit_price.as_i64())
+                            .i64(l.reference_price.as_i64())
+                            .i64(l.line_total.as_i64());
+                    })
+                    .i64(basket.total.as_i64())
+                    .i64(basket.balance_before.as_i64())
+                    .opt_str(basket.override_reason.as_deref());
+            },
+        )?;
         tx.prepare_cached(
             "INSERT INTO sale (seq, card, period, operator, total, balance_before, override_reason,
                                policy_version, catalogue_version, roster_version)
@@ -436,6 +461,7 @@ impl Ledger {
         }
         tx.commit()?;
         tracing::info!(seq, total = basket.total.as_i64(), "sale recorded");
+        self.seal_if_due(now);
         Ok(SaleReceipt {
             terminal_id,
             seq,
@@ -451,6 +477,10 @@ impl Ledger {
             lines: basket.lines,
             leaf_hash: hex(&leaf),
             chain_hash: hex(&chain),
+            tree_size: seq,
+            tree_root: hex(&root),
+            signature: signature
+                .map(|s| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, s)),
         })
     }
 
@@ -490,21 +520,29 @@ impl Ledger {
         }
         let sale_leaf: Hash32 = crate::seal::hash::to_hash32(&sale_leaf)
             .ok_or_else(|| LedgerError::Corrupt("entry.leaf_hash".into()))?;
-        let (seq, _, _) = append_entry(&tx, &terminal_id, EntryKind::Void, &now, |w| {
-            w.u64(sale_seq)
-                .bytes32(&sale_leaf)
-                .str(&card)
-                .str(&period)
-                .i64(total)
-                .str(&reason)
-                .str(supervisor.name());
-        })?;
+        let Appended { seq, .. } = append_entry(
+            &tx,
+            &terminal_id,
+            self.signer.as_ref(),
+            EntryKind::Void,
+            &now,
+            |w| {
+                w.u64(sale_seq)
+                    .bytes32(&sale_leaf)
+                    .str(&card)
+                    .str(&period)
+                    .i64(total)
+                    .str(&reason)
+                    .str(supervisor.name());
+            },
+        )?;
         tx.execute(
             "INSERT INTO void (seq, sale_seq, card, period, amount, reason, supervisor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![seq, sale_seq, card, period, total, reason, supervisor.name()],
         )?;
         tx.commit()?;
         tracing::info!(seq, sale_seq, "sale voided");
+        self.seal_if_due(now);
         Ok(VoidReceipt {
             seq,
             sale_seq,
@@ -535,20 +573,27 @@ impl Ledger {
         if closed_today && report.first_seq > report.last_seq {
             return Err(LedgerError::NothingToClose(day));
         }
-        let (seq, _, _) = append_entry(&tx, &terminal_id, EntryKind::DayClose, &now, |w| {
-            w.str(&report.day)
-                .u64(report.first_seq)
-                .u64(report.last_seq)
-                .u64(report.sale_count)
-                .u64(report.kpm_count)
-                .u64(report.void_count)
-                .i64(report.void_total.as_i64())
-                .i64(report.net_total.as_i64())
-                .list(&report.totals, |w, t| {
-                    w.str(&t.group_id).i64(t.amount.as_i64());
-                })
-                .str(operator.name());
-        })?;
+        let Appended { seq, .. } = append_entry(
+            &tx,
+            &terminal_id,
+            self.signer.as_ref(),
+            EntryKind::DayClose,
+            &now,
+            |w| {
+                w.str(&report.day)
+                    .u64(report.first_seq)
+                    .u64(report.last_seq)
+                    .u64(report.sale_count)
+                    .u64(report.kpm_count)
+                    .u64(report.void_count)
+                    .i64(report.void_total.as_i64())
+                    .i64(report.net_total.as_i64())
+                    .list(&report.totals, |w, t| {
+                        w.str(&t.group_id).i64(t.amount.as_i64());
+                    })
+                    .str(operator.name());
+            },
+        )?;
         tx.execute(
             "INSERT INTO day_close (seq, day, first_seq, last_seq, sale_count, kpm_count, void_count, void_total,
                                     net_total, operator)
@@ -575,6 +620,11 @@ impl Ledger {
         tx.commit()?;
         report.close_seq = Some(seq);
         tracing::info!(seq, day = report.day, "day closed");
+        if self.signer.is_some()
+            && let Err(e) = self.seal(super::SealReason::DayClose, now)
+        {
+            tracing::warn!(error = %e, "sealing at day close failed; the next entry or 'ewarong seal' retries");
+        }
         Ok(report)
     }
 
@@ -607,17 +657,25 @@ impl Ledger {
                 Some(_) => {}
             }
         }
-        let (seq, _, _) = append_entry(&tx, &terminal_id, EntryKind::Complaint, &now, |w| {
-            w.str(card.as_str())
-                .opt_u64(sale_seq)
-                .str(category.as_str())
-                .str(&text);
-        })?;
+        let Appended { seq, .. } = append_entry(
+            &tx,
+            &terminal_id,
+            self.signer.as_ref(),
+            EntryKind::Complaint,
+            &now,
+            |w| {
+                w.str(card.as_str())
+                    .opt_u64(sale_seq)
+                    .str(category.as_str())
+                    .str(&text);
+            },
+        )?;
         tx.execute(
             "INSERT INTO complaint (seq, card, sale_seq, category, text) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![seq, card.as_str(), sale_seq, category.as_str(), text],
         )?;
         tx.commit()?;
+        self.seal_if_due(now);
         Ok(seq)
     }
 }

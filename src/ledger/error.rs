@@ -61,6 +61,10 @@ pub enum LedgerError {
     #[error("{}", self.localize(Lang::En))]
     CatalogueVsPolicy(CatalogueError),
     #[error("{}", self.localize(Lang::En))]
+    NoKey,
+    #[error("{}", self.localize(Lang::En))]
+    KeyMismatch,
+    #[error("{}", self.localize(Lang::En))]
     Money(#[from] MoneyError),
     #[error("{}", self.localize(Lang::En))]
     Pin(#[from] PinError),
@@ -155,6 +159,8 @@ impl Localize for LedgerError {
                 "ledger.catalogue_policy",
                 &[("detail", &e.localize(lang))],
             ),
+            Self::NoKey => tr(lang, "key.none").to_owned(),
+            Self::KeyMismatch => tr(lang, "ledger.key_mismatch").to_owned(),
             Self::Money(e) => trf(lang, "ledger.money", &[("detail", &e.localize(lang))]),
             Self::Pin(e) => e.localize(lang),
         }

@@ -3,6 +3,7 @@
 //! Durability: WAL, `synchronous=FULL`, foreign keys on; one transaction per entry.
 //! Every entry gets the next seq (no gaps) and a SHA-256 hash chained to the previous one.
 
+mod batches;
 mod entries;
 mod error;
 mod query;
@@ -17,9 +18,11 @@ use rusqlite_migration::{M, Migrations};
 
 use crate::domain::policy::is_slug;
 use crate::domain::{Catalogue, Policy};
+use crate::keys::TerminalKey;
 use crate::seal::sign::PublicKey;
 use crate::seal::{self, EntryKind, Frontier, GENESIS, Hash32};
 
+pub use batches::{BatchInfo, SealReason};
 pub use entries::{ComplaintCategory, Operator, Presence, Role, SaleReceipt, VoidReceipt};
 pub use error::LedgerError;
 pub use query::{ChainReport, DayReport, GroupTotal, HistoryFilter, HistoryRow, SaleLine};
@@ -37,12 +40,13 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
             backfill_tree_state,
         ),
         M::up(include_str!("../../migrations/0003_terminal_key.sql")),
+        M::up(include_str!("../../migrations/0004_batches.sql")),
     ])
 });
 
 /// The newest schema version this build understands.
 pub fn supported_schema_version() -> i64 {
-    3
+    4
 }
 
 /// Fills `tree_state` for entries written before migration 0002, from their stored leaf hashes.
@@ -101,6 +105,8 @@ pub struct Ledger {
     terminal: TerminalInfo,
     /// Policy and catalogue in force, reloaded when an import changes their versions.
     cache: Option<reference::Cached>,
+    /// The terminal key, when attached: entries are then signed and batches can be sealed.
+    signer: Option<TerminalKey>,
 }
 
 /// RFC 3339 with seconds and the terminal's offset: `2026-11-28T14:05:00+07:00`.
@@ -226,6 +232,7 @@ impl Ledger {
                 utc_offset,
             },
             cache: None,
+            signer: None,
         })
     }
 
@@ -281,14 +288,28 @@ impl Ledger {
     }
 }
 
-/// Appends one entry to the chain and the Merkle tree inside `tx`; returns (seq, leaf hash, chain hash).
+/// What appending an entry produced.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Appended {
+    pub seq: u64,
+    pub leaf: Hash32,
+    pub chain: Hash32,
+    /// The tree root after this entry (tree size = seq).
+    pub root: Hash32,
+    /// The terminal's signature over that checkpoint, when a key is attached.
+    pub signature: Option<[u8; 64]>,
+}
+
+/// Appends one entry to the chain and the Merkle tree inside `tx`, and signs the new checkpoint
+/// when a key is given.
 pub(crate) fn append_entry(
     tx: &Transaction<'_>,
     terminal_id: &str,
+    signer: Option<&TerminalKey>,
     kind: EntryKind,
     now: &DateTime<FixedOffset>,
     body: impl FnOnce(&mut seal::Writer),
-) -> Result<(u64, Hash32, Hash32), LedgerError> {
+) -> Result<Appended, LedgerError> {
     let last: Option<(i64, Vec<u8>)> = tx
         .prepare_cached("SELECT seq, chain_hash FROM entry ORDER BY seq DESC LIMIT 1")?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -334,7 +355,23 @@ pub(crate) fn append_entry(
         None => return Err(LedgerError::Corrupt(format!("tree_state {last_seq}"))),
     };
     frontier.append(leaf);
+    let root = frontier.root();
     tx.prepare_cached("INSERT INTO tree_state (seq, root, frontier) VALUES (?1, ?2, ?3)")?
-        .execute(params![seq, frontier.root(), frontier.encode()])?;
-    Ok((seq, leaf, chain))
+        .execute(params![seq, root, frontier.encode()])?;
+    let signature = match signer {
+        Some(key) => {
+            let sig = key.sign(seal::batch::checkpoint_text(terminal_id, seq, &root).as_bytes());
+            tx.prepare_cached("INSERT INTO entry_signature (seq, signature) VALUES (?1, ?2)")?
+                .execute(params![seq, sig])?;
+            Some(sig)
+        }
+        None => None,
+    };
+    Ok(Appended {
+        seq,
+        leaf,
+        chain,
+        root,
+        signature,
+    })
 }

@@ -1,5 +1,6 @@
 //! Canonical bytes, hashing and the Merkle tree for ledger entries. Pure. Signatures build on this.
 
+pub mod batch;
 pub mod canonical;
 pub mod hash;
 pub mod merkle;
