@@ -69,6 +69,14 @@ fn ledger(dir: &Path, name: &str, verifier: &PinVerifier) -> Ledger {
         .unwrap_or_else(|e| panic!("{e}"));
     l.add_operator("kasir", Role::Kasir, verifier, now)
         .unwrap_or_else(|e| panic!("{e}"));
+    // A real terminal signs every entry's checkpoint.
+    let key = ewarong::keys::TerminalKey::from_seed(&[9; 32]);
+    l.record_public_key(&key.public(), now)
+        .unwrap_or_else(|e| panic!("{e}"));
+    l.attach_key(key).unwrap_or_else(|e| panic!("{e}"));
+    // Seal only when the benchmark asks, so seals do not land inside timed sales.
+    l.set_seal_every(u64::MAX >> 1, now)
+        .unwrap_or_else(|e| panic!("{e}"));
     l
 }
 
@@ -211,6 +219,92 @@ fn balance_by_history(c: &mut Criterion) {
     g.finish();
 }
 
+/// Sealing a batch of 1,000 entries, durably. The header commits to the tree state kept with the
+/// entries, so the cost does not grow with the batch.
+fn seal_batch(c: &mut Criterion) {
+    let dir =
+        tempfile::TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap_or_else(|e| panic!("{e}"));
+    let pin = Pin::new("123456").unwrap_or_else(|e| panic!("{e}"));
+    let verifier = PinVerifier::create(&pin, &[7; 16]).unwrap_or_else(|e| panic!("{e}"));
+    let mut l = ledger(dir.path(), "ledger.sqlite3", &verifier);
+    let now = zone()
+        .with_ymd_and_hms(2026, 11, 3, 9, 0, 0)
+        .single()
+        .unwrap_or_else(|| unreachable!());
+    let card: ewarong::domain::CardNumber = luhn_card(0).parse().unwrap_or_else(|e| panic!("{e}"));
+    let presence = l
+        .verify_kpm_pin(&card, &pin, now)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let op = l
+        .authenticate_operator("kasir", &pin)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let lines = [LineInput {
+        product: "tempe".into(),
+        quantity: "1".into(),
+        unit_price: None,
+    }];
+    // Each sample needs 1,000 fresh entries (0.25 s, untimed): ten flat samples of one seal each.
+    let mut g = c.benchmark_group("durable");
+    g.sampling_mode(criterion::SamplingMode::Flat);
+    g.sample_size(10);
+    g.warm_up_time(Duration::from_millis(1));
+    g.measurement_time(Duration::from_millis(1));
+    g.bench_function("seal_batch_of_1000_entries", |b| {
+        b.iter_custom(|iters| {
+            let mut timed = Duration::ZERO;
+            for _ in 0..iters {
+                // 1,000 new durable entries (not timed), then the seal (timed).
+                for _ in 0..1000 {
+                    l.record_sale(&presence, &op, &lines, None, now)
+                        .unwrap_or_else(|e| panic!("{e}"));
+                }
+                let start = std::time::Instant::now();
+                let sealed = l
+                    .seal(ewarong::ledger::SealReason::Manual, now)
+                    .unwrap_or_else(|e| panic!("{e}"));
+                timed += start.elapsed();
+                assert_eq!(sealed.map(|b| b.last_seq - b.first_seq + 1), Some(1000));
+            }
+            timed
+        })
+    });
+    g.finish();
+}
+
+/// Our signing and verification path against raw ed25519-dalek on the same checkpoint bytes.
+fn signatures(c: &mut Criterion) {
+    use ed25519_dalek::{Signer, SigningKey};
+    let seed = [5u8; 32];
+    let ours = ewarong::keys::TerminalKey::from_seed(&seed);
+    let raw = SigningKey::from_bytes(&seed);
+    let text = ewarong::seal::batch::checkpoint_text("warung-01", 123_456, &[7; 32]);
+    let sig = ours.sign(text.as_bytes());
+    let public = ours.public();
+    let raw_sig = raw.sign(text.as_bytes());
+    let raw_public = raw.verifying_key();
+    let mut g = c.benchmark_group("ed25519");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("sign_checkpoint_ewarong", |b| {
+        b.iter(|| black_box(ours.sign(black_box(text.as_bytes()))))
+    });
+    g.bench_function("sign_checkpoint_raw_dalek", |b| {
+        b.iter(|| black_box(raw.sign(black_box(text.as_bytes()))))
+    });
+    g.bench_function("verify_checkpoint_ewarong", |b| {
+        b.iter(|| assert!(public.verify(black_box(text.as_bytes()), &sig)))
+    });
+    g.bench_function("verify_checkpoint_raw_dalek", |b| {
+        b.iter(|| {
+            assert!(
+                raw_public
+                    .verify_strict(black_box(text.as_bytes()), &raw_sig)
+                    .is_ok()
+            )
+        })
+    });
+    g.finish();
+}
+
 fn sha256_entry(c: &mut Criterion) {
     let canonical = vec![0x5au8; 400];
     let mut g = c.benchmark_group("hash");
@@ -227,6 +321,6 @@ fn sha256_entry(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(60).measurement_time(Duration::from_secs(12)).warm_up_time(Duration::from_secs(3));
-    targets = raw_insert, sales, balance_by_history, sha256_entry
+    targets = raw_insert, sales, balance_by_history, seal_batch, signatures, sha256_entry
 }
 criterion_main!(benches);

@@ -124,6 +124,15 @@ pub enum Command {
     },
     #[command(about = help("help.batches"))]
     Batches,
+    #[command(about = help("help.verify_receipt"))]
+    VerifyReceipt {
+        #[arg(help = help("help.receipt_code"))]
+        code: String,
+        #[arg(long, help = help("help.ledger_file"))]
+        ledger: Option<PathBuf>,
+        #[arg(long, help = help("help.pubkey"))]
+        pubkey: Option<String>,
+    },
     #[command(about = help("help.key"))]
     Key {
         #[command(subcommand)]
@@ -200,6 +209,8 @@ pub struct SaleArgs {
     pub operator: OperatorArgs,
     #[arg(long, help = help("help.override_reason"))]
     pub override_reason: Option<String>,
+    #[arg(long, help = help("help.qr"))]
+    pub qr: bool,
 }
 
 /// A PIN as given on the command line or in the environment: wiped on drop, never in `Debug`.
@@ -931,6 +942,11 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
                 )),
             }
         }
+        Command::VerifyReceipt {
+            code,
+            ledger,
+            pubkey,
+        } => verify_receipt(ctx, &code, ledger.as_deref(), pubkey.as_deref()),
         Command::Batches => {
             let ledger = ctx.open()?;
             let batches = ledger.batches().map_err(|e| ctx.ledger_err(e))?;
@@ -1112,7 +1128,14 @@ fn sale(ctx: &mut Ctx<'_>, args: SaleArgs) -> Result<(), CliError> {
     if ctx.json {
         return ctx.print_json(&receipt);
     }
-    ctx.print(&receipt::sale_text(&receipt, lang, WIDTH_58MM))
+    ctx.print(&receipt::sale_text(&receipt, lang, WIDTH_58MM))?;
+    if args.qr
+        && let Some(code) = &receipt.receipt_code
+        && let Ok(qr) = receipt::qr_text(code)
+    {
+        ctx.print(&qr)?;
+    }
+    Ok(())
 }
 
 fn import_file(ctx: &mut Ctx<'_>, what: ImportKind, file: &Path) -> Result<(), CliError> {
@@ -1197,4 +1220,80 @@ pub fn clap_error_line(err: &clap::Error, lang: Lang) -> String {
         key,
         &[("arg", &arg), ("value", &value), ("detail", &first_line)],
     )
+}
+
+fn verify_receipt(
+    ctx: &mut Ctx<'_>,
+    code: &str,
+    ledger: Option<&Path>,
+    pubkey: Option<&str>,
+) -> Result<(), CliError> {
+    use crate::ledger::ReceiptCheck;
+    use crate::seal::receipt::ReceiptProof;
+    use crate::seal::sign::PublicKey;
+    let lang = ctx.lang;
+    let proof: ReceiptProof = code
+        .parse()
+        .map_err(|_| CliError::refused(tr(lang, "vr.format").to_owned()))?;
+    let opened = ledger
+        .map(|path| Ledger::open_read_only(path).map_err(|e| ctx.ledger_err(e)))
+        .transpose()?;
+    let key: PublicKey = match (pubkey, &opened) {
+        (Some(k), _) => k
+            .parse()
+            .map_err(|_| CliError::refused(tr(lang, "vr.bad_key").to_owned()))?,
+        (None, Some(l)) => l
+            .public_key()
+            .map_err(|e| ctx.ledger_err(e))?
+            .ok_or_else(|| CliError::refused(tr(lang, "key.none").to_owned()))?,
+        (None, None) => return Err(CliError::refused(tr(lang, "vr.need_key").to_owned())),
+    };
+    if !proof.signature_valid(&key) {
+        return Err(CliError::refused(tr(lang, "vr.bad_signature").to_owned()));
+    }
+    let signed = trf(
+        lang,
+        "vr.signature_ok",
+        &[
+            ("terminal", &proof.terminal_id),
+            ("seq", &proof.seq),
+            ("size", &proof.tree_size),
+        ],
+    );
+    let Some(l) = opened else {
+        if ctx.json {
+            return ctx.print_json(
+                &serde_json::json!({ "signature_valid": true, "status": "signature_only" }),
+            );
+        }
+        return ctx.print(&signed);
+    };
+    let check = l
+        .check_receipt(&proof, &key)
+        .map_err(|e| ctx.ledger_err(e))?;
+    if ctx.json {
+        ctx.print_json(&serde_json::json!({ "signature_valid": true, "check": check }))?;
+    }
+    let failed = |key: &str, args: &[(&str, &dyn std::fmt::Display)]| {
+        Err(CliError::refused(trf(lang, key, args)))
+    };
+    match check {
+        ReceiptCheck::Valid { latest_size } => {
+            if ctx.json {
+                return Ok(());
+            }
+            ctx.print(&signed)?;
+            ctx.print(&trf(lang, "vr.valid", &[("latest", &latest_size)]))
+        }
+        ReceiptCheck::OtherTerminal { ledger_terminal } => failed(
+            "vr.other_terminal",
+            &[
+                ("terminal", &proof.terminal_id),
+                ("ledger", &ledger_terminal),
+            ],
+        ),
+        ReceiptCheck::Missing => failed("vr.missing", &[("seq", &proof.seq)]),
+        ReceiptCheck::HistoryDiffers => failed("vr.history", &[("seq", &proof.seq)]),
+        ReceiptCheck::LatestCheckpointBad => failed("vr.latest", &[]),
+    }
 }

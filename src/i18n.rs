@@ -844,6 +844,82 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "kunci terminal ini bukan kunci yang tercatat di ledger; tidak ada yang ditandatangani",
         "this terminal key is not the key recorded in the ledger; nothing was signed",
     ),
+    ("rcpt.code", "Kode verifikasi", "Verification code"),
+    (
+        "help.verify_receipt",
+        "periksa kode verifikasi struk (tanda tangan; dengan --ledger juga isi ledger)",
+        "check a receipt's verification code (signature; with --ledger also the ledger)",
+    ),
+    (
+        "help.receipt_code",
+        "kode verifikasi dari struk (isi QR, EWR1....)",
+        "the receipt's verification code (the QR content, EWR1....)",
+    ),
+    (
+        "help.ledger_file",
+        "berkas ledger yang diperiksa, misalnya salinan dari flashdisk (hanya dibaca)",
+        "the ledger file to check, e.g. a copy from a USB stick (read only)",
+    ),
+    (
+        "help.pubkey",
+        "kunci publik terminal (base64); bawaan: kunci yang tercatat di ledger",
+        "the terminal's public key (base64); default: the key recorded in the ledger",
+    ),
+    (
+        "help.qr",
+        "tampilkan juga kode QR struk",
+        "also show the receipt's QR code",
+    ),
+    (
+        "vr.format",
+        "bukan kode verifikasi struk ewarong (EWR1....)",
+        "not an ewarong receipt verification code (EWR1....)",
+    ),
+    (
+        "vr.need_key",
+        "perlu --pubkey atau --ledger untuk memeriksa tanda tangan",
+        "--pubkey or --ledger is needed to check the signature",
+    ),
+    (
+        "vr.bad_key",
+        "--pubkey: bukan kunci publik Ed25519 (base64, 32 byte)",
+        "--pubkey: not an Ed25519 public key (base64, 32 bytes)",
+    ),
+    (
+        "vr.bad_signature",
+        "struk TIDAK SAH: tanda tangan terminal tidak cocok (struk diubah, atau dari terminal/kunci lain)",
+        "receipt NOT VALID: the terminal signature does not match (the receipt was changed, or is from another terminal or key)",
+    ),
+    (
+        "vr.signature_ok",
+        "Tanda tangan sah: terminal {terminal}, transaksi {seq}, pohon {size} entri",
+        "Signature valid: terminal {terminal}, transaction {seq}, tree of {size} entries",
+    ),
+    (
+        "vr.valid",
+        "Struk sah dan tercatat di ledger (ledger kini {latest} entri, konsisten dengan struk)",
+        "Receipt valid and in the ledger (the ledger now has {latest} entries, consistent with the receipt)",
+    ),
+    (
+        "vr.other_terminal",
+        "struk dari terminal {terminal}, tetapi ledger ini milik terminal {ledger}",
+        "the receipt is from terminal {terminal}, but this ledger belongs to terminal {ledger}",
+    ),
+    (
+        "vr.missing",
+        "transaksi {seq} pada struk TIDAK ADA di ledger ini (dihapus, diubah, atau tidak pernah dicatat)",
+        "transaction {seq} on the receipt is NOT in this ledger (removed, changed, or never recorded)",
+    ),
+    (
+        "vr.history",
+        "riwayat ledger sebelum transaksi {seq} BERBEDA dari yang ditandatangani terminal",
+        "the ledger's history before transaction {seq} DIFFERS from what the terminal signed",
+    ),
+    (
+        "vr.latest",
+        "checkpoint terakhir ledger tidak sah atau tidak melanjutkan pohon pada struk",
+        "the ledger's latest checkpoint is invalid or does not extend the receipt's tree",
+    ),
     // chain check details
     (
         "check.leaf",

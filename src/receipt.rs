@@ -79,6 +79,15 @@ pub fn sale_text(r: &SaleReceipt, lang: Lang, width: usize) -> String {
         tr(lang, "rcpt.hash"),
         r.chain_hash.get(..16).unwrap_or(&r.chain_hash)
     ));
+    if let Some(code) = &r.receipt_code {
+        lines.push(format!("{}:", tr(lang, "rcpt.code")));
+        let chars: Vec<char> = code.chars().collect();
+        lines.extend(
+            chars
+                .chunks(width.max(1))
+                .map(|c| c.iter().collect::<String>()),
+        );
+    }
     lines.push(center(&format!("** {} **", tr(lang, "rcpt.saved")), width));
     lines.push(tr(lang, "rcpt.complaint").to_owned());
     lines.join("\n")
@@ -147,4 +156,65 @@ pub fn quantity_text(milli: i64, unit: &str) -> String {
 /// `Rp 1.000` or `-` when absent.
 pub fn money_or_dash(m: Option<Rupiah>) -> String {
     m.map_or_else(|| "-".to_owned(), |m| m.to_string())
+}
+
+/// The QR code of a receipt's verification code: (modules per side, dark modules row by row).
+/// Error correction M, so a slightly smudged thermal print still scans.
+pub fn qr_modules(code: &str) -> Result<(usize, Vec<bool>), qrcode::types::QrError> {
+    let qr = qrcode::QrCode::with_error_correction_level(code.as_bytes(), qrcode::EcLevel::M)?;
+    let dark = qr
+        .to_colors()
+        .into_iter()
+        .map(|c| c == qrcode::Color::Dark)
+        .collect();
+    Ok((qr.width(), dark))
+}
+
+/// The QR code drawn with Unicode half blocks, for a terminal window.
+pub fn qr_text(code: &str) -> Result<String, qrcode::types::QrError> {
+    let qr = qrcode::QrCode::with_error_correction_level(code.as_bytes(), qrcode::EcLevel::M)?;
+    Ok(qr
+        .render::<qrcode::render::unicode::Dense1x2>()
+        .dark_color(qrcode::render::unicode::Dense1x2::Light)
+        .light_color(qrcode::render::unicode::Dense1x2::Dark)
+        .quiet_zone(true)
+        .build())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A receipt code becomes a QR code that a decoder reads back, at a size a 58 mm printer
+    /// (384 dots) prints with at least 5 dots per module, quiet zone included.
+    #[test]
+    fn receipt_codes_scan_back_from_their_qr() {
+        let code = "EWR1.warung-jayapura-01.1234.AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCd.1234.ZyXwVuTsRqPoNmLkJiHgFeDcBa9876543210_-ZyXw.\
+                    QWxhZGRpbiBvcGVuIHNlc2FtZQQWxhZGRpbiBvcGVuIHNlc2FtZQQWxhZGRpbiBvcGVuIHNlc2FtZQQWxhZGRpbiBvcGVuIHNlc2FtZQQWxhZGRpbiBvcGVu";
+        let (width, dark) = qr_modules(code).unwrap();
+        assert!(
+            (width + 8) * 5 <= 384,
+            "{width} modules do not fit 58 mm at 5 dots each"
+        );
+        // Render at 4 pixels per module with a 4-module quiet zone and decode it.
+        let scale = 4;
+        let side = (width + 8) * scale;
+        let pixel = |x: usize, y: usize| -> u8 {
+            let (mx, my) = (x / scale, y / scale);
+            if mx < 4 || my < 4 || mx >= width + 4 || my >= width + 4 {
+                return 255;
+            }
+            if dark[(my - 4) * width + (mx - 4)] {
+                0
+            } else {
+                255
+            }
+        };
+        let mut img = rqrr::PreparedImage::prepare_from_greyscale(side, side, pixel);
+        let grids = img.detect_grids();
+        assert_eq!(grids.len(), 1);
+        let (_, content) = grids[0].decode().unwrap();
+        assert_eq!(content, code);
+        assert!(qr_text(code).unwrap().lines().count() > 10);
+    }
 }

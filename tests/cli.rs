@@ -40,6 +40,7 @@ fn every_subcommand_has_help() {
         &["key", "init"],
         &["seal"],
         &["batches"],
+        &["verify-receipt"],
     ];
     for path in paths {
         let out = ok(ewarong(dir.path()).args(*path).arg("--help"));
@@ -1026,4 +1027,132 @@ fn sales_are_signed_and_sealed_into_batches() {
     );
     assert!(err.contains("kembalikan berkas kunci"), "{err}");
     assert_eq!(snapshot(&ledger_path(dir.path())), before);
+}
+
+#[test]
+fn receipts_verify_offline_and_catch_what_was_changed() {
+    let dir = demo();
+    let ledger = ledger_path(dir.path());
+    let first = sale_json(dir.path(), CARD_A, &["beras-medium=2"]);
+    let code = first["receipt_code"].as_str().unwrap().to_owned();
+    sale_json(dir.path(), CARD_B, &["tempe=1"]);
+    sale_json(dir.path(), CARD_A, &["tahu=3"]);
+    let text = ok(ewarong(dir.path())
+        .args([
+            "sale", "--card", CARD_B, "--pin", "123456", "--item", "bayam=1", "--qr",
+        ])
+        .args(KASIR));
+    assert!(
+        text.contains("Kode verifikasi:") && text.contains('█'),
+        "{text}"
+    );
+    let public =
+        serde_json::from_str::<Value>(&ok(ewarong(dir.path()).args(["--json", "key", "show"])))
+            .unwrap()["public_key"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    // With the key alone, and against the ledger file (read only: nothing changes).
+    let out = ok(ewarong(dir.path()).args(["verify-receipt", &code, "--pubkey", &public]));
+    assert!(
+        out.contains("Tanda tangan sah") && out.contains("transaksi 1"),
+        "{out}"
+    );
+    let before = snapshot(&ledger);
+    let out = ok(ewarong(dir.path())
+        .args(["verify-receipt", &code, "--ledger"])
+        .arg(&ledger));
+    assert!(
+        out.contains("Struk sah dan tercatat") && out.contains("4 entri"),
+        "{out}"
+    );
+    assert_eq!(snapshot(&ledger), before, "verification must not write");
+    // One character changed: refused.
+    let mut chars: Vec<char> = code.chars().collect();
+    let at = chars.len() - 10;
+    chars[at] = if chars[at] == 'A' { 'B' } else { 'A' };
+    let changed: String = chars.into_iter().collect();
+    let (code_changed, err) = fails(
+        ewarong(dir.path())
+            .args(["verify-receipt", &changed, "--ledger"])
+            .arg(&ledger),
+    );
+    assert_eq!(code_changed, 1);
+    assert!(
+        err.contains("TIDAK SAH") || err.contains("bukan kode"),
+        "{err}"
+    );
+    // A receipt from another terminal.
+    let other = tempfile::TempDir::new().unwrap();
+    ok(ewarong(other.path()).args(["init", "--terminal-id", "lain-01", "--demo"]));
+    let foreign = sale_json(other.path(), CARD_A, &["tempe=1"])["receipt_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, err) = fails(
+        ewarong(dir.path())
+            .args(["verify-receipt", &foreign, "--ledger"])
+            .arg(&ledger),
+    );
+    assert!(
+        err.contains("TIDAK SAH"),
+        "the other terminal's key does not match this ledger's: {err}"
+    );
+    let other_key =
+        serde_json::from_str::<Value>(&ok(ewarong(other.path()).args(["--json", "key", "show"])))
+            .unwrap()["public_key"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let (_, err) = fails(
+        ewarong(dir.path())
+            .args([
+                "verify-receipt",
+                &foreign,
+                "--pubkey",
+                &other_key,
+                "--ledger",
+            ])
+            .arg(&ledger),
+    );
+    assert!(err.contains("lain-01") && err.contains("test-01"), "{err}");
+    // The sale removed from a copy of the ledger: reported missing.
+    let copy_dir = tempfile::TempDir::new().unwrap();
+    let copy = copy_dir.path().join("salinan.sqlite3");
+    std::fs::copy(&ledger, &copy).unwrap();
+    let conn = rusqlite::Connection::open(&copy).unwrap();
+    conn.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         DROP TRIGGER entry_no_delete; DROP TRIGGER sale_no_delete; DROP TRIGGER sale_item_no_delete;
+         DELETE FROM sale_item WHERE seq = 1; DELETE FROM sale WHERE seq = 1; DELETE FROM entry WHERE seq = 1;",
+    )
+    .unwrap();
+    drop(conn);
+    let (_, err) = fails(
+        ewarong(dir.path())
+            .args(["verify-receipt", &code, "--pubkey", &public, "--ledger"])
+            .arg(&copy),
+    );
+    assert!(err.contains("TIDAK ADA di ledger"), "{err}");
+    // An earlier entry changed under a later receipt: the history differs.
+    let later = sale_json(dir.path(), CARD_B, &["tempe=2"])["receipt_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    std::fs::copy(&ledger, &copy).unwrap();
+    let conn = rusqlite::Connection::open(&copy).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER entry_no_update;
+         UPDATE entry SET canonical = CAST(replace(CAST(canonical AS TEXT), 'tempe', 'tahu_') AS BLOB) WHERE seq = 2;",
+    )
+    .unwrap();
+    drop(conn);
+    let (_, err) = fails(
+        ewarong(dir.path())
+            .args(["verify-receipt", &later, "--pubkey", &public, "--ledger"])
+            .arg(&copy),
+    );
+    assert!(err.contains("BERBEDA"), "{err}");
+    let (_, err) = fails(ewarong(dir.path()).args(["verify-receipt", "EWR1.rusak"]));
+    assert!(err.contains("bukan kode verifikasi"), "{err}");
 }

@@ -137,6 +137,8 @@ pub struct SaleReceipt {
     pub tree_root: String,
     /// The terminal's Ed25519 signature over that checkpoint (base64), when a key is attached.
     pub signature: Option<String>,
+    /// The receipt's verification code (its QR content), when signed: see `seal::receipt`.
+    pub receipt_code: Option<String>,
 }
 
 /// A saved void.
@@ -462,6 +464,17 @@ impl Ledger {
         tx.commit()?;
         tracing::info!(seq, total = basket.total.as_i64(), "sale recorded");
         self.seal_if_due(now);
+        let receipt_code = signature.map(|signature| {
+            crate::seal::receipt::ReceiptProof {
+                terminal_id: terminal_id.clone(),
+                seq,
+                leaf,
+                tree_size: seq,
+                root,
+                signature,
+            }
+            .to_string()
+        });
         Ok(SaleReceipt {
             terminal_id,
             seq,
@@ -481,6 +494,7 @@ impl Ledger {
             tree_root: hex(&root),
             signature: signature
                 .map(|s| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, s)),
+            receipt_code,
         })
     }
 

@@ -6,6 +6,7 @@
 mod batches;
 mod entries;
 mod error;
+mod proofs;
 mod query;
 mod reference;
 
@@ -25,6 +26,7 @@ use crate::seal::{self, EntryKind, Frontier, GENESIS, Hash32};
 pub use batches::{BatchInfo, SealReason};
 pub use entries::{ComplaintCategory, Operator, Presence, Role, SaleReceipt, VoidReceipt};
 pub use error::LedgerError;
+pub use proofs::ReceiptCheck;
 pub use query::{ChainReport, DayReport, GroupTotal, HistoryFilter, HistoryRow, SaleLine};
 pub use reference::{KpmSummary, Versions, sha256};
 
