@@ -124,6 +124,15 @@ pub enum Command {
     },
     #[command(about = help("help.batches"))]
     Batches,
+    #[command(about = help("help.audit"))]
+    Audit {
+        #[arg(long, help = help("help.ledger_file"))]
+        ledger: Option<PathBuf>,
+        #[arg(long, help = help("help.pubkey"))]
+        pubkey: Option<String>,
+        #[arg(long, help = help("help.all_signatures"))]
+        all_signatures: bool,
+    },
     #[command(about = help("help.verify_receipt"))]
     VerifyReceipt {
         #[arg(help = help("help.receipt_code"))]
@@ -246,6 +255,8 @@ pub enum ExitKind {
     Refused = 1,
     /// The storage failed: full, read-only, busy or damaged.
     Storage = 3,
+    /// `audit`: the file cannot be read as a ledger.
+    Unreadable = 2,
     /// The reader of our output went away (`| head`): stop quietly, as a filter does.
     ClosedOutput = 0,
 }
@@ -942,6 +953,11 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
                 )),
             }
         }
+        Command::Audit {
+            ledger,
+            pubkey,
+            all_signatures,
+        } => run_audit(ctx, ledger.as_deref(), pubkey.as_deref(), all_signatures),
         Command::VerifyReceipt {
             code,
             ledger,
@@ -1295,5 +1311,92 @@ fn verify_receipt(
         ReceiptCheck::Missing => failed("vr.missing", &[("seq", &proof.seq)]),
         ReceiptCheck::HistoryDiffers => failed("vr.history", &[("seq", &proof.seq)]),
         ReceiptCheck::LatestCheckpointBad => failed("vr.latest", &[]),
+    }
+}
+
+fn run_audit(
+    ctx: &mut Ctx<'_>,
+    ledger: Option<&Path>,
+    pubkey: Option<&str>,
+    all_signatures: bool,
+) -> Result<(), CliError> {
+    use crate::audit::{AuditOptions, audit};
+    let lang = ctx.lang;
+    let path = ledger.map_or_else(|| ctx.ledger_path(), Path::to_path_buf);
+    let unreadable = |detail: String| CliError {
+        message: trf(lang, "audit.unreadable", &[("detail", &detail)]),
+        kind: ExitKind::Unreadable,
+    };
+    let opened = Ledger::open_read_only(&path).map_err(|e| unreadable(e.localize(lang)))?;
+    let input = opened
+        .audit_input()
+        .map_err(|e| unreadable(e.localize(lang)))?;
+    let external: Option<crate::seal::sign::PublicKey> = pubkey
+        .map(|k| {
+            k.parse()
+                .map_err(|_| CliError::refused(tr(lang, "vr.bad_key").to_owned()))
+        })
+        .transpose()?;
+    let key = match external {
+        Some(k) => Some(k),
+        None => opened
+            .public_key()
+            .map_err(|e| unreadable(e.localize(lang)))?,
+    };
+    let options = AuditOptions {
+        key,
+        key_is_external: external.is_some(),
+        all_signatures,
+        lang,
+    };
+    let mut progress = |done: u64, total: u64| {
+        if total >= 20_000 {
+            eprintln!(
+                "{}",
+                trf(
+                    lang,
+                    "audit.progress",
+                    &[("done", &done), ("total", &total)]
+                )
+            );
+        }
+    };
+    let report = audit(&input, &options, &mut progress);
+    if ctx.json {
+        ctx.print_json(&report)?;
+    } else {
+        for f in &report.findings {
+            ctx.print(&format!("{} seq {}: {}", f.table, f.seq, f.detail))?;
+        }
+        if report.findings.is_empty() {
+            ctx.print(&trf(
+                lang,
+                "audit.clean",
+                &[
+                    ("terminal", &report.terminal_id),
+                    ("entries", &report.entries),
+                    ("batches", &report.batches),
+                    ("tail", &report.open_tail),
+                    ("signatures", &report.signatures_checked),
+                ],
+            ))?;
+        }
+    }
+    if report.findings.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError {
+            message: trf(
+                lang,
+                "audit.found",
+                &[
+                    ("terminal", &report.terminal_id),
+                    ("entries", &report.entries),
+                    ("batches", &report.batches),
+                    ("count", &report.findings.len()),
+                ],
+            ),
+            kind: ExitKind::Refused,
+        })
     }
 }

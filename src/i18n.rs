@@ -920,6 +920,181 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "checkpoint terakhir ledger tidak sah atau tidak melanjutkan pohon pada struk",
         "the ledger's latest checkpoint is invalid or does not extend the receipt's tree",
     ),
+    (
+        "audit.key_replaced",
+        "kunci yang diberikan ({key}) tidak pernah tercatat di ledger ini: kunci diganti",
+        "the given key ({key}) was never recorded in this ledger: the key was replaced",
+    ),
+    (
+        "audit.gap",
+        "nomor urut melompat: berikutnya seharusnya seq ini, ditemukan {found} (entri dihapus atau disisipkan)",
+        "the sequence jumps: this seq was expected, {found} was found (an entry was deleted or inserted)",
+    ),
+    (
+        "audit.leaf_mismatch",
+        "isi entri tidak cocok dengan hash daun yang tersimpan",
+        "the entry's content does not match its stored leaf hash",
+    ),
+    (
+        "audit.prev_mismatch",
+        "hash sebelumnya tidak menunjuk entri sebelumnya",
+        "the previous hash does not point to the previous entry",
+    ),
+    (
+        "audit.chain_mismatch",
+        "hash rantai tidak cocok",
+        "the chain hash does not match",
+    ),
+    (
+        "audit.tree_mismatch",
+        "akar pohon Merkle tersimpan tidak cocok dengan entri",
+        "the stored Merkle root does not match the entries",
+    ),
+    (
+        "audit.entry_signature",
+        "tanda tangan checkpoint entri tidak sah",
+        "the entry's checkpoint signature is not valid",
+    ),
+    (
+        "audit.undecodable",
+        "isi entri tidak bisa dibaca ({detail})",
+        "the entry's content cannot be decoded ({detail})",
+    ),
+    (
+        "audit.terminal",
+        "entri ditandatangani untuk terminal lain: {signed}",
+        "the entry was signed for another terminal: {signed}",
+    ),
+    (
+        "audit.seq_mismatch",
+        "entri di posisi ini ditandatangani sebagai seq {signed} (urutan ditukar atau disisipkan)",
+        "the entry at this position was signed as seq {signed} (reordered or inserted)",
+    ),
+    (
+        "audit.header_mismatch",
+        "jenis atau waktu tersimpan berbeda dari yang ditandatangani ({kind}, {at})",
+        "the stored kind or time differs from what was signed ({kind}, {at})",
+    ),
+    (
+        "audit.row_missing",
+        "baris tabel hilang untuk entri yang ditandatangani",
+        "the table row of a signed entry is missing",
+    ),
+    (
+        "audit.row_unsigned",
+        "baris tabel tanpa entri bertanda tangan (disisipkan)",
+        "a table row with no signed entry behind it (inserted)",
+    ),
+    (
+        "audit.column",
+        "kolom {column}: tersimpan '{stored}', ditandatangani '{signed}'",
+        "column {column}: stored '{stored}', signed '{signed}'",
+    ),
+    (
+        "audit.void_not_supervisor",
+        "pembatalan oleh '{who}', yang bukan supervisor",
+        "voided by '{who}', who is not a supervisor",
+    ),
+    (
+        "audit.unknown_policy",
+        "kebijakan versi {version} yang dipakai penjualan ini tidak ada di ledger",
+        "policy version {version}, used by this sale, is not in the ledger",
+    ),
+    (
+        "audit.forbidden",
+        "{product} bukan bahan pangan yang diizinkan (kelompok '{group}')",
+        "{product} is not an allowed food item (group '{group}')",
+    ),
+    (
+        "audit.line_total",
+        "{product}: total baris {total} tidak sama dengan harga × jumlah",
+        "{product}: line total {total} is not price × quantity",
+    ),
+    (
+        "audit.price_without_reason",
+        "{product}: harga {price} di atas batas tanpa alasan",
+        "{product}: price {price} above the limit without a reason",
+    ),
+    (
+        "audit.total",
+        "total {total} tidak sama dengan jumlah baris {sum}",
+        "total {total} is not the sum of the lines {sum}",
+    ),
+    (
+        "audit.over_balance",
+        "total {total} melebihi saldo {balance}",
+        "total {total} is over the balance {balance}",
+    ),
+    (
+        "audit.batch_continuity",
+        "batch tidak bersambung (entri {first}-{last})",
+        "the batch does not follow on (entries {first}-{last})",
+    ),
+    (
+        "audit.batch_hash",
+        "hash header batch tidak cocok dengan header",
+        "the batch header hash does not match the header",
+    ),
+    (
+        "audit.batch_prev",
+        "batch tidak menunjuk header batch sebelumnya",
+        "the batch does not point to the previous batch header",
+    ),
+    (
+        "audit.batch_header",
+        "header batch bertanda tangan berbeda dari kolom tersimpan ({field})",
+        "the signed batch header differs from the stored columns ({field})",
+    ),
+    (
+        "audit.batch_beyond",
+        "batch menyegel sampai entri {last}, tetapi ledger hanya berisi {entries} entri (entri hilang)",
+        "the batch seals up to entry {last}, but the ledger holds only {entries} entries (entries are missing)",
+    ),
+    (
+        "audit.batch_root",
+        "akar Merkle batch tidak cocok dengan entri saat ini (entri diubah setelah disegel)",
+        "the batch's Merkle root does not match the entries now (entries changed after sealing)",
+    ),
+    (
+        "audit.batch_signature",
+        "tanda tangan batch tidak sah dengan kunci terminal",
+        "the batch signature is not valid with the terminal key",
+    ),
+    (
+        "audit.batch_checkpoint",
+        "checkpoint batch (signed note) tidak sah atau tidak cocok",
+        "the batch checkpoint (signed note) is invalid or does not match",
+    ),
+    (
+        "audit.clean",
+        "Audit {terminal}: {entries} entri, {batches} batch ({tail} entri belum disegel), {signatures} tanda tangan diperiksa: BERSIH",
+        "Audit {terminal}: {entries} entries, {batches} batches ({tail} entries not yet sealed), {signatures} signatures checked: CLEAN",
+    ),
+    (
+        "audit.found",
+        "Audit {terminal}: {entries} entri, {batches} batch, {count} TEMUAN",
+        "Audit {terminal}: {entries} entries, {batches} batches, {count} FINDINGS",
+    ),
+    (
+        "audit.progress",
+        "audit: {done}/{total} entri",
+        "audit: {done}/{total} entries",
+    ),
+    (
+        "audit.unreadable",
+        "berkas tidak bisa dibaca sebagai ledger ewarong: {detail}",
+        "the file cannot be read as an ewarong ledger: {detail}",
+    ),
+    (
+        "help.audit",
+        "audit ledger secara offline (hanya dibaca): rantai, pohon, batch, tanda tangan, aturan program",
+        "audit a ledger offline (read only): chain, tree, batches, signatures, programme rules",
+    ),
+    (
+        "help.all_signatures",
+        "periksa juga tanda tangan setiap entri (lebih lama)",
+        "also check every entry's signature (slower)",
+    ),
     // chain check details
     (
         "check.leaf",

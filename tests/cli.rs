@@ -41,6 +41,7 @@ fn every_subcommand_has_help() {
         &["seal"],
         &["batches"],
         &["verify-receipt"],
+        &["audit"],
     ];
     for path in paths {
         let out = ok(ewarong(dir.path()).args(*path).arg("--help"));

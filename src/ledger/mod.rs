@@ -3,6 +3,7 @@
 //! Durability: WAL, `synchronous=FULL`, foreign keys on; one transaction per entry.
 //! Every entry gets the next seq (no gaps) and a SHA-256 hash chained to the previous one.
 
+mod audit_rows;
 mod batches;
 mod entries;
 mod error;

@@ -127,6 +127,261 @@ impl Writer {
     }
 }
 
+/// Why canonical bytes did not decode.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("canonical bytes do not decode: {0}")]
+pub struct DecodeError(pub &'static str);
+
+/// Reads canonical fields in the order they were written.
+#[derive(Debug)]
+pub struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Self { bytes }
+    }
+
+    fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], DecodeError> {
+        if self.bytes.len() < n {
+            return Err(DecodeError(what));
+        }
+        let (head, rest) = self.bytes.split_at(n);
+        self.bytes = rest;
+        Ok(head)
+    }
+
+    pub fn u8(&mut self) -> Result<u8, DecodeError> {
+        Ok(self.take(1, "u8")?.first().copied().unwrap_or_default())
+    }
+
+    pub fn u32(&mut self) -> Result<u32, DecodeError> {
+        let b: [u8; 4] = self
+            .take(4, "u32")?
+            .try_into()
+            .map_err(|_| DecodeError("u32"))?;
+        Ok(u32::from_be_bytes(b))
+    }
+
+    pub fn u64(&mut self) -> Result<u64, DecodeError> {
+        let b: [u8; 8] = self
+            .take(8, "u64")?
+            .try_into()
+            .map_err(|_| DecodeError("u64"))?;
+        Ok(u64::from_be_bytes(b))
+    }
+
+    pub fn i64(&mut self) -> Result<i64, DecodeError> {
+        let b: [u8; 8] = self
+            .take(8, "i64")?
+            .try_into()
+            .map_err(|_| DecodeError("i64"))?;
+        Ok(i64::from_be_bytes(b))
+    }
+
+    pub fn str(&mut self) -> Result<String, DecodeError> {
+        let len = usize::try_from(self.u32()?).map_err(|_| DecodeError("str"))?;
+        let b = self.take(len, "str")?;
+        String::from_utf8(b.to_vec()).map_err(|_| DecodeError("utf-8"))
+    }
+
+    pub fn bytes32(&mut self) -> Result<[u8; 32], DecodeError> {
+        self.take(32, "hash")?
+            .try_into()
+            .map_err(|_| DecodeError("hash"))
+    }
+
+    pub fn opt_str(&mut self) -> Result<Option<String>, DecodeError> {
+        match self.u8()? {
+            0 => Ok(None),
+            1 => self.str().map(Some),
+            _ => Err(DecodeError("option tag")),
+        }
+    }
+
+    pub fn opt_u64(&mut self) -> Result<Option<u64>, DecodeError> {
+        match self.u8()? {
+            0 => Ok(None),
+            1 => self.u64().map(Some),
+            _ => Err(DecodeError("option tag")),
+        }
+    }
+
+    pub fn list<T>(
+        &mut self,
+        mut f: impl FnMut(&mut Self) -> Result<T, DecodeError>,
+    ) -> Result<Vec<T>, DecodeError> {
+        let n = self.u32()?;
+        // Each item takes at least one byte: a count beyond what is left is corrupt, not a reason to allocate.
+        if usize::try_from(n).map_err(|_| DecodeError("list"))? > self.bytes.len() {
+            return Err(DecodeError("list length"));
+        }
+        (0..n).map(|_| f(self)).collect()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+}
+
+/// One sale line as signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedLine {
+    pub product_id: String,
+    pub group_id: String,
+    pub unit: String,
+    pub quantity_milli: i64,
+    pub unit_price: i64,
+    pub reference_price: i64,
+    pub line_total: i64,
+}
+
+/// The body of an entry as signed, by kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignedBody {
+    Sale {
+        period: String,
+        card: String,
+        operator: String,
+        policy_version: u64,
+        catalogue_version: u64,
+        roster_version: u64,
+        lines: Vec<SignedLine>,
+        total: i64,
+        balance_before: i64,
+        override_reason: Option<String>,
+    },
+    Void {
+        sale_seq: u64,
+        sale_leaf: [u8; 32],
+        card: String,
+        period: String,
+        amount: i64,
+        reason: String,
+        supervisor: String,
+    },
+    DayClose {
+        day: String,
+        first_seq: u64,
+        last_seq: u64,
+        sale_count: u64,
+        kpm_count: u64,
+        void_count: u64,
+        void_total: i64,
+        net_total: i64,
+        totals: Vec<(String, i64)>,
+        operator: String,
+    },
+    Complaint {
+        card: String,
+        sale_seq: Option<u64>,
+        category: String,
+        text: String,
+    },
+    Lockout {
+        card: String,
+        day: String,
+        attempts: u32,
+    },
+}
+
+/// An entry as signed: header and body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedEntry {
+    pub kind: EntryKind,
+    pub terminal_id: String,
+    pub seq: u64,
+    pub recorded_at: String,
+    pub body: SignedBody,
+}
+
+/// Decodes canonical entry bytes; every byte must be accounted for.
+pub fn decode_entry(bytes: &[u8]) -> Result<SignedEntry, DecodeError> {
+    let mut r = Reader::new(bytes);
+    let magic = [r.u8()?, r.u8()?, r.u8()?];
+    if &magic != MAGIC || r.u8()? != FORMAT_VERSION {
+        return Err(DecodeError("magic or version"));
+    }
+    let kind = match r.u8()? {
+        1 => EntryKind::Sale,
+        2 => EntryKind::Void,
+        3 => EntryKind::DayClose,
+        4 => EntryKind::Complaint,
+        5 => EntryKind::Lockout,
+        _ => return Err(DecodeError("kind")),
+    };
+    let terminal_id = r.str()?;
+    let seq = r.u64()?;
+    let recorded_at = r.str()?;
+    let body = match kind {
+        EntryKind::Sale => SignedBody::Sale {
+            period: r.str()?,
+            card: r.str()?,
+            operator: r.str()?,
+            policy_version: r.u64()?,
+            catalogue_version: r.u64()?,
+            roster_version: r.u64()?,
+            lines: r.list(|r| {
+                Ok(SignedLine {
+                    product_id: r.str()?,
+                    group_id: r.str()?,
+                    unit: r.str()?,
+                    quantity_milli: r.i64()?,
+                    unit_price: r.i64()?,
+                    reference_price: r.i64()?,
+                    line_total: r.i64()?,
+                })
+            })?,
+            total: r.i64()?,
+            balance_before: r.i64()?,
+            override_reason: r.opt_str()?,
+        },
+        EntryKind::Void => SignedBody::Void {
+            sale_seq: r.u64()?,
+            sale_leaf: r.bytes32()?,
+            card: r.str()?,
+            period: r.str()?,
+            amount: r.i64()?,
+            reason: r.str()?,
+            supervisor: r.str()?,
+        },
+        EntryKind::DayClose => SignedBody::DayClose {
+            day: r.str()?,
+            first_seq: r.u64()?,
+            last_seq: r.u64()?,
+            sale_count: r.u64()?,
+            kpm_count: r.u64()?,
+            void_count: r.u64()?,
+            void_total: r.i64()?,
+            net_total: r.i64()?,
+            totals: r.list(|r| Ok((r.str()?, r.i64()?)))?,
+            operator: r.str()?,
+        },
+        EntryKind::Complaint => SignedBody::Complaint {
+            card: r.str()?,
+            sale_seq: r.opt_u64()?,
+            category: r.str()?,
+            text: r.str()?,
+        },
+        EntryKind::Lockout => SignedBody::Lockout {
+            card: r.str()?,
+            day: r.str()?,
+            attempts: r.u32()?,
+        },
+    };
+    if !r.is_empty() {
+        return Err(DecodeError("trailing bytes"));
+    }
+    Ok(SignedEntry {
+        kind,
+        terminal_id,
+        seq,
+        recorded_at,
+        body,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,6 +410,35 @@ mod tests {
         ]
         .concat();
         assert_eq!(b, want);
+    }
+
+    #[test]
+    fn decoding_reads_back_what_was_written_and_refuses_the_rest() {
+        let mut w = Writer::entry(EntryKind::Complaint, "t1", 9, "2026-11-03T09:00:00+09:00");
+        w.str("6032980000000010")
+            .opt_u64(Some(3))
+            .str("harga")
+            .str("mahal");
+        let bytes = w.finish();
+        let e = decode_entry(&bytes).unwrap();
+        assert_eq!(
+            (e.kind, e.seq, e.terminal_id.as_str()),
+            (EntryKind::Complaint, 9, "t1")
+        );
+        assert_eq!(
+            e.body,
+            SignedBody::Complaint {
+                card: "6032980000000010".into(),
+                sale_seq: Some(3),
+                category: "harga".into(),
+                text: "mahal".into()
+            }
+        );
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(decode_entry(&longer), Err(DecodeError("trailing bytes")));
+        assert!(decode_entry(&bytes[..bytes.len() - 1]).is_err());
+        assert!(decode_entry(b"XYZ").is_err());
     }
 
     #[test]

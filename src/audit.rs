@@ -1,0 +1,573 @@
+//! The offline audit: pure checks over a ledger's rows. It recomputes every leaf, the chain, the
+//! tree, every batch root and signature, and compares every table with what was signed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::domain::{Policy, Quantity, Rupiah, line_total};
+use crate::i18n::{Lang, trf};
+use crate::seal::batch::{checkpoint_text, verify_checkpoint_note};
+use crate::seal::canonical::{Reader, SignedBody, SignedEntry, decode_entry};
+use crate::seal::sign::PublicKey;
+use crate::seal::{Frontier, GENESIS, Hash32, chain_hash, hex, leaf_hash};
+
+/// A table row as text: column → value (`NULL` for null).
+pub type Row = BTreeMap<String, String>;
+/// A projection table: (seq, child index) → row.
+pub type Table = BTreeMap<(u64, u64), Row>;
+/// The rows a signed entry implies: (table, child index, columns).
+type ExpectedRow = (&'static str, u64, Vec<(&'static str, String)>);
+
+/// One row of `entry`, with its tree state and signature.
+#[derive(Debug, Clone)]
+pub struct EntryRow {
+    pub seq: u64,
+    pub kind: String,
+    pub recorded_at: String,
+    pub canonical: Vec<u8>,
+    pub leaf_hash: Vec<u8>,
+    pub prev_hash: Vec<u8>,
+    pub chain_hash: Vec<u8>,
+    pub tree_root: Option<Vec<u8>>,
+    pub signature: Option<Vec<u8>>,
+}
+
+/// One row of `batch`.
+#[derive(Debug, Clone)]
+pub struct BatchRow {
+    pub batch_seq: u64,
+    pub first_seq: u64,
+    pub last_seq: u64,
+    pub root: Vec<u8>,
+    pub prev_header_hash: Vec<u8>,
+    pub sealed_at: String,
+    pub header: Vec<u8>,
+    pub header_hash: Vec<u8>,
+    pub signature: Vec<u8>,
+    pub public_key: Vec<u8>,
+    pub checkpoint: String,
+}
+
+/// Everything the audit reads from a ledger.
+#[derive(Debug, Clone, Default)]
+pub struct AuditInput {
+    pub terminal_id: String,
+    pub recorded_keys: Vec<[u8; 32]>,
+    pub entries: Vec<EntryRow>,
+    pub batches: Vec<BatchRow>,
+    /// table → (seq, child index) → column → value as text (`NULL` for null).
+    pub projections: BTreeMap<String, Table>,
+    /// Policy documents by version.
+    pub policies: BTreeMap<u64, Policy>,
+    pub supervisors: BTreeSet<String>,
+}
+
+/// One thing that differs from what was signed, or breaks a programme rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub table: String,
+    pub seq: u64,
+    /// A stable code, e.g. `leaf_mismatch`.
+    pub code: &'static str,
+    /// What differs, in the chosen language.
+    pub detail: String,
+}
+
+/// The audit's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditReport {
+    pub terminal_id: String,
+    pub entries: u64,
+    pub batches: u64,
+    /// Entries after the last sealed batch (not yet sealed, which is allowed).
+    pub open_tail: u64,
+    pub signatures_checked: u64,
+    pub findings: Vec<Finding>,
+}
+
+/// How the audit runs.
+#[derive(Debug, Clone)]
+pub struct AuditOptions {
+    /// The key batches and checkpoints must verify with: given on the command line, or else the
+    /// newest key the ledger recorded.
+    pub key: Option<PublicKey>,
+    /// Whether the key was given from outside the ledger (then it must match the ledger's).
+    pub key_is_external: bool,
+    /// Also verify every entry's checkpoint signature, not only the batches'.
+    pub all_signatures: bool,
+    pub lang: Lang,
+}
+
+struct Audit<'a> {
+    lang: Lang,
+    findings: Vec<Finding>,
+    input: &'a AuditInput,
+}
+
+impl Audit<'_> {
+    fn find(
+        &mut self,
+        table: &str,
+        seq: u64,
+        code: &'static str,
+        args: &[(&str, &dyn std::fmt::Display)],
+    ) {
+        let detail = trf(self.lang, &format!("audit.{code}"), args);
+        self.findings.push(Finding {
+            table: table.to_owned(),
+            seq,
+            code,
+            detail,
+        });
+    }
+}
+
+fn expected_rows(e: &SignedEntry) -> Vec<ExpectedRow> {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "NULL".to_owned());
+    match &e.body {
+        SignedBody::Sale {
+            period,
+            card,
+            operator,
+            policy_version,
+            catalogue_version,
+            roster_version,
+            lines,
+            total,
+            balance_before,
+            override_reason,
+        } => {
+            let mut rows = vec![(
+                "sale",
+                0,
+                vec![
+                    ("card", card.clone()),
+                    ("period", period.clone()),
+                    ("operator", operator.clone()),
+                    ("total", total.to_string()),
+                    ("balance_before", balance_before.to_string()),
+                    ("override_reason", opt(override_reason)),
+                    ("policy_version", policy_version.to_string()),
+                    ("catalogue_version", catalogue_version.to_string()),
+                    ("roster_version", roster_version.to_string()),
+                ],
+            )];
+            for (i, l) in lines.iter().enumerate() {
+                rows.push((
+                    "sale_item",
+                    i as u64,
+                    vec![
+                        ("line_no", i.to_string()),
+                        ("product_id", l.product_id.clone()),
+                        ("group_id", l.group_id.clone()),
+                        ("unit", l.unit.clone()),
+                        ("quantity_milli", l.quantity_milli.to_string()),
+                        ("unit_price", l.unit_price.to_string()),
+                        ("reference_price", l.reference_price.to_string()),
+                        ("line_total", l.line_total.to_string()),
+                    ],
+                ));
+            }
+            rows
+        }
+        SignedBody::Void {
+            sale_seq,
+            card,
+            period,
+            amount,
+            reason,
+            supervisor,
+            ..
+        } => vec![(
+            "void",
+            0,
+            vec![
+                ("sale_seq", sale_seq.to_string()),
+                ("card", card.clone()),
+                ("period", period.clone()),
+                ("amount", amount.to_string()),
+                ("reason", reason.clone()),
+                ("supervisor", supervisor.clone()),
+            ],
+        )],
+        SignedBody::DayClose {
+            day,
+            first_seq,
+            last_seq,
+            sale_count,
+            kpm_count,
+            void_count,
+            void_total,
+            net_total,
+            totals,
+            operator,
+        } => {
+            let mut rows = vec![(
+                "day_close",
+                0,
+                vec![
+                    ("day", day.clone()),
+                    ("first_seq", first_seq.to_string()),
+                    ("last_seq", last_seq.to_string()),
+                    ("sale_count", sale_count.to_string()),
+                    ("kpm_count", kpm_count.to_string()),
+                    ("void_count", void_count.to_string()),
+                    ("void_total", void_total.to_string()),
+                    ("net_total", net_total.to_string()),
+                    ("operator", operator.clone()),
+                ],
+            )];
+            for (i, (g, a)) in totals.iter().enumerate() {
+                rows.push((
+                    "day_close_total",
+                    i as u64,
+                    vec![("group_id", g.clone()), ("amount", a.to_string())],
+                ));
+            }
+            rows
+        }
+        SignedBody::Complaint {
+            card,
+            sale_seq,
+            category,
+            text,
+        } => vec![(
+            "complaint",
+            0,
+            vec![
+                ("card", card.clone()),
+                (
+                    "sale_seq",
+                    sale_seq.map_or_else(|| "NULL".to_owned(), |s| s.to_string()),
+                ),
+                ("category", category.clone()),
+                ("text", text.clone()),
+            ],
+        )],
+        SignedBody::Lockout {
+            card,
+            day,
+            attempts,
+        } => {
+            vec![(
+                "lockout",
+                0,
+                vec![
+                    ("card", card.clone()),
+                    ("day", day.clone()),
+                    ("attempts", attempts.to_string()),
+                ],
+            )]
+        }
+    }
+}
+
+/// Programme rules on a signed sale: allowed groups, arithmetic, balance, price overrides.
+fn check_sale_rules(a: &mut Audit<'_>, seq: u64, body: &SignedBody) {
+    let SignedBody::Sale {
+        policy_version,
+        lines,
+        total,
+        balance_before,
+        override_reason,
+        ..
+    } = body
+    else {
+        return;
+    };
+    let policy = a.input.policies.get(policy_version).cloned();
+    let Some(policy) = policy else {
+        a.find(
+            "sale",
+            seq,
+            "unknown_policy",
+            &[("version", policy_version)],
+        );
+        return;
+    };
+    let mut sum = 0i64;
+    for l in lines {
+        if policy.group(&l.group_id).is_none() {
+            a.find(
+                "sale_item",
+                seq,
+                "forbidden",
+                &[("product", &l.product_id), ("group", &l.group_id)],
+            );
+        }
+        let computed = Rupiah::new(l.unit_price)
+            .ok()
+            .zip(Quantity::from_milli(l.quantity_milli).ok())
+            .and_then(|(p, q)| line_total(p, q).ok());
+        if computed.map(Rupiah::as_i64) != Some(l.line_total) {
+            a.find(
+                "sale_item",
+                seq,
+                "line_total",
+                &[("product", &l.product_id), ("total", &l.line_total)],
+            );
+        }
+        let max = Rupiah::new(l.reference_price)
+            .ok()
+            .and_then(|r| policy.max_price_without_override(r).ok());
+        if override_reason.is_none() && max.is_some_and(|m| l.unit_price > m.as_i64()) {
+            a.find(
+                "sale_item",
+                seq,
+                "price_without_reason",
+                &[("product", &l.product_id), ("price", &l.unit_price)],
+            );
+        }
+        sum = sum.saturating_add(l.line_total);
+    }
+    if sum != *total {
+        a.find("sale", seq, "total", &[("total", total), ("sum", &sum)]);
+    }
+    if total > balance_before {
+        a.find(
+            "sale",
+            seq,
+            "over_balance",
+            &[("total", total), ("balance", balance_before)],
+        );
+    }
+}
+
+/// Runs every check. `progress` is told (done, total) every few thousand entries.
+pub fn audit(
+    input: &AuditInput,
+    options: &AuditOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> AuditReport {
+    let mut a = Audit {
+        lang: options.lang,
+        findings: Vec::new(),
+        input,
+    };
+    let key = options.key;
+    if options.key_is_external
+        && let Some(k) = key
+        && !input.recorded_keys.contains(&k.to_bytes())
+    {
+        a.find(
+            "terminal_key",
+            0,
+            "key_replaced",
+            &[("key", &k.fingerprint())],
+        );
+    }
+    let total = input.entries.len() as u64;
+    let mut frontier = Frontier::default();
+    let mut prev = GENESIS;
+    let mut roots: Vec<Hash32> = Vec::with_capacity(input.entries.len());
+    let mut signed_seqs: BTreeMap<(String, u64, u64), ()> = BTreeMap::new();
+    let mut signatures_checked = 0u64;
+    let mut expected_seq = 1u64;
+    for (i, e) in input.entries.iter().enumerate() {
+        if i % 5000 == 0 {
+            progress(i as u64, total);
+        }
+        if e.seq != expected_seq {
+            a.find("entry", expected_seq, "gap", &[("found", &e.seq)]);
+            expected_seq = e.seq;
+        }
+        expected_seq = expected_seq.saturating_add(1);
+        let leaf = leaf_hash(&e.canonical);
+        if e.leaf_hash != leaf {
+            a.find("entry", e.seq, "leaf_mismatch", &[]);
+        }
+        if e.prev_hash != prev {
+            a.find("entry", e.seq, "prev_mismatch", &[]);
+        }
+        let chain = chain_hash(&prev, &leaf);
+        if e.chain_hash != chain {
+            a.find("entry", e.seq, "chain_mismatch", &[]);
+        }
+        prev = chain;
+        frontier.append(leaf);
+        let root = frontier.root();
+        roots.push(root);
+        if e.tree_root.as_deref() != Some(root.as_slice()) {
+            a.find("tree_state", e.seq, "tree_mismatch", &[]);
+        }
+        if options.all_signatures
+            && let Some(k) = key
+        {
+            signatures_checked = signatures_checked.saturating_add(1);
+            let ok = e
+                .signature
+                .as_deref()
+                .and_then(|s| <[u8; 64]>::try_from(s).ok())
+                .is_some_and(|s| {
+                    k.verify(
+                        checkpoint_text(&input.terminal_id, e.seq, &root).as_bytes(),
+                        &s,
+                    )
+                });
+            if !ok {
+                a.find("entry_signature", e.seq, "entry_signature", &[]);
+            }
+        }
+        match decode_entry(&e.canonical) {
+            Err(err) => a.find("entry", e.seq, "undecodable", &[("detail", &err.0)]),
+            Ok(signed) => {
+                if signed.terminal_id != input.terminal_id {
+                    a.find(
+                        "entry",
+                        e.seq,
+                        "terminal",
+                        &[("signed", &signed.terminal_id)],
+                    );
+                }
+                if signed.seq != e.seq {
+                    a.find("entry", e.seq, "seq_mismatch", &[("signed", &signed.seq)]);
+                }
+                if signed.kind.as_str() != e.kind || signed.recorded_at != e.recorded_at {
+                    a.find(
+                        "entry",
+                        e.seq,
+                        "header_mismatch",
+                        &[("kind", &signed.kind.as_str()), ("at", &signed.recorded_at)],
+                    );
+                }
+                for (table, sub, columns) in expected_rows(&signed) {
+                    signed_seqs.insert((table.to_owned(), e.seq, sub), ());
+                    let stored = input
+                        .projections
+                        .get(table)
+                        .and_then(|t| t.get(&(e.seq, sub)));
+                    let Some(stored) = stored else {
+                        a.find(table, e.seq, "row_missing", &[]);
+                        continue;
+                    };
+                    for (col, want) in columns {
+                        let have = stored.get(col).map_or("NULL", String::as_str);
+                        if have != want {
+                            a.find(
+                                table,
+                                e.seq,
+                                "column",
+                                &[("column", &col), ("stored", &have), ("signed", &want)],
+                            );
+                        }
+                    }
+                }
+                if let SignedBody::Void { supervisor, .. } = &signed.body
+                    && !input.supervisors.contains(supervisor)
+                {
+                    a.find("void", e.seq, "void_not_supervisor", &[("who", supervisor)]);
+                }
+                check_sale_rules(&mut a, e.seq, &signed.body);
+            }
+        }
+    }
+    progress(total, total);
+    for (table, rows) in &input.projections {
+        for (seq, sub) in rows.keys() {
+            if !signed_seqs.contains_key(&(table.clone(), *seq, *sub)) {
+                a.find(table, *seq, "row_unsigned", &[]);
+            }
+        }
+    }
+    // Batches.
+    let mut prev_header = [0u8; 32];
+    let mut prev_last = 0u64;
+    for (i, b) in input.batches.iter().enumerate() {
+        let n = b.batch_seq;
+        if n != (i as u64).saturating_add(1)
+            || b.first_seq != prev_last.saturating_add(1)
+            || b.last_seq < b.first_seq
+        {
+            a.find(
+                "batch",
+                n,
+                "batch_continuity",
+                &[("first", &b.first_seq), ("last", &b.last_seq)],
+            );
+        }
+        prev_last = b.last_seq;
+        let digest: Hash32 = Sha256::digest(&b.header).into();
+        if b.header_hash != digest {
+            a.find("batch", n, "batch_hash", &[]);
+        }
+        if b.prev_header_hash != prev_header {
+            a.find("batch", n, "batch_prev", &[]);
+        }
+        prev_header = digest;
+        if let Some(mismatch) = header_mismatch(b, &input.terminal_id) {
+            a.find("batch", n, "batch_header", &[("field", &mismatch)]);
+        }
+        let root_at = usize::try_from(b.last_seq)
+            .ok()
+            .and_then(|s| s.checked_sub(1))
+            .and_then(|i| roots.get(i));
+        match root_at {
+            None => a.find(
+                "batch",
+                n,
+                "batch_beyond",
+                &[("last", &b.last_seq), ("entries", &total)],
+            ),
+            Some(r) if b.root != r.as_slice() => a.find("batch", n, "batch_root", &[]),
+            Some(_) => {}
+        }
+        if let Some(k) = key {
+            signatures_checked = signatures_checked.saturating_add(2);
+            let sig_ok =
+                <[u8; 64]>::try_from(b.signature.as_slice()).is_ok_and(|s| k.verify(&b.header, &s));
+            if !sig_ok || b.public_key != k.to_bytes() {
+                a.find("batch", n, "batch_signature", &[]);
+            }
+            match verify_checkpoint_note(&b.checkpoint, &k) {
+                Some(cp) if cp.tree_size == b.last_seq && cp.root.as_slice() == b.root => {}
+                _ => a.find("batch", n, "batch_checkpoint", &[]),
+            }
+        }
+    }
+    let open_tail = total.saturating_sub(prev_last.min(total));
+    AuditReport {
+        terminal_id: input.terminal_id.clone(),
+        entries: total,
+        batches: input.batches.len() as u64,
+        open_tail,
+        signatures_checked,
+        findings: a.findings,
+    }
+}
+
+/// Decodes a batch header and names the first field that differs from the row's columns.
+fn header_mismatch(b: &BatchRow, terminal_id: &str) -> Option<&'static str> {
+    let mut r = Reader::new(&b.header);
+    let magic = [r.u8().ok()?, r.u8().ok()?, r.u8().ok()?];
+    if &magic != crate::seal::batch::BATCH_MAGIC
+        || r.u8().ok()? != crate::seal::batch::BATCH_FORMAT_VERSION
+    {
+        return Some("magic");
+    }
+    let checks: [(&'static str, bool); 8] = [
+        ("terminal_id", r.str().ok()? == terminal_id),
+        ("batch_seq", r.u64().ok()? == b.batch_seq),
+        ("first_seq", r.u64().ok()? == b.first_seq),
+        ("last_seq", r.u64().ok()? == b.last_seq),
+        ("tree_size", r.u64().ok()? == b.last_seq),
+        ("root", r.bytes32().ok()?.as_slice() == b.root),
+        (
+            "prev_header_hash",
+            r.bytes32().ok()?.as_slice() == b.prev_header_hash,
+        ),
+        ("sealed_at", r.str().ok()? == b.sealed_at),
+    ];
+    checks.into_iter().find(|(_, ok)| !ok).map(|(name, _)| name)
+}
+
+/// `true` when nothing was found.
+pub fn is_clean(report: &AuditReport) -> bool {
+    report.findings.is_empty()
+}
+
+/// Short hex of a hash for messages.
+pub fn short(h: &[u8]) -> String {
+    hex(h).get(..16).unwrap_or_default().to_owned()
+}

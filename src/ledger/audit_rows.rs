@@ -1,0 +1,135 @@
+//! Reading everything the audit checks, as plain rows, from a ledger opened read-only.
+
+use std::collections::BTreeMap;
+
+use rusqlite::types::ValueRef;
+
+use super::{Ledger, LedgerError};
+use crate::audit::{AuditInput, BatchRow, EntryRow};
+use crate::domain::Policy;
+
+/// Projection tables and the column that orders their child rows (`None`: one row per seq).
+const PROJECTIONS: [(&str, Option<&str>); 7] = [
+    ("sale", None),
+    ("sale_item", Some("line_no")),
+    ("void", None),
+    ("day_close", None),
+    ("day_close_total", Some("group_id")),
+    ("complaint", None),
+    ("lockout", None),
+];
+
+fn text(v: ValueRef<'_>) -> String {
+    match v {
+        ValueRef::Null => "NULL".to_owned(),
+        ValueRef::Integer(i) => i.to_string(),
+        ValueRef::Real(f) => f.to_string(),
+        ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+        ValueRef::Blob(b) => crate::seal::hex(b),
+    }
+}
+
+impl Ledger {
+    /// Everything the audit needs, read in one pass per table.
+    pub fn audit_input(&self) -> Result<AuditInput, LedgerError> {
+        let conn = &self.conn;
+        let mut entries = Vec::new();
+        let mut stmt = conn.prepare(
+            "SELECT e.seq, e.kind, e.recorded_at, e.canonical, e.leaf_hash, e.prev_hash, e.chain_hash, t.root, s.signature
+             FROM entry e LEFT JOIN tree_state t ON t.seq = e.seq LEFT JOIN entry_signature s ON s.seq = e.seq
+             ORDER BY e.seq",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            entries.push(EntryRow {
+                seq: r.get(0)?,
+                kind: r.get(1)?,
+                recorded_at: r.get(2)?,
+                canonical: r.get(3)?,
+                leaf_hash: r.get(4)?,
+                prev_hash: r.get(5)?,
+                chain_hash: r.get(6)?,
+                tree_root: r.get(7)?,
+                signature: r.get(8)?,
+            });
+        }
+        let mut batches = Vec::new();
+        let mut stmt = conn.prepare(
+            "SELECT batch_seq, first_seq, last_seq, root, prev_header_hash, sealed_at, header, header_hash, signature,
+                    public_key, checkpoint
+             FROM batch ORDER BY batch_seq",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            batches.push(BatchRow {
+                batch_seq: r.get(0)?,
+                first_seq: r.get(1)?,
+                last_seq: r.get(2)?,
+                root: r.get(3)?,
+                prev_header_hash: r.get(4)?,
+                sealed_at: r.get(5)?,
+                header: r.get(6)?,
+                header_hash: r.get(7)?,
+                signature: r.get(8)?,
+                public_key: r.get(9)?,
+                checkpoint: r.get(10)?,
+            });
+        }
+        let mut projections = BTreeMap::new();
+        for (table, order) in PROJECTIONS {
+            let sql = match order {
+                None => format!("SELECT * FROM {table} ORDER BY seq"),
+                Some(col) => format!("SELECT * FROM {table} ORDER BY seq, {col}"),
+            };
+            let mut stmt = conn.prepare(&sql)?;
+            let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
+            let mut rows = stmt.query([])?;
+            let mut by_key: BTreeMap<(u64, u64), BTreeMap<String, String>> = BTreeMap::new();
+            let mut last_seq = 0u64;
+            let mut sub = 0u64;
+            while let Some(r) = rows.next()? {
+                let mut cols = BTreeMap::new();
+                for (i, name) in names.iter().enumerate() {
+                    cols.insert(name.clone(), text(r.get_ref(i)?));
+                }
+                let seq: u64 = cols.get("seq").and_then(|s| s.parse().ok()).unwrap_or(0);
+                sub = if seq == last_seq {
+                    sub.saturating_add(1)
+                } else {
+                    0
+                };
+                last_seq = seq;
+                by_key.insert((seq, if order.is_some() { sub } else { 0 }), cols);
+            }
+            projections.insert(table.to_owned(), by_key);
+        }
+        let recorded_keys: Vec<[u8; 32]> = conn
+            .prepare("SELECT public_key FROM terminal_key ORDER BY id")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut policies = BTreeMap::new();
+        let mut stmt =
+            conn.prepare("SELECT version, document FROM reference_import WHERE kind = 'policy'")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let version: u64 = r.get(0)?;
+            let doc: Option<String> = r.get(1)?;
+            if let Some(p) = doc.and_then(|d| Policy::from_json(&d).ok()) {
+                policies.insert(version, p);
+            }
+        }
+        let supervisors = conn
+            .prepare("SELECT DISTINCT name FROM operator WHERE role = 'supervisor'")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(AuditInput {
+            terminal_id: self.terminal.terminal_id.clone(),
+            recorded_keys,
+            entries,
+            batches,
+            projections,
+            policies,
+            supervisors,
+        })
+    }
+}
