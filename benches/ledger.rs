@@ -80,6 +80,27 @@ fn ledger(dir: &Path, name: &str, verifier: &PinVerifier) -> Ledger {
     l
 }
 
+/// The first `n` KPM of the bench roster at the counter: each proved their PIN once (argon2id,
+/// tens of ms each: setup, never measured), and the kasir logged in.
+fn counter(
+    l: &mut Ledger,
+    n: usize,
+    now: chrono::DateTime<FixedOffset>,
+) -> (Vec<ewarong::ledger::Presence>, ewarong::ledger::Operator) {
+    let pin = Pin::new("123456").unwrap_or_else(|e| panic!("{e}"));
+    let presences = (0..n)
+        .map(|i| {
+            let card = luhn_card(i).parse().unwrap_or_else(|e| panic!("{e}"));
+            l.verify_kpm_pin(&card, &pin, now)
+                .unwrap_or_else(|e| panic!("{e}"))
+        })
+        .collect();
+    let op = l
+        .authenticate_operator("kasir", &pin)
+        .unwrap_or_else(|e| panic!("{e}"));
+    (presences, op)
+}
+
 /// Durable sales, then the same code with `synchronous=OFF` to show the CPU share.
 fn sales(c: &mut Criterion) {
     let dir =
@@ -91,17 +112,7 @@ fn sales(c: &mut Criterion) {
         .with_ymd_and_hms(2026, 11, 3, 9, 0, 0)
         .single()
         .unwrap_or_else(|| unreachable!());
-    // Each KPM proves presence once (argon2id, tens of ms each: setup, not measured).
-    let presences: Vec<_> = (0..ROSTER)
-        .map(|i| {
-            let card = luhn_card(i).parse().unwrap_or_else(|e| panic!("{e}"));
-            l.verify_kpm_pin(&card, &pin, now)
-                .unwrap_or_else(|e| panic!("{e}"))
-        })
-        .collect();
-    let op = l
-        .authenticate_operator("kasir", &pin)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (presences, op) = counter(&mut l, ROSTER, now);
     let lines = [
         LineInput {
             product: "beras-medium".into(),
@@ -305,6 +316,76 @@ fn signatures(c: &mut Criterion) {
     g.finish();
 }
 
+/// Auditing a 100,000-sale ledger from the file: open read-only, read every row, check everything.
+fn audit_100k(c: &mut Criterion) {
+    use ewarong::audit::{AuditOptions, audit};
+    let dir =
+        tempfile::TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap_or_else(|e| panic!("{e}"));
+    let pin = Pin::new("123456").unwrap_or_else(|e| panic!("{e}"));
+    let verifier = PinVerifier::create(&pin, &[7; 16]).unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("ledger.sqlite3");
+    {
+        let mut l = ledger(dir.path(), "ledger.sqlite3", &verifier);
+        l.set_seal_every(
+            50,
+            zone()
+                .with_ymd_and_hms(2026, 11, 3, 8, 0, 0)
+                .single()
+                .unwrap_or_else(|| unreachable!()),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        l.connection()
+            .pragma_update(None, "synchronous", "OFF")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let now = zone()
+            .with_ymd_and_hms(2026, 11, 3, 9, 0, 0)
+            .single()
+            .unwrap_or_else(|| unreachable!());
+        let (presences, op) = counter(&mut l, 20, now);
+        let lines = [
+            LineInput {
+                product: "beras-medium".into(),
+                quantity: "5".into(),
+                unit_price: None,
+            },
+            LineInput {
+                product: "tempe".into(),
+                quantity: "2".into(),
+                unit_price: None,
+            },
+        ];
+        for i in 0..100_000usize {
+            l.record_sale(&presences[i % 20], &op, &lines, None, now)
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+    let mut g = c.benchmark_group("audit");
+    g.sampling_mode(criterion::SamplingMode::Flat);
+    g.sample_size(10);
+    for (name, all_signatures) in [
+        ("ledger_of_100k_sales", false),
+        ("ledger_of_100k_sales_all_signatures", true),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let l = Ledger::open_read_only(&path).unwrap_or_else(|e| panic!("{e}"));
+                let input = l.audit_input().unwrap_or_else(|e| panic!("{e}"));
+                let key = l.public_key().unwrap_or_else(|e| panic!("{e}"));
+                let options = AuditOptions {
+                    key,
+                    key_is_external: false,
+                    all_signatures,
+                    lang: ewarong::i18n::Lang::En,
+                };
+                let report = audit(&input, &options, &mut |_, _| {});
+                assert!(report.findings.is_empty() && report.entries == 100_000);
+                black_box(report)
+            })
+        });
+    }
+    g.finish();
+}
+
 fn sha256_entry(c: &mut Criterion) {
     let canonical = vec![0x5au8; 400];
     let mut g = c.benchmark_group("hash");
@@ -321,6 +402,6 @@ fn sha256_entry(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(60).measurement_time(Duration::from_secs(12)).warm_up_time(Duration::from_secs(3));
-    targets = raw_insert, sales, balance_by_history, seal_batch, signatures, sha256_entry
+    targets = raw_insert, sales, balance_by_history, seal_batch, signatures, audit_100k, sha256_entry
 }
 criterion_main!(benches);

@@ -13,12 +13,72 @@ use crate::seal::canonical::{Reader, SignedBody, SignedEntry, decode_entry};
 use crate::seal::sign::PublicKey;
 use crate::seal::{Frontier, GENESIS, Hash32, chain_hash, hex, leaf_hash};
 
-/// A table row as text: column → value (`NULL` for null).
-pub type Row = BTreeMap<String, String>;
-/// A projection table: (seq, child index) → row.
-pub type Table = BTreeMap<(u64, u64), Row>;
+/// A stored value, typed as SQLite holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Null => f.write_str("NULL"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Text(t) => f.write_str(t),
+            Value::Blob(b) => f.write_str(&hex(b)),
+        }
+    }
+}
+
+/// A projection table: its column names once, and its rows by (seq, child index).
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub columns: Vec<String>,
+    pub rows: BTreeMap<(u64, u64), Vec<Value>>,
+}
+
+/// A value the signed entry implies, borrowed from it: compared without allocating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Want<'a> {
+    Null,
+    Int(i64),
+    Text(&'a str),
+}
+
+impl Want<'_> {
+    fn matches(self, v: &Value) -> bool {
+        match (self, v) {
+            (Want::Null, Value::Null) => true,
+            (Want::Int(a), Value::Int(b)) => a == *b,
+            (Want::Text(a), Value::Text(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Display for Want<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Want::Null => f.write_str("NULL"),
+            Want::Int(i) => write!(f, "{i}"),
+            Want::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+fn int(v: u64) -> Want<'static> {
+    Want::Int(i64::try_from(v).unwrap_or(i64::MAX))
+}
+
+fn opt_text(v: &Option<String>) -> Want<'_> {
+    v.as_deref().map_or(Want::Null, Want::Text)
+}
+
 /// The rows a signed entry implies: (table, child index, columns).
-type ExpectedRow = (&'static str, u64, Vec<(&'static str, String)>);
+type ExpectedRow<'a> = (&'static str, u64, Vec<(&'static str, Want<'a>)>);
 
 /// One row of `entry`, with its tree state and signature.
 #[derive(Debug, Clone)]
@@ -124,8 +184,7 @@ impl Audit<'_> {
     }
 }
 
-fn expected_rows(e: &SignedEntry) -> Vec<ExpectedRow> {
-    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "NULL".to_owned());
+fn expected_rows(e: &SignedEntry) -> Vec<ExpectedRow<'_>> {
     match &e.body {
         SignedBody::Sale {
             period,
@@ -143,15 +202,15 @@ fn expected_rows(e: &SignedEntry) -> Vec<ExpectedRow> {
                 "sale",
                 0,
                 vec![
-                    ("card", card.clone()),
-                    ("period", period.clone()),
-                    ("operator", operator.clone()),
-                    ("total", total.to_string()),
-                    ("balance_before", balance_before.to_string()),
-                    ("override_reason", opt(override_reason)),
-                    ("policy_version", policy_version.to_string()),
-                    ("catalogue_version", catalogue_version.to_string()),
-                    ("roster_version", roster_version.to_string()),
+                    ("card", Want::Text(card)),
+                    ("period", Want::Text(period)),
+                    ("operator", Want::Text(operator)),
+                    ("total", Want::Int(*total)),
+                    ("balance_before", Want::Int(*balance_before)),
+                    ("override_reason", opt_text(override_reason)),
+                    ("policy_version", int(*policy_version)),
+                    ("catalogue_version", int(*catalogue_version)),
+                    ("roster_version", int(*roster_version)),
                 ],
             )];
             for (i, l) in lines.iter().enumerate() {
@@ -159,14 +218,14 @@ fn expected_rows(e: &SignedEntry) -> Vec<ExpectedRow> {
                     "sale_item",
                     i as u64,
                     vec![
-                        ("line_no", i.to_string()),
-                        ("product_id", l.product_id.clone()),
-                        ("group_id", l.group_id.clone()),
-                        ("unit", l.unit.clone()),
-                        ("quantity_milli", l.quantity_milli.to_string()),
-                        ("unit_price", l.unit_price.to_string()),
-                        ("reference_price", l.reference_price.to_string()),
-                        ("line_total", l.line_total.to_string()),
+                        ("line_no", int(i as u64)),
+                        ("product_id", Want::Text(&l.product_id)),
+                        ("group_id", Want::Text(&l.group_id)),
+                        ("unit", Want::Text(&l.unit)),
+                        ("quantity_milli", Want::Int(l.quantity_milli)),
+                        ("unit_price", Want::Int(l.unit_price)),
+                        ("reference_price", Want::Int(l.reference_price)),
+                        ("line_total", Want::Int(l.line_total)),
                     ],
                 ));
             }
@@ -184,12 +243,12 @@ fn expected_rows(e: &SignedEntry) -> Vec<ExpectedRow> {
             "void",
             0,
             vec![
-                ("sale_seq", sale_seq.to_string()),
-                ("card", card.clone()),
-                ("period", period.clone()),
-                ("amount", amount.to_string()),
-                ("reason", reason.clone()),
-                ("supervisor", supervisor.clone()),
+                ("sale_seq", int(*sale_seq)),
+                ("card", Want::Text(card)),
+                ("period", Want::Text(period)),
+                ("amount", Want::Int(*amount)),
+                ("reason", Want::Text(reason)),
+                ("supervisor", Want::Text(supervisor)),
             ],
         )],
         SignedBody::DayClose {
@@ -208,22 +267,22 @@ fn expected_rows(e: &SignedEntry) -> Vec<ExpectedRow> {
                 "day_close",
                 0,
                 vec![
-                    ("day", day.clone()),
-                    ("first_seq", first_seq.to_string()),
-                    ("last_seq", last_seq.to_string()),
-                    ("sale_count", sale_count.to_string()),
-                    ("kpm_count", kpm_count.to_string()),
-                    ("void_count", void_count.to_string()),
-                    ("void_total", void_total.to_string()),
-                    ("net_total", net_total.to_string()),
-                    ("operator", operator.clone()),
+                    ("day", Want::Text(day)),
+                    ("first_seq", int(*first_seq)),
+                    ("last_seq", int(*last_seq)),
+                    ("sale_count", int(*sale_count)),
+                    ("kpm_count", int(*kpm_count)),
+                    ("void_count", int(*void_count)),
+                    ("void_total", Want::Int(*void_total)),
+                    ("net_total", Want::Int(*net_total)),
+                    ("operator", Want::Text(operator)),
                 ],
             )];
             for (i, (g, a)) in totals.iter().enumerate() {
                 rows.push((
                     "day_close_total",
                     i as u64,
-                    vec![("group_id", g.clone()), ("amount", a.to_string())],
+                    vec![("group_id", Want::Text(g)), ("amount", Want::Int(*a))],
                 ));
             }
             rows
@@ -237,30 +296,25 @@ fn expected_rows(e: &SignedEntry) -> Vec<ExpectedRow> {
             "complaint",
             0,
             vec![
-                ("card", card.clone()),
-                (
-                    "sale_seq",
-                    sale_seq.map_or_else(|| "NULL".to_owned(), |s| s.to_string()),
-                ),
-                ("category", category.clone()),
-                ("text", text.clone()),
+                ("card", Want::Text(card)),
+                ("sale_seq", sale_seq.map_or(Want::Null, int)),
+                ("category", Want::Text(category)),
+                ("text", Want::Text(text)),
             ],
         )],
         SignedBody::Lockout {
             card,
             day,
             attempts,
-        } => {
-            vec![(
-                "lockout",
-                0,
-                vec![
-                    ("card", card.clone()),
-                    ("day", day.clone()),
-                    ("attempts", attempts.to_string()),
-                ],
-            )]
-        }
+        } => vec![(
+            "lockout",
+            0,
+            vec![
+                ("card", Want::Text(card)),
+                ("day", Want::Text(day)),
+                ("attempts", int(u64::from(*attempts))),
+            ],
+        )],
     }
 }
 
@@ -362,7 +416,8 @@ pub fn audit(
     let mut frontier = Frontier::default();
     let mut prev = GENESIS;
     let mut roots: Vec<Hash32> = Vec::with_capacity(input.entries.len());
-    let mut signed_seqs: BTreeMap<(String, u64, u64), ()> = BTreeMap::new();
+    let mut signed_rows: std::collections::HashSet<(&str, u64, u64)> =
+        std::collections::HashSet::new();
     let mut signatures_checked = 0u64;
     let mut expected_seq = 1u64;
     for (i, e) in input.entries.iter().enumerate() {
@@ -433,18 +488,23 @@ pub fn audit(
                     );
                 }
                 for (table, sub, columns) in expected_rows(&signed) {
-                    signed_seqs.insert((table.to_owned(), e.seq, sub), ());
-                    let stored = input
-                        .projections
-                        .get(table)
-                        .and_then(|t| t.get(&(e.seq, sub)));
-                    let Some(stored) = stored else {
+                    signed_rows.insert((table, e.seq, sub));
+                    let Some(t) = input.projections.get(table) else {
+                        a.find(table, e.seq, "row_missing", &[]);
+                        continue;
+                    };
+                    let Some(stored) = t.rows.get(&(e.seq, sub)) else {
                         a.find(table, e.seq, "row_missing", &[]);
                         continue;
                     };
                     for (col, want) in columns {
-                        let have = stored.get(col).map_or("NULL", String::as_str);
-                        if have != want {
+                        let have = t
+                            .columns
+                            .iter()
+                            .position(|c| c == col)
+                            .and_then(|i| stored.get(i));
+                        if !have.is_some_and(|v| want.matches(v)) {
+                            let have = have.map_or_else(|| "-".to_owned(), Value::to_string);
                             a.find(
                                 table,
                                 e.seq,
@@ -464,9 +524,9 @@ pub fn audit(
         }
     }
     progress(total, total);
-    for (table, rows) in &input.projections {
-        for (seq, sub) in rows.keys() {
-            if !signed_seqs.contains_key(&(table.clone(), *seq, *sub)) {
+    for (table, t) in &input.projections {
+        for (seq, sub) in t.rows.keys() {
+            if !signed_rows.contains(&(table.as_str(), *seq, *sub)) {
                 a.find(table, *seq, "row_unsigned", &[]);
             }
         }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use rusqlite::types::ValueRef;
 
 use super::{Ledger, LedgerError};
-use crate::audit::{AuditInput, BatchRow, EntryRow};
+use crate::audit::{AuditInput, BatchRow, EntryRow, Table, Value};
 use crate::domain::Policy;
 
 /// Projection tables and the column that orders their child rows (`None`: one row per seq).
@@ -19,13 +19,14 @@ const PROJECTIONS: [(&str, Option<&str>); 7] = [
     ("lockout", None),
 ];
 
-fn text(v: ValueRef<'_>) -> String {
+fn value(v: ValueRef<'_>) -> Value {
     match v {
-        ValueRef::Null => "NULL".to_owned(),
-        ValueRef::Integer(i) => i.to_string(),
-        ValueRef::Real(f) => f.to_string(),
-        ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
-        ValueRef::Blob(b) => crate::seal::hex(b),
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::Int(i),
+        // The ledger's tables are STRICT and hold no floats; keep one as text if it ever appears.
+        ValueRef::Real(f) => Value::Text(f.to_string()),
+        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Value::Blob(b.to_vec()),
     }
 }
 
@@ -82,26 +83,33 @@ impl Ledger {
                 Some(col) => format!("SELECT * FROM {table} ORDER BY seq, {col}"),
             };
             let mut stmt = conn.prepare(&sql)?;
-            let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
+            let columns: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
+            let seq_col = columns.iter().position(|c| c == "seq").unwrap_or(0);
             let mut rows = stmt.query([])?;
-            let mut by_key: BTreeMap<(u64, u64), BTreeMap<String, String>> = BTreeMap::new();
+            let mut t = Table {
+                columns: columns.clone(),
+                rows: BTreeMap::new(),
+            };
             let mut last_seq = 0u64;
             let mut sub = 0u64;
             while let Some(r) = rows.next()? {
-                let mut cols = BTreeMap::new();
-                for (i, name) in names.iter().enumerate() {
-                    cols.insert(name.clone(), text(r.get_ref(i)?));
-                }
-                let seq: u64 = cols.get("seq").and_then(|s| s.parse().ok()).unwrap_or(0);
+                let values = (0..columns.len())
+                    .map(|i| r.get_ref(i).map(value))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let seq = match values.get(seq_col) {
+                    Some(Value::Int(s)) => u64::try_from(*s).unwrap_or(0),
+                    _ => 0,
+                };
                 sub = if seq == last_seq {
                     sub.saturating_add(1)
                 } else {
                     0
                 };
                 last_seq = seq;
-                by_key.insert((seq, if order.is_some() { sub } else { 0 }), cols);
+                t.rows
+                    .insert((seq, if order.is_some() { sub } else { 0 }), values);
             }
-            projections.insert(table.to_owned(), by_key);
+            projections.insert(table.to_owned(), t);
         }
         let recorded_keys: Vec<[u8; 32]> = conn
             .prepare("SELECT public_key FROM terminal_key ORDER BY id")?
