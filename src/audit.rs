@@ -331,7 +331,9 @@ fn check_sale_rules(a: &mut Audit<'_>, seq: u64, body: &SignedBody) {
     else {
         return;
     };
-    let policy = a.input.policies.get(policy_version).cloned();
+    // Copy the input reference out of `a`, so the policy borrows the input, not the audit.
+    let input = a.input;
+    let policy = input.policies.get(policy_version);
     let Some(policy) = policy else {
         a.find(
             "sale",
@@ -389,18 +391,128 @@ fn check_sale_rules(a: &mut Audit<'_>, seq: u64, body: &SignedBody) {
     }
 }
 
-/// Runs every check. `progress` is told (done, total) every few thousand entries.
+/// What one worker found in its share of the entries.
+struct EntryPass {
+    findings: Vec<Finding>,
+    leaves: Vec<Hash32>,
+    signed_rows: std::collections::HashSet<(&'static str, u64, u64)>,
+}
+
+/// The checks that need only the entry itself: leaf hash, decoding, its table rows, the rules.
+fn check_entries(input: &AuditInput, entries: &[EntryRow], lang: Lang) -> EntryPass {
+    let mut a = Audit {
+        lang,
+        findings: Vec::new(),
+        input,
+    };
+    let mut leaves = Vec::with_capacity(entries.len());
+    let mut signed_rows = std::collections::HashSet::new();
+    for e in entries {
+        let leaf = leaf_hash(&e.canonical);
+        if e.leaf_hash != leaf {
+            a.find("entry", e.seq, "leaf_mismatch", &[]);
+        }
+        leaves.push(leaf);
+        let signed = match decode_entry(&e.canonical) {
+            Ok(signed) => signed,
+            Err(err) => {
+                a.find("entry", e.seq, "undecodable", &[("detail", &err.0)]);
+                continue;
+            }
+        };
+        if signed.terminal_id != input.terminal_id {
+            a.find(
+                "entry",
+                e.seq,
+                "terminal",
+                &[("signed", &signed.terminal_id)],
+            );
+        }
+        if signed.seq != e.seq {
+            a.find("entry", e.seq, "seq_mismatch", &[("signed", &signed.seq)]);
+        }
+        if signed.kind.as_str() != e.kind || signed.recorded_at != e.recorded_at {
+            a.find(
+                "entry",
+                e.seq,
+                "header_mismatch",
+                &[("kind", &signed.kind.as_str()), ("at", &signed.recorded_at)],
+            );
+        }
+        for (table, sub, columns) in expected_rows(&signed) {
+            signed_rows.insert((table, e.seq, sub));
+            let Some(t) = input.projections.get(table) else {
+                a.find(table, e.seq, "row_missing", &[]);
+                continue;
+            };
+            let Some(stored) = t.rows.get(&(e.seq, sub)) else {
+                a.find(table, e.seq, "row_missing", &[]);
+                continue;
+            };
+            for (col, want) in columns {
+                let have = t
+                    .columns
+                    .iter()
+                    .position(|c| c == col)
+                    .and_then(|i| stored.get(i));
+                if !have.is_some_and(|v| want.matches(v)) {
+                    let have = have.map_or_else(|| "-".to_owned(), Value::to_string);
+                    a.find(
+                        table,
+                        e.seq,
+                        "column",
+                        &[("column", &col), ("stored", &have), ("signed", &want)],
+                    );
+                }
+            }
+        }
+        if let SignedBody::Void { supervisor, .. } = &signed.body
+            && !input.supervisors.contains(supervisor)
+        {
+            a.find("void", e.seq, "void_not_supervisor", &[("who", supervisor)]);
+        }
+        check_sale_rules(&mut a, e.seq, &signed.body);
+    }
+    EntryPass {
+        findings: a.findings,
+        leaves,
+        signed_rows,
+    }
+}
+
+/// Runs `work` over `items` split across the machine's cores, keeping the order of the results.
+fn parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&[T]) -> R + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .clamp(1, 16);
+    let chunk = items.len().div_ceil(workers).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| s.spawn(|| work(part)))
+            .collect();
+        // A worker panics only on a bug in the checks themselves; surface it as that.
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}
+
+/// Runs every check. `progress` is told (done, total) as the passes complete.
 pub fn audit(
     input: &AuditInput,
     options: &AuditOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> AuditReport {
+    let lang = options.lang;
+    let key = options.key;
+    let total = input.entries.len() as u64;
     let mut a = Audit {
-        lang: options.lang,
+        lang,
         findings: Vec::new(),
         input,
     };
-    let key = options.key;
     if options.key_is_external
         && let Some(k) = key
         && !input.recorded_keys.contains(&k.to_bytes())
@@ -412,116 +524,71 @@ pub fn audit(
             &[("key", &k.fingerprint())],
         );
     }
-    let total = input.entries.len() as u64;
-    let mut frontier = Frontier::default();
+    progress(0, total);
+    // Pass 1, on all cores: everything that needs only the entry itself.
+    let passes = parallel(&input.entries, |part| check_entries(input, part, lang));
+    let mut leaves = Vec::with_capacity(input.entries.len());
+    let mut signed_rows = std::collections::HashSet::new();
+    let mut entry_findings = Vec::new();
+    for p in passes {
+        entry_findings.extend(p.findings);
+        leaves.extend(p.leaves);
+        signed_rows.extend(p.signed_rows);
+    }
+    progress(total / 2, total);
+    // Pass 2, in order: the sequence, the chain and the tree.
     let mut prev = GENESIS;
+    let mut frontier = Frontier::default();
     let mut roots: Vec<Hash32> = Vec::with_capacity(input.entries.len());
-    let mut signed_rows: std::collections::HashSet<(&str, u64, u64)> =
-        std::collections::HashSet::new();
-    let mut signatures_checked = 0u64;
     let mut expected_seq = 1u64;
-    for (i, e) in input.entries.iter().enumerate() {
-        if i % 5000 == 0 {
-            progress(i as u64, total);
-        }
+    for (e, leaf) in input.entries.iter().zip(&leaves) {
         if e.seq != expected_seq {
             a.find("entry", expected_seq, "gap", &[("found", &e.seq)]);
             expected_seq = e.seq;
         }
         expected_seq = expected_seq.saturating_add(1);
-        let leaf = leaf_hash(&e.canonical);
-        if e.leaf_hash != leaf {
-            a.find("entry", e.seq, "leaf_mismatch", &[]);
-        }
         if e.prev_hash != prev {
             a.find("entry", e.seq, "prev_mismatch", &[]);
         }
-        let chain = chain_hash(&prev, &leaf);
+        let chain = chain_hash(&prev, leaf);
         if e.chain_hash != chain {
             a.find("entry", e.seq, "chain_mismatch", &[]);
         }
         prev = chain;
-        frontier.append(leaf);
+        frontier.append(*leaf);
         let root = frontier.root();
-        roots.push(root);
         if e.tree_root.as_deref() != Some(root.as_slice()) {
             a.find("tree_state", e.seq, "tree_mismatch", &[]);
         }
-        if options.all_signatures
-            && let Some(k) = key
-        {
-            signatures_checked = signatures_checked.saturating_add(1);
-            let ok = e
-                .signature
-                .as_deref()
-                .and_then(|s| <[u8; 64]>::try_from(s).ok())
-                .is_some_and(|s| {
-                    k.verify(
-                        checkpoint_text(&input.terminal_id, e.seq, &root).as_bytes(),
-                        &s,
-                    )
-                });
-            if !ok {
-                a.find("entry_signature", e.seq, "entry_signature", &[]);
-            }
+        roots.push(root);
+    }
+    a.findings.extend(entry_findings);
+    // Pass 3, on all cores: every entry's checkpoint signature, when asked.
+    let mut signatures_checked = 0u64;
+    if options.all_signatures
+        && let Some(k) = key
+    {
+        let pairs: Vec<(&EntryRow, &Hash32)> = input.entries.iter().zip(&roots).collect();
+        let bad = parallel(&pairs, |part| {
+            part.iter()
+                .filter(|(e, root)| {
+                    !e.signature
+                        .as_deref()
+                        .and_then(|s| <[u8; 64]>::try_from(s).ok())
+                        .is_some_and(|s| {
+                            k.verify(
+                                checkpoint_text(&input.terminal_id, e.seq, root).as_bytes(),
+                                &s,
+                            )
+                        })
+                })
+                .map(|(e, _)| e.seq)
+                .collect::<Vec<_>>()
+        });
+        for seq in bad.into_iter().flatten() {
+            a.find("entry_signature", seq, "entry_signature", &[]);
         }
-        match decode_entry(&e.canonical) {
-            Err(err) => a.find("entry", e.seq, "undecodable", &[("detail", &err.0)]),
-            Ok(signed) => {
-                if signed.terminal_id != input.terminal_id {
-                    a.find(
-                        "entry",
-                        e.seq,
-                        "terminal",
-                        &[("signed", &signed.terminal_id)],
-                    );
-                }
-                if signed.seq != e.seq {
-                    a.find("entry", e.seq, "seq_mismatch", &[("signed", &signed.seq)]);
-                }
-                if signed.kind.as_str() != e.kind || signed.recorded_at != e.recorded_at {
-                    a.find(
-                        "entry",
-                        e.seq,
-                        "header_mismatch",
-                        &[("kind", &signed.kind.as_str()), ("at", &signed.recorded_at)],
-                    );
-                }
-                for (table, sub, columns) in expected_rows(&signed) {
-                    signed_rows.insert((table, e.seq, sub));
-                    let Some(t) = input.projections.get(table) else {
-                        a.find(table, e.seq, "row_missing", &[]);
-                        continue;
-                    };
-                    let Some(stored) = t.rows.get(&(e.seq, sub)) else {
-                        a.find(table, e.seq, "row_missing", &[]);
-                        continue;
-                    };
-                    for (col, want) in columns {
-                        let have = t
-                            .columns
-                            .iter()
-                            .position(|c| c == col)
-                            .and_then(|i| stored.get(i));
-                        if !have.is_some_and(|v| want.matches(v)) {
-                            let have = have.map_or_else(|| "-".to_owned(), Value::to_string);
-                            a.find(
-                                table,
-                                e.seq,
-                                "column",
-                                &[("column", &col), ("stored", &have), ("signed", &want)],
-                            );
-                        }
-                    }
-                }
-                if let SignedBody::Void { supervisor, .. } = &signed.body
-                    && !input.supervisors.contains(supervisor)
-                {
-                    a.find("void", e.seq, "void_not_supervisor", &[("who", supervisor)]);
-                }
-                check_sale_rules(&mut a, e.seq, &signed.body);
-            }
-        }
+        signatures_checked = total;
     }
     progress(total, total);
     for (table, t) in &input.projections {
@@ -573,18 +640,31 @@ pub fn audit(
             Some(r) if b.root != r.as_slice() => a.find("batch", n, "batch_root", &[]),
             Some(_) => {}
         }
-        if let Some(k) = key {
-            signatures_checked = signatures_checked.saturating_add(2);
-            let sig_ok =
-                <[u8; 64]>::try_from(b.signature.as_slice()).is_ok_and(|s| k.verify(&b.header, &s));
-            if !sig_ok || b.public_key != k.to_bytes() {
-                a.find("batch", n, "batch_signature", &[]);
-            }
-            match verify_checkpoint_note(&b.checkpoint, &k) {
-                Some(cp) if cp.tree_size == b.last_seq && cp.root.as_slice() == b.root => {}
-                _ => a.find("batch", n, "batch_checkpoint", &[]),
-            }
+    }
+    // The batch signatures and checkpoint notes, on all cores.
+    if let Some(k) = key {
+        let bad = parallel(&input.batches, |part| {
+            part.iter()
+                .flat_map(|b| {
+                    let sig_ok = <[u8; 64]>::try_from(b.signature.as_slice())
+                        .is_ok_and(|s| k.verify(&b.header, &s))
+                        && b.public_key == k.to_bytes();
+                    let note_ok = verify_checkpoint_note(&b.checkpoint, &k).is_some_and(|cp| {
+                        cp.tree_size == b.last_seq && cp.root.as_slice() == b.root
+                    });
+                    [
+                        (!sig_ok).then_some((b.batch_seq, "batch_signature")),
+                        (!note_ok).then_some((b.batch_seq, "batch_checkpoint")),
+                    ]
+                })
+                .flatten()
+                .collect::<Vec<_>>()
+        });
+        for (n, code) in bad.into_iter().flatten() {
+            a.find("batch", n, code, &[]);
         }
+        signatures_checked =
+            signatures_checked.saturating_add((input.batches.len() as u64).saturating_mul(2));
     }
     let open_tail = total.saturating_sub(prev_last.min(total));
     AuditReport {

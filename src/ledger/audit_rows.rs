@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OpenFlags};
 
 use super::{Ledger, LedgerError};
 use crate::audit::{AuditInput, BatchRow, EntryRow, Table, Value};
@@ -33,6 +34,16 @@ fn value(v: ValueRef<'_>) -> Value {
 impl Ledger {
     /// Everything the audit needs, read in one pass per table.
     pub fn audit_input(&self) -> Result<AuditInput, LedgerError> {
+        // The projection tables load on a second read-only connection, alongside the entries.
+        let path = self.path.clone();
+        let projections = std::thread::spawn(move || {
+            let conn = Connection::open_with_flags(
+                &path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            conn.pragma_update(None, "query_only", "ON")?;
+            load_projections(&conn)
+        });
         let conn = &self.conn;
         let mut entries = Vec::new();
         let mut stmt = conn.prepare(
@@ -76,41 +87,6 @@ impl Ledger {
                 checkpoint: r.get(10)?,
             });
         }
-        let mut projections = BTreeMap::new();
-        for (table, order) in PROJECTIONS {
-            let sql = match order {
-                None => format!("SELECT * FROM {table} ORDER BY seq"),
-                Some(col) => format!("SELECT * FROM {table} ORDER BY seq, {col}"),
-            };
-            let mut stmt = conn.prepare(&sql)?;
-            let columns: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
-            let seq_col = columns.iter().position(|c| c == "seq").unwrap_or(0);
-            let mut rows = stmt.query([])?;
-            let mut t = Table {
-                columns: columns.clone(),
-                rows: BTreeMap::new(),
-            };
-            let mut last_seq = 0u64;
-            let mut sub = 0u64;
-            while let Some(r) = rows.next()? {
-                let values = (0..columns.len())
-                    .map(|i| r.get_ref(i).map(value))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let seq = match values.get(seq_col) {
-                    Some(Value::Int(s)) => u64::try_from(*s).unwrap_or(0),
-                    _ => 0,
-                };
-                sub = if seq == last_seq {
-                    sub.saturating_add(1)
-                } else {
-                    0
-                };
-                last_seq = seq;
-                t.rows
-                    .insert((seq, if order.is_some() { sub } else { 0 }), values);
-            }
-            projections.insert(table.to_owned(), t);
-        }
         let recorded_keys: Vec<[u8; 32]> = conn
             .prepare("SELECT public_key FROM terminal_key ORDER BY id")?
             .query_map([], |r| r.get(0))?
@@ -130,6 +106,10 @@ impl Ledger {
             .prepare("SELECT DISTINCT name FROM operator WHERE role = 'supervisor'")?
             .query_map([], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
+        // The loader thread only fails by returning an error; a panic there is a bug, re-raised.
+        let projections = projections
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))?;
         Ok(AuditInput {
             terminal_id: self.terminal.terminal_id.clone(),
             recorded_keys,
@@ -140,4 +120,44 @@ impl Ledger {
             supervisors,
         })
     }
+}
+
+/// Reads the projection tables into typed rows.
+fn load_projections(conn: &Connection) -> Result<BTreeMap<String, Table>, LedgerError> {
+    let mut projections = BTreeMap::new();
+    for (table, order) in PROJECTIONS {
+        let sql = match order {
+            None => format!("SELECT * FROM {table} ORDER BY seq"),
+            Some(col) => format!("SELECT * FROM {table} ORDER BY seq, {col}"),
+        };
+        let mut stmt = conn.prepare(&sql)?;
+        let columns: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
+        let seq_col = columns.iter().position(|c| c == "seq").unwrap_or(0);
+        let mut rows = stmt.query([])?;
+        let mut t = Table {
+            columns: columns.clone(),
+            rows: BTreeMap::new(),
+        };
+        let mut last_seq = 0u64;
+        let mut sub = 0u64;
+        while let Some(r) = rows.next()? {
+            let values = (0..columns.len())
+                .map(|i| r.get_ref(i).map(value))
+                .collect::<Result<Vec<_>, _>>()?;
+            let seq = match values.get(seq_col) {
+                Some(Value::Int(s)) => u64::try_from(*s).unwrap_or(0),
+                _ => 0,
+            };
+            sub = if seq == last_seq {
+                sub.saturating_add(1)
+            } else {
+                0
+            };
+            last_seq = seq;
+            t.rows
+                .insert((seq, if order.is_some() { sub } else { 0 }), values);
+        }
+        projections.insert(table.to_owned(), t);
+    }
+    Ok(projections)
 }
