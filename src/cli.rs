@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::domain::{CardNumber, LineInput, Pin, PinVerifier, ProductClass, Rupiah};
 use crate::i18n::{Lang, Localize, TABLE, tr, trf};
 use crate::import;
-use crate::keys::{KEY_FILE, KeyError, TerminalKey};
+use crate::keys::{KEY_FILE, KeyError, Passphrase, TerminalKey};
 use crate::ledger::SealReason;
 use crate::ledger::{
     ComplaintCategory, HistoryFilter, LEDGER_FILE, Ledger, LedgerError, Operator, Role,
@@ -303,6 +303,11 @@ impl Ctx<'_> {
         }
     }
 
+    /// The key passphrase from `EWARONG_KEY_PASSPHRASE`, if set.
+    fn passphrase(&self) -> Result<Option<Passphrase>, CliError> {
+        Passphrase::from_env().map_err(|e| self.key_err(e))
+    }
+
     fn key_err(&self, e: KeyError) -> CliError {
         let kind = match e {
             KeyError::Io { .. } | KeyError::Random => ExitKind::Storage,
@@ -350,8 +355,8 @@ impl Ctx<'_> {
             .map_err(|e| self.ledger_err(e))?
             .is_some()
         {
-            let key =
-                TerminalKey::load(&self.data_dir.join(KEY_FILE)).map_err(|e| self.key_err(e))?;
+            let key = TerminalKey::load(&self.data_dir.join(KEY_FILE), self.passphrase()?.as_ref())
+                .map_err(|e| self.key_err(e))?;
             ledger.attach_key(key).map_err(|e| self.ledger_err(e))?;
         }
         Ok(ledger)
@@ -505,7 +510,8 @@ fn init(
             let _ = std::fs::remove_file(&key_path);
         }
     };
-    let key = match TerminalKey::create(&key_path) {
+    let passphrase = ctx.passphrase()?;
+    let key = match TerminalKey::create(&key_path, passphrase.as_ref()) {
         Ok(k) => k,
         Err(e) => {
             undo(ledger, false);
@@ -997,7 +1003,8 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
             };
             // The file must hold the private half of the recorded key.
             let key_path = ctx.data_dir.join(KEY_FILE);
-            let file_key = TerminalKey::load(&key_path).map_err(|e| ctx.key_err(e))?;
+            let file_key = TerminalKey::load(&key_path, ctx.passphrase()?.as_ref())
+                .map_err(|e| ctx.key_err(e))?;
             if file_key.public() != public {
                 return Err(CliError::refused(trf(
                     lang,
@@ -1032,8 +1039,8 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
             {
                 return Err(ctx.key_err(KeyError::Exists(ctx.data_dir.join(KEY_FILE))));
             }
-            let key =
-                TerminalKey::create(&ctx.data_dir.join(KEY_FILE)).map_err(|e| ctx.key_err(e))?;
+            let key = TerminalKey::create(&ctx.data_dir.join(KEY_FILE), ctx.passphrase()?.as_ref())
+                .map_err(|e| ctx.key_err(e))?;
             let t = now(&ledger);
             ledger
                 .record_public_key(&key.public(), t)

@@ -1095,6 +1095,21 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "periksa juga tanda tangan setiap entri (lebih lama)",
         "also check every entry's signature (slower)",
     ),
+    (
+        "key.needs_passphrase",
+        "kunci terminal {path} terkunci kata sandi; isi EWARONG_KEY_PASSPHRASE",
+        "the terminal key {path} is protected by a passphrase; set EWARONG_KEY_PASSPHRASE",
+    ),
+    (
+        "key.wrong_passphrase",
+        "kata sandi kunci terminal {path} salah",
+        "wrong passphrase for the terminal key {path}",
+    ),
+    (
+        "key.weak_passphrase",
+        "EWARONG_KEY_PASSPHRASE: kata sandi kunci harus minimal 8 karakter",
+        "EWARONG_KEY_PASSPHRASE: the key passphrase must be at least 8 characters",
+    ),
     // chain check details
     (
         "check.leaf",

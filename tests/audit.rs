@@ -80,7 +80,7 @@ fn pristine() -> &'static Path {
             now,
         )
         .unwrap();
-        let key = TerminalKey::create(&dir.path().join(ewarong::keys::KEY_FILE)).unwrap();
+        let key = TerminalKey::create(&dir.path().join(ewarong::keys::KEY_FILE), None).unwrap();
         l.record_public_key(&key.public(), now).unwrap();
         l.attach_key(key).unwrap();
         l.set_seal_every(10, now).unwrap();

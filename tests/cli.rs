@@ -1157,3 +1157,44 @@ fn receipts_verify_offline_and_catch_what_was_changed() {
     let (_, err) = fails(ewarong(dir.path()).args(["verify-receipt", "EWR1.rusak"]));
     assert!(err.contains("bukan kode verifikasi"), "{err}");
 }
+
+#[test]
+fn a_passphrase_protects_the_key_of_a_terminal() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let pass = "kata sandi toko sembako";
+    ok(ewarong(dir.path())
+        .env("EWARONG_KEY_PASSPHRASE", pass)
+        .args(["init", "--terminal-id", "rahasia-01", "--demo"]));
+    let text = std::fs::read_to_string(dir.path().join("terminal.key")).unwrap();
+    assert!(
+        text.starts_with("ewarong terminal key v1 encrypted"),
+        "{text}"
+    );
+    let sale = |p: Option<&str>| {
+        let mut cmd = ewarong(dir.path());
+        cmd.args([
+            "sale", "--card", CARD_A, "--pin", "123456", "--item", "tempe=1",
+        ])
+        .args(KASIR);
+        if let Some(p) = p {
+            cmd.env("EWARONG_KEY_PASSPHRASE", p);
+        }
+        cmd
+    };
+    let before = snapshot(&ledger_path(dir.path()));
+    let (_, err) = fails(&mut sale(None));
+    assert!(err.contains("EWARONG_KEY_PASSPHRASE"), "{err}");
+    let (_, err) = fails(&mut sale(Some("kata sandi yang lain")));
+    assert!(err.contains("salah"), "{err}");
+    let (_, err) = fails(&mut sale(Some("pendek")));
+    assert!(err.contains("minimal 8"), "{err}");
+    assert_eq!(
+        snapshot(&ledger_path(dir.path())),
+        before,
+        "no sale without the key"
+    );
+    let out = ok(&mut sale(Some(pass)));
+    assert!(out.contains("Tersimpan") && !out.contains(pass), "{out}");
+    // Reading needs no passphrase.
+    ok(ewarong(dir.path()).args(["balance", "--card", CARD_A]));
+}

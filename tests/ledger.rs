@@ -63,7 +63,7 @@ fn setup(dir: &Path, policy: Policy, roster: &[Kpm]) -> Ledger {
         import::parse_catalogue("c.csv", ewarong::demo::DEMO_CATALOGUE_CSV, &policy).unwrap();
     l.import_catalogue(products, "test", &[0; 32], now).unwrap();
     l.import_roster(roster, "test", &[0; 32], now).unwrap();
-    let key = ewarong::keys::TerminalKey::create(&dir.join(ewarong::keys::KEY_FILE)).unwrap();
+    let key = ewarong::keys::TerminalKey::create(&dir.join(ewarong::keys::KEY_FILE), None).unwrap();
     l.record_public_key(&key.public(), now).unwrap();
     l.attach_key(key).unwrap();
     for (name, role, pin) in [

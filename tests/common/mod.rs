@@ -24,6 +24,8 @@ pub fn ewarong(dir: &Path) -> Command {
         "EWARONG_OPERATOR_PIN",
         "EWARONG_SUPERVISOR_PIN",
         "EWARONG_LOG",
+        "EWARONG_KPM_PIN",
+        "EWARONG_KEY_PASSPHRASE",
     ] {
         cmd.env_remove(var);
     }
