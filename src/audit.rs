@@ -701,13 +701,3 @@ fn header_mismatch(b: &BatchRow, terminal_id: &str) -> Option<&'static str> {
     ];
     checks.into_iter().find(|(_, ok)| !ok).map(|(name, _)| name)
 }
-
-/// `true` when nothing was found.
-pub fn is_clean(report: &AuditReport) -> bool {
-    report.findings.is_empty()
-}
-
-/// Short hex of a hash for messages.
-pub fn short(h: &[u8]) -> String {
-    hex(h).get(..16).unwrap_or_default().to_owned()
-}
