@@ -80,6 +80,24 @@ fn ledger(dir: &Path, name: &str, verifier: &PinVerifier) -> Ledger {
     l
 }
 
+/// 09:00 WITA on the benchmark's day.
+fn morning() -> chrono::DateTime<FixedOffset> {
+    zone()
+        .with_ymd_and_hms(2026, 11, 3, 9, 0, 0)
+        .single()
+        .unwrap_or_else(|| unreachable!())
+}
+
+/// A fresh bench ledger in its own temporary directory, which lives as long as the returned guard.
+fn bench_ledger() -> (tempfile::TempDir, Ledger) {
+    let dir =
+        tempfile::TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap_or_else(|e| panic!("{e}"));
+    let pin = Pin::new("123456").unwrap_or_else(|e| panic!("{e}"));
+    let verifier = PinVerifier::create(&pin, &[7; 16]).unwrap_or_else(|e| panic!("{e}"));
+    let l = ledger(dir.path(), "ledger.sqlite3", &verifier);
+    (dir, l)
+}
+
 /// The first `n` KPM of the bench roster at the counter: each proved their PIN once (argon2id,
 /// tens of ms each: setup, never measured), and the kasir logged in.
 fn counter(
@@ -103,15 +121,8 @@ fn counter(
 
 /// Durable sales, then the same code with `synchronous=OFF` to show the CPU share.
 fn sales(c: &mut Criterion) {
-    let dir =
-        tempfile::TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap_or_else(|e| panic!("{e}"));
-    let pin = Pin::new("123456").unwrap_or_else(|e| panic!("{e}"));
-    let verifier = PinVerifier::create(&pin, &[7; 16]).unwrap_or_else(|e| panic!("{e}"));
-    let mut l = ledger(dir.path(), "ledger.sqlite3", &verifier);
-    let now = zone()
-        .with_ymd_and_hms(2026, 11, 3, 9, 0, 0)
-        .single()
-        .unwrap_or_else(|| unreachable!());
+    let (_dir, mut l) = bench_ledger();
+    let now = morning();
     let (presences, op) = counter(&mut l, ROSTER, now);
     let lines = [
         LineInput {
@@ -192,18 +203,12 @@ fn raw_insert(c: &mut Criterion) {
 
 /// A KPM's balance as their history grows: the sums are index-only but still visit every sale.
 fn balance_by_history(c: &mut Criterion) {
-    let dir =
-        tempfile::TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap_or_else(|e| panic!("{e}"));
+    let (_dir, mut l) = bench_ledger();
     let pin = Pin::new("123456").unwrap_or_else(|e| panic!("{e}"));
-    let verifier = PinVerifier::create(&pin, &[7; 16]).unwrap_or_else(|e| panic!("{e}"));
-    let mut l = ledger(dir.path(), "ledger.sqlite3", &verifier);
     l.connection()
         .pragma_update(None, "synchronous", "OFF")
         .unwrap_or_else(|e| panic!("{e}"));
-    let now = zone()
-        .with_ymd_and_hms(2026, 11, 3, 9, 0, 0)
-        .single()
-        .unwrap_or_else(|| unreachable!());
+    let now = morning();
     let op = l
         .authenticate_operator("kasir", &pin)
         .unwrap_or_else(|e| panic!("{e}"));
@@ -233,22 +238,10 @@ fn balance_by_history(c: &mut Criterion) {
 /// Sealing a batch of 1,000 entries, durably. The header commits to the tree state kept with the
 /// entries, so the cost does not grow with the batch.
 fn seal_batch(c: &mut Criterion) {
-    let dir =
-        tempfile::TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap_or_else(|e| panic!("{e}"));
-    let pin = Pin::new("123456").unwrap_or_else(|e| panic!("{e}"));
-    let verifier = PinVerifier::create(&pin, &[7; 16]).unwrap_or_else(|e| panic!("{e}"));
-    let mut l = ledger(dir.path(), "ledger.sqlite3", &verifier);
-    let now = zone()
-        .with_ymd_and_hms(2026, 11, 3, 9, 0, 0)
-        .single()
-        .unwrap_or_else(|| unreachable!());
-    let card: ewarong::domain::CardNumber = luhn_card(0).parse().unwrap_or_else(|e| panic!("{e}"));
-    let presence = l
-        .verify_kpm_pin(&card, &pin, now)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let op = l
-        .authenticate_operator("kasir", &pin)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (_dir, mut l) = bench_ledger();
+    let now = morning();
+    let (presences, op) = counter(&mut l, 1, now);
+    let presence = &presences[0];
     let lines = [LineInput {
         product: "tempe".into(),
         quantity: "1".into(),
@@ -266,7 +259,7 @@ fn seal_batch(c: &mut Criterion) {
             for _ in 0..iters {
                 // 1,000 new durable entries (not timed), then the seal (timed).
                 for _ in 0..1000 {
-                    l.record_sale(&presence, &op, &lines, None, now)
+                    l.record_sale(presence, &op, &lines, None, now)
                         .unwrap_or_else(|e| panic!("{e}"));
                 }
                 let start = std::time::Instant::now();
@@ -319,13 +312,10 @@ fn signatures(c: &mut Criterion) {
 /// Auditing a 100,000-sale ledger from the file: open read-only, read every row, check everything.
 fn audit_100k(c: &mut Criterion) {
     use ewarong::audit::{AuditOptions, audit};
-    let dir =
-        tempfile::TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap_or_else(|e| panic!("{e}"));
-    let pin = Pin::new("123456").unwrap_or_else(|e| panic!("{e}"));
-    let verifier = PinVerifier::create(&pin, &[7; 16]).unwrap_or_else(|e| panic!("{e}"));
+    let (dir, l) = bench_ledger();
     let path = dir.path().join("ledger.sqlite3");
     {
-        let mut l = ledger(dir.path(), "ledger.sqlite3", &verifier);
+        let mut l = l;
         l.set_seal_every(
             50,
             zone()
@@ -337,10 +327,7 @@ fn audit_100k(c: &mut Criterion) {
         l.connection()
             .pragma_update(None, "synchronous", "OFF")
             .unwrap_or_else(|e| panic!("{e}"));
-        let now = zone()
-            .with_ymd_and_hms(2026, 11, 3, 9, 0, 0)
-            .single()
-            .unwrap_or_else(|| unreachable!());
+        let now = morning();
         let (presences, op) = counter(&mut l, 20, now);
         let lines = [
             LineInput {

@@ -342,6 +342,10 @@ impl Ctx<'_> {
         self.data_dir.join(LEDGER_FILE)
     }
 
+    fn key_path(&self) -> PathBuf {
+        self.data_dir.join(KEY_FILE)
+    }
+
     fn open(&self) -> Result<Ledger, CliError> {
         Ledger::open(&self.ledger_path()).map_err(|e| self.ledger_err(e))
     }
@@ -355,7 +359,7 @@ impl Ctx<'_> {
             .map_err(|e| self.ledger_err(e))?
             .is_some()
         {
-            let key = TerminalKey::load(&self.data_dir.join(KEY_FILE), self.passphrase()?.as_ref())
+            let key = TerminalKey::load(&self.key_path(), self.passphrase()?.as_ref())
                 .map_err(|e| self.key_err(e))?;
             ledger.attach_key(key).map_err(|e| self.ledger_err(e))?;
         }
@@ -493,7 +497,7 @@ fn init(
     std::fs::create_dir_all(&ctx.data_dir).map_err(|e| ctx.io(&ctx.data_dir.clone(), &e))?;
     let lang = ctx.lang;
     let path = ctx.ledger_path();
-    let key_path = ctx.data_dir.join(KEY_FILE);
+    let key_path = ctx.key_path();
     if key_path.exists() && !path.exists() {
         return Err(ctx.key_err(KeyError::Exists(key_path)));
     }
@@ -1002,7 +1006,7 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
                 return Err(CliError::refused(tr(lang, "key.none").to_owned()));
             };
             // The file must hold the private half of the recorded key.
-            let key_path = ctx.data_dir.join(KEY_FILE);
+            let key_path = ctx.key_path();
             let file_key = TerminalKey::load(&key_path, ctx.passphrase()?.as_ref())
                 .map_err(|e| ctx.key_err(e))?;
             if file_key.public() != public {
@@ -1037,9 +1041,9 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
                 .map_err(|e| ctx.ledger_err(e))?
                 .is_some()
             {
-                return Err(ctx.key_err(KeyError::Exists(ctx.data_dir.join(KEY_FILE))));
+                return Err(ctx.key_err(KeyError::Exists(ctx.key_path())));
             }
-            let key = TerminalKey::create(&ctx.data_dir.join(KEY_FILE), ctx.passphrase()?.as_ref())
+            let key = TerminalKey::create(&ctx.key_path(), ctx.passphrase()?.as_ref())
                 .map_err(|e| ctx.key_err(e))?;
             let t = now(&ledger);
             ledger

@@ -11,7 +11,9 @@
 
 mod common;
 
-use common::{CARD_A, CARD_B, demo, ewarong, fails, ledger_path, ok, sale_json, scalar, snapshot};
+use common::{
+    CARD_A, CARD_B, demo, ewarong, fails, ledger_path, ok, public_key, sale_json, scalar, snapshot,
+};
 use ewarong::domain::{CardNumber, Nik};
 use serde_json::Value;
 
@@ -965,10 +967,7 @@ fn an_older_ledger_gets_a_key_on_request() {
 fn sales_are_signed_and_sealed_into_batches() {
     use ewarong::seal::batch::{checkpoint_text, verify_checkpoint_note};
     let dir = demo();
-    let shown: Value =
-        serde_json::from_str(&ok(ewarong(dir.path()).args(["--json", "key", "show"]))).unwrap();
-    let public: ewarong::seal::sign::PublicKey =
-        shown["public_key"].as_str().unwrap().parse().unwrap();
+    let public: ewarong::seal::sign::PublicKey = public_key(dir.path()).parse().unwrap();
     let r = sale_json(dir.path(), CARD_A, &["beras-medium=2"]);
     // The receipt's signature covers the checkpoint right after this sale.
     let root: Vec<u8> = (0..64)
@@ -1047,12 +1046,7 @@ fn receipts_verify_offline_and_catch_what_was_changed() {
         text.contains("Kode verifikasi:") && text.contains('█'),
         "{text}"
     );
-    let public =
-        serde_json::from_str::<Value>(&ok(ewarong(dir.path()).args(["--json", "key", "show"])))
-            .unwrap()["public_key"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+    let public = public_key(dir.path());
     // With the key alone, and against the ledger file (read only: nothing changes).
     let out = ok(ewarong(dir.path()).args(["verify-receipt", &code, "--pubkey", &public]));
     assert!(
@@ -1099,12 +1093,7 @@ fn receipts_verify_offline_and_catch_what_was_changed() {
         err.contains("TIDAK SAH"),
         "the other terminal's key does not match this ledger's: {err}"
     );
-    let other_key =
-        serde_json::from_str::<Value>(&ok(ewarong(other.path()).args(["--json", "key", "show"])))
-            .unwrap()["public_key"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+    let other_key = public_key(other.path());
     let (_, err) = fails(
         ewarong(dir.path())
             .args([

@@ -99,6 +99,13 @@ fn line(product: &str, qty: &str) -> LineInput {
     }
 }
 
+/// `n` sales of one tempe to the first KPM.
+fn sell_tempe(l: &mut Ledger, n: usize, now: DateTime<FixedOffset>) {
+    for _ in 0..n {
+        sell(l, CARD, "123456", &[line("tempe", "1")], now).unwrap();
+    }
+}
+
 fn card(s: &str) -> CardNumber {
     s.parse().unwrap()
 }
@@ -451,16 +458,7 @@ fn two_writers_keep_the_sequence_gap_free() {
 fn check_chain_finds_edits_deletions_and_insertions() {
     let dir = tempfile::TempDir::new().unwrap();
     let mut l = standard(dir.path());
-    for _ in 0..4 {
-        sell(
-            &mut l,
-            CARD,
-            "123456",
-            &[line("tempe", "1")],
-            at(2026, 10, 5, 9, 0),
-        )
-        .unwrap();
-    }
+    sell_tempe(&mut l, 4, at(2026, 10, 5, 9, 0));
     drop(l);
     let path = dir.path().join("ledger.sqlite3");
     let pristine = std::fs::read(&path).unwrap();
@@ -550,16 +548,7 @@ fn the_sale_and_its_items_commit_together() {
 fn the_merkle_tree_is_kept_with_every_entry_and_backfilled_on_upgrade() {
     let dir = tempfile::TempDir::new().unwrap();
     let mut l = standard(dir.path());
-    for _ in 0..7 {
-        sell(
-            &mut l,
-            CARD,
-            "123456",
-            &[line("tempe", "1")],
-            at(2026, 10, 5, 9, 0),
-        )
-        .unwrap();
-    }
+    sell_tempe(&mut l, 7, at(2026, 10, 5, 9, 0));
     let leaves: Vec<[u8; 32]> = l
         .connection()
         .prepare("SELECT leaf_hash FROM entry ORDER BY seq")
@@ -622,9 +611,7 @@ fn batches_are_sealed_signed_and_chained() {
     let public = l.public_key().unwrap().unwrap();
     let now = at(2026, 10, 5, 9, 0);
     l.set_seal_every(3, now).unwrap();
-    for _ in 0..7 {
-        sell(&mut l, CARD, "123456", &[line("tempe", "1")], now).unwrap();
-    }
+    sell_tempe(&mut l, 7, now);
     let auto = l.batches().unwrap();
     assert_eq!(
         auto.iter()

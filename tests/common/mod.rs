@@ -145,3 +145,10 @@ pub fn scalar<T: rusqlite::types::FromSql>(dir: &Path, sql: &str) -> T {
         .query_row(sql, [], |r| r.get(0))
         .unwrap()
 }
+
+/// The terminal's public key (base64), as `key show --json` reports it.
+pub fn public_key(dir: &Path) -> String {
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(ewarong(dir).args(["--json", "key", "show"]))).unwrap();
+    shown["public_key"].as_str().unwrap().to_owned()
+}
