@@ -46,6 +46,13 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    #[command(about = help("help.gui"))]
+    Gui {
+        #[arg(long, value_enum, env = "EWARONG_RENDERER", default_value = "glow", help = help("help.renderer"))]
+        renderer: crate::ui::Renderer,
+    },
+    #[command(about = help("help.demo_tour"))]
+    Demo,
     #[command(about = help("help.init"))]
     Init {
         #[arg(long, help = help("help.terminal_id"))]
@@ -350,20 +357,24 @@ impl Ctx<'_> {
         Ledger::open(&self.ledger_path()).map_err(|e| self.ledger_err(e))
     }
 
-    /// Opens the ledger to write: with the terminal key attached when the ledger has one, so
-    /// every entry is signed. A keyed ledger whose key file is missing is not written to.
-    fn open_signing(&self) -> Result<Ledger, CliError> {
-        let mut ledger = self.open()?;
-        if ledger
-            .public_key()
-            .map_err(|e| self.ledger_err(e))?
-            .is_some()
-        {
-            let key = TerminalKey::load(&self.key_path(), self.passphrase()?.as_ref())
-                .map_err(|e| self.key_err(e))?;
-            ledger.attach_key(key).map_err(|e| self.ledger_err(e))?;
+    fn dir(&self) -> crate::terminal::DataDir {
+        crate::terminal::DataDir::new(&self.data_dir)
+    }
+
+    fn setup_err(&self, e: crate::terminal::SetupError) -> CliError {
+        use crate::terminal::SetupError;
+        match e {
+            SetupError::Ledger(e) => self.ledger_err(e),
+            SetupError::Key(e) => self.key_err(e),
+            SetupError::Demo(e) => CliError::refused(e.localize(self.lang)),
+            SetupError::Io { path, source } => self.io(&path, &source),
         }
-        Ok(ledger)
+    }
+
+    /// Opens the ledger to write, signing with the terminal key when the ledger has one.
+    fn open_signing(&self) -> Result<Ledger, CliError> {
+        crate::terminal::open_signing(&self.dir(), self.passphrase()?.as_ref())
+            .map_err(|e| self.setup_err(e))
     }
 
     fn print(&mut self, text: &str) -> Result<(), CliError> {
@@ -460,6 +471,11 @@ pub fn parse_item(s: &str) -> Option<Result<LineInput, crate::domain::MoneyError
     )
 }
 
+/// The data directory: `--data-dir`, `EWARONG_DATA_DIR`, or the user's XDG data directory.
+pub fn data_dir(cli: &Cli) -> Option<PathBuf> {
+    cli.data_dir.clone().or_else(default_data_dir)
+}
+
 /// Runs a parsed command line, writing its output to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
     let lang = cli.lang;
@@ -479,7 +495,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
         out,
     };
     match cli.command {
-        None => run_demo(&mut ctx),
+        None | Some(Command::Demo) => run_demo(&mut ctx),
         Some(command) => run_command(&mut ctx, command),
     }
 }
@@ -494,49 +510,23 @@ fn init(
     demo: bool,
     zone: FixedOffset,
 ) -> Result<Ledger, CliError> {
-    std::fs::create_dir_all(&ctx.data_dir).map_err(|e| ctx.io(&ctx.data_dir.clone(), &e))?;
     let lang = ctx.lang;
     let path = ctx.ledger_path();
-    let key_path = ctx.key_path();
-    if key_path.exists() && !path.exists() {
-        return Err(ctx.key_err(KeyError::Exists(key_path)));
-    }
     let now = chrono::Utc::now().with_timezone(&zone);
-    let mut ledger =
-        Ledger::create(&path, terminal_id, zone, now).map_err(|e| ctx.ledger_err(e))?;
-    // Everything below either completes or is undone, so init can simply be run again.
-    let undo = |ledger: Ledger, key_made: bool| {
-        drop(ledger);
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
-        if key_made {
-            let _ = std::fs::remove_file(&key_path);
-        }
-    };
     let passphrase = ctx.passphrase()?;
-    let key = match TerminalKey::create(&key_path, passphrase.as_ref()) {
-        Ok(k) => k,
-        Err(e) => {
-            undo(ledger, false);
-            return Err(ctx.key_err(e));
-        }
-    };
-    if let Err(e) = ledger.record_public_key(&key.public(), now) {
-        undo(ledger, true);
-        return Err(ctx.ledger_err(e));
-    }
-    let summary = if demo {
-        match crate::demo::load(&mut ledger, now) {
-            Ok(s) => Some(s),
-            Err(e) => {
-                undo(ledger, true);
-                return Err(CliError::refused(e.localize(lang)));
-            }
-        }
-    } else {
-        None
-    };
+    let crate::terminal::Created {
+        ledger,
+        fingerprint,
+        demo: summary,
+    } = crate::terminal::create(
+        &ctx.dir(),
+        terminal_id,
+        zone,
+        demo,
+        passphrase.as_ref(),
+        now,
+    )
+    .map_err(|e| ctx.setup_err(e))?;
     ctx.print(&trf(
         lang,
         "cli.init_done",
@@ -545,7 +535,7 @@ fn init(
     ctx.print(&trf(
         lang,
         "cli.key_fingerprint",
-        &[("fingerprint", &key.public().fingerprint())],
+        &[("fingerprint", &fingerprint)],
     ))?;
     if let Some(s) = summary {
         ctx.print(&trf(
@@ -629,6 +619,8 @@ struct BalanceJson<'a> {
 fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
     let lang = ctx.lang;
     match command {
+        // main.rs opens the window itself; here (as a library call) the tour stands in.
+        Command::Gui { .. } | Command::Demo => run_demo(ctx),
         Command::Init {
             terminal_id,
             demo,

@@ -12,6 +12,7 @@
     )
 )]
 
+pub mod app;
 pub mod audit;
 pub mod cli;
 pub mod demo;
@@ -22,3 +23,5 @@ pub mod keys;
 pub mod ledger;
 pub mod receipt;
 pub mod seal;
+pub mod terminal;
+pub mod ui;

@@ -5,8 +5,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use clap::error::ErrorKind;
-use ewarong::cli::{Cli, clap_error_line, run};
+use ewarong::cli::{Cli, Command, clap_error_line, data_dir, run};
 use ewarong::i18n::Lang;
+use ewarong::i18n::tr;
+use ewarong::ui::Renderer;
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -38,6 +40,25 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // No subcommand (`cargo run --release`) or `gui`: the counter window.
+    let renderer = match &cli.command {
+        None => Some(Renderer::default()),
+        Some(Command::Gui { renderer }) => Some(*renderer),
+        Some(_) => None,
+    };
+    if let Some(renderer) = renderer {
+        let Some(dir) = data_dir(&cli) else {
+            eprintln!("ewarong: {}", tr(cli.lang, "cli.data_dir"));
+            return ExitCode::from(3);
+        };
+        return match ewarong::ui::run(dir, renderer) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("ewarong: {}: {e}", tr(cli.lang, "ui.no_window"));
+                ExitCode::from(3)
+            }
+        };
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let result = run(cli, &mut out);

@@ -816,14 +816,22 @@ fn the_default_data_directory_follows_xdg() {
 }
 
 #[test]
-fn no_arguments_starts_the_demo() {
+fn demo_tour_sets_up_once_and_no_arguments_opens_the_window() {
     let dir = tempfile::TempDir::new().unwrap();
-    let out = ok(&mut ewarong(dir.path()));
+    let out = ok(ewarong(dir.path()).arg("demo"));
     assert!(out.contains("240 KPM") && out.contains("Coba:"), "{out}");
     // A second start opens the same ledger instead of re-creating it.
-    let again = ok(&mut ewarong(dir.path()));
+    let again = ok(ewarong(dir.path()).arg("demo"));
     assert!(!again.contains("Program demo dimuat"), "{again}");
     assert!(again.contains("demo-01"), "{again}");
+    // With no arguments it is the counter window; with no display it says so, in one line.
+    let (code, err) = fails(
+        ewarong(dir.path())
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY"),
+    );
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("layar tidak bisa dibuka"), "{err}");
 }
 
 #[test]

@@ -245,6 +245,17 @@ impl Ledger {
         }
     }
 
+    /// Sealed batches waiting in the outbox for the hub, and the entries not yet sealed.
+    pub fn pending(&self) -> Result<(u64, u64), LedgerError> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT COUNT(*) FROM outbox),
+                    (SELECT COALESCE(MAX(seq), 0) FROM entry)
+                    - (SELECT COALESCE(MAX(last_seq), 0) FROM batch)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+
     /// The sealed batches, oldest first.
     pub fn batches(&self) -> Result<Vec<BatchInfo>, LedgerError> {
         let mut stmt = self.conn.prepare(

@@ -3,10 +3,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, FixedOffset};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
-use super::{Ledger, LedgerError};
+use super::{Ledger, LedgerError, SaleReceipt};
+use crate::domain::{AcceptedLine, Quantity, Unit};
 use crate::domain::{Balance, CardNumber, Period, PeriodFlow, Rupiah, compute_balance};
 use crate::seal::{self, Frontier, GENESIS, hex};
 
@@ -189,6 +190,8 @@ pub struct SaleLine {
     pub quantity_milli: i64,
     #[serde(rename = "unit_price_rupiah")]
     pub unit_price: Rupiah,
+    #[serde(rename = "reference_price_rupiah")]
+    pub reference_price: Rupiah,
     #[serde(rename = "line_total_rupiah")]
     pub line_total: Rupiah,
 }
@@ -287,7 +290,8 @@ impl Ledger {
     /// The stored lines of one sale, in canonical order.
     pub fn sale_lines(&self, seq: u64) -> Result<Vec<SaleLine>, LedgerError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT product_id, name, group_id, unit, quantity_milli, unit_price, line_total
+            "SELECT product_id, name, group_id, unit, quantity_milli, unit_price, line_total,
+                    reference_price
              FROM sale_item WHERE seq = ?1 ORDER BY line_no",
         )?;
         let rows = stmt.query_map([seq], |r| {
@@ -299,10 +303,11 @@ impl Ledger {
                 r.get(4)?,
                 r.get::<_, i64>(5)?,
                 r.get::<_, i64>(6)?,
+                r.get::<_, i64>(7)?,
             ))
         })?;
         rows.map(|row| {
-            let (product_id, name, group_id, unit, quantity_milli, price, total) = row?;
+            let (product_id, name, group_id, unit, quantity_milli, price, total, reference) = row?;
             Ok(SaleLine {
                 product_id,
                 name,
@@ -310,6 +315,7 @@ impl Ledger {
                 unit,
                 quantity_milli,
                 unit_price: rp(price, "unit_price")?,
+                reference_price: rp(reference, "reference_price")?,
                 line_total: rp(total, "line_total")?,
             })
         })
@@ -366,6 +372,123 @@ impl Ledger {
             entries,
             last_seq,
             first_broken,
+        })
+    }
+
+    /// A saved sale rebuilt from the ledger, for a reprint (SALINAN) or a receipt on another screen.
+    pub fn sale_receipt(&self, seq: u64) -> Result<SaleReceipt, LedgerError> {
+        type Row = (
+            String,
+            String,
+            i64,
+            i64,
+            Option<String>,
+            String,
+            Vec<u8>,
+            Vec<u8>,
+        );
+        let row: Option<Row> = self
+            .conn
+            .query_row(
+                "SELECT s.card, s.operator, s.total, s.balance_before, s.override_reason,
+                        e.recorded_at, e.leaf_hash, e.chain_hash
+                 FROM sale s JOIN entry e ON e.seq = s.seq WHERE s.seq = ?1",
+                [seq],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                        r.get(7)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let (card, operator, total, before, override_reason, recorded_at, leaf, chain) =
+            row.ok_or(LedgerError::SaleNotFound(seq))?;
+        let (name, desa): (String, String) = self
+            .conn
+            .query_row("SELECT name, desa FROM kpm WHERE card = ?1", [&card], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?
+            .unwrap_or_default();
+        let root: Option<Vec<u8>> = self
+            .conn
+            .query_row("SELECT root FROM tree_state WHERE seq = ?1", [seq], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let signature: Option<Vec<u8>> = self
+            .conn
+            .query_row(
+                "SELECT signature FROM entry_signature WHERE seq = ?1",
+                [seq],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let mut lines = Vec::new();
+        for l in self.sale_lines(seq)? {
+            let unit: Unit = l
+                .unit
+                .parse()
+                .map_err(|_| LedgerError::Corrupt("sale_item.unit".into()))?;
+            lines.push(AcceptedLine {
+                quantity: Quantity::from_milli(l.quantity_milli)
+                    .map_err(|_| LedgerError::Corrupt("sale_item.quantity_milli".into()))?,
+                product_id: l.product_id,
+                name: l.name,
+                group_id: l.group_id,
+                unit,
+                unit_price: l.unit_price,
+                reference_price: l.reference_price,
+                line_total: l.line_total,
+            });
+        }
+        let leaf = seal::hash::to_hash32(&leaf)
+            .ok_or_else(|| LedgerError::Corrupt("entry.leaf_hash".into()))?;
+        let root = root.as_deref().and_then(seal::hash::to_hash32);
+        let signature: Option<[u8; 64]> = signature.and_then(|s| s.try_into().ok());
+        let receipt_code = match (root, signature) {
+            (Some(root), Some(signature)) => Some(
+                seal::receipt::ReceiptProof {
+                    terminal_id: self.terminal.terminal_id.clone(),
+                    seq,
+                    leaf,
+                    tree_size: seq,
+                    root,
+                    signature,
+                }
+                .to_string(),
+            ),
+            _ => None,
+        };
+        let total = rp(total, "sale.total")?;
+        let balance_before = rp(before, "sale.balance_before")?;
+        Ok(SaleReceipt {
+            terminal_id: self.terminal.terminal_id.clone(),
+            seq,
+            recorded_at,
+            card,
+            name,
+            desa,
+            operator,
+            lines,
+            total,
+            balance_before,
+            balance_after: balance_before.checked_sub(total).unwrap_or(Rupiah::ZERO),
+            override_reason,
+            leaf_hash: hex(&leaf),
+            chain_hash: hex(&chain),
+            tree_size: seq,
+            tree_root: root.map(|r| hex(&r)).unwrap_or_default(),
+            signature: signature
+                .map(|s| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, s)),
+            receipt_code,
         })
     }
 }

@@ -1,0 +1,273 @@
+//! Receipts and reports for paper: ESC/POS bytes for 58 mm and 80 mm thermal printers, and PDF.
+
+use std::io::Write;
+use std::path::Path;
+
+use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
+
+use super::prefs::Paper;
+use crate::i18n::{Lang, tr};
+use crate::ledger::{DayReport, SaleReceipt};
+
+/// How a document leaves the terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrintFormat {
+    /// Raw ESC/POS for a thermal printer (device path or file).
+    EscPos,
+    Pdf,
+}
+
+/// A receipt or report laid out for one paper width: text lines, and a QR code to print below.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub paper: Paper,
+    pub lines: Vec<String>,
+    pub qr: Option<String>,
+}
+
+impl Document {
+    /// A sale receipt. A reprint (`copy`) says SALINAN at the top.
+    pub fn sale(r: &SaleReceipt, lang: Lang, paper: Paper, copy: bool) -> Self {
+        let mut lines = Vec::new();
+        if copy {
+            lines.push(centered(
+                &format!("*** {} ***", tr(lang, "rcpt.copy")),
+                paper,
+            ));
+        }
+        lines.extend(
+            crate::receipt::sale_text(r, lang, paper.columns())
+                .lines()
+                .map(str::to_owned),
+        );
+        Self {
+            paper,
+            lines,
+            qr: r.receipt_code.clone(),
+        }
+    }
+
+    /// An X or Z report.
+    pub fn report(
+        r: &DayReport,
+        group_name: impl Fn(&str) -> String,
+        lang: Lang,
+        paper: Paper,
+    ) -> Self {
+        Self {
+            paper,
+            lines: crate::receipt::day_report_text(r, group_name, lang, paper.columns())
+                .lines()
+                .map(str::to_owned)
+                .collect(),
+            qr: None,
+        }
+    }
+}
+
+fn centered(text: &str, paper: Paper) -> String {
+    let pad = paper.columns().saturating_sub(text.chars().count()) / 2;
+    format!("{}{text}", " ".repeat(pad))
+}
+
+/// Printers here take plain ASCII in their default code page: anything else becomes `?`.
+fn ascii(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| if c.is_ascii() { c as u8 } else { b'?' })
+        .collect()
+}
+
+const ESC: u8 = 0x1b;
+const GS: u8 = 0x1d;
+
+/// ESC/POS bytes: initialise, the lines, the QR code (model 2, error correction M), feed, cut.
+pub fn escpos(doc: &Document) -> Vec<u8> {
+    let mut out = vec![ESC, b'@'];
+    for line in &doc.lines {
+        out.extend(ascii(line));
+        out.push(b'\n');
+    }
+    if let Some(code) = &doc.qr {
+        let data = ascii(code);
+        // GS ( k store: pL pH count the 3 bytes `cn fn m` plus the data.
+        let len = data.len().saturating_add(3);
+        let (pl, ph) = (
+            u8::try_from(len & 0xff).unwrap_or(0),
+            u8::try_from(len >> 8).unwrap_or(0),
+        );
+        let module = match doc.paper {
+            Paper::Mm58 => 4,
+            Paper::Mm80 => 6,
+        };
+        out.extend([ESC, b'a', 1]); // centre
+        out.extend([GS, b'(', b'k', 4, 0, 49, 65, 50, 0]); // model 2
+        out.extend([GS, b'(', b'k', 3, 0, 49, 67, module]); // module size
+        out.extend([GS, b'(', b'k', 3, 0, 49, 69, 49]); // error correction M
+        out.extend([GS, b'(', b'k', pl, ph, 49, 80, 48]);
+        out.extend(data);
+        out.extend([GS, b'(', b'k', 3, 0, 49, 81, 48]); // print
+        out.extend([ESC, b'a', 0]); // left
+        out.push(b'\n');
+    }
+    out.extend([ESC, b'd', 4]); // feed 4 lines
+    out.extend([GS, b'V', 66, 0]); // partial cut
+    out
+}
+
+/// A one-page PDF as wide as the paper, in Courier (a standard PDF font: nothing embedded),
+/// with the QR code drawn as squares.
+pub fn pdf(doc: &Document) -> Vec<u8> {
+    let margin = 6.0_f32;
+    let width = doc.paper.width_pt();
+    let cols = doc.paper.columns() as f32;
+    // Courier advances 0.6 em per character.
+    let size = (width - 2.0 * margin) / (cols * 0.6);
+    let leading = size * 1.25;
+    let qr = doc
+        .qr
+        .as_deref()
+        .and_then(|c| crate::receipt::qr_modules(c).ok());
+    let qr_side = width * 0.7;
+    let text_height = leading * doc.lines.len() as f32;
+    let height = margin * 3.0 + text_height + if qr.is_some() { qr_side } else { 0.0 };
+
+    let catalog = Ref::new(1);
+    let pages = Ref::new(2);
+    let page = Ref::new(3);
+    let font = Ref::new(4);
+    let content_id = Ref::new(5);
+    let font_name = Name(b"F1");
+    let mut pdf = Pdf::new();
+    pdf.catalog(catalog).pages(pages);
+    pdf.pages(pages).kids([page]).count(1);
+    let mut p = pdf.page(page);
+    p.media_box(Rect::new(0.0, 0.0, width, height));
+    p.parent(pages);
+    p.contents(content_id);
+    p.resources().fonts().pair(font_name, font);
+    p.finish();
+    pdf.type1_font(font)
+        .base_font(Name(b"Courier"))
+        .encoding_predefined(Name(b"WinAnsiEncoding"));
+
+    let mut c = Content::new();
+    c.begin_text();
+    c.set_font(font_name, size);
+    c.set_leading(leading);
+    c.next_line(margin, height - margin - size);
+    for line in &doc.lines {
+        c.show(Str(&ascii(line)));
+        c.next_line_using_leading();
+    }
+    c.end_text();
+    if let Some((n, dark)) = qr {
+        let cell = qr_side / n.max(1) as f32;
+        let left = (width - qr_side) / 2.0;
+        let top = margin + qr_side;
+        c.set_fill_gray(0.0);
+        for (row, cells) in dark.chunks(n.max(1)).enumerate() {
+            for (col, d) in cells.iter().enumerate() {
+                if *d {
+                    let (row, col) = (row as f32, col as f32);
+                    c.rect(left + col * cell, top - (row + 1.0) * cell, cell, cell);
+                }
+            }
+        }
+        c.fill_nonzero();
+    }
+    pdf.stream(content_id, &c.finish());
+    pdf.finish()
+}
+
+/// Writes bytes to a printer device or a file, and flushes them to it.
+pub fn write_to(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = target.parent()
+        && !dir.as_os_str().is_empty()
+        && !dir.exists()
+    {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(target)?;
+    f.write_all(bytes)?;
+    f.flush()?;
+    f.sync_all().or_else(|e| {
+        // A printer device cannot always fsync; the bytes were written all the same.
+        if e.kind() == std::io::ErrorKind::InvalidInput {
+            Ok(())
+        } else {
+            Err(e)
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(paper: Paper, qr: Option<&str>) -> Document {
+        Document {
+            paper,
+            lines: vec![
+                "STRUK e-WARONG".into(),
+                "Beras medium 5 kg".into(),
+                "Total Rp 72.500".into(),
+            ],
+            qr: qr.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn escpos_has_init_text_qr_and_cut() {
+        let code = "EWR1.demo-01.7.abc";
+        let b = escpos(&doc(Paper::Mm58, Some(code)));
+        assert_eq!(&b[..2], &[ESC, b'@']);
+        let text = String::from_utf8_lossy(&b);
+        assert!(text.contains("Beras medium 5 kg\nTotal Rp 72.500\n"));
+        // The QR store command carries the code with its length (+3) in pL pH.
+        let store = [GS, b'(', b'k', (code.len() + 3) as u8, 0, 49, 80, 48];
+        let at = b.windows(store.len()).position(|w| w == store).unwrap();
+        assert_eq!(
+            &b[at + store.len()..at + store.len() + code.len()],
+            code.as_bytes()
+        );
+        assert_eq!(&b[b.len() - 4..], &[GS, b'V', 66, 0]);
+        // No QR commands without a code.
+        let plain = escpos(&doc(Paper::Mm80, None));
+        assert!(!plain.windows(3).any(|w| w == [GS, b'(', b'k']));
+    }
+
+    #[test]
+    fn non_ascii_prints_as_question_marks() {
+        let mut d = doc(Paper::Mm58, None);
+        d.lines = vec!["Rp 1.000 · é".into()];
+        let b = escpos(&d);
+        assert!(String::from_utf8_lossy(&b).contains("Rp 1.000 ? ?\n"));
+    }
+
+    #[test]
+    fn pdf_is_a_page_as_wide_as_the_paper_with_the_text() {
+        for paper in [Paper::Mm58, Paper::Mm80] {
+            let b = pdf(&doc(paper, Some("EWR1.demo-01.7.abc")));
+            let text = String::from_utf8_lossy(&b);
+            assert!(text.starts_with("%PDF-"));
+            assert!(text.contains("(Total Rp 72.500) Tj"), "{text}");
+            assert!(text.contains("/BaseFont /Courier"));
+            assert!(text.contains(&format!("/MediaBox [0 0 {}", paper.width_pt())));
+            assert!(text.trim_end().ends_with("%%EOF"));
+            // QR squares are drawn as rectangles and filled.
+            assert!(text.matches(" re\n").count() > 100);
+        }
+    }
+
+    #[test]
+    fn write_to_creates_the_file_and_its_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("export/struk.pdf");
+        write_to(&target, b"%PDF-1.7").unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"%PDF-1.7");
+    }
+}

@@ -1,0 +1,743 @@
+//! The counter GUI (egui/eframe): what the shopkeeper sees all day.
+//!
+//! The UI only draws and sends [`Command`]s; the worker in [`crate::app`] owns the ledger and
+//! answers with [`Event`]s. Every string comes from the translation table.
+
+mod sale;
+mod screens;
+pub mod widgets;
+
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use egui::{Key, Modifiers, RichText, Ui};
+use zeroize::Zeroizing;
+
+use crate::app::prefs::{Prefs, Theme};
+use crate::app::{Backend, Command, Event, Failure, StatusInfo, TerminalView};
+use crate::domain::Pin;
+use crate::i18n::{Lang, Localize, tr, trf};
+use crate::keys::Passphrase;
+use crate::ledger::{Operator, Role};
+use widgets::{TARGET, action, error_color, field, pin_field, primary, submitted};
+
+pub use sale::SaleState;
+use screens::{AuditState, ComplaintState, DayState, HistoryState};
+
+/// Where the app is in its life.
+#[derive(Debug)]
+enum Phase {
+    /// Waiting for the worker to open the ledger.
+    Starting,
+    /// No ledger yet: "Mode demo" or "Aktivasi".
+    Setup {
+        busy: bool,
+        activation_note: bool,
+    },
+    /// The key file needs its passphrase.
+    Passphrase {
+        text: Zeroizing<String>,
+        busy: bool,
+    },
+    Failed(Failure),
+    Login,
+    Main,
+}
+
+/// The screens behind the top bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Sale,
+    History,
+    Complaints,
+    DayClose,
+    Audit,
+    Settings,
+}
+
+impl Screen {
+    /// (screen, translation key, shortcut, supervisor only)
+    const NAV: [(Self, &'static str, Key, &'static str, bool); 6] = [
+        (Self::Sale, "ui.nav.sale", Key::F1, "F1", false),
+        (Self::History, "ui.nav.history", Key::F2, "F2", false),
+        (Self::Complaints, "ui.nav.complaints", Key::F3, "F3", false),
+        (Self::DayClose, "ui.nav.day_close", Key::F4, "F4", false),
+        (Self::Audit, "ui.nav.audit", Key::F7, "F7", true),
+        (Self::Settings, "ui.nav.settings", Key::F8, "F8", false),
+    ];
+}
+
+#[derive(Debug, Default)]
+struct LoginForm {
+    name: String,
+    pin: Zeroizing<String>,
+    error: Option<Failure>,
+    busy: bool,
+}
+
+/// A one-line message at the top of the main area.
+#[derive(Debug, Clone)]
+enum Banner {
+    Info(String),
+    Error(Failure),
+}
+
+/// The whole app's state. The ledger is not here: only what the screens show.
+pub struct EwarongApp {
+    backend: Backend,
+    ctx: Arc<OnceLock<egui::Context>>,
+    prefs: Prefs,
+    styled_for: Option<(Theme, bool)>,
+    phase: Phase,
+    terminal: Option<Box<TerminalView>>,
+    operator: Option<Operator>,
+    status: StatusInfo,
+    screen: Screen,
+    login: LoginForm,
+    focus_login: bool,
+    pub(crate) sale: SaleState,
+    history: HistoryState,
+    day: DayState,
+    complaint: ComplaintState,
+    audit: AuditState,
+    banner: Option<Banner>,
+}
+
+impl std::fmt::Debug for EwarongApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EwarongApp")
+            .field("phase", &self.phase)
+            .field("screen", &self.screen)
+            .finish_non_exhaustive()
+    }
+}
+
+impl EwarongApp {
+    /// Starts the worker on `data_dir`. The app repaints when the worker has news.
+    pub fn new(data_dir: PathBuf) -> Self {
+        let ctx: Arc<OnceLock<egui::Context>> = Arc::new(OnceLock::new());
+        let wake_ctx = Arc::clone(&ctx);
+        let backend = Backend::start(data_dir, move || {
+            if let Some(c) = wake_ctx.get() {
+                c.request_repaint();
+            }
+        });
+        Self {
+            backend,
+            ctx,
+            prefs: Prefs::default(),
+            styled_for: None,
+            phase: Phase::Starting,
+            terminal: None,
+            operator: None,
+            status: StatusInfo::default(),
+            screen: Screen::Sale,
+            login: LoginForm::default(),
+            focus_login: true,
+            sale: SaleState::default(),
+            history: HistoryState::default(),
+            day: DayState::default(),
+            complaint: ComplaintState::default(),
+            audit: AuditState::default(),
+            banner: None,
+        }
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.prefs.lang
+    }
+
+    fn send(&self, c: Command) {
+        if !self.backend.send(c) {
+            tracing::error!("the ledger worker has stopped");
+        }
+    }
+
+    fn is_supervisor(&self) -> bool {
+        self.operator
+            .as_ref()
+            .is_some_and(|o| o.role() == Role::Supervisor)
+    }
+
+    /// Applies what the worker sent since the last frame.
+    fn drain_events(&mut self) {
+        while let Some(event) = self.backend.try_recv() {
+            self.on_event(event);
+        }
+    }
+
+    fn on_event(&mut self, event: Event) {
+        match event {
+            Event::NeedsSetup => {
+                self.phase = Phase::Setup {
+                    busy: false,
+                    activation_note: false,
+                }
+            }
+            Event::NeedsPassphrase => {
+                self.phase = Phase::Passphrase {
+                    text: Zeroizing::default(),
+                    busy: false,
+                }
+            }
+            Event::SetupFailed(f) => self.phase = Phase::Failed(f),
+            Event::Ready(view) => {
+                self.audit.path = view.ledger_path.display().to_string();
+                self.terminal = Some(view);
+                self.phase = Phase::Login;
+                self.focus_login = true;
+            }
+            Event::Prefs(p) => self.prefs = p,
+            Event::LoggedIn(op) => {
+                self.login = LoginForm::default();
+                self.operator = Some(op);
+                self.phase = Phase::Main;
+                self.screen = Screen::Sale;
+                self.sale.focus = Some(sale::Focus::Card);
+            }
+            Event::LoginFailed(f) => {
+                self.login.busy = false;
+                self.login.pin = Zeroizing::default();
+                self.login.error = Some(f);
+                self.focus_login = true;
+            }
+            Event::Kpm(r) => self.sale.on_kpm(r),
+            Event::Saved(r) => self.sale.on_saved(r),
+            Event::History(r) => self.history.on_rows(r),
+            Event::Receipt(r) => match r {
+                Ok(receipt) => self.sale.show_receipt(receipt, true),
+                Err(f) => self.banner = Some(Banner::Error(f)),
+            },
+            Event::Voided(r) => {
+                let reload = r.is_ok();
+                self.history.on_voided(r, self.lang());
+                if reload {
+                    self.send(Command::History(self.history.filter()));
+                }
+            }
+            Event::Report { report, closed } => self.day.on_report(report, closed),
+            Event::ComplaintSaved(r) => {
+                let ok = r.is_ok();
+                self.complaint.on_saved(r, self.lang());
+                if ok {
+                    self.send(Command::History(crate::ledger::HistoryFilter::default()));
+                }
+            }
+            Event::Printed(r) => {
+                self.banner = Some(match r {
+                    Ok(path) => {
+                        Banner::Info(trf(self.lang(), "ui.printed", &[("path", &path.display())]))
+                    }
+                    Err(f) => Banner::Error(f),
+                });
+            }
+            Event::Audited(r) => self.audit.on_report(r),
+            Event::Status(s) => self.status = s,
+        }
+    }
+
+    /// Fonts big enough to read at arm's length on a 1366×768 screen, and 44 px targets.
+    fn style(&mut self, ctx: &egui::Context) {
+        let want = (self.prefs.theme, true);
+        if self.styled_for == Some(want) {
+            return;
+        }
+        self.styled_for = Some(want);
+        ctx.set_theme(match self.prefs.theme {
+            Theme::Light => egui::Theme::Light,
+            Theme::Dark => egui::Theme::Dark,
+        });
+        ctx.all_styles_mut(|style| {
+            use egui::{FontFamily, FontId, TextStyle};
+            style.text_styles = [
+                (
+                    TextStyle::Heading,
+                    FontId::new(24.0, FontFamily::Proportional),
+                ),
+                (TextStyle::Body, FontId::new(17.0, FontFamily::Proportional)),
+                (
+                    TextStyle::Button,
+                    FontId::new(17.0, FontFamily::Proportional),
+                ),
+                (
+                    TextStyle::Small,
+                    FontId::new(14.0, FontFamily::Proportional),
+                ),
+                (
+                    TextStyle::Monospace,
+                    FontId::new(15.0, FontFamily::Monospace),
+                ),
+            ]
+            .into();
+            style.spacing.interact_size.y = TARGET;
+            style.spacing.button_padding = egui::vec2(12.0, 8.0);
+            style.spacing.item_spacing = egui::vec2(10.0, 8.0);
+        });
+    }
+
+    /// Global shortcuts: the F-keys of the top bar and logout.
+    fn shortcuts(&mut self, ui: &mut Ui) {
+        if !matches!(self.phase, Phase::Main) || self.sale.receipt.is_some() {
+            return;
+        }
+        for (screen, _, key, _, supervisor_only) in Screen::NAV {
+            if (!supervisor_only || self.is_supervisor())
+                && ui.input_mut(|i| i.consume_key(Modifiers::NONE, key))
+            {
+                self.go(screen);
+            }
+        }
+        if ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F10)) {
+            self.logout();
+        }
+    }
+
+    fn go(&mut self, screen: Screen) {
+        self.screen = screen;
+        self.banner = None;
+        match screen {
+            Screen::Sale => self.sale.focus = Some(sale::Focus::Card),
+            Screen::History => {
+                self.history.ensure_day(self.terminal.as_deref());
+                self.send(Command::History(self.history.filter()));
+            }
+            Screen::Complaints => {
+                self.complaint.prefill(self.sale.kpm.as_ref());
+                self.send(Command::History(crate::ledger::HistoryFilter::default()));
+            }
+            Screen::DayClose => self.send(Command::XReport),
+            Screen::Audit | Screen::Settings => {}
+        }
+    }
+
+    fn logout(&mut self) {
+        self.send(Command::Logout);
+        self.operator = None;
+        self.sale = SaleState::default();
+        self.phase = Phase::Login;
+        self.focus_login = true;
+    }
+
+    /// Draws one frame. The eframe app and the tests both call this.
+    pub fn show(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        let _ = self.ctx.set(ctx.clone());
+        self.drain_events();
+        self.style(&ctx);
+        self.shortcuts(ui);
+        let lang = self.lang();
+        if matches!(self.phase, Phase::Main) {
+            self.top_bar(ui);
+        }
+        self.status_bar(ui);
+        egui::CentralPanel::default().show(ui, |ui| match &mut self.phase {
+            Phase::Starting => {
+                ui.centered_and_justified(|ui| ui.label(tr(lang, "ui.starting")));
+            }
+            Phase::Failed(f) => {
+                let text = f.localize(lang);
+                ui.vertical_centered(|ui| {
+                    ui.add_space(120.0);
+                    ui.heading(tr(lang, "ui.failed"));
+                    ui.label(RichText::new(text).color(error_color(ui)));
+                });
+            }
+            Phase::Setup { .. } => self.setup(ui),
+            Phase::Passphrase { .. } => self.passphrase(ui),
+            Phase::Login => self.login_screen(ui),
+            Phase::Main => {
+                if let Some(b) = &self.banner {
+                    match b {
+                        Banner::Info(t) => {
+                            ui.label(RichText::new(t).color(widgets::ok_color(ui)).strong());
+                        }
+                        Banner::Error(f) => {
+                            ui.label(
+                                RichText::new(f.localize(lang))
+                                    .color(error_color(ui))
+                                    .strong(),
+                            );
+                        }
+                    }
+                }
+                if self.screen == Screen::Sale {
+                    self.main_screen(ui);
+                } else {
+                    // Every other screen scrolls as a whole, so nothing hides under the status bar.
+                    egui::ScrollArea::vertical()
+                        .id_salt(("screen", self.screen as u8))
+                        .auto_shrink([false, false])
+                        .show(ui, |ui| self.main_screen(ui));
+                }
+            }
+        });
+        // The clock in the status bar shows minutes: wake up for the next one, not before.
+        let secs = chrono::Utc::now().timestamp().rem_euclid(60);
+        ctx.request_repaint_after(std::time::Duration::from_secs(
+            u64::try_from(60_i64.saturating_sub(secs)).unwrap_or(60),
+        ));
+    }
+
+    fn main_screen(&mut self, ui: &mut Ui) {
+        let lang = self.lang();
+        let Some(terminal) = self.terminal.as_deref() else {
+            return;
+        };
+        let supervisor = self.is_supervisor();
+        match self.screen {
+            Screen::Sale => {
+                let commands = self.sale.show(ui, lang, terminal, &self.prefs);
+                for c in commands {
+                    self.send(c);
+                }
+            }
+            Screen::History => {
+                for c in self.history.show(ui, lang, terminal) {
+                    self.send(c);
+                }
+            }
+            Screen::Complaints => {
+                for c in self
+                    .complaint
+                    .show(ui, lang, supervisor, &self.history.rows)
+                {
+                    self.send(c);
+                }
+            }
+            Screen::DayClose => {
+                for c in self.day.show(ui, lang, terminal, &self.prefs) {
+                    self.send(c);
+                }
+            }
+            Screen::Audit => {
+                if supervisor {
+                    for c in self.audit.show(ui, lang) {
+                        self.send(c);
+                    }
+                }
+            }
+            Screen::Settings => {
+                let before = self.prefs.clone();
+                screens::settings(ui, lang, terminal, &mut self.prefs, supervisor);
+                if self.prefs != before {
+                    self.styled_for = None;
+                    self.send(Command::SavePrefs(self.prefs.clone()));
+                }
+            }
+        }
+    }
+
+    fn top_bar(&mut self, ui: &mut Ui) {
+        let lang = self.lang();
+        let supervisor = self.is_supervisor();
+        let mut go = None;
+        let mut logout = false;
+        egui::Panel::top("nav").show(ui, |ui| {
+            ui.add_space(4.0);
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(tr(lang, "ui.title")).heading().strong());
+                ui.add_space(8.0);
+                for (screen, key, _, fkey, supervisor_only) in Screen::NAV {
+                    if supervisor_only && !supervisor {
+                        continue;
+                    }
+                    let text = format!("{} [{fkey}]", tr(lang, key));
+                    let b = egui::Button::selectable(self.screen == screen, RichText::new(text))
+                        .min_size(egui::vec2(TARGET, TARGET));
+                    if ui.add(b).clicked() {
+                        go = Some(screen);
+                    }
+                }
+                if action(ui, true, tr(lang, "ui.logout"), "F10").clicked() {
+                    logout = true;
+                }
+            });
+            ui.add_space(4.0);
+        });
+        if let Some(s) = go {
+            self.go(s);
+        }
+        if logout {
+            self.logout();
+        }
+    }
+
+    fn status_bar(&mut self, ui: &mut Ui) {
+        let lang = self.lang();
+        egui::Panel::bottom("status").show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                let Some(t) = self.terminal.as_deref() else {
+                    ui.label(tr(lang, "ui.title"));
+                    return;
+                };
+                ui.label(trf(lang, "ui.status.terminal", &[("id", &t.terminal_id)]));
+                ui.separator();
+                match &self.operator {
+                    Some(op) => ui.label(trf(
+                        lang,
+                        "ui.status.operator",
+                        &[
+                            ("name", &op.name()),
+                            ("role", &tr(lang, &format!("role.{}", op.role().as_str()))),
+                        ],
+                    )),
+                    None => ui.label(tr(lang, "ui.status.no_operator")),
+                };
+                ui.separator();
+                let now = chrono::Utc::now().with_timezone(&t.utc_offset);
+                ui.label(format!(
+                    "{} {}",
+                    now.format("%d-%m-%Y %H:%M"),
+                    crate::ledger::zone_name(t.utc_offset)
+                ));
+                ui.separator();
+                ui.label(tr(lang, "ui.status.sync_off"));
+                ui.separator();
+                ui.label(trf(
+                    lang,
+                    "ui.status.pending",
+                    &[
+                        ("batches", &self.status.pending_batches),
+                        ("entries", &self.status.unsealed_entries),
+                    ],
+                ));
+                ui.separator();
+                match self.status.free_bytes {
+                    Some(free) => {
+                        let text = trf(lang, "ui.status.disk", &[("free", &human_bytes(free))]);
+                        if free < LOW_DISK {
+                            ui.label(
+                                RichText::new(format!("{text} {}", tr(lang, "ui.status.disk_low")))
+                                    .color(error_color(ui))
+                                    .strong(),
+                            );
+                        } else {
+                            ui.label(text);
+                        }
+                    }
+                    None => {
+                        ui.label(tr(lang, "ui.status.disk_unknown"));
+                    }
+                }
+            });
+        });
+    }
+
+    fn setup(&mut self, ui: &mut Ui) {
+        let lang = self.lang();
+        let Phase::Setup {
+            busy,
+            activation_note,
+        } = &mut self.phase
+        else {
+            return;
+        };
+        let mut create = false;
+        ui.vertical_centered(|ui| {
+            ui.add_space(80.0);
+            ui.heading(tr(lang, "ui.setup.title"));
+            ui.label(tr(lang, "ui.setup.intro"));
+            ui.add_space(24.0);
+            if *busy {
+                ui.spinner();
+                ui.label(tr(lang, "ui.setup.creating"));
+                return;
+            }
+            let demo = primary(ui, true, tr(lang, "ui.setup.demo"), "Enter");
+            if self.focus_login {
+                demo.request_focus();
+                self.focus_login = false;
+            }
+            ui.label(tr(lang, "ui.setup.demo_hint"));
+            ui.add_space(16.0);
+            if action(ui, true, tr(lang, "ui.setup.activate"), "F9").clicked()
+                || ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F9))
+            {
+                *activation_note = true;
+            }
+            if *activation_note {
+                ui.label(RichText::new(tr(lang, "ui.setup.activate_later")).color(error_color(ui)));
+            }
+            if demo.clicked() || ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter)) {
+                create = true;
+            }
+        });
+        if create {
+            *busy = true;
+            self.send(Command::CreateDemo);
+            self.focus_login = true;
+        }
+    }
+
+    fn passphrase(&mut self, ui: &mut Ui) {
+        let lang = self.lang();
+        let Phase::Passphrase { text, busy } = &mut self.phase else {
+            return;
+        };
+        let mut unlock = None;
+        ui.vertical_centered(|ui| {
+            ui.add_space(120.0);
+            ui.heading(tr(lang, "ui.unlock.title"));
+            let r = pin_field(ui, tr(lang, "ui.unlock.passphrase"), text, 320.0);
+            if !*busy {
+                r.request_focus();
+            }
+            let go = action(ui, !*busy, tr(lang, "ui.unlock.open"), "Enter").clicked()
+                || submitted(ui, &r);
+            if go && let Ok(p) = Passphrase::new(text) {
+                unlock = Some(p);
+            }
+        });
+        if let Some(p) = unlock {
+            *busy = true;
+            *text = Zeroizing::default();
+            self.send(Command::Unlock(p));
+        }
+    }
+
+    fn login_screen(&mut self, ui: &mut Ui) {
+        let lang = self.lang();
+        let mut submit = false;
+        ui.vertical_centered(|ui| {
+            ui.add_space(90.0);
+            ui.heading(tr(lang, "ui.login.title"));
+            if let Some(t) = &self.terminal {
+                ui.label(trf(lang, "ui.status.terminal", &[("id", &t.terminal_id)]));
+            }
+            ui.add_space(12.0);
+            ui.allocate_ui(egui::vec2(340.0, 300.0), |ui| {
+                let name = field(ui, tr(lang, "ui.login.name"), &mut self.login.name, 320.0);
+                let pin = pin_field(ui, tr(lang, "ui.login.pin"), &mut self.login.pin, 320.0);
+                if self.focus_login {
+                    if self.login.name.is_empty() {
+                        name.request_focus();
+                    } else {
+                        pin.request_focus();
+                    }
+                    self.focus_login = false;
+                }
+                if submitted(ui, &name) {
+                    pin.request_focus();
+                }
+                ui.add_space(8.0);
+                let enabled = !self.login.busy
+                    && !self.login.name.trim().is_empty()
+                    && !self.login.pin.is_empty();
+                if primary(ui, enabled, tr(lang, "ui.login.submit"), "Enter").clicked()
+                    || (submitted(ui, &pin) && enabled)
+                {
+                    submit = true;
+                }
+                if self.login.busy {
+                    ui.spinner();
+                }
+                if let Some(e) = &self.login.error {
+                    ui.label(
+                        RichText::new(e.localize(lang))
+                            .color(error_color(ui))
+                            .strong(),
+                    );
+                }
+                ui.label(RichText::new(tr(lang, "ui.login.demo_hint")).small());
+            });
+        });
+        if submit {
+            match Pin::new(&self.login.pin) {
+                Ok(pin) => {
+                    self.login.busy = true;
+                    self.login.error = None;
+                    self.send(Command::Login {
+                        name: self.login.name.trim().to_owned(),
+                        pin,
+                    });
+                }
+                Err(e) => {
+                    self.login.error = Some(Failure::new(FieldFailure {
+                        field: "ui.login.pin",
+                        error: e,
+                    }));
+                }
+            }
+        }
+    }
+}
+
+/// Below this much free disk the status bar warns (a year of sales is tens of MB).
+const LOW_DISK: u64 = 500 * 1024 * 1024;
+
+/// `52,3 GB` style, decimal units as shops see them on a stick's label.
+fn human_bytes(b: u64) -> String {
+    #[allow(clippy::cast_precision_loss)] // display only
+    let f = b as f64;
+    let (v, unit) = if f >= 1e9 {
+        (f / 1e9, "GB")
+    } else if f >= 1e6 {
+        (f / 1e6, "MB")
+    } else {
+        (f / 1e3, "kB")
+    };
+    format!("{v:.1} {unit}").replace('.', ",")
+}
+
+/// A refused field: its translated name and the rule.
+#[derive(Debug)]
+pub(crate) struct FieldFailure<E> {
+    pub field: &'static str,
+    pub error: E,
+}
+
+impl<E: Localize> Localize for FieldFailure<E> {
+    fn localize(&self, lang: Lang) -> String {
+        trf(
+            lang,
+            "cli.field",
+            &[
+                ("field", &tr(lang, self.field)),
+                ("detail", &self.error.localize(lang)),
+            ],
+        )
+    }
+}
+
+impl eframe::App for EwarongApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+}
+
+/// Which renderer draws the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Renderer {
+    /// OpenGL through glow: lighter on old laptops and on software rendering (the default).
+    #[default]
+    Glow,
+    /// wgpu (Vulkan/GL), eframe's own default.
+    Wgpu,
+}
+
+/// Opens the window and runs the counter until it is closed.
+pub fn run(data_dir: PathBuf, renderer: Renderer) -> Result<(), eframe::Error> {
+    let options = eframe::NativeOptions {
+        renderer: match renderer {
+            Renderer::Glow => eframe::Renderer::Glow,
+            Renderer::Wgpu => eframe::Renderer::Wgpu,
+        },
+        viewport: egui::ViewportBuilder::default()
+            .with_title("e-Warong")
+            .with_app_id("id.ewarong.ewarong")
+            .with_inner_size([1366.0, 768.0])
+            .with_min_inner_size([1024.0, 600.0]),
+        ..Default::default()
+    };
+    let started = std::time::Instant::now();
+    eframe::run_native(
+        "ewarong",
+        options,
+        Box::new(move |cc| {
+            tracing::info!(elapsed_ms = started.elapsed().as_millis(), "window created");
+            let app = EwarongApp::new(data_dir);
+            let _ = app.ctx.set(cc.egui_ctx.clone());
+            Ok(Box::new(app))
+        }),
+    )
+}

@@ -1,0 +1,831 @@
+//! Transaksi, the main screen: identify the KPM, fill the basket, the KPM types the PIN, save.
+
+use egui::{Key, Modifiers, RichText, ScrollArea, Ui};
+use zeroize::Zeroizing;
+
+use super::FieldFailure;
+use super::widgets::{
+    BarParts, TARGET, action, balance_bar, error_color, field, group_color, ok_color, pin_field,
+    primary, submitted,
+};
+use crate::app::prefs::Prefs;
+use crate::app::print::{Document, PrintFormat};
+use crate::app::{Command, Failure, KpmView, SaveFailure, TerminalView};
+use crate::domain::{
+    AcceptedBasket, CardNumber, LineInput, Pin, Product, ProductClass, Rupiah, Violation,
+    check_basket,
+};
+use crate::i18n::{Lang, Localize, tr, trf};
+use crate::ledger::SaleReceipt;
+
+/// Which field gets the keyboard next frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Card,
+    Product,
+    Pin,
+}
+
+/// One basket line as the shopkeeper edits it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BasketLine {
+    pub product_id: String,
+    pub quantity: String,
+    /// The shop's price, as typed; starts at the reference price.
+    pub price: String,
+}
+
+/// A refusal to show next to the product field.
+#[derive(Debug, Clone)]
+enum ProductNotice {
+    Forbidden { name: String, reason: String },
+    Unknown(String),
+}
+
+/// Everything the sale screen shows between frames.
+#[derive(Debug, Default)]
+pub struct SaleState {
+    pub card_input: String,
+    last_query: String,
+    hits: Vec<(String, String, String)>,
+    selected_hit: usize,
+    pub kpm: Option<KpmView>,
+    kpm_error: Option<Failure>,
+    looking_up: bool,
+    pub product_input: String,
+    last_product_query: String,
+    product_hits: Vec<usize>,
+    product_notice: Option<ProductNotice>,
+    pub lines: Vec<BasketLine>,
+    pub override_reason: String,
+    pin: Zeroizing<String>,
+    pin_error: Option<Failure>,
+    save_error: Option<Failure>,
+    saving: bool,
+    pub(crate) focus: Option<Focus>,
+    /// The receipt on screen, and whether it is a reprint.
+    pub receipt: Option<(Box<SaleReceipt>, bool)>,
+    qr: Option<(usize, Vec<bool>)>,
+}
+
+/// The products in display order (food groups in policy order, then forbidden), so each tile has
+/// a stable quick number (1, 2, …) the shopkeeper can type instead of a barcode.
+fn display_order(t: &TerminalView) -> Vec<&Product> {
+    let mut out: Vec<&Product> = Vec::with_capacity(t.catalogue.len());
+    for g in &t.policy.food_group {
+        out.extend(
+            t.catalogue
+                .products()
+                .iter()
+                .filter(|p| matches!(&p.class, ProductClass::Group(id) if *id == g.id)),
+        );
+    }
+    out.extend(
+        t.catalogue
+            .products()
+            .iter()
+            .filter(|p| matches!(p.class, ProductClass::Forbidden(_))),
+    );
+    out
+}
+
+impl SaleState {
+    pub(crate) fn on_kpm(&mut self, r: Result<KpmView, Failure>) {
+        self.looking_up = false;
+        match r {
+            Ok(k) => {
+                self.card_input.clear();
+                self.kpm = Some(k);
+                self.kpm_error = None;
+                self.focus = Some(Focus::Product);
+            }
+            Err(f) => {
+                self.kpm_error = Some(f);
+                self.focus = Some(Focus::Card);
+            }
+        }
+    }
+
+    pub(crate) fn on_saved(&mut self, r: Result<Box<SaleReceipt>, SaveFailure>) {
+        self.saving = false;
+        self.pin = Zeroizing::default();
+        match r {
+            Ok(receipt) => {
+                *self = Self::default();
+                self.show_receipt(receipt, false);
+            }
+            Err(SaveFailure { failure, pin }) => {
+                if pin {
+                    self.pin_error = Some(failure);
+                    self.focus = Some(Focus::Pin);
+                } else {
+                    self.save_error = Some(failure);
+                }
+            }
+        }
+    }
+
+    pub(crate) fn show_receipt(&mut self, receipt: Box<SaleReceipt>, copy: bool) {
+        self.qr = receipt
+            .receipt_code
+            .as_deref()
+            .and_then(|c| crate::receipt::qr_modules(c).ok());
+        self.receipt = Some((receipt, copy));
+    }
+
+    /// Gives the keyboard to this field if it was asked for, until it actually has it (a modal
+    /// closing in the same frame would otherwise swallow the request).
+    fn take_focus(&mut self, ui: &Ui, field: &egui::Response, which: Focus) {
+        if self.focus != Some(which) || self.receipt.is_some() {
+            return;
+        }
+        if field.has_focus() {
+            self.focus = None;
+        } else {
+            field.request_focus();
+            ui.ctx().request_repaint();
+        }
+    }
+
+    /// Clears the sale for the next KPM.
+    fn reset(&mut self) {
+        let receipt = self.receipt.take();
+        let qr = self.qr.take();
+        *self = Self::default();
+        self.receipt = receipt;
+        self.qr = qr;
+        self.focus = Some(Focus::Card);
+    }
+
+    fn line_inputs(&self, t: &TerminalView) -> Result<Vec<LineInput>, Failure> {
+        self.lines
+            .iter()
+            .map(|l| {
+                let reference = t.catalogue.find(&l.product_id).map(|p| p.reference_price);
+                let price: Rupiah = l.price.parse().map_err(|e| {
+                    Failure::new(FieldFailure {
+                        field: "ui.sale.price",
+                        error: e,
+                    })
+                })?;
+                Ok(LineInput {
+                    product: l.product_id.clone(),
+                    quantity: l.quantity.clone(),
+                    unit_price: (Some(price) != reference).then_some(price),
+                })
+            })
+            .collect()
+    }
+
+    /// Adds a product by barcode, id, quick number or name; `3*` in front sets the quantity.
+    fn add_product(&mut self, input: &str, t: &TerminalView, lang: Lang) {
+        let input = input.trim();
+        if input.is_empty() {
+            return;
+        }
+        let (qty, what) = match input.split_once('*') {
+            Some((q, w))
+                if !q.trim().is_empty()
+                    && q.trim()
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || c == ',' || c == '.') =>
+            {
+                (q.trim().to_owned(), w.trim())
+            }
+            _ => ("1".to_owned(), input),
+        };
+        let order = display_order(t);
+        let product = t
+            .catalogue
+            .find(what)
+            .or_else(|| {
+                what.parse::<usize>()
+                    .ok()
+                    .filter(|n| what.len() <= 3 && *n >= 1)
+                    .and_then(|n| order.get(n.saturating_sub(1)).copied())
+            })
+            .or_else(|| {
+                let w = what.to_lowercase();
+                order
+                    .iter()
+                    .copied()
+                    .find(|p| p.name.to_lowercase().contains(&w))
+            });
+        let Some(product) = product else {
+            self.product_notice = Some(ProductNotice::Unknown(what.to_owned()));
+            return;
+        };
+        self.choose(product, &qty, t, lang);
+    }
+
+    fn choose(&mut self, product: &Product, qty: &str, t: &TerminalView, lang: Lang) {
+        if let ProductClass::Forbidden(cat) = &product.class {
+            let reason = t
+                .policy
+                .forbidden_category(cat)
+                .map_or_else(String::new, |c| c.reason(lang).to_owned());
+            self.product_notice = Some(ProductNotice::Forbidden {
+                name: product.name.clone(),
+                reason,
+            });
+            return;
+        }
+        self.product_notice = None;
+        self.product_input.clear();
+        // Scanning the same packaged product again adds one more.
+        if let Some(line) = self.lines.iter_mut().find(|l| l.product_id == product.id)
+            && let (Ok(a), Ok(b)) = (line.quantity.trim().parse::<u32>(), qty.parse::<u32>())
+        {
+            line.quantity = a.saturating_add(b).to_string();
+            return;
+        }
+        self.lines.push(BasketLine {
+            product_id: product.id.clone(),
+            quantity: qty.to_owned(),
+            price: product.reference_price.as_i64().to_string(),
+        });
+    }
+
+    /// The basket checked against the rules, exactly as the ledger will check it.
+    fn check(
+        &self,
+        t: &TerminalView,
+    ) -> Option<Result<Result<AcceptedBasket, Vec<Violation>>, Failure>> {
+        let kpm = self.kpm.as_ref()?;
+        let lines = match self.line_inputs(t) {
+            Ok(l) => l,
+            Err(f) => return Some(Err(f)),
+        };
+        let reason = Some(self.override_reason.as_str()).filter(|r| !r.trim().is_empty());
+        Some(Ok(check_basket(
+            &lines,
+            &t.policy,
+            &t.catalogue,
+            kpm.balance.available,
+            reason,
+        )))
+    }
+
+    /// Draws the screen; returns the commands to send.
+    pub fn show(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        t: &TerminalView,
+        prefs: &Prefs,
+    ) -> Vec<Command> {
+        let mut out = Vec::new();
+        if self.receipt.is_some() {
+            self.receipt_modal(ui, lang, t, prefs, &mut out);
+        } else if ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {
+            self.reset();
+        }
+        let check = self.check(t);
+        ui.columns(3, |cols| {
+            if let [left, middle, right] = cols {
+                self.kpm_panel(left, lang, t, &check, &mut out);
+                self.catalogue_panel(middle, lang, t);
+                self.basket_panel(right, lang, t, &check, &mut out);
+            }
+        });
+        out
+    }
+
+    fn kpm_panel(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        t: &TerminalView,
+        check: &Option<Result<Result<AcceptedBasket, Vec<Violation>>, Failure>>,
+        out: &mut Vec<Command>,
+    ) {
+        ui.heading(tr(lang, "ui.sale.kpm"));
+        let r = field(
+            ui,
+            tr(lang, "ui.sale.card"),
+            &mut self.card_input,
+            ui.available_width() - 8.0,
+        );
+        self.take_focus(ui, &r, Focus::Card);
+        ui.label(RichText::new(tr(lang, "ui.sale.card_hint")).small());
+        // Search the roster as the shopkeeper types (in memory: well under 5 ms for 100,000 KPM).
+        if self.card_input != self.last_query {
+            self.last_query.clone_from(&self.card_input);
+            self.selected_hit = 0;
+            let q = self.card_input.trim();
+            self.hits = if q.len() >= 2 && !q.chars().all(|c| c.is_ascii_digit()) || q.len() >= 4 {
+                t.roster
+                    .search(q, 8)
+                    .into_iter()
+                    .map(|h| (h.kpm.card.clone(), h.kpm.name.clone(), h.kpm.desa.clone()))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+        }
+        if r.has_focus() && !self.hits.is_empty() {
+            if ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::ArrowDown)) {
+                self.selected_hit = self
+                    .selected_hit
+                    .saturating_add(1)
+                    .min(self.hits.len().saturating_sub(1));
+            }
+            if ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::ArrowUp)) {
+                self.selected_hit = self.selected_hit.saturating_sub(1);
+            }
+        }
+        let mut lookup: Option<String> = None;
+        if submitted(ui, &r) {
+            // The field empties on Enter, so the next scan never lands after a failed one.
+            let typed = std::mem::take(&mut self.card_input).trim().to_owned();
+            if typed.parse::<CardNumber>().is_ok() {
+                lookup = Some(typed);
+            } else if let Some((card, _, _)) = self.hits.get(self.selected_hit) {
+                lookup = Some(card.clone());
+            } else if !typed.is_empty() {
+                // Let the card parser say what is wrong with it.
+                lookup = Some(typed);
+            }
+        }
+        for (i, (card, name, desa)) in self.hits.iter().enumerate() {
+            let text = format!("{name} · {desa} · {}", masked(card));
+            let b = egui::Button::selectable(i == self.selected_hit, text)
+                .min_size(egui::vec2(ui.available_width(), TARGET - 8.0));
+            if ui.add(b).clicked() {
+                lookup = Some(card.clone());
+            }
+        }
+        if let Some(card) = lookup {
+            match card.parse::<CardNumber>() {
+                Ok(c) => {
+                    self.looking_up = true;
+                    self.kpm_error = None;
+                    out.push(Command::FindCard(c));
+                }
+                Err(e) => {
+                    self.kpm_error = Some(Failure::new(FieldFailure {
+                        field: "ui.sale.card",
+                        error: e,
+                    }));
+                    self.focus = Some(Focus::Card);
+                }
+            }
+        }
+        if self.looking_up {
+            ui.spinner();
+        }
+        if let Some(e) = &self.kpm_error {
+            ui.label(
+                RichText::new(e.localize(lang))
+                    .color(error_color(ui))
+                    .strong(),
+            );
+        }
+        ui.separator();
+        let Some(k) = &self.kpm else {
+            ui.label(tr(lang, "ui.sale.no_kpm"));
+            return;
+        };
+        ui.label(RichText::new(&k.name).heading().strong());
+        egui::Grid::new("kpm")
+            .min_row_height(26.0)
+            .num_columns(2)
+            .show(ui, |ui| {
+                super::widgets::row(ui, lang, "ui.sale.desa", k.desa.clone());
+                super::widgets::row(ui, lang, "ui.sale.card_no", masked(k.card.as_str()));
+                super::widgets::row(
+                    ui,
+                    lang,
+                    "ui.sale.nik",
+                    k.nik
+                        .clone()
+                        .unwrap_or_else(|| tr(lang, "ui.sale.no_nik").to_owned()),
+                );
+            });
+        ui.add_space(6.0);
+        let b = k.balance;
+        let basket_total = match check {
+            Some(Ok(Ok(a))) => a.total,
+            Some(Ok(Err(v))) => v
+                .iter()
+                .find_map(|v| match v {
+                    Violation::OverBalance { total, .. } => Some(*total),
+                    _ => None,
+                })
+                .unwrap_or(Rupiah::ZERO),
+            _ => Rupiah::ZERO,
+        };
+        let over = basket_total > b.available;
+        let pool = b
+            .carried_over
+            .checked_add(b.this_period)
+            .unwrap_or(b.this_period);
+        let spent = pool.checked_sub(b.available).unwrap_or(Rupiah::ZERO);
+        balance_bar(
+            ui,
+            BarParts {
+                spent: spent.as_i64(),
+                basket: basket_total.as_i64().min(b.available.as_i64()),
+                left: b
+                    .available
+                    .checked_sub(basket_total)
+                    .unwrap_or(Rupiah::ZERO)
+                    .as_i64(),
+            },
+            over,
+        );
+        egui::Grid::new("balance")
+            .min_row_height(26.0)
+            .num_columns(2)
+            .show(ui, |ui| {
+                super::widgets::row(ui, lang, "ui.sale.available", b.available.to_string());
+                super::widgets::row(ui, lang, "ui.sale.carried", b.carried_over.to_string());
+                super::widgets::row(
+                    ui,
+                    lang,
+                    "ui.sale.this_period",
+                    trf(
+                        lang,
+                        "ui.sale.period_value",
+                        &[("amount", &b.this_period), ("period", &b.period)],
+                    ),
+                );
+                super::widgets::row(ui, lang, "ui.sale.spent", b.spent_this_period.to_string());
+            });
+    }
+
+    fn catalogue_panel(&mut self, ui: &mut Ui, lang: Lang, t: &TerminalView) {
+        ui.heading(tr(lang, "ui.sale.catalogue"));
+        let r = field(
+            ui,
+            tr(lang, "ui.sale.product"),
+            &mut self.product_input,
+            ui.available_width() - 8.0,
+        );
+        self.take_focus(ui, &r, Focus::Product);
+        ui.label(RichText::new(tr(lang, "ui.sale.product_hint")).small());
+        if submitted(ui, &r) {
+            let input = self.product_input.clone();
+            if input.trim().is_empty() {
+                if !self.lines.is_empty() {
+                    self.focus = Some(Focus::Pin);
+                }
+            } else {
+                self.add_product(&input, t, lang);
+                self.focus = Some(Focus::Product);
+            }
+        }
+        match &self.product_notice {
+            Some(ProductNotice::Forbidden { name, reason }) => {
+                ui.label(
+                    RichText::new(trf(lang, "ui.sale.forbidden", &[("product", name)]))
+                        .color(error_color(ui))
+                        .strong(),
+                );
+                ui.label(RichText::new(reason).color(error_color(ui)).strong());
+            }
+            Some(ProductNotice::Unknown(input)) => {
+                ui.label(
+                    RichText::new(trf(lang, "basket.unknown", &[("input", input)]))
+                        .color(error_color(ui))
+                        .strong(),
+                );
+            }
+            None => {}
+        }
+        // Filter the tiles by what is typed (names), unless it looks like a barcode.
+        let q = self.product_input.trim().to_lowercase();
+        if q != self.last_product_query {
+            self.last_product_query.clone_from(&q);
+            self.product_hits.clear();
+        }
+        let order = display_order(t);
+        let dark = ui.visuals().dark_mode;
+        let mut chosen: Option<usize> = None;
+        ScrollArea::vertical().id_salt("catalogue").show(ui, |ui| {
+            let mut current: Option<String> = None;
+            for (i, p) in order.iter().enumerate() {
+                let filtering = !q.is_empty() && !q.chars().all(|c| c.is_ascii_digit() || c == '*');
+                if filtering && !p.name.to_lowercase().contains(&q) && !p.id.contains(&q) {
+                    continue;
+                }
+                let (group_index, heading) = match &p.class {
+                    ProductClass::Group(g) => (
+                        t.policy.food_group.iter().position(|f| f.id == *g),
+                        t.policy
+                            .group(g)
+                            .map_or_else(|| g.clone(), |f| f.name(lang).to_owned()),
+                    ),
+                    ProductClass::Forbidden(_) => {
+                        (None, tr(lang, "ui.sale.forbidden_group").to_owned())
+                    }
+                };
+                if current.as_deref() != Some(heading.as_str()) {
+                    ui.add_space(4.0);
+                    ui.label(RichText::new(&heading).strong());
+                    current = Some(heading);
+                }
+                let forbidden = group_index.is_none();
+                let mut text = format!(
+                    "{}. {} · {} / {}",
+                    i.saturating_add(1),
+                    p.name,
+                    p.reference_price,
+                    p.unit
+                );
+                if forbidden {
+                    text = format!("{text} · {}", tr(lang, "list.forbidden"));
+                }
+                let mut rich = RichText::new(text);
+                if forbidden {
+                    rich = rich.strikethrough();
+                }
+                let b = egui::Button::new(rich)
+                    .fill(group_color(group_index, dark))
+                    .min_size(egui::vec2(ui.available_width(), TARGET - 6.0));
+                if ui.add(b).clicked() {
+                    chosen = Some(i);
+                }
+            }
+        });
+        if let Some(i) = chosen
+            && let Some(p) = order.get(i)
+        {
+            let p = (*p).clone();
+            self.choose(&p, "1", t, lang);
+        }
+    }
+
+    fn basket_panel(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        t: &TerminalView,
+        check: &Option<Result<Result<AcceptedBasket, Vec<Violation>>, Failure>>,
+        out: &mut Vec<Command>,
+    ) {
+        ui.heading(tr(lang, "ui.sale.basket"));
+        let mut remove = None;
+        ScrollArea::vertical()
+            .id_salt("basket")
+            .max_height(260.0)
+            .show(ui, |ui| {
+                egui::Grid::new("basket_lines")
+                    .min_row_height(26.0)
+                    .num_columns(5)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        ui.label(tr(lang, "list.product"));
+                        ui.label(tr(lang, "ui.sale.qty"));
+                        ui.label(tr(lang, "ui.sale.price"));
+                        ui.label(tr(lang, "ui.sale.line_total"));
+                        ui.label("");
+                        ui.end_row();
+                        for (i, line) in self.lines.iter_mut().enumerate() {
+                            let product = t.catalogue.find(&line.product_id);
+                            let name =
+                                product.map_or(line.product_id.as_str(), |p| p.name.as_str());
+                            let unit = product.map_or("", |p| p.unit.as_str());
+                            let l = ui.label(name);
+                            ui.horizontal(|ui| {
+                                ui.add(
+                                    egui::TextEdit::singleline(&mut line.quantity)
+                                        .desired_width(52.0),
+                                )
+                                .labelled_by(l.id);
+                                ui.label(unit);
+                            });
+                            ui.add(egui::TextEdit::singleline(&mut line.price).desired_width(72.0))
+                                .labelled_by(l.id);
+                            let total = match check {
+                                Some(Ok(Ok(a))) => a
+                                    .lines
+                                    .iter()
+                                    .find(|a| a.product_id == line.product_id)
+                                    .map_or_else(String::new, |a| a.line_total.to_string()),
+                                _ => String::new(),
+                            };
+                            ui.label(total);
+                            if ui
+                                .add(
+                                    egui::Button::new(tr(lang, "ui.sale.remove"))
+                                        .min_size(egui::vec2(TARGET, TARGET - 8.0)),
+                                )
+                                .clicked()
+                            {
+                                remove = Some(i);
+                            }
+                            ui.end_row();
+                        }
+                    });
+            });
+        if let Some(i) = remove {
+            self.lines.remove(i);
+        }
+        ui.separator();
+        // Totals, then every violation as it arises.
+        let mut blocking: Option<String> = None;
+        let mut needs_reason = false;
+        match check {
+            None => blocking = Some(tr(lang, "ui.sale.need_kpm").to_owned()),
+            Some(Err(f)) => blocking = Some(f.localize(lang)),
+            Some(Ok(Ok(a))) => {
+                egui::Grid::new("totals")
+                    .min_row_height(26.0)
+                    .num_columns(2)
+                    .show(ui, |ui| {
+                        super::widgets::row(ui, lang, "rcpt.total", a.total.to_string());
+                        super::widgets::row(
+                            ui,
+                            lang,
+                            "rcpt.balance_after",
+                            a.balance_after.to_string(),
+                        );
+                    });
+                needs_reason = a.override_reason.is_some();
+            }
+            Some(Ok(Err(violations))) => {
+                for v in violations {
+                    if matches!(v, Violation::EmptyBasket) {
+                        continue;
+                    }
+                    ui.label(RichText::new(v.localize(lang)).color(error_color(ui)));
+                    if v.is_warning() {
+                        needs_reason = true;
+                    }
+                }
+                let hard = violations.iter().find(|v| !v.is_warning());
+                blocking = Some(match hard {
+                    Some(v) => v.localize(lang),
+                    None => tr(lang, "ui.sale.need_reason").to_owned(),
+                });
+            }
+        }
+        if needs_reason {
+            let r = field(
+                ui,
+                tr(lang, "ui.sale.override"),
+                &mut self.override_reason,
+                ui.available_width() - 8.0,
+            );
+            let _ = r;
+        }
+        ui.separator();
+        let pin = pin_field(ui, tr(lang, "ui.sale.pin"), &mut self.pin, 200.0);
+        self.take_focus(ui, &pin, Focus::Pin);
+        if let Some(e) = &self.pin_error {
+            ui.label(
+                RichText::new(e.localize(lang))
+                    .color(error_color(ui))
+                    .strong(),
+            );
+        }
+        if blocking.is_none() && self.pin.is_empty() {
+            blocking = Some(tr(lang, "ui.sale.need_pin").to_owned());
+        }
+        if self.saving {
+            blocking = Some(tr(lang, "ui.sale.saving").to_owned());
+        }
+        let can_save = blocking.is_none();
+        ui.horizontal(|ui| {
+            let clicked = primary(ui, can_save, tr(lang, "ui.sale.save"), "F12").clicked();
+            let key = ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F12));
+            let enter = submitted(ui, &pin);
+            if can_save && (clicked || key || enter) {
+                self.save(t, out);
+            }
+            if action(ui, true, tr(lang, "ui.sale.cancel"), "Esc").clicked() {
+                self.reset();
+            }
+        });
+        if let Some(reason) = blocking {
+            ui.label(
+                RichText::new(trf(lang, "ui.sale.cannot_save", &[("reason", &reason)])).italics(),
+            );
+        }
+        if let Some(e) = &self.save_error {
+            ui.label(
+                RichText::new(e.localize(lang))
+                    .color(error_color(ui))
+                    .strong(),
+            );
+        }
+    }
+
+    fn save(&mut self, t: &TerminalView, out: &mut Vec<Command>) {
+        let Some(kpm) = &self.kpm else { return };
+        let lines = match self.line_inputs(t) {
+            Ok(l) => l,
+            Err(f) => {
+                self.save_error = Some(f);
+                return;
+            }
+        };
+        let pin = match Pin::new(&self.pin) {
+            Ok(p) => p,
+            Err(e) => {
+                self.pin = Zeroizing::default();
+                self.pin_error = Some(Failure::new(FieldFailure {
+                    field: "ui.sale.pin",
+                    error: e,
+                }));
+                self.focus = Some(Focus::Pin);
+                return;
+            }
+        };
+        self.pin = Zeroizing::default();
+        self.saving = true;
+        self.pin_error = None;
+        self.save_error = None;
+        out.push(Command::Save {
+            card: kpm.card.clone(),
+            pin,
+            lines,
+            override_reason: Some(self.override_reason.trim().to_owned()).filter(|r| !r.is_empty()),
+        });
+    }
+
+    fn receipt_modal(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        t: &TerminalView,
+        prefs: &Prefs,
+        out: &mut Vec<Command>,
+    ) {
+        let Some((receipt, copy)) = &self.receipt else {
+            return;
+        };
+        let mut close = false;
+        let doc = Document::sale(receipt, lang, prefs.paper, *copy);
+        let pdf_path = t.data_dir.join("export").join(format!(
+            "struk-{}-{}{}.pdf",
+            receipt.terminal_id,
+            receipt.seq,
+            if *copy { "-salinan" } else { "" }
+        ));
+        egui::Modal::new(egui::Id::unique("receipt")).show(ui.ctx(), |ui| {
+            ui.set_max_height(700.0);
+            if *copy {
+                ui.heading(tr(lang, "rcpt.copy"));
+            } else {
+                ui.label(
+                    RichText::new(tr(lang, "rcpt.saved"))
+                        .heading()
+                        .color(ok_color(ui))
+                        .strong(),
+                );
+            }
+            ui.horizontal(|ui| {
+                ScrollArea::vertical().max_height(560.0).show(ui, |ui| {
+                    ui.label(RichText::new(doc.lines.join("\n")).monospace());
+                });
+                if let Some(qr) = &self.qr {
+                    ui.vertical(|ui| {
+                        super::widgets::qr(ui, qr, 220.0);
+                        ui.label(RichText::new(tr(lang, "ui.receipt.qr_hint")).small());
+                    });
+                }
+            });
+            ui.horizontal(|ui| {
+                if action(ui, true, tr(lang, "ui.print"), "F5").clicked()
+                    || ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F5))
+                {
+                    out.push(Command::Print {
+                        document: doc.clone(),
+                        format: PrintFormat::EscPos,
+                        target: prefs.printer.clone(),
+                    });
+                }
+                if action(ui, true, tr(lang, "ui.pdf"), "F6").clicked()
+                    || ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F6))
+                {
+                    out.push(Command::Print {
+                        document: doc.clone(),
+                        format: PrintFormat::Pdf,
+                        target: pdf_path.clone(),
+                    });
+                }
+                if primary(ui, true, tr(lang, "ui.receipt.next"), "Enter").clicked()
+                    || ui.input_mut(|i| {
+                        i.consume_key(Modifiers::NONE, Key::Enter)
+                            || i.consume_key(Modifiers::NONE, Key::Escape)
+                    })
+                {
+                    close = true;
+                }
+            });
+        });
+        if close {
+            self.receipt = None;
+            self.qr = None;
+            self.focus = Some(Focus::Card);
+        }
+    }
+}
+
+/// A card number with the middle hidden, as on receipts.
+pub fn masked(card: &str) -> String {
+    card.parse::<CardNumber>()
+        .map_or_else(|_| card.to_owned(), |c| c.masked())
+}

@@ -1,0 +1,339 @@
+//! The counter GUI driven by label with egui_kittest, against a real ledger and the real worker:
+//! each test checks what the screen shows and what the ledger holds.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)]
+
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::{CARD_A, CARD_B, demo, ledger_path, sale_json, scalar};
+use egui::Key;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use ewarong::ui::EwarongApp;
+
+const CARD_FIELD: &str = "Kartu KPM / cari nama, NIK, desa";
+const PRODUCT_FIELD: &str = "Produk: barcode, nomor atau nama";
+const PIN_FIELD: &str = "PIN KPM (diketik oleh KPM)";
+
+fn harness(dir: &Path) -> Harness<'static, EwarongApp> {
+    let app = EwarongApp::new(dir.to_owned());
+    Harness::builder()
+        .with_size(egui::vec2(1366.0, 768.0))
+        .build_ui_state(|ui, app: &mut EwarongApp| app.show(ui), app)
+}
+
+/// Steps the UI until `done` holds: the worker answers on its own thread.
+fn wait_for(
+    h: &mut Harness<'_, EwarongApp>,
+    what: &str,
+    done: impl Fn(&Harness<'_, EwarongApp>) -> bool,
+) {
+    let start = Instant::now();
+    loop {
+        h.step();
+        if done(h) {
+            return;
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            let shown: Vec<String> = h
+                .query_all_by(|n| n.label().is_some() || n.value().is_some())
+                .filter_map(|n| {
+                    let n = n.accesskit_node();
+                    n.label().or_else(|| n.value())
+                })
+                .collect();
+            panic!("timed out waiting for: {what}\non screen: {shown:#?}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn shows(h: &Harness<'_, EwarongApp>, text: &str) -> bool {
+    h.query_all_by_label_contains(text).next().is_some()
+}
+
+fn wait_text(h: &mut Harness<'_, EwarongApp>, text: &str) {
+    wait_for(h, text, |h| shows(h, text));
+}
+
+/// Focuses the field with this label and types into it, as a keyboard or scanner would.
+fn type_into(h: &mut Harness<'_, EwarongApp>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.step();
+    h.get_by_label(label).type_text(text);
+    h.step();
+}
+
+/// Brings a button into view (as a user scrolls) and clicks it.
+fn click(h: &mut Harness<'_, EwarongApp>, label: &str) {
+    h.get_by_label(label).scroll_to_me();
+    h.step();
+    h.get_by_label(label).click();
+    h.step();
+}
+
+fn press(h: &mut Harness<'_, EwarongApp>, key: Key) {
+    h.key_press(key);
+    h.step();
+    h.step();
+}
+
+fn login(h: &mut Harness<'_, EwarongApp>, name: &str, pin: &str) {
+    wait_text(h, "Nama operator");
+    type_into(h, "Nama operator", name);
+    type_into(h, "PIN operator", pin);
+    press(h, Key::Enter);
+    wait_text(h, "Transaksi [F1]");
+}
+
+fn count(dir: &Path, sql: &str) -> i64 {
+    scalar::<i64>(dir, sql)
+}
+
+#[test]
+fn first_start_offers_demo_then_a_full_sale_with_refusals() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    // First start, no data: "Mode demo" (the default, on Enter) and "Aktivasi".
+    wait_text(&mut h, "Mode demo [Enter]");
+    assert!(shows(&h, "Aktivasi [F9]"));
+    click(&mut h, "Mode demo [Enter]");
+    login(&mut h, "kasir", "1111");
+    assert!(shows(&h, "Operator: kasir (kasir)"));
+
+    // Scan the card: digits, then Enter.
+    type_into(&mut h, CARD_FIELD, CARD_A);
+    press(&mut h, Key::Enter);
+    wait_text(&mut h, "Rosalina Lakilu");
+    assert!(shows(&h, "Watumbaka"));
+    // Carry-over and this period shown apart.
+    assert!(shows(&h, "Sisa bulan lalu"));
+    assert!(shows(&h, "Rp 400.000"));
+
+    // Three items: by barcode, by name, by quick number.
+    type_into(&mut h, PRODUCT_FIELD, "8991001000019");
+    press(&mut h, Key::Enter);
+    type_into(&mut h, PRODUCT_FIELD, "telur ayam ras");
+    press(&mut h, Key::Enter);
+    type_into(&mut h, PRODUCT_FIELD, "2*1");
+    press(&mut h, Key::Enter);
+    // 76.000 + 30.500 + 2 × 13.500 = 133.500; left 400.000 − 133.500.
+    assert!(shows(&h, "Rp 133.500"), "total shown");
+    assert!(shows(&h, "Rp 266.500"), "balance after shown");
+
+    // A forbidden product is refused, with the programme's reason.
+    type_into(&mut h, PRODUCT_FIELD, "8991002000018");
+    press(&mut h, Key::Enter);
+    assert!(shows(&h, "Minyak goreng kemasan 1 L DITOLAK"));
+    assert!(shows(
+        &h,
+        "Minyak goreng tidak termasuk bahan pangan Program Sembako"
+    ));
+    assert!(shows(&h, "Rp 133.500"), "the basket is unchanged");
+
+    // Save is disabled until the KPM types the PIN, with the reason beside it.
+    assert!(shows(&h, "Belum bisa disimpan: KPM belum mengetik PIN"));
+    assert!(!h.get_by_label("Simpan [F12]").is_focused());
+
+    // A wrong PIN: refused, the basket stays, nothing is saved.
+    type_into(&mut h, PIN_FIELD, "000000");
+    press(&mut h, Key::Enter);
+    wait_text(&mut h, "PIN KPM salah; sisa 2 kali");
+    assert_eq!(count(dir.path(), "SELECT COUNT(*) FROM sale"), 0);
+    assert!(shows(&h, "Rp 133.500"));
+
+    // The right PIN: saved, and only then "Tersimpan", with the receipt.
+    type_into(&mut h, PIN_FIELD, "123456");
+    press(&mut h, Key::Enter);
+    wait_text(&mut h, "Tersimpan");
+    assert_eq!(count(dir.path(), "SELECT COUNT(*) FROM sale"), 1);
+    assert_eq!(count(dir.path(), "SELECT total FROM sale"), 133_500);
+    assert_eq!(count(dir.path(), "SELECT COUNT(*) FROM sale_item"), 3);
+    assert!(shows(&h, "STRUK"), "the receipt text is on screen");
+    assert!(shows(&h, "Beras premium kemasan 5 kg"));
+    assert!(
+        shows(&h, "EWR1."),
+        "the verification code is printed under the QR"
+    );
+
+    // Export the receipt as PDF; then the next KPM, with the focus back on the card field.
+    press(&mut h, Key::F6);
+    wait_text(&mut h, "Terkirim ke");
+    let pdf = dir.path().join("export/struk-demo-01-1.pdf");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    press(&mut h, Key::Enter);
+    assert!(!shows(&h, "Tersimpan"));
+    assert!(h.get_by_label(CARD_FIELD).is_focused());
+}
+
+#[test]
+fn bad_inputs_name_the_field_and_save_nothing() {
+    let dir = demo();
+    let mut h = harness(dir.path());
+    wait_text(&mut h, "Nama operator");
+    type_into(&mut h, "Nama operator", "kasir");
+    type_into(&mut h, "PIN operator", "2222");
+    press(&mut h, Key::Enter);
+    wait_text(&mut h, "PIN operator 'kasir' salah");
+    assert!(!shows(&h, "Transaksi [F1]"));
+    type_into(&mut h, "PIN operator", "1111");
+    press(&mut h, Key::Enter);
+    wait_text(&mut h, "Transaksi [F1]");
+    // A card number that fails its check digit.
+    type_into(&mut h, CARD_FIELD, "6032980000000011");
+    press(&mut h, Key::Enter);
+    wait_text(&mut h, "Kartu KPM / cari nama, NIK, desa:");
+    // Over the balance: the shortfall is shown and Save stays disabled.
+    type_into(&mut h, CARD_FIELD, CARD_B);
+    press(&mut h, Key::Enter);
+    wait_text(&mut h, "Frans Nggiku");
+    type_into(&mut h, PRODUCT_FIELD, "3*8991001000019");
+    press(&mut h, Key::Enter);
+    assert!(shows(&h, "Rp 228.000"));
+    type_into(&mut h, PIN_FIELD, "123456");
+    assert!(shows(&h, "Belum bisa disimpan"));
+    press(&mut h, Key::F12);
+    h.step();
+    assert_eq!(count(dir.path(), "SELECT COUNT(*) FROM sale"), 0);
+}
+
+#[test]
+fn void_needs_a_supervisor_pin_and_shows_the_reversal() {
+    let dir = demo();
+    let sale = sale_json(dir.path(), CARD_A, &["beras-medium=5"]);
+    let seq = sale["seq"].as_u64().unwrap();
+    let mut h = harness(dir.path());
+    login(&mut h, "kasir", "1111");
+    press(&mut h, Key::F2);
+    h.get_by_label("Tanggal (TTTT-BB-HH)").focus();
+    h.step();
+    wait_text(&mut h, &format!("#{seq} ·"));
+    h.get_by_label_contains(&format!("#{seq} ·")).click();
+    h.step();
+    click(&mut h, "Batalkan [F9]");
+    type_into(&mut h, "Alasan pembatalan", "salah timbang");
+    // The kasir's own PIN is not a supervisor's: refused, nothing written.
+    type_into(&mut h, "PIN supervisor", "1111");
+    click(&mut h, "Batalkan transaksi [F12]");
+    wait_text(&mut h, "PIN tidak cocok dengan supervisor mana pun");
+    assert_eq!(count(dir.path(), "SELECT COUNT(*) FROM void"), 0);
+    type_into(&mut h, "PIN supervisor", "9999");
+    click(&mut h, "Batalkan transaksi [F12]");
+    wait_text(&mut h, "entri pembalik");
+    assert_eq!(count(dir.path(), "SELECT COUNT(*) FROM void"), 1);
+    let void_seq = count(dir.path(), "SELECT seq FROM void");
+    assert_eq!(count(dir.path(), "SELECT sale_seq FROM void"), seq as i64);
+    assert!(shows(&h, &format!("entri pembalik #{void_seq}")));
+    assert_eq!(
+        scalar::<String>(dir.path(), "SELECT supervisor FROM void"),
+        "supervisor"
+    );
+    // The history now shows the sale as voided, and the void entry.
+    wait_text(&mut h, &format!("dibatalkan #{void_seq}"));
+    assert!(shows(&h, &format!("#{void_seq} · ")));
+}
+
+#[test]
+fn day_close_totals_match_the_ledger() {
+    let dir = demo();
+    sale_json(dir.path(), CARD_A, &["beras-medium=5", "telur-ayam=1"]);
+    sale_json(dir.path(), CARD_B, &["tempe=2"]);
+    let net = count(dir.path(), "SELECT SUM(total) FROM sale");
+    let net_text = ewarong::domain::Rupiah::new(net).unwrap().to_string();
+    let mut h = harness(dir.path());
+    login(&mut h, "supervisor", "9999");
+    press(&mut h, Key::F4);
+    wait_text(&mut h, "LAPORAN BERJALAN (X)");
+    assert!(shows(&h, &net_text), "X report net total {net_text}");
+    assert!(shows(&h, "Karbohidrat"));
+    click(&mut h, "Tutup hari (Z) [F12]");
+    click(&mut h, "Ya, tutup hari [Enter]");
+    wait_text(&mut h, "Hari ditutup");
+    assert_eq!(count(dir.path(), "SELECT COUNT(*) FROM day_close"), 1);
+    assert_eq!(count(dir.path(), "SELECT net_total FROM day_close"), net);
+    assert_eq!(count(dir.path(), "SELECT sale_count FROM day_close"), 2);
+    assert!(shows(&h, &net_text));
+    // Per food group, as in the ledger.
+    let carbs = count(
+        dir.path(),
+        "SELECT amount FROM day_close_total WHERE group_id = 'karbohidrat'",
+    );
+    assert!(shows(
+        &h,
+        &ewarong::domain::Rupiah::new(carbs).unwrap().to_string()
+    ));
+    let close_seq = count(dir.path(), "SELECT seq FROM day_close");
+    assert!(shows(&h, &format!("entri #{close_seq}")));
+    // Sealed at day close: nothing pending unsealed.
+    assert_eq!(
+        count(dir.path(), "SELECT MAX(last_seq) FROM batch"),
+        close_seq
+    );
+}
+
+#[test]
+fn switching_to_english_changes_every_screen_and_is_remembered() {
+    let dir = demo();
+    let mut h = harness(dir.path());
+    login(&mut h, "kasir", "1111");
+    press(&mut h, Key::F8);
+    click(&mut h, "English");
+    h.step();
+    assert!(shows(&h, "Sale [F1]"));
+    assert!(shows(&h, "Settings [F8]"));
+    assert!(!shows(&h, "Transaksi [F1]"));
+    assert!(shows(&h, "Key fingerprint"));
+    press(&mut h, Key::F1);
+    assert!(shows(&h, "KPM card / search name, NIK, village"));
+    // The preference is written beside the ledger, so the next start is in English too.
+    wait_for(&mut h, "ui.toml", |_| {
+        std::fs::read_to_string(dir.path().join("ui.toml"))
+            .is_ok_and(|t| t.contains("lang = \"en\""))
+    });
+    drop(h);
+    let mut h = harness(dir.path());
+    wait_text(&mut h, "Operator name");
+}
+
+#[test]
+fn settings_show_the_terminal_key_and_the_supervisor_can_audit() {
+    let dir = demo();
+    sale_json(dir.path(), CARD_A, &["beras-medium=1"]);
+    let mut h = harness(dir.path());
+    login(&mut h, "supervisor", "9999");
+    press(&mut h, Key::F8);
+    let public = common::public_key(dir.path());
+    assert!(shows(&h, &public), "the public key is shown in settings");
+    let key: ewarong::seal::sign::PublicKey = public.parse().unwrap();
+    assert!(shows(&h, &key.fingerprint()), "and its fingerprint");
+    press(&mut h, Key::F7);
+    click(&mut h, "Periksa [F12]");
+    wait_text(&mut h, "BERSIH");
+    // A copy with one amount changed: the audit names the entry.
+    let copy = dir.path().join("copy.sqlite3");
+    std::fs::copy(ledger_path(dir.path()), &copy).unwrap();
+    {
+        let c = rusqlite::Connection::open(&copy).unwrap();
+        c.execute_batch("DROP TRIGGER sale_no_update; UPDATE sale SET total = total + 1000;")
+            .unwrap();
+    }
+    h.get_by_label("Berkas ledger").focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    h.step();
+    h.get_by_label("Berkas ledger")
+        .type_text(&copy.display().to_string());
+    h.step();
+    click(&mut h, "Periksa [F12]");
+    wait_text(&mut h, "TEMUAN");
+    assert!(shows(&h, "sale"));
+}
