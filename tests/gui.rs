@@ -337,3 +337,136 @@ fn settings_show_the_terminal_key_and_the_supervisor_can_audit() {
     wait_text(&mut h, "TEMUAN");
     assert!(shows(&h, "sale"));
 }
+
+/// Counts what the people at the counter press for a 5-item sale: by scanner (a scan is one
+/// trigger pull) and by keyboard. The figures go into docs/performance.md.
+#[test]
+fn five_item_sale_keystrokes_by_scanner_and_by_keyboard() {
+    let dir = demo();
+    let mut h = harness(dir.path());
+    login(&mut h, "kasir", "1111");
+    let mut shop = 0;
+    let mut kpm = 0;
+    // By scanner: the card, five products, Enter on the empty product field to reach the PIN.
+    h.get_by_label(CARD_FIELD).type_text(CARD_A);
+    press(&mut h, Key::Enter);
+    shop += 1;
+    wait_text(&mut h, "Rosalina Lakilu");
+    assert!(
+        h.get_by_label(PRODUCT_FIELD).is_focused(),
+        "focus moves to products"
+    );
+    for barcode in [
+        "8991001000019",
+        "8991001000026",
+        "8991001000033",
+        "8991001000040",
+        "8991001000057",
+    ] {
+        h.get_by_label(PRODUCT_FIELD).type_text(barcode);
+        press(&mut h, Key::Enter);
+        shop += 1;
+    }
+    press(&mut h, Key::Enter);
+    shop += 1;
+    assert!(
+        h.get_by_label(PIN_FIELD).is_focused(),
+        "Enter on an empty field goes to the PIN"
+    );
+    h.get_by_label(PIN_FIELD).type_text("123456");
+    kpm += 6;
+    press(&mut h, Key::Enter);
+    kpm += 1;
+    wait_text(&mut h, "Tersimpan");
+    assert_eq!(
+        count(dir.path(), "SELECT COUNT(*) FROM sale_item WHERE seq = 1"),
+        5
+    );
+    println!(
+        "scanner: shopkeeper {shop}, KPM {kpm}, total {}",
+        shop + kpm
+    );
+    assert!(
+        shop + kpm <= 15,
+        "a scanned 5-item sale takes {shop} + {kpm} presses"
+    );
+
+    // By keyboard: the last four card digits, then five quick numbers.
+    press(&mut h, Key::Enter); // close the receipt: counted with the previous sale
+    let (mut shop, mut kpm) = (0, 0);
+    h.get_by_label(CARD_FIELD).type_text("0028");
+    shop += 4;
+    press(&mut h, Key::Enter);
+    shop += 1;
+    wait_text(&mut h, "Frans Nggiku");
+    for n in ["1", "3", "5", "7", "9"] {
+        h.get_by_label(PRODUCT_FIELD).type_text(n);
+        shop += 1;
+        press(&mut h, Key::Enter);
+        shop += 1;
+    }
+    press(&mut h, Key::Enter);
+    shop += 1;
+    h.get_by_label(PIN_FIELD).type_text("123456");
+    kpm += 6;
+    press(&mut h, Key::Enter);
+    kpm += 1;
+    wait_text(&mut h, "Tersimpan");
+    assert_eq!(
+        count(dir.path(), "SELECT COUNT(*) FROM sale_item WHERE seq = 2"),
+        5
+    );
+    println!(
+        "keyboard: shopkeeper {shop}, KPM {kpm}, total {}",
+        shop + kpm
+    );
+    assert_eq!(
+        shop, 16,
+        "keyboard path changed: update docs/performance.md"
+    );
+}
+
+#[test]
+fn complaints_are_recorded_and_listed_for_the_supervisor() {
+    let dir = demo();
+    let other = sale_json(dir.path(), CARD_B, &["tempe=1"])["seq"]
+        .as_u64()
+        .unwrap();
+    let mut h = harness(dir.path());
+    login(&mut h, "kasir", "1111");
+    press(&mut h, Key::F3);
+    assert!(
+        h.get_by_label("Kartu KPM").is_focused(),
+        "the form starts at the card"
+    );
+    h.get_by_label("Kartu KPM").type_text(CARD_A);
+    type_into(&mut h, "No. transaksi (boleh kosong)", &other.to_string());
+    click(&mut h, "Harga");
+    type_into(
+        &mut h,
+        "Isi pengaduan",
+        "harga beras lebih mahal dari acuan",
+    );
+    // The sale belongs to another KPM: refused, nothing written.
+    press(&mut h, Key::F12);
+    wait_text(&mut h, "transaksi itu bukan milik kartu");
+    assert_eq!(count(dir.path(), "SELECT COUNT(*) FROM complaint"), 0);
+    // Without the sale number it is recorded; a kasir does not see the list.
+    h.get_by_label("No. transaksi (boleh kosong)").focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    h.key_press(Key::Backspace);
+    h.step();
+    press(&mut h, Key::F12);
+    wait_text(&mut h, "Pengaduan tercatat sebagai entri");
+    assert_eq!(count(dir.path(), "SELECT COUNT(*) FROM complaint"), 1);
+    assert_eq!(
+        scalar::<String>(dir.path(), "SELECT category FROM complaint"),
+        "harga"
+    );
+    assert!(shows(&h, "Daftar pengaduan hanya untuk supervisor."));
+    press(&mut h, Key::F10);
+    login(&mut h, "supervisor", "9999");
+    press(&mut h, Key::F3);
+    wait_text(&mut h, "harga: harga beras lebih mahal dari acuan");
+}

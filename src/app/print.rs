@@ -42,7 +42,7 @@ impl Document {
         );
         Self {
             paper,
-            lines,
+            lines: wrap(lines, paper.columns()),
             qr: r.receipt_code.clone(),
         }
     }
@@ -56,10 +56,12 @@ impl Document {
     ) -> Self {
         Self {
             paper,
-            lines: crate::receipt::day_report_text(r, group_name, lang, paper.columns())
-                .lines()
-                .map(str::to_owned)
-                .collect(),
+            lines: wrap(
+                crate::receipt::day_report_text(r, group_name, lang, paper.columns())
+                    .lines()
+                    .map(str::to_owned),
+                paper.columns(),
+            ),
             qr: None,
         }
     }
@@ -70,11 +72,55 @@ fn centered(text: &str, paper: Paper) -> String {
     format!("{}{text}", " ".repeat(pad))
 }
 
-/// Printers here take plain ASCII in their default code page: anything else becomes `?`.
+/// Printers here take plain ASCII in their default code page. The few other characters the
+/// receipts use get their nearest ASCII; anything else becomes `?`.
 fn ascii(text: &str) -> Vec<u8> {
     text.chars()
-        .map(|c| if c.is_ascii() { c as u8 } else { b'?' })
+        .map(|c| match c {
+            c if c.is_ascii() => c as u8,
+            '•' => b'*',
+            '·' => b'.',
+            '–' | '—' => b'-',
+            '×' => b'x',
+            _ => b'?',
+        })
         .collect()
+}
+
+/// Breaks lines longer than the paper at spaces (or hard, for a word longer than a line).
+fn wrap(lines: impl IntoIterator<Item = String>, columns: usize) -> Vec<String> {
+    let columns = columns.max(1);
+    let mut out = Vec::new();
+    for line in lines {
+        if line.chars().count() <= columns {
+            out.push(line);
+            continue;
+        }
+        let mut current = String::new();
+        for word in line.split(' ') {
+            let needed = current
+                .chars()
+                .count()
+                .saturating_add(word.chars().count())
+                .saturating_add(1);
+            if !current.is_empty() && needed > columns {
+                out.push(std::mem::take(&mut current));
+            }
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+            while current.chars().count() > columns {
+                let head: String = current.chars().take(columns).collect();
+                current = current.chars().skip(columns).collect();
+                out.push(head);
+            }
+        }
+        if !current.is_empty() {
+            out.push(current);
+        }
+    }
+    out
 }
 
 const ESC: u8 = 0x1b;
@@ -241,11 +287,36 @@ mod tests {
     }
 
     #[test]
-    fn non_ascii_prints_as_question_marks() {
+    fn non_ascii_prints_as_its_nearest_ascii_or_a_question_mark() {
         let mut d = doc(Paper::Mm58, None);
-        d.lines = vec!["Rp 1.000 · é".into()];
+        d.lines = vec!["6032 98•• 0010 · 2 × Rp 1.000 é".into()];
         let b = escpos(&d);
-        assert!(String::from_utf8_lossy(&b).contains("Rp 1.000 ? ?\n"));
+        assert!(String::from_utf8_lossy(&b).contains("6032 98** 0010 . 2 x Rp 1.000 ?\n"));
+    }
+
+    #[test]
+    fn long_lines_wrap_to_the_paper() {
+        let lines = wrap(
+            [
+                "Pengaduan: SMS 1708, lapor.go.id, telepon 171".to_owned(),
+                "short".into(),
+            ],
+            32,
+        );
+        assert_eq!(
+            lines,
+            ["Pengaduan: SMS 1708,", "lapor.go.id, telepon 171", "short"]
+        );
+        assert_eq!(
+            wrap(["x".repeat(70)], 32)
+                .iter()
+                .map(String::len)
+                .collect::<Vec<_>>(),
+            [32, 32, 6]
+        );
+        for l in &wrap(["a b ".repeat(40)], 32) {
+            assert!(l.chars().count() <= 32, "{l}");
+        }
     }
 
     #[test]

@@ -101,6 +101,8 @@ pub struct EwarongApp {
     complaint: ComplaintState,
     audit: AuditState,
     banner: Option<Banner>,
+    /// The KPM last served, to prefill a complaint.
+    last_card: Option<String>,
 }
 
 impl std::fmt::Debug for EwarongApp {
@@ -140,6 +142,7 @@ impl EwarongApp {
             complaint: ComplaintState::default(),
             audit: AuditState::default(),
             banner: None,
+            last_card: None,
         }
     }
 
@@ -201,7 +204,12 @@ impl EwarongApp {
                 self.login.error = Some(f);
                 self.focus_login = true;
             }
-            Event::Kpm(r) => self.sale.on_kpm(r),
+            Event::Kpm(r) => {
+                if let Ok(k) = &r {
+                    self.last_card = Some(k.card.to_string());
+                }
+                self.sale.on_kpm(r);
+            }
             Event::Saved(r) => self.sale.on_saved(r),
             Event::History(r) => self.history.on_rows(r),
             Event::Receipt(r) => match r {
@@ -302,7 +310,7 @@ impl EwarongApp {
                 self.send(Command::History(self.history.filter()));
             }
             Screen::Complaints => {
-                self.complaint.prefill(self.sale.kpm.as_ref());
+                self.complaint.prefill(self.last_card.as_deref());
                 self.send(Command::History(crate::ledger::HistoryFilter::default()));
             }
             Screen::DayClose => self.send(Command::XReport),
@@ -466,6 +474,7 @@ impl EwarongApp {
         let lang = self.lang();
         egui::Panel::bottom("status").show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
+                ui.style_mut().override_text_style = Some(egui::TextStyle::Small);
                 let Some(t) = self.terminal.as_deref() else {
                     ui.label(tr(lang, "ui.title"));
                     return;

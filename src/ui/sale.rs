@@ -281,13 +281,17 @@ impl SaleState {
             self.reset();
         }
         let check = self.check(t);
-        ui.columns(3, |cols| {
-            if let [left, middle, right] = cols {
-                self.kpm_panel(left, lang, t, &check, &mut out);
-                self.catalogue_panel(middle, lang, t);
-                self.basket_panel(right, lang, t, &check, &mut out);
-            }
-        });
+        // KPM on the left, the basket on the right at a width where its columns fit, and the
+        // catalogue takes what is left (about 450 px at 1366×768).
+        egui::Panel::left("sale_kpm")
+            .exact_size(310.0)
+            .resizable(false)
+            .show(ui, |ui| self.kpm_panel(ui, lang, t, &check, &mut out));
+        egui::Panel::right("sale_basket")
+            .exact_size(600.0)
+            .resizable(false)
+            .show(ui, |ui| self.basket_panel(ui, lang, t, &check, &mut out));
+        egui::CentralPanel::default().show(ui, |ui| self.catalogue_panel(ui, lang, t));
         out
     }
 
@@ -440,16 +444,9 @@ impl SaleState {
             .show(ui, |ui| {
                 super::widgets::row(ui, lang, "ui.sale.available", b.available.to_string());
                 super::widgets::row(ui, lang, "ui.sale.carried", b.carried_over.to_string());
-                super::widgets::row(
-                    ui,
-                    lang,
-                    "ui.sale.this_period",
-                    trf(
-                        lang,
-                        "ui.sale.period_value",
-                        &[("amount", &b.this_period), ("period", &b.period)],
-                    ),
-                );
+                ui.label(trf(lang, "ui.sale.this_period", &[("period", &b.period)]));
+                ui.label(RichText::new(b.this_period.to_string()).strong());
+                ui.end_row();
                 super::widgets::row(ui, lang, "ui.sale.spent", b.spent_this_period.to_string());
             });
     }
@@ -586,17 +583,28 @@ impl SaleState {
                             let name =
                                 product.map_or(line.product_id.as_str(), |p| p.name.as_str());
                             let unit = product.map_or("", |p| p.unit.as_str());
-                            let l = ui.label(name);
+                            let l = ui
+                                .scope(|ui| {
+                                    ui.set_min_width(170.0);
+                                    ui.set_max_width(170.0);
+                                    ui.add(egui::Label::new(name).wrap())
+                                })
+                                .inner;
                             ui.horizontal(|ui| {
                                 ui.add(
                                     egui::TextEdit::singleline(&mut line.quantity)
-                                        .desired_width(52.0),
+                                        .desired_width(56.0)
+                                        .min_size(egui::vec2(56.0, 0.0)),
                                 )
                                 .labelled_by(l.id);
                                 ui.label(unit);
                             });
-                            ui.add(egui::TextEdit::singleline(&mut line.price).desired_width(72.0))
-                                .labelled_by(l.id);
+                            ui.add(
+                                egui::TextEdit::singleline(&mut line.price)
+                                    .desired_width(84.0)
+                                    .min_size(egui::vec2(84.0, 0.0)),
+                            )
+                            .labelled_by(l.id);
                             let total = match check {
                                 Some(Ok(Ok(a))) => a
                                     .lines
@@ -608,9 +616,10 @@ impl SaleState {
                             ui.label(total);
                             if ui
                                 .add(
-                                    egui::Button::new(tr(lang, "ui.sale.remove"))
+                                    egui::Button::new(tr(lang, "ui.sale.remove_x"))
                                         .min_size(egui::vec2(TARGET, TARGET - 8.0)),
                                 )
+                                .on_hover_text(tr(lang, "ui.sale.remove"))
                                 .clicked()
                             {
                                 remove = Some(i);
@@ -635,12 +644,7 @@ impl SaleState {
                     .num_columns(2)
                     .show(ui, |ui| {
                         super::widgets::row(ui, lang, "rcpt.total", a.total.to_string());
-                        super::widgets::row(
-                            ui,
-                            lang,
-                            "rcpt.balance_after",
-                            a.balance_after.to_string(),
-                        );
+                        super::widgets::row(ui, lang, "ui.sale.after", a.balance_after.to_string());
                     });
                 needs_reason = a.override_reason.is_some();
             }
@@ -777,9 +781,13 @@ impl SaleState {
                 );
             }
             ui.horizontal(|ui| {
-                ScrollArea::vertical().max_height(560.0).show(ui, |ui| {
-                    ui.label(RichText::new(doc.lines.join("\n")).monospace());
-                });
+                ScrollArea::vertical()
+                    .id_salt("receipt_text")
+                    .min_scrolled_height(470.0)
+                    .max_height(470.0)
+                    .show(ui, |ui| {
+                        ui.label(RichText::new(doc.lines.join("\n")).monospace());
+                    });
                 if let Some(qr) = &self.qr {
                     ui.vertical(|ui| {
                         super::widgets::qr(ui, qr, 220.0);

@@ -8,7 +8,7 @@ use super::sale::masked;
 use super::widgets::{TARGET, action, error_color, field, ok_color, pin_field, primary, row};
 use crate::app::prefs::{Paper, Prefs, Theme};
 use crate::app::print::{Document, PrintFormat};
-use crate::app::{Command, Failure, KpmView, TerminalView};
+use crate::app::{Command, Failure, TerminalView};
 use crate::audit::AuditReport;
 use crate::domain::{CardNumber, Pin};
 use crate::i18n::{Lang, Localize, tr, trf};
@@ -471,6 +471,7 @@ impl DayState {
 /// Pengaduan: record a complaint; the supervisor sees the list.
 #[derive(Debug, Default)]
 pub struct ComplaintState {
+    focus: bool,
     card: String,
     sale_seq: String,
     category: Option<ComplaintCategory>,
@@ -479,12 +480,14 @@ pub struct ComplaintState {
 }
 
 impl ComplaintState {
-    pub fn prefill(&mut self, kpm: Option<&KpmView>) {
+    /// Opens the form for the KPM last served (if any), with the keyboard in the first empty field.
+    pub fn prefill(&mut self, last_card: Option<&str>) {
         if self.card.is_empty()
-            && let Some(k) = kpm
+            && let Some(c) = last_card
         {
-            self.card = k.card.to_string();
+            self.card = c.to_owned();
         }
+        self.focus = true;
     }
 
     pub fn on_saved(&mut self, r: Result<u64, Failure>, lang: Lang) {
@@ -505,10 +508,14 @@ impl ComplaintState {
     ) -> Vec<Command> {
         let mut out = Vec::new();
         ui.heading(tr(lang, "ui.nav.complaints"));
-        ui.horizontal(|ui| {
-            field(ui, tr(lang, "ui.complaint.card"), &mut self.card, 240.0);
-            field(ui, tr(lang, "ui.complaint.sale"), &mut self.sale_seq, 140.0);
-        });
+        let (card, sale) = ui
+            .horizontal(|ui| {
+                (
+                    field(ui, tr(lang, "ui.complaint.card"), &mut self.card, 240.0),
+                    field(ui, tr(lang, "ui.complaint.sale"), &mut self.sale_seq, 140.0),
+                )
+            })
+            .inner;
         ui.label(tr(lang, "ui.complaint.category"));
         ui.horizontal_wrapped(|ui| {
             for c in ComplaintCategory::ALL {
@@ -523,12 +530,24 @@ impl ComplaintState {
             }
         });
         let l = ui.label(tr(lang, "ui.complaint.text"));
-        ui.add(
-            egui::TextEdit::multiline(&mut self.text)
-                .desired_rows(3)
-                .desired_width(600.0),
-        )
-        .labelled_by(l.id);
+        let text = ui
+            .add(
+                egui::TextEdit::multiline(&mut self.text)
+                    .desired_rows(3)
+                    .desired_width(600.0),
+            )
+            .labelled_by(l.id);
+        if self.focus {
+            self.focus = false;
+            if self.card.is_empty() {
+                card.request_focus();
+            } else {
+                text.request_focus();
+            }
+        }
+        if super::widgets::submitted(ui, &card) {
+            sale.request_focus();
+        }
         let ready =
             self.category.is_some() && !self.text.trim().is_empty() && !self.card.trim().is_empty();
         if primary(ui, ready, tr(lang, "ui.complaint.save"), "F12").clicked()
