@@ -11,6 +11,7 @@ use ewarong::i18n::tr;
 use ewarong::ui::Renderer;
 
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("EWARONG_LOG")
@@ -51,7 +52,7 @@ fn main() -> ExitCode {
             eprintln!("ewarong: {}", tr(cli.lang, "cli.data_dir"));
             return ExitCode::from(3);
         };
-        return match ewarong::ui::run(dir, renderer) {
+        return match ewarong::ui::run(dir, renderer, started) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("ewarong: {}: {e}", tr(cli.lang, "ui.no_window"));

@@ -470,3 +470,35 @@ fn complaints_are_recorded_and_listed_for_the_supervisor() {
     press(&mut h, Key::F3);
     wait_text(&mut h, "harga: harga beras lebih mahal dari acuan");
 }
+
+/// Two scans (or a fast typist) inside one frame: nothing after the first Enter may be lost.
+#[test]
+fn a_burst_of_scans_in_one_frame_adds_every_item() {
+    let dir = demo();
+    let mut h = harness(dir.path());
+    login(&mut h, "kasir", "1111");
+    h.get_by_label(CARD_FIELD).type_text(CARD_A);
+    press(&mut h, Key::Enter);
+    wait_text(&mut h, "Rosalina Lakilu");
+    assert!(h.get_by_label(PRODUCT_FIELD).is_focused());
+    for code in ["8991001000033", "8991001000040"] {
+        h.event(egui::Event::Text(code.into()));
+        h.key_press(Key::Enter);
+    }
+    // X11 input methods deliver typed text as an IME commit.
+    h.event(egui::Event::Ime(egui::ImeEvent::Commit(
+        "8991001000033".into(),
+    )));
+    h.key_press(Key::Enter);
+    h.step();
+    h.step();
+    // Tempe twice (one line, 2 papan) and tahu once: 2 × 6.000 + 1.000.
+    assert!(
+        shows(&h, "Rp 13.000"),
+        "every scanned item is in the basket"
+    );
+    assert!(
+        h.get_by_label(PRODUCT_FIELD).is_focused(),
+        "the field keeps the keyboard"
+    );
+}

@@ -61,9 +61,12 @@ impl RosterIndex {
         let Some(longest) = words.iter().max_by_key(|w| w.len()) else {
             return Vec::new();
         };
-        let mut hits: Vec<(u8, usize)> = Vec::new();
+        // Roster order within each rank, and the scan runs in roster order: keep at most
+        // `limit` per rank and stop once the best rank is full.
+        let mut ranks: [Vec<usize>; 3] = [Vec::new(), Vec::new(), Vec::new()];
         let mut last_row = usize::MAX;
-        for (at, _) in self.text.match_indices(longest) {
+        let finder = memchr::memmem::Finder::new(longest.as_bytes());
+        for at in finder.find_iter(self.text.as_bytes()) {
             let row = self.starts.partition_point(|s| *s <= at).saturating_sub(1);
             if row == last_row {
                 continue;
@@ -75,7 +78,7 @@ impl RosterIndex {
                 continue;
             };
             let line = self.text.get(start..end).unwrap_or("");
-            if !words.iter().all(|w| line.contains(w)) {
+            if words.len() > 1 && !words.iter().all(|w| line.contains(w)) {
                 continue;
             }
             let Some(k) = self.kpm.get(row) else { continue };
@@ -86,8 +89,20 @@ impl RosterIndex {
             } else {
                 2
             };
-            hits.push((rank, row));
+            if let Some(r) = ranks.get_mut(rank)
+                && r.len() < limit
+            {
+                r.push(row);
+            }
+            if ranks[0].len() >= limit {
+                break;
+            }
         }
+        let mut hits: Vec<(u8, usize)> = ranks
+            .iter()
+            .zip(0u8..)
+            .flat_map(|(rows, rank)| rows.iter().map(move |&row| (rank, row)))
+            .collect();
         hits.sort_by_key(|&(rank, row)| (rank, row));
         hits.truncate(limit);
         hits.into_iter()

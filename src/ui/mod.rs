@@ -103,6 +103,8 @@ pub struct EwarongApp {
     banner: Option<Banner>,
     /// The KPM last served, to prefill a complaint.
     last_card: Option<String>,
+    /// When the process started, until the first frame is logged.
+    started: Option<std::time::Instant>,
 }
 
 impl std::fmt::Debug for EwarongApp {
@@ -143,6 +145,7 @@ impl EwarongApp {
             audit: AuditState::default(),
             banner: None,
             last_card: None,
+            started: None,
         }
     }
 
@@ -280,6 +283,9 @@ impl EwarongApp {
             style.spacing.interact_size.y = TARGET;
             style.spacing.button_padding = egui::vec2(12.0, 8.0);
             style.spacing.item_spacing = egui::vec2(10.0, 8.0);
+            // A blinking cursor repaints twice a second for ever: on a software-rendered old
+            // laptop that alone is ~8% CPU while idle (docs/performance.md). A steady one costs 0.
+            style.visuals.text_cursor.blink = false;
         });
     }
 
@@ -709,7 +715,18 @@ impl<E: Localize> Localize for FieldFailure<E> {
 }
 
 impl eframe::App for EwarongApp {
-    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut Ui, frame: &mut eframe::Frame) {
+        if let Some(started) = self.started.take() {
+            tracing::info!(
+                elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+                "first frame"
+            );
+        }
+        // The previous frame's CPU time (egui, tessellation, paint calls): for
+        // docs/performance.md, with EWARONG_LOG=ewarong::frame=trace.
+        if let Some(cpu) = frame.info().cpu_usage {
+            tracing::trace!(target: "ewarong::frame", cpu_ms = f64::from(cpu) * 1000.0, "frame");
+        }
         self.show(ui);
     }
 }
@@ -725,7 +742,11 @@ pub enum Renderer {
 }
 
 /// Opens the window and runs the counter until it is closed.
-pub fn run(data_dir: PathBuf, renderer: Renderer) -> Result<(), eframe::Error> {
+pub fn run(
+    data_dir: PathBuf,
+    renderer: Renderer,
+    started: std::time::Instant,
+) -> Result<(), eframe::Error> {
     let options = eframe::NativeOptions {
         renderer: match renderer {
             Renderer::Glow => eframe::Renderer::Glow,
@@ -738,13 +759,13 @@ pub fn run(data_dir: PathBuf, renderer: Renderer) -> Result<(), eframe::Error> {
             .with_min_inner_size([1024.0, 600.0]),
         ..Default::default()
     };
-    let started = std::time::Instant::now();
     eframe::run_native(
         "ewarong",
         options,
         Box::new(move |cc| {
             tracing::info!(elapsed_ms = started.elapsed().as_millis(), "window created");
-            let app = EwarongApp::new(data_dir);
+            let mut app = EwarongApp::new(data_dir);
+            app.started = Some(started);
             let _ = app.ctx.set(cc.egui_ctx.clone());
             Ok(Box::new(app))
         }),

@@ -6,7 +6,7 @@ use zeroize::Zeroizing;
 use super::FieldFailure;
 use super::widgets::{
     BarParts, TARGET, action, balance_bar, error_color, field, group_color, ok_color, pin_field,
-    primary, submitted,
+    primary, scan_field, submitted,
 };
 use crate::app::prefs::Prefs;
 use crate::app::print::{Document, PrintFormat};
@@ -304,11 +304,13 @@ impl SaleState {
         out: &mut Vec<Command>,
     ) {
         ui.heading(tr(lang, "ui.sale.kpm"));
-        let r = field(
+        let width = ui.available_width() - 8.0;
+        let (r, lines) = scan_field(
             ui,
             tr(lang, "ui.sale.card"),
             &mut self.card_input,
-            ui.available_width() - 8.0,
+            width,
+            egui::Id::unique("sale_card"),
         );
         self.take_focus(ui, &r, Focus::Card);
         ui.label(RichText::new(tr(lang, "ui.sale.card_hint")).small());
@@ -339,13 +341,17 @@ impl SaleState {
             }
         }
         let mut lookup: Option<String> = None;
-        if submitted(ui, &r) {
-            // The field empties on Enter, so the next scan never lands after a failed one.
-            let typed = std::mem::take(&mut self.card_input).trim().to_owned();
+        // The field empties on Enter, so the next scan never lands after a failed one. Of several
+        // lines in one frame, the last one counts.
+        if let Some(typed) = lines.last().map(|l| l.trim().to_owned()) {
             if typed.parse::<CardNumber>().is_ok() {
                 lookup = Some(typed);
-            } else if let Some((card, _, _)) = self.hits.get(self.selected_hit) {
+            } else if typed == self.last_query.trim()
+                && let Some((card, _, _)) = self.hits.get(self.selected_hit)
+            {
                 lookup = Some(card.clone());
+            } else if let Some(hit) = t.roster.search(&typed, 1).first() {
+                lookup = Some(hit.kpm.card.clone());
             } else if !typed.is_empty() {
                 // Let the card parser say what is wrong with it.
                 lookup = Some(typed);
@@ -453,23 +459,23 @@ impl SaleState {
 
     fn catalogue_panel(&mut self, ui: &mut Ui, lang: Lang, t: &TerminalView) {
         ui.heading(tr(lang, "ui.sale.catalogue"));
-        let r = field(
+        let width = ui.available_width() - 8.0;
+        let (r, lines) = scan_field(
             ui,
             tr(lang, "ui.sale.product"),
             &mut self.product_input,
-            ui.available_width() - 8.0,
+            width,
+            egui::Id::unique("sale_product"),
         );
         self.take_focus(ui, &r, Focus::Product);
         ui.label(RichText::new(tr(lang, "ui.sale.product_hint")).small());
-        if submitted(ui, &r) {
-            let input = self.product_input.clone();
+        for input in lines {
             if input.trim().is_empty() {
                 if !self.lines.is_empty() {
                     self.focus = Some(Focus::Pin);
                 }
             } else {
                 self.add_product(&input, t, lang);
-                self.focus = Some(Focus::Product);
             }
         }
         match &self.product_notice {
@@ -605,14 +611,19 @@ impl SaleState {
                                     .min_size(egui::vec2(84.0, 0.0)),
                             )
                             .labelled_by(l.id);
-                            let total = match check {
-                                Some(Ok(Ok(a))) => a
-                                    .lines
-                                    .iter()
-                                    .find(|a| a.product_id == line.product_id)
-                                    .map_or_else(String::new, |a| a.line_total.to_string()),
-                                _ => String::new(),
-                            };
+                            // Each line's own total, even while another rule blocks the sale.
+                            let total = product
+                                .and_then(|p| {
+                                    let q = crate::domain::Quantity::parse_for(
+                                        &line.quantity,
+                                        p.unit,
+                                        t.policy.max_quantity_per_line,
+                                    )
+                                    .ok()?;
+                                    let price: Rupiah = line.price.parse().ok()?;
+                                    crate::domain::line_total(price, q).ok()
+                                })
+                                .map_or_else(String::new, |r| r.to_string());
                             ui.label(total);
                             if ui
                                 .add(

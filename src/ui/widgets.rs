@@ -22,6 +22,84 @@ pub fn field(ui: &mut Ui, label: &str, value: &mut String, width: f32) -> Respon
     .inner
 }
 
+/// A field that takes scans: a barcode scanner (or a fast typist) can send `12⏎3⏎` within one
+/// frame. A plain text field stops reading at the first Enter and drops the rest, so while this
+/// field has the keyboard, typed text and Enter presses are taken from the input queue here, in
+/// order. Returns the field and every line submitted with Enter this frame; the field keeps the
+/// keyboard.
+pub fn scan_field(
+    ui: &mut Ui,
+    label: &str,
+    value: &mut String,
+    width: f32,
+    id: egui::Id,
+) -> (Response, Vec<String>) {
+    let mut submitted = Vec::new();
+    if ui.memory(|m| m.has_focus(id)) {
+        let has_enter = ui.input(|i| {
+            i.events.iter().any(|e| {
+                matches!(
+                    e,
+                    egui::Event::Key {
+                        key: Key::Enter,
+                        pressed: true,
+                        ..
+                    }
+                )
+            })
+        });
+        if has_enter {
+            let events = ui.input_mut(|i| std::mem::take(&mut i.events));
+            let mut kept = Vec::with_capacity(events.len());
+            for e in events {
+                match e {
+                    // On X11 typed text can arrive as an IME commit rather than as text.
+                    egui::Event::Text(t)
+                    | egui::Event::Paste(t)
+                    | egui::Event::Ime(egui::ImeEvent::Commit(t)) => value.push_str(&t),
+                    egui::Event::Key {
+                        key: Key::Enter,
+                        pressed,
+                        ..
+                    } => {
+                        if pressed {
+                            submitted.push(std::mem::take(value));
+                        }
+                    }
+                    egui::Event::Key {
+                        key: Key::Backspace,
+                        pressed: true,
+                        ..
+                    } => {
+                        value.pop();
+                    }
+                    other => kept.push(other),
+                }
+            }
+            ui.input_mut(|i| i.events = kept);
+        }
+    }
+    let r = ui
+        .vertical(|ui| {
+            let l = ui.label(label);
+            ui.add(
+                TextEdit::singleline(value)
+                    .id(id)
+                    .desired_width(width)
+                    .min_size(Vec2::new(width, TARGET - 8.0)),
+            )
+            .labelled_by(l.id)
+        })
+        .inner;
+    if r.has_focus() {
+        // No input method for scan fields: with one, X11 may deliver a key's text after the
+        // Enter that followed it, and a scan would be split or merged. Cards, barcodes and
+        // product names need none.
+        ui.ctx().output_mut(|o| o.ime = None);
+    }
+    (r, submitted)
+}
+
 /// A masked PIN field with a label.
 pub fn pin_field(ui: &mut Ui, label: &str, value: &mut String, width: f32) -> Response {
     ui.vertical(|ui| {
