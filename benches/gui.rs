@@ -75,6 +75,10 @@ fn search(c: &mut Criterion) {
             b.iter(|| black_box(ix.search(black_box(query), 8)))
         });
     }
+    // No match anywhere: the cost of scanning the whole buffer once, the floor of this design.
+    g.bench_function("scan_floor_no_match", |b| {
+        b.iter(|| black_box(ix.search(black_box("qqqqq"), 8)))
+    });
     g.finish();
 }
 

@@ -1528,6 +1528,15 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("ui.audit.detail", "Temuan", "Finding"),
     ("ui.settings.language", "Bahasa", "Language"),
     ("ui.settings.theme", "Tampilan", "Theme"),
+    // Each language is named in itself, so it can be found whatever is shown now.
+    (
+        "ui.settings.lang_id",
+        "Bahasa Indonesia",
+        "Bahasa Indonesia",
+    ),
+    ("ui.settings.lang_en", "English", "English"),
+    ("ui.settings.paper58", "58 mm", "58 mm"),
+    ("ui.settings.paper80", "80 mm", "80 mm"),
     ("ui.settings.light", "Terang", "Light"),
     ("ui.settings.dark", "Gelap", "Dark"),
     ("ui.settings.paper", "Kertas struk", "Receipt paper"),

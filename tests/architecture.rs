@@ -139,3 +139,53 @@ fn sql_stays_in_the_ledger() {
     }
     assert!(offences.is_empty(), "SQL outside src/ledger: {offences:#?}");
 }
+
+/// The UI passes no text literal to anything that shows text: every string comes from the
+/// translation table (an empty spacer label is fine).
+#[test]
+fn ui_text_comes_from_the_translation_table() {
+    let calls = [
+        ".label(\"",
+        ".heading(\"",
+        ".button(\"",
+        "Button::new(\"",
+        "RichText::new(\"",
+        "Label::new(\"",
+        ".on_hover_text(\"",
+        ".hint_text(\"",
+    ];
+    let mut offences = Vec::new();
+    for file in rust_files(&root().join("src/ui")) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            for call in calls {
+                for rest in code.split(call).skip(1) {
+                    if !rest.starts_with('"') {
+                        offences.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+                    }
+                }
+            }
+            if code.contains("selectable_value(") && without_tr(code).contains('"') {
+                offences.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "text literals in the UI: {offences:#?}"
+    );
+}
+
+/// The line with every `tr(lang, "key")` taken out.
+fn without_tr(line: &str) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(at) = rest.find("tr(lang, \"") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + "tr(lang, \"".len()..];
+        rest = after.split_once("\")").map_or("", |(_, r)| r);
+    }
+    out.push_str(rest);
+    out
+}

@@ -731,8 +731,8 @@ pub fn settings(ui: &mut Ui, lang: Lang, t: &TerminalView, prefs: &mut Prefs, su
         .show(ui, |ui| {
             ui.label(tr(lang, "ui.settings.language"));
             ui.horizontal(|ui| {
-                ui.selectable_value(&mut prefs.lang, Lang::Id, "Bahasa Indonesia");
-                ui.selectable_value(&mut prefs.lang, Lang::En, "English");
+                ui.selectable_value(&mut prefs.lang, Lang::Id, tr(lang, "ui.settings.lang_id"));
+                ui.selectable_value(&mut prefs.lang, Lang::En, tr(lang, "ui.settings.lang_en"));
             });
             ui.end_row();
             ui.label(tr(lang, "ui.settings.theme"));
@@ -748,8 +748,16 @@ pub fn settings(ui: &mut Ui, lang: Lang, t: &TerminalView, prefs: &mut Prefs, su
             ui.label(tr(lang, "ui.settings.paper"));
             ui.add_enabled_ui(supervisor, |ui| {
                 ui.horizontal(|ui| {
-                    ui.selectable_value(&mut prefs.paper, Paper::Mm58, "58 mm");
-                    ui.selectable_value(&mut prefs.paper, Paper::Mm80, "80 mm");
+                    ui.selectable_value(
+                        &mut prefs.paper,
+                        Paper::Mm58,
+                        tr(lang, "ui.settings.paper58"),
+                    );
+                    ui.selectable_value(
+                        &mut prefs.paper,
+                        Paper::Mm80,
+                        tr(lang, "ui.settings.paper80"),
+                    );
                 });
             });
             ui.end_row();
