@@ -287,6 +287,7 @@ impl EwarongApp {
             // laptop that alone is ~8% CPU while idle (docs/performance.md). A steady one costs 0.
             style.visuals.text_cursor.blink = false;
         });
+        warm_glyphs(ctx);
     }
 
     /// Global shortcuts: the F-keys of the top bar and logout.
@@ -675,6 +676,26 @@ impl EwarongApp {
             }
         }
     }
+}
+
+/// Rasterizes every glyph the UI can show, at every text size, while the first frame is drawn.
+/// Otherwise the first time a message appears (an over-balance refusal, say) its new glyphs
+/// grow the font atlas and the frame uploads it again: with software GL that frame took
+/// 20-30 ms (docs/performance.md).
+fn warm_glyphs(ctx: &egui::Context) {
+    let mut chars: std::collections::BTreeSet<char> = (' '..='~').collect();
+    for (_, id, en) in crate::i18n::TABLE {
+        chars.extend(id.chars());
+        chars.extend(en.chars());
+    }
+    chars.extend(['•', '·', '–', '×']);
+    let text: String = chars.into_iter().collect();
+    let sizes: Vec<egui::FontId> = ctx.global_style().text_styles.values().cloned().collect();
+    ctx.fonts_mut(|fonts| {
+        for font in sizes {
+            let _ = fonts.layout_no_wrap(text.clone(), font, egui::Color32::WHITE);
+        }
+    });
 }
 
 /// Below this much free disk the status bar warns (a year of sales is tens of MB).
