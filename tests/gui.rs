@@ -502,3 +502,44 @@ fn a_burst_of_scans_in_one_frame_adds_every_item() {
         "the field keeps the keyboard"
     );
 }
+
+/// Touch targets: every button and text field on the main screens is at least 44 px high.
+#[test]
+fn every_target_is_at_least_44_px() {
+    let dir = demo();
+    let mut h = harness(dir.path());
+    login(&mut h, "supervisor", "9999");
+    h.get_by_label(CARD_FIELD).type_text(CARD_A);
+    press(&mut h, Key::Enter);
+    wait_text(&mut h, "Rosalina Lakilu");
+    h.get_by_label(PRODUCT_FIELD).type_text("1");
+    press(&mut h, Key::Enter);
+    let mut small = Vec::new();
+    let mut checked = 0;
+    for key in [Key::F1, Key::F2, Key::F3, Key::F4, Key::F7, Key::F8] {
+        press(&mut h, key);
+        for role in [
+            egui::accesskit::Role::Button,
+            egui::accesskit::Role::TextInput,
+            egui::accesskit::Role::PasswordInput,
+        ] {
+            for n in h.query_all_by_role(role) {
+                let r = n.rect();
+                // Only what is on screen: a scrolled-away tile is not a target.
+                if r.max.y <= 0.0 || r.min.y >= 768.0 {
+                    continue;
+                }
+                checked += 1;
+                if r.height() < 43.5 {
+                    small.push(format!(
+                        "{key:?} {role:?} {:?} {:.0}px",
+                        n.accesskit_node().label(),
+                        r.height()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(checked > 60, "only {checked} targets found");
+    assert!(small.is_empty(), "targets under 44 px: {small:#?}");
+}

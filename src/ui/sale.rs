@@ -360,7 +360,7 @@ impl SaleState {
         for (i, (card, name, desa)) in self.hits.iter().enumerate() {
             let text = format!("{name} · {desa} · {}", masked(card));
             let b = egui::Button::selectable(i == self.selected_hit, text)
-                .min_size(egui::vec2(ui.available_width(), TARGET - 8.0));
+                .min_size(egui::vec2(ui.available_width(), TARGET));
             if ui.add(b).clicked() {
                 lookup = Some(card.clone());
             }
@@ -545,7 +545,7 @@ impl SaleState {
                 }
                 let b = egui::Button::new(rich)
                     .fill(group_color(group_index, dark))
-                    .min_size(egui::vec2(ui.available_width(), TARGET - 6.0));
+                    .min_size(egui::vec2(ui.available_width(), TARGET));
                 if ui.add(b).clicked() {
                     chosen = Some(i);
                 }
@@ -628,7 +628,7 @@ impl SaleState {
                             if ui
                                 .add(
                                     egui::Button::new(tr(lang, "ui.sale.remove_x"))
-                                        .min_size(egui::vec2(TARGET, TARGET - 8.0)),
+                                        .min_size(egui::vec2(TARGET, TARGET)),
                                 )
                                 .on_hover_text(tr(lang, "ui.sale.remove"))
                                 .clicked()

@@ -158,7 +158,7 @@ impl HistoryState {
                     );
                 }
                 let b = egui::Button::selectable(self.selected == Some(r.seq), text)
-                    .min_size(egui::vec2(ui.available_width(), TARGET - 8.0));
+                    .min_size(egui::vec2(ui.available_width(), TARGET));
                 if ui.add(b).clicked() {
                     self.selected = Some(r.seq);
                     self.voiding = false;

@@ -15,7 +15,7 @@ pub fn field(ui: &mut Ui, label: &str, value: &mut String, width: f32) -> Respon
         ui.add(
             TextEdit::singleline(value)
                 .desired_width(width)
-                .min_size(Vec2::new(width, TARGET - 8.0)),
+                .min_size(Vec2::new(width, TARGET)),
         )
         .labelled_by(l.id)
     })
@@ -86,7 +86,7 @@ pub fn scan_field(
                 TextEdit::singleline(value)
                     .id(id)
                     .desired_width(width)
-                    .min_size(Vec2::new(width, TARGET - 8.0)),
+                    .min_size(Vec2::new(width, TARGET)),
             )
             .labelled_by(l.id)
         })
@@ -109,7 +109,7 @@ pub fn pin_field(ui: &mut Ui, label: &str, value: &mut String, width: f32) -> Re
                 .password(true)
                 .char_limit(12)
                 .desired_width(width)
-                .min_size(Vec2::new(width, TARGET - 8.0)),
+                .min_size(Vec2::new(width, TARGET)),
         )
         .labelled_by(l.id)
     })
