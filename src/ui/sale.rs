@@ -9,7 +9,7 @@ use super::widgets::{
     primary, scan_field, submitted,
 };
 use crate::app::prefs::Prefs;
-use crate::app::print::{Document, PrintFormat};
+use crate::app::print::Document;
 use crate::app::{Command, Failure, KpmView, SaveFailure, TerminalView};
 use crate::domain::{
     AcceptedBasket, CardNumber, LineInput, Pin, Product, ProductClass, Rupiah, Violation,
@@ -807,24 +807,7 @@ impl SaleState {
                 }
             });
             ui.horizontal(|ui| {
-                if action(ui, true, tr(lang, "ui.print"), "F5").clicked()
-                    || ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F5))
-                {
-                    out.push(Command::Print {
-                        document: doc.clone(),
-                        format: PrintFormat::EscPos,
-                        target: prefs.printer.clone(),
-                    });
-                }
-                if action(ui, true, tr(lang, "ui.pdf"), "F6").clicked()
-                    || ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F6))
-                {
-                    out.push(Command::Print {
-                        document: doc.clone(),
-                        format: PrintFormat::Pdf,
-                        target: pdf_path.clone(),
-                    });
-                }
+                super::widgets::print_buttons(ui, lang, &doc, &prefs.printer, &pdf_path, out);
                 if primary(ui, true, tr(lang, "ui.receipt.next"), "Enter").clicked()
                     || ui.input_mut(|i| {
                         i.consume_key(Modifiers::NONE, Key::Enter)

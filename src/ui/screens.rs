@@ -7,7 +7,7 @@ use super::FieldFailure;
 use super::sale::masked;
 use super::widgets::{TARGET, action, error_color, field, ok_color, pin_field, primary, row};
 use crate::app::prefs::{Paper, Prefs, Theme};
-use crate::app::print::{Document, PrintFormat};
+use crate::app::print::Document;
 use crate::app::{Command, Failure, TerminalView};
 use crate::audit::AuditReport;
 use crate::domain::{CardNumber, Pin};
@@ -417,29 +417,12 @@ impl DayState {
         ));
         ui.add_space(8.0);
         ui.horizontal(|ui| {
-            if action(ui, true, tr(lang, "ui.day.refresh"), "F6").clicked()
-                || ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F6))
+            if action(ui, true, tr(lang, "ui.day.refresh"), "F9").clicked()
+                || ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F9))
             {
                 out.push(Command::XReport);
             }
-            if action(ui, true, tr(lang, "ui.print"), "F5").clicked()
-                || ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F5))
-            {
-                out.push(Command::Print {
-                    document: doc.clone(),
-                    format: PrintFormat::EscPos,
-                    target: prefs.printer.clone(),
-                });
-            }
-            if action(ui, true, tr(lang, "ui.pdf"), "F9").clicked()
-                || ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F9))
-            {
-                out.push(Command::Print {
-                    document: doc.clone(),
-                    format: PrintFormat::Pdf,
-                    target: pdf_path.clone(),
-                });
-            }
+            super::widgets::print_buttons(ui, lang, &doc, &prefs.printer, &pdf_path, &mut out);
             if !self.closed
                 && (primary(ui, true, tr(lang, "ui.day.close"), "F12").clicked()
                     || ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F12)))

@@ -3,6 +3,8 @@
 
 use egui::{Color32, Key, Response, RichText, Sense, TextEdit, Ui, Vec2};
 
+use crate::app::Command;
+use crate::app::print::{Document, PrintFormat};
 use crate::i18n::{Lang, tr};
 
 /// The smallest touch target, in points.
@@ -289,4 +291,30 @@ pub fn row(ui: &mut Ui, lang: Lang, key: &str, value: impl Into<String>) {
     ui.label(tr(lang, key));
     ui.label(RichText::new(value.into()).strong());
     ui.end_row();
+}
+
+/// "Cetak [F5]" to the printer and "PDF [F6]" to a file: the same keys on every screen that
+/// prints. Pushes the print command for whichever was used.
+pub fn print_buttons(
+    ui: &mut Ui,
+    lang: Lang,
+    doc: &Document,
+    printer: &std::path::Path,
+    pdf: &std::path::Path,
+    out: &mut Vec<Command>,
+) {
+    for (key, name, text, format, target) in [
+        (Key::F5, "F5", "ui.print", PrintFormat::EscPos, printer),
+        (Key::F6, "F6", "ui.pdf", PrintFormat::Pdf, pdf),
+    ] {
+        if action(ui, true, tr(lang, text), name).clicked()
+            || ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, key))
+        {
+            out.push(Command::Print {
+                document: doc.clone(),
+                format,
+                target: target.to_owned(),
+            });
+        }
+    }
 }
