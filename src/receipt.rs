@@ -13,7 +13,8 @@ fn pad_between(left: &str, right: &str, width: usize) -> String {
     format!("{left}{}{right}", " ".repeat(gap))
 }
 
-fn center(text: &str, width: usize) -> String {
+/// `text` centred on a line `width` characters wide.
+pub fn center(text: &str, width: usize) -> String {
     let pad = width.saturating_sub(text.chars().count()) / 2;
     format!("{}{text}", " ".repeat(pad))
 }
@@ -30,7 +31,8 @@ pub fn local_time_text(rfc3339: &str) -> String {
     }
 }
 
-fn masked(card: &str) -> String {
+/// A card number with the middle hidden, as on receipts; anything else unchanged.
+pub fn masked(card: &str) -> String {
     card.parse::<CardNumber>()
         .map_or_else(|_| card.to_owned(), |c| c.masked())
 }

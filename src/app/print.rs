@@ -30,9 +30,9 @@ impl Document {
     pub fn sale(r: &SaleReceipt, lang: Lang, paper: Paper, copy: bool) -> Self {
         let mut lines = Vec::new();
         if copy {
-            lines.push(centered(
+            lines.push(crate::receipt::center(
                 &format!("*** {} ***", tr(lang, "rcpt.copy")),
-                paper,
+                paper.columns(),
             ));
         }
         lines.extend(
@@ -65,11 +65,6 @@ impl Document {
             qr: None,
         }
     }
-}
-
-fn centered(text: &str, paper: Paper) -> String {
-    let pad = paper.columns().saturating_sub(text.chars().count()) / 2;
-    format!("{}{text}", " ".repeat(pad))
 }
 
 /// Printers here take plain ASCII in their default code page. The few other characters the

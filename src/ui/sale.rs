@@ -17,6 +17,7 @@ use crate::domain::{
 };
 use crate::i18n::{Lang, Localize, tr, trf};
 use crate::ledger::SaleReceipt;
+use crate::receipt::masked;
 
 /// Which field gets the keyboard next frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -824,10 +825,4 @@ impl SaleState {
             self.focus = Some(Focus::Card);
         }
     }
-}
-
-/// A card number with the middle hidden, as on receipts.
-pub fn masked(card: &str) -> String {
-    card.parse::<CardNumber>()
-        .map_or_else(|_| card.to_owned(), |c| c.masked())
 }

@@ -4,7 +4,6 @@ use egui::{Key, Modifiers, RichText, ScrollArea, Ui};
 use zeroize::Zeroizing;
 
 use super::FieldFailure;
-use super::sale::masked;
 use super::widgets::{TARGET, action, error_color, field, ok_color, pin_field, primary, row};
 use crate::app::prefs::{Paper, Prefs, Theme};
 use crate::app::print::Document;
@@ -13,7 +12,7 @@ use crate::audit::AuditReport;
 use crate::domain::{CardNumber, Pin};
 use crate::i18n::{Lang, Localize, tr, trf};
 use crate::ledger::{ComplaintCategory, DayReport, HistoryFilter, HistoryRow, VoidReceipt};
-use crate::receipt::{local_time_text, money_or_dash, quantity_text};
+use crate::receipt::{local_time_text, masked, money_or_dash, quantity_text};
 
 fn kind_name(lang: Lang, kind: &str) -> String {
     tr(lang, &format!("kind.{kind}")).to_owned()
