@@ -1323,35 +1323,14 @@ fn run_audit(
     pubkey: Option<&str>,
     all_signatures: bool,
 ) -> Result<(), CliError> {
-    use crate::audit::{AuditOptions, audit};
     let lang = ctx.lang;
     let path = ledger.map_or_else(|| ctx.ledger_path(), Path::to_path_buf);
-    let unreadable = |detail: String| CliError {
-        message: trf(lang, "audit.unreadable", &[("detail", &detail)]),
-        kind: ExitKind::Unreadable,
-    };
-    let opened = Ledger::open_read_only(&path).map_err(|e| unreadable(e.localize(lang)))?;
-    let input = opened
-        .audit_input()
-        .map_err(|e| unreadable(e.localize(lang)))?;
     let external: Option<crate::seal::sign::PublicKey> = pubkey
         .map(|k| {
             k.parse()
                 .map_err(|_| CliError::refused(tr(lang, "vr.bad_key").to_owned()))
         })
         .transpose()?;
-    let key = match external {
-        Some(k) => Some(k),
-        None => opened
-            .public_key()
-            .map_err(|e| unreadable(e.localize(lang)))?,
-    };
-    let options = AuditOptions {
-        key,
-        key_is_external: external.is_some(),
-        all_signatures,
-        lang,
-    };
     let mut progress = |done: u64, total: u64| {
         if total >= 20_000 {
             eprintln!(
@@ -1364,7 +1343,11 @@ fn run_audit(
             );
         }
     };
-    let report = audit(&input, &options, &mut progress);
+    let report = crate::ledger::audit_file(&path, external, all_signatures, lang, &mut progress)
+        .map_err(|e| CliError {
+            message: trf(lang, "audit.unreadable", &[("detail", &e.localize(lang))]),
+            kind: ExitKind::Unreadable,
+        })?;
     if ctx.json {
         ctx.print_json(&report)?;
     } else {

@@ -532,7 +532,10 @@ impl Worker {
                 all_signatures,
                 lang,
             } => {
-                let result = run_audit(&path, all_signatures, lang);
+                // The same checks as `ewarong audit`, with the key the ledger recorded.
+                let result =
+                    crate::ledger::audit_file(&path, None, all_signatures, lang, &mut |_, _| {})
+                        .map_err(Failure::from);
                 self.emit(Event::Audited(result));
                 false
             }
@@ -596,21 +599,4 @@ impl Worker {
             .map(Box::new)
             .map_err(|e| plain(e.into()))
     }
-}
-
-/// The audit the supervisor runs from the GUI: the same checks as `ewarong audit`.
-fn run_audit(
-    path: &std::path::Path,
-    all_signatures: bool,
-    lang: Lang,
-) -> Result<AuditReport, Failure> {
-    let opened = Ledger::open_read_only(path)?;
-    let input = opened.audit_input()?;
-    let options = crate::audit::AuditOptions {
-        key: opened.public_key()?,
-        key_is_external: false,
-        all_signatures,
-        lang,
-    };
-    Ok(crate::audit::audit(&input, &options, &mut |_, _| {}))
 }

@@ -6,8 +6,10 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 
 use super::{Ledger, LedgerError};
-use crate::audit::{AuditInput, BatchRow, EntryRow, Table, Value};
+use crate::audit::{AuditInput, AuditOptions, AuditReport, BatchRow, EntryRow, Table, Value};
 use crate::domain::Policy;
+use crate::i18n::Lang;
+use crate::seal::sign::PublicKey;
 
 /// Projection tables and the column that orders their child rows (`None`: one row per seq).
 const PROJECTIONS: [(&str, Option<&str>); 7] = [
@@ -29,6 +31,31 @@ fn value(v: ValueRef<'_>) -> Value {
         ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
         ValueRef::Blob(b) => Value::Blob(b.to_vec()),
     }
+}
+
+/// Audits a ledger file without writing to it: a copy from a USB stick, or a terminal's own.
+/// The key is `external_key` when given (it must then be one the ledger recorded), else the
+/// newest key the ledger recorded. `LedgerError` means the file cannot be read as a ledger.
+pub fn audit_file(
+    path: &std::path::Path,
+    external_key: Option<PublicKey>,
+    all_signatures: bool,
+    lang: Lang,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<AuditReport, LedgerError> {
+    let opened = Ledger::open_read_only(path)?;
+    let input = opened.audit_input()?;
+    let key = match external_key {
+        Some(k) => Some(k),
+        None => opened.public_key()?,
+    };
+    let options = AuditOptions {
+        key,
+        key_is_external: external_key.is_some(),
+        all_signatures,
+        lang,
+    };
+    Ok(crate::audit::audit(&input, &options, progress))
 }
 
 impl Ledger {

@@ -24,6 +24,7 @@ use crate::keys::TerminalKey;
 use crate::seal::sign::PublicKey;
 use crate::seal::{self, EntryKind, Frontier, GENESIS, Hash32};
 
+pub use audit_rows::audit_file;
 pub use batches::{BatchInfo, SealReason};
 pub use entries::{ComplaintCategory, Operator, Presence, Role, SaleReceipt, VoidReceipt};
 pub use error::LedgerError;
