@@ -11,10 +11,15 @@ use crate::domain::Policy;
 use crate::i18n::Lang;
 use crate::seal::sign::PublicKey;
 
-/// Projection tables and the column that orders their child rows (`None`: one row per seq).
-const PROJECTIONS: [(&str, Option<&str>); 7] = [
+/// A projection table and the column that orders its child rows (`None`: one row per seq).
+type Projection = (&'static str, Option<&'static str>);
+
+/// The largest projection, two or more rows per sale, loads on a thread of its own.
+const BIG_PROJECTION: [Projection; 1] = [("sale_item", Some("line_no"))];
+
+/// The other projections, loaded after the entries on the calling thread.
+const PROJECTIONS: [Projection; 6] = [
     ("sale", None),
-    ("sale_item", Some("line_no")),
     ("void", None),
     ("day_close", None),
     ("day_close_total", Some("group_id")),
@@ -30,6 +35,14 @@ fn value(v: ValueRef<'_>) -> Value {
         ValueRef::Real(f) => Value::Text(f.to_string()),
         ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
         ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+    }
+}
+
+/// A blob of exactly `N` bytes; anything else (NULL, the wrong length, another type) is `None`.
+fn fixed<const N: usize>(v: ValueRef<'_>) -> Option<[u8; N]> {
+    match v {
+        ValueRef::Blob(b) => b.try_into().ok(),
+        _ => None,
     }
 }
 
@@ -61,15 +74,15 @@ pub fn audit_file(
 impl Ledger {
     /// Everything the audit needs, read in one pass per table.
     pub fn audit_input(&self) -> Result<AuditInput, LedgerError> {
-        // The projection tables load on a second read-only connection, alongside the entries.
+        // The largest projection loads on a second read-only connection, alongside the rest.
         let path = self.path.clone();
-        let projections = std::thread::spawn(move || {
+        let big = std::thread::spawn(move || {
             let conn = Connection::open_with_flags(
                 &path,
                 OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )?;
             conn.pragma_update(None, "query_only", "ON")?;
-            load_projections(&conn)
+            load_projections(&conn, &BIG_PROJECTION)
         });
         let conn = &self.conn;
         let mut entries = Vec::new();
@@ -85,11 +98,11 @@ impl Ledger {
                 kind: r.get(1)?,
                 recorded_at: r.get(2)?,
                 canonical: r.get(3)?,
-                leaf_hash: r.get(4)?,
-                prev_hash: r.get(5)?,
-                chain_hash: r.get(6)?,
-                tree_root: r.get(7)?,
-                signature: r.get(8)?,
+                leaf_hash: fixed(r.get_ref(4)?),
+                prev_hash: fixed(r.get_ref(5)?),
+                chain_hash: fixed(r.get_ref(6)?),
+                tree_root: fixed(r.get_ref(7)?),
+                signature: fixed(r.get_ref(8)?),
             });
         }
         let mut batches = Vec::new();
@@ -133,10 +146,12 @@ impl Ledger {
             .prepare("SELECT DISTINCT name FROM operator WHERE role = 'supervisor'")?
             .query_map([], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
+        let mut projections = load_projections(conn, &PROJECTIONS)?;
         // The loader thread only fails by returning an error; a panic there is a bug, re-raised.
-        let projections = projections
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+        projections.extend(
+            big.join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))?,
+        );
         Ok(AuditInput {
             terminal_id: self.terminal.terminal_id.clone(),
             recorded_keys,
@@ -150,9 +165,12 @@ impl Ledger {
 }
 
 /// Reads the projection tables into typed rows.
-fn load_projections(conn: &Connection) -> Result<BTreeMap<String, Table>, LedgerError> {
+fn load_projections(
+    conn: &Connection,
+    tables: &[Projection],
+) -> Result<BTreeMap<String, Table>, LedgerError> {
     let mut projections = BTreeMap::new();
-    for (table, order) in PROJECTIONS {
+    for &(table, order) in tables {
         let sql = match order {
             None => format!("SELECT * FROM {table} ORDER BY seq"),
             Some(col) => format!("SELECT * FROM {table} ORDER BY seq, {col}"),
@@ -163,16 +181,13 @@ fn load_projections(conn: &Connection) -> Result<BTreeMap<String, Table>, Ledger
         let mut rows = stmt.query([])?;
         let mut t = Table {
             columns: columns.clone(),
-            rows: BTreeMap::new(),
+            ..Table::default()
         };
         let mut last_seq = 0u64;
         let mut sub = 0u64;
         while let Some(r) = rows.next()? {
-            let values = (0..columns.len())
-                .map(|i| r.get_ref(i).map(value))
-                .collect::<Result<Vec<_>, _>>()?;
-            let seq = match values.get(seq_col) {
-                Some(Value::Int(s)) => u64::try_from(*s).unwrap_or(0),
+            let seq = match r.get_ref(seq_col)? {
+                ValueRef::Integer(s) => u64::try_from(s).unwrap_or(0),
                 _ => 0,
             };
             sub = if seq == last_seq {
@@ -181,8 +196,11 @@ fn load_projections(conn: &Connection) -> Result<BTreeMap<String, Table>, Ledger
                 0
             };
             last_seq = seq;
-            t.rows
-                .insert((seq, if order.is_some() { sub } else { 0 }), values);
+            let key = (seq, if order.is_some() { sub } else { 0 });
+            t.keys.push(key);
+            for i in 0..columns.len() {
+                t.cells.push(value(r.get_ref(i)?));
+            }
         }
         projections.insert(table.to_owned(), t);
     }
