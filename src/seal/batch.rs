@@ -53,6 +53,37 @@ impl BatchHeader {
         w.finish()
     }
 
+    /// Reads canonical header bytes back; trailing bytes or another magic or version are refused.
+    pub fn decode(bytes: &[u8]) -> Result<Self, super::canonical::DecodeError> {
+        let mut r = super::canonical::Reader::new(bytes);
+        let magic = [r.u8()?, r.u8()?, r.u8()?];
+        if &magic != BATCH_MAGIC {
+            return Err(super::canonical::DecodeError("batch magic"));
+        }
+        if r.u8()? != BATCH_FORMAT_VERSION {
+            return Err(super::canonical::DecodeError("batch format version"));
+        }
+        let header = BatchHeader {
+            terminal_id: r.str()?,
+            batch_seq: r.u64()?,
+            first_seq: r.u64()?,
+            last_seq: r.u64()?,
+            tree_size: r.u64()?,
+            root: r.bytes32()?,
+            prev_header_hash: r.bytes32()?,
+            sealed_at: r.str()?,
+            policy_version: r.u64()?,
+            catalogue_version: r.u64()?,
+            roster_version: r.u64()?,
+        };
+        if !r.is_empty() {
+            return Err(super::canonical::DecodeError(
+                "trailing bytes after the batch header",
+            ));
+        }
+        Ok(header)
+    }
+
     /// SHA-256 of the canonical bytes; the next batch points back to it.
     pub fn hash(&self) -> Hash32 {
         Sha256::digest(self.canonical()).into()
@@ -162,6 +193,22 @@ mod tests {
             catalogue_version: 2,
             roster_version: 3,
         }
+    }
+
+    #[test]
+    fn header_decodes_back_and_refuses_trailing_or_short_bytes() {
+        let b = header().canonical();
+        assert_eq!(BatchHeader::decode(&b), Ok(header()));
+        let mut long = b.clone();
+        long.push(0);
+        assert!(BatchHeader::decode(&long).is_err());
+        assert!(BatchHeader::decode(&b[..b.len() - 1]).is_err());
+        let mut other = b;
+        other[3] = 2;
+        assert_eq!(
+            BatchHeader::decode(&other),
+            Err(crate::seal::canonical::DecodeError("batch format version"))
+        );
     }
 
     #[test]
