@@ -156,6 +156,30 @@ pub enum Command {
     },
     #[command(about = help("help.check"))]
     Check,
+    #[command(about = help("help.enrol"))]
+    Enrol {
+        #[arg(long, help = help("help.hub_url"))]
+        hub: Option<String>,
+        #[arg(long, help = help("help.enrol_code"))]
+        code: Option<String>,
+        #[arg(long, help = help("help.enrol_file"))]
+        file: Option<PathBuf>,
+    },
+    #[command(about = help("help.sync"))]
+    Sync {
+        #[arg(long, help = help("help.hub_url"))]
+        hub: Option<String>,
+    },
+    #[command(about = help("help.export_batches"))]
+    ExportBatches {
+        #[arg(long, help = help("help.dir"))]
+        to: PathBuf,
+    },
+    #[command(about = help("help.import_receipts"))]
+    ImportReceipts {
+        #[arg(help = help("help.dir"))]
+        dir: PathBuf,
+    },
 }
 
 /// The terminal's key pair.
@@ -266,6 +290,8 @@ pub enum ExitKind {
     Unreadable = 2,
     /// The reader of our output went away (`| head`): stop quietly, as a filter does.
     ClosedOutput = 0,
+    /// `sync`, `enrol`: the hub did not answer. Nothing was lost; try again later.
+    Offline = 4,
 }
 
 /// A failed command: one localized line and an exit code.
@@ -372,6 +398,41 @@ impl Ctx<'_> {
     }
 
     /// Opens the ledger to write, signing with the terminal key when the ledger has one.
+    fn sync_err(&self, e: crate::sync::client::SyncError) -> CliError {
+        use crate::sync::client::SyncError;
+        let kind = match &e {
+            SyncError::Offline(_) => ExitKind::Offline,
+            SyncError::Ledger(l) if l.is_storage() => ExitKind::Storage,
+            _ => ExitKind::Refused,
+        };
+        CliError {
+            message: e.localize(self.lang),
+            kind,
+        }
+    }
+
+    /// A client for `--hub`, or for the hub this terminal enrolled with.
+    fn hub_client(
+        &self,
+        ledger: &Ledger,
+        hub: Option<String>,
+    ) -> Result<crate::sync::client::HubClient, CliError> {
+        let url = match hub {
+            Some(u) => u,
+            None => {
+                ledger
+                    .enrolment()
+                    .map_err(|e| self.ledger_err(e))?
+                    .ok_or_else(|| self.ledger_err(LedgerError::NotEnrolled))?
+                    .hub_url
+            }
+        };
+        Ok(crate::sync::client::HubClient::new(
+            &url,
+            std::time::Duration::from_secs(10),
+        ))
+    }
+
     fn open_signing(&self) -> Result<Ledger, CliError> {
         crate::terminal::open_signing(&self.dir(), self.passphrase()?.as_ref())
             .map_err(|e| self.setup_err(e))
@@ -1081,7 +1142,146 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
                 None => Ok(()),
             }
         }
+        Command::Enrol { hub, code, file } => enrol(ctx, hub, code, file),
+        Command::Sync { hub } => {
+            let mut ledger = ctx.open_signing()?;
+            let client = ctx.hub_client(&ledger, hub)?;
+            let t = now(&ledger);
+            let report = crate::sync::client::sync_once(&mut ledger, &client, t)
+                .map_err(|e| ctx.sync_err(e))?;
+            if ctx.json {
+                return ctx.print_json(&report);
+            }
+            ctx.print(&crate::sync::client::report_line(lang, &report))?;
+            if let Some(w) = crate::sync::client::clock_warning(lang, report.clock_skew_seconds) {
+                ctx.print(&w)?;
+            }
+            Ok(())
+        }
+        Command::ExportBatches { to } => {
+            let mut ledger = ctx.open_signing()?;
+            let t = now(&ledger);
+            let written = crate::sync::client::export_batches(&mut ledger, &to, t)
+                .map_err(|e| ctx.sync_err(e))?;
+            if ctx.json {
+                return ctx.print_json(&written);
+            }
+            ctx.print(&trf(
+                lang,
+                "cli.exported",
+                &[("count", &written.len()), ("dir", &to.display())],
+            ))
+        }
+        Command::ImportReceipts { dir } => {
+            let mut ledger = ctx.open()?;
+            let t = now(&ledger);
+            let done = crate::sync::client::import_receipts(&mut ledger, &dir, t)
+                .map_err(|e| ctx.sync_err(e))?;
+            if ctx.json {
+                return ctx.print_json(&done);
+            }
+            let (pending, _) = ledger.pending().map_err(|e| ctx.ledger_err(e))?;
+            ctx.print(&trf(
+                lang,
+                "cli.receipts_imported",
+                &[
+                    ("new", &done.new),
+                    ("already", &done.already),
+                    ("pending", &pending),
+                ],
+            ))
+        }
     }
+}
+
+/// `ewarong enrol`: with `--hub` and `--code`, or from the hub's enrolment file.
+fn enrol(
+    ctx: &mut Ctx<'_>,
+    hub: Option<String>,
+    code: Option<String>,
+    file: Option<PathBuf>,
+) -> Result<(), CliError> {
+    use crate::sync::protocol::{EnrolRequest, EnrolmentFile};
+    let lang = ctx.lang;
+    let from_file = match &file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| ctx.io(path, &e))?;
+            let parsed: EnrolmentFile = serde_json::from_str(&text).map_err(|e| {
+                CliError::refused(trf(
+                    lang,
+                    "cli.field",
+                    &[("field", &"--file"), ("detail", &e)],
+                ))
+            })?;
+            Some(parsed)
+        }
+        None => None,
+    };
+    let hub = hub
+        .or_else(|| from_file.as_ref().and_then(|f| f.hub_url.clone()))
+        .ok_or_else(|| {
+            CliError::refused(trf(
+                lang,
+                "cli.field",
+                &[("field", &"--hub"), ("detail", &tr(lang, "rule.required"))],
+            ))
+        })?;
+    let code = code
+        .or_else(|| from_file.as_ref().map(|f| f.code.clone()))
+        .ok_or_else(|| {
+            CliError::refused(trf(
+                lang,
+                "cli.field",
+                &[("field", &"--code"), ("detail", &tr(lang, "rule.required"))],
+            ))
+        })?;
+    let mut ledger = ctx.open_signing()?;
+    let id = ledger.terminal().terminal_id.clone();
+    if let Some(f) = &from_file
+        && f.terminal_id != id
+    {
+        return Err(CliError::refused(trf(
+            lang,
+            "cli.enrol_other_terminal",
+            &[("file", &f.terminal_id), ("ours", &id)],
+        )));
+    }
+    let key = ledger
+        .public_key()
+        .map_err(|e| ctx.ledger_err(e))?
+        .ok_or_else(|| ctx.ledger_err(LedgerError::NoKey))?;
+    let client = crate::sync::client::HubClient::new(&hub, std::time::Duration::from_secs(10));
+    let cert = client
+        .enrol(&EnrolRequest {
+            terminal_id: id,
+            code,
+            public_key: crate::seal::hex(&key.to_bytes()),
+        })
+        .map_err(|e| ctx.sync_err(e))?;
+    // The file names the hub's key: a certificate from any other key is not our hub.
+    if let Some(f) = &from_file
+        && f.hub_public_key != cert.hub_public_key
+    {
+        return Err(CliError::refused(
+            tr(lang, "cli.enrol_wrong_hub").to_owned(),
+        ));
+    }
+    let t = now(&ledger);
+    let e = ledger
+        .record_enrolment(client.base(), &cert, t)
+        .map_err(|e| ctx.ledger_err(e))?;
+    if ctx.json {
+        return ctx.print_json(&cert);
+    }
+    ctx.print(&trf(
+        lang,
+        "cli.enrolled",
+        &[
+            ("hub", &e.hub_url),
+            ("region", &e.region),
+            ("fingerprint", &e.hub_key.fingerprint()),
+        ],
+    ))
 }
 
 fn print_report(

@@ -840,6 +840,251 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "batch {batch}  entries {first}-{last}  {at}  {reason}  root {root}…",
     ),
     (
+        "ledger.not_enrolled",
+        "terminal ini belum terdaftar di hub; aktifkan dulu: ewarong enrol --hub URL --code KODE",
+        "this terminal is not enrolled with a hub yet; enrol first: ewarong enrol --hub URL --code CODE",
+    ),
+    (
+        "ledger.certificate",
+        "sertifikat dari hub ditolak: {detail}",
+        "the hub's certificate was refused: {detail}",
+    ),
+    (
+        "ledger.hub_receipt",
+        "tanda terima hub untuk batch {batch} ditolak: {detail}; batch tetap menunggu",
+        "the hub's receipt for batch {batch} was refused: {detail}; the batch stays pending",
+    ),
+    (
+        "hub.help.about",
+        "hub kabupaten e-Warong: menerima batch terminal, mendaftarkan terminal",
+        "e-Warong district hub: takes terminals' batches, enrols terminals",
+    ),
+    (
+        "hub.help.data_dir",
+        "folder data hub (kunci hub, database)",
+        "the hub's data folder (hub key, database)",
+    ),
+    (
+        "hub.help.database",
+        "postgres://… untuk PostgreSQL; tanpa ini: SQLite di folder data",
+        "postgres://… for PostgreSQL; without it: SQLite in the data folder",
+    ),
+    ("hub.help.serve", "jalankan API sinkron", "run the sync API"),
+    (
+        "hub.help.listen",
+        "alamat dengar, mis. 0.0.0.0:7410",
+        "address to listen on, e.g. 0.0.0.0:7410",
+    ),
+    (
+        "hub.help.migrate",
+        "buat atau perbarui skema database",
+        "create or upgrade the database schema",
+    ),
+    (
+        "hub.help.terminal",
+        "daftarkan atau cabut terminal",
+        "enrol or revoke terminals",
+    ),
+    (
+        "hub.help.import",
+        "terima batch dari flashdisk dan tulis tanda terimanya",
+        "take batches from a USB stick and write their receipts",
+    ),
+    (
+        "hub.help.forks",
+        "daftar percabangan (bukti) yang disimpan",
+        "list the forks kept as evidence",
+    ),
+    (
+        "hub.help.enrol",
+        "buat kode pendaftaran sekali pakai",
+        "make a one-time enrolment code",
+    ),
+    (
+        "hub.help.region",
+        "kode wilayah, mis. 5302",
+        "region code, e.g. 5302",
+    ),
+    (
+        "hub.help.enrol_file",
+        "juga tulis berkas pendaftaran untuk terminal",
+        "also write an enrolment file for the terminal",
+    ),
+    (
+        "hub.help.revoke",
+        "cabut terminal: semua kirimannya ditolak",
+        "revoke a terminal: everything it sends is refused",
+    ),
+    (
+        "hub.bad_database",
+        "--database harus postgres://…; diberikan: …@{url}",
+        "--database must be postgres://…; given: …@{url}",
+    ),
+    (
+        "hub.migrated",
+        "skema database hub mutakhir",
+        "the hub database schema is up to date",
+    ),
+    (
+        "hub.serving",
+        "hub mendengar di http://{addr}; sidik jari kunci hub {fingerprint}",
+        "hub listening on http://{addr}; hub key fingerprint {fingerprint}",
+    ),
+    (
+        "hub.already_enrolled",
+        "terminal {id} sudah terdaftar atau dicabut; cabut dulu untuk mendaftarkan kunci baru",
+        "terminal {id} is already enrolled or revoked; revoke it first to enrol a new key",
+    ),
+    (
+        "hub.enrol_code",
+        "kode pendaftaran untuk {id}: {code} (sekali pakai, berlaku {days} hari)",
+        "enrolment code for {id}: {code} (one use, valid {days} days)",
+    ),
+    (
+        "hub.unknown_terminal",
+        "terminal {id} tidak dikenal hub ini",
+        "terminal {id} is not known to this hub",
+    ),
+    (
+        "hub.revoked",
+        "terminal {id} dicabut",
+        "terminal {id} revoked",
+    ),
+    (
+        "hub.fork_line",
+        "PERCABANGAN {id} batch {batch} pada {at}: {reason}",
+        "FORK {id} batch {batch} at {at}: {reason}",
+    ),
+    ("hub.no_forks", "tidak ada percabangan", "no forks"),
+    (
+        "hub.imported",
+        "{accepted} batch diterima, {refused} ditolak",
+        "{accepted} batches accepted, {refused} refused",
+    ),
+    (
+        "help.enrol",
+        "daftarkan terminal ini ke hub dengan kode sekali pakai",
+        "enrol this terminal with a hub using a one-time code",
+    ),
+    (
+        "help.hub_url",
+        "alamat hub, mis. http://hub.kabupaten:7410",
+        "the hub's address, e.g. http://hub.district:7410",
+    ),
+    (
+        "help.enrol_code",
+        "kode sekali pakai dari operator hub",
+        "the one-time code from the hub operator",
+    ),
+    (
+        "help.enrol_file",
+        "berkas pendaftaran dari operator hub",
+        "the enrolment file from the hub operator",
+    ),
+    (
+        "help.sync",
+        "kirim batch yang menunggu ke hub dan simpan tanda terimanya (satu putaran)",
+        "send pending batches to the hub and record its receipts (one round)",
+    ),
+    (
+        "help.export_batches",
+        "tulis batch yang menunggu ke folder (flashdisk)",
+        "write pending batches to a folder (USB stick)",
+    ),
+    (
+        "help.import_receipts",
+        "baca tanda terima hub dari folder (flashdisk)",
+        "read the hub's receipts from a folder (USB stick)",
+    ),
+    ("help.dir", "folder", "folder"),
+    ("rule.required", "wajib diisi", "is required"),
+    (
+        "cli.enrol_other_terminal",
+        "berkas pendaftaran untuk terminal {file}, bukan terminal ini ({ours})",
+        "the enrolment file is for terminal {file}, not this one ({ours})",
+    ),
+    (
+        "cli.enrol_wrong_hub",
+        "kunci hub yang menjawab tidak sama dengan kunci di berkas pendaftaran; tidak didaftarkan",
+        "the hub that answered has a different key from the enrolment file; not enrolled",
+    ),
+    (
+        "cli.enrolled",
+        "terdaftar di hub {hub} (wilayah {region}); sidik jari kunci hub {fingerprint}",
+        "enrolled with hub {hub} (region {region}); hub key fingerprint {fingerprint}",
+    ),
+    (
+        "cli.exported",
+        "{count} batch ditulis ke {dir}; bawa ke hub, lalu bawa kembali tanda terimanya",
+        "{count} batches written to {dir}; take them to the hub, then bring back the receipts",
+    ),
+    (
+        "cli.receipts_imported",
+        "{new} tanda terima baru dicatat, {already} sudah ada; {pending} batch masih menunggu",
+        "{new} new receipts recorded, {already} already known; {pending} batches still pending",
+    ),
+    (
+        "sync.offline",
+        "hub tidak bisa dihubungi (tidak ada sinyal?): {detail}",
+        "the hub cannot be reached (no signal?): {detail}",
+    ),
+    (
+        "sync.fork",
+        "HUB MENOLAK: riwayat terminal ini berbeda dari yang disimpan hub. Hubungi supervisor. {detail}",
+        "HUB REFUSED: this terminal's history differs from what the hub stored. Call the supervisor. {detail}",
+    ),
+    (
+        "sync.hub_error",
+        "hub menjawab {status} ({code}): {detail}",
+        "the hub answered {status} ({code}): {detail}",
+    ),
+    (
+        "sync.protocol",
+        "jawaban hub tidak bisa dibaca: {detail}",
+        "the hub's answer cannot be read: {detail}",
+    ),
+    ("sync.file", "{path}: {detail}", "{path}: {detail}"),
+    (
+        "sync.clock_behind",
+        "jam terminal terlambat {minutes} menit dari hub; betulkan jam laptop",
+        "the terminal clock is {minutes} minutes behind the hub; fix the laptop's clock",
+    ),
+    (
+        "sync.clock_ahead",
+        "jam terminal lebih cepat {minutes} menit dari hub; betulkan jam laptop",
+        "the terminal clock is {minutes} minutes ahead of the hub; fix the laptop's clock",
+    ),
+    (
+        "sync.done",
+        "sinkron: {acked} batch diterima hub, {pending} masih menunggu; hub menyimpan sampai seq {seq}",
+        "synced: {acked} batches received by the hub, {pending} still pending; the hub holds up to seq {seq}",
+    ),
+    (
+        "sync.still_pending",
+        " (coba lagi nanti)",
+        " (try again later)",
+    ),
+    (
+        "sync.receipt.signature",
+        "tanda tangan hub tidak cocok",
+        "the hub's signature does not match",
+    ),
+    (
+        "sync.receipt.unknown_batch",
+        "batch itu tidak ada di ledger ini",
+        "this ledger has no such batch",
+    ),
+    (
+        "sync.receipt.range",
+        "rentang entri tidak sama dengan batch di ledger",
+        "the entry range differs from the batch in the ledger",
+    ),
+    (
+        "sync.receipt.terminal",
+        "tanda terima untuk terminal lain",
+        "the receipt is for another terminal",
+    ),
+    (
         "ledger.key_mismatch",
         "kunci terminal ini bukan kunci yang tercatat di ledger; tidak ada yang ditandatangani",
         "this terminal key is not the key recorded in the ledger; nothing was signed",

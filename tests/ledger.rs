@@ -575,10 +575,10 @@ fn the_merkle_tree_is_kept_with_every_entry_and_backfilled_on_upgrade() {
         );
     }
     drop(l);
-    // A ledger from before migrations 0002 to 0004. Opening it fills tree_state in.
+    // A ledger from before migrations 0002 to 0005. Opening it fills tree_state in.
     let path = dir.path().join("ledger.sqlite3");
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("DROP TABLE tree_state; DROP TABLE terminal_key; DROP TABLE outbox; DROP TABLE batch; DROP TABLE entry_signature; DROP TABLE setting; PRAGMA user_version = 1;")
+    conn.execute_batch("DROP TABLE hub_enrolment; DROP TABLE batch_ack; DROP TABLE tree_state; DROP TABLE terminal_key; DROP TABLE outbox; DROP TABLE batch; DROP TABLE entry_signature; DROP TABLE setting; PRAGMA user_version = 1;")
         .unwrap();
     drop(conn);
     let mut l = Ledger::open(&path).unwrap();

@@ -245,10 +245,11 @@ impl Ledger {
         }
     }
 
-    /// Sealed batches waiting in the outbox for the hub, and the entries not yet sealed.
+    /// Sealed batches with no hub receipt yet, and the entries not yet sealed.
     pub fn pending(&self) -> Result<(u64, u64), LedgerError> {
         Ok(self.conn.query_row(
-            "SELECT (SELECT COUNT(*) FROM outbox),
+            "SELECT (SELECT COUNT(*) FROM outbox o
+                     WHERE NOT EXISTS (SELECT 1 FROM batch_ack a WHERE a.batch_seq = o.batch_seq)),
                     (SELECT COALESCE(MAX(seq), 0) FROM entry)
                     - (SELECT COALESCE(MAX(last_seq), 0) FROM batch)",
             [],

@@ -65,6 +65,15 @@ pub enum LedgerError {
     #[error("{}", self.localize(Lang::En))]
     KeyMismatch,
     #[error("{}", self.localize(Lang::En))]
+    NotEnrolled,
+    #[error("{}", self.localize(Lang::En))]
+    Certificate(String),
+    #[error("{}", self.localize(Lang::En))]
+    HubReceipt {
+        batch_seq: u64,
+        reason: &'static str,
+    },
+    #[error("{}", self.localize(Lang::En))]
     Money(#[from] MoneyError),
     #[error("{}", self.localize(Lang::En))]
     Pin(#[from] PinError),
@@ -161,6 +170,13 @@ impl Localize for LedgerError {
             ),
             Self::NoKey => tr(lang, "key.none").to_owned(),
             Self::KeyMismatch => tr(lang, "ledger.key_mismatch").to_owned(),
+            Self::NotEnrolled => tr(lang, "ledger.not_enrolled").to_owned(),
+            Self::Certificate(d) => trf(lang, "ledger.certificate", &[("detail", d)]),
+            Self::HubReceipt { batch_seq, reason } => trf(
+                lang,
+                "ledger.hub_receipt",
+                &[("batch", batch_seq), ("detail", &tr(lang, reason))],
+            ),
             Self::Money(e) => trf(lang, "ledger.money", &[("detail", &e.localize(lang))]),
             Self::Pin(e) => e.localize(lang),
         }

@@ -10,6 +10,7 @@ mod error;
 mod proofs;
 mod query;
 mod reference;
+mod sync;
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -31,6 +32,7 @@ pub use error::LedgerError;
 pub use proofs::ReceiptCheck;
 pub use query::{ChainReport, DayReport, GroupTotal, HistoryFilter, HistoryRow, SaleLine};
 pub use reference::{KpmSummary, Versions, sha256};
+pub use sync::{AckVia, Acked, Enrolment, Outgoing};
 
 /// The file name of the ledger inside the data directory.
 pub const LEDGER_FILE: &str = "ledger.sqlite3";
@@ -45,12 +47,13 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         ),
         M::up(include_str!("../../migrations/0003_terminal_key.sql")),
         M::up(include_str!("../../migrations/0004_batches.sql")),
+        M::up(include_str!("../../migrations/0005_sync.sql")),
     ])
 });
 
 /// The newest schema version this build understands.
 pub fn supported_schema_version() -> i64 {
-    4
+    5
 }
 
 /// Fills `tree_state` for entries written before migration 0002, from their stored leaf hashes.

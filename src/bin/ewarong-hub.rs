@@ -1,0 +1,317 @@
+//! `ewarong-hub`: the district hub. Serves the sync API, enrols and revokes terminals, and takes
+//! batches carried in on a USB stick.
+
+// Printing results to stdout is what this binary is for.
+#![allow(clippy::print_stdout)]
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use ewarong::hub::postgres::PgStore;
+use ewarong::hub::server::{HubState, accept_batch};
+use ewarong::hub::sqlite::SqliteStore;
+use ewarong::hub::{
+    ENROLMENT_DAYS, HUB_DB_FILE, HubIdentity, Store, check_name, code_hash, new_enrolment_code,
+};
+use ewarong::i18n::{Lang, TABLE, tr, trf};
+use ewarong::seal::hex;
+use ewarong::sync::client::{BatchFile, receipt_file_name, write_atomic};
+use ewarong::sync::protocol::EnrolmentFile;
+
+/// Help text from the translation table: Indonesian, then English.
+fn help(key: &str) -> String {
+    let (id, en) = TABLE
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map_or((key, key), |(_, id, en)| (*id, *en));
+    format!("{id} / {en}")
+}
+
+#[derive(Debug, Parser)]
+#[command(name = "ewarong-hub", version, about = help("hub.help.about"))]
+struct Cli {
+    #[arg(long, global = true, env = "EWARONG_HUB_DIR", help = help("hub.help.data_dir"))]
+    data_dir: Option<PathBuf>,
+    #[arg(long, global = true, env = "EWARONG_HUB_DATABASE", help = help("hub.help.database"))]
+    database: Option<String>,
+    #[arg(long, global = true, env = "EWARONG_LANG", default_value = "id", help = help("help.lang"))]
+    lang: Lang,
+    #[arg(long, global = true, help = help("help.json"))]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    #[command(about = help("hub.help.serve"))]
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:7410", help = help("hub.help.listen"))]
+        listen: String,
+    },
+    #[command(about = help("hub.help.migrate"))]
+    Migrate,
+    #[command(about = help("hub.help.terminal"))]
+    Terminal {
+        #[command(subcommand)]
+        command: TerminalCommand,
+    },
+    #[command(about = help("hub.help.import"))]
+    Import {
+        #[arg(help = help("help.dir"))]
+        dir: PathBuf,
+    },
+    #[command(about = help("hub.help.forks"))]
+    Forks,
+}
+
+#[derive(Debug, Subcommand)]
+enum TerminalCommand {
+    #[command(about = help("hub.help.enrol"))]
+    Enrol {
+        #[arg(long, help = help("help.terminal_id"))]
+        terminal_id: String,
+        #[arg(long, help = help("hub.help.region"))]
+        region: String,
+        #[arg(long, help = help("hub.help.enrol_file"))]
+        file: Option<PathBuf>,
+        #[arg(long, help = help("help.hub_url"))]
+        hub_url: Option<String>,
+    },
+    #[command(about = help("hub.help.revoke"))]
+    Revoke {
+        #[arg(help = help("help.terminal_id"))]
+        terminal_id: String,
+    },
+}
+
+fn data_dir(cli: &Cli) -> Result<PathBuf> {
+    if let Some(d) = &cli.data_dir {
+        return Ok(d.clone());
+    }
+    directories::ProjectDirs::from("id", "ewarong", "ewarong-hub")
+        .map(|d| d.data_dir().to_owned())
+        .context(tr(cli.lang, "cli.data_dir").to_owned())
+}
+
+fn now() -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::Local::now().fixed_offset()
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("EWARONG_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("ewarong-hub: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    match runtime.block_on(dispatch(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("ewarong-hub: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Opens the store named by `--database` (PostgreSQL) or the embedded SQLite file.
+async fn dispatch(cli: Cli) -> Result<ExitCode> {
+    let dir = data_dir(&cli)?;
+    std::fs::create_dir_all(&dir).with_context(|| dir.display().to_string())?;
+    let identity = HubIdentity::open(&dir)?;
+    match cli.database.clone() {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            let store = PgStore::connect(&url)?;
+            run(&cli, store, identity).await
+        }
+        Some(other) => bail!(trf(
+            cli.lang,
+            "hub.bad_database",
+            &[("url", &other.split('@').next_back().unwrap_or(""))]
+        )),
+        None => {
+            let store = SqliteStore::open(&dir.join(HUB_DB_FILE))?;
+            run(&cli, store, identity).await
+        }
+    }
+}
+
+async fn run<S: Store>(cli: &Cli, store: S, identity: HubIdentity) -> Result<ExitCode> {
+    let lang = cli.lang;
+    store.migrate().await?;
+    match &cli.command {
+        Command::Migrate => {
+            println!("{}", tr(lang, "hub.migrated"));
+        }
+        Command::Serve { listen } => {
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .with_context(|| listen.clone())?;
+            let addr = listener.local_addr()?;
+            println!(
+                "{}",
+                trf(
+                    lang,
+                    "hub.serving",
+                    &[
+                        ("addr", &addr),
+                        ("fingerprint", &identity.public().fingerprint())
+                    ]
+                )
+            );
+            let state = Arc::new(HubState { store, identity });
+            let shutdown = async {
+                let _ = tokio::signal::ctrl_c().await;
+            };
+            ewarong::hub::server::serve(listener, state, shutdown).await?;
+        }
+        Command::Terminal {
+            command:
+                TerminalCommand::Enrol {
+                    terminal_id,
+                    region,
+                    file,
+                    hub_url,
+                },
+        } => {
+            check_name("--terminal-id", terminal_id)?;
+            check_name("--region", region)?;
+            let code = new_enrolment_code()?;
+            let t = now();
+            let expires = t
+                .checked_add_signed(chrono::Duration::days(ENROLMENT_DAYS))
+                .context("enrolment expiry")?;
+            if !store
+                .add_enrolment(terminal_id, region, code_hash(&code), t, expires)
+                .await?
+            {
+                bail!(trf(lang, "hub.already_enrolled", &[("id", terminal_id)]));
+            }
+            if let Some(path) = file {
+                let f = EnrolmentFile {
+                    terminal_id: terminal_id.clone(),
+                    region: region.clone(),
+                    code: code.clone(),
+                    hub_url: hub_url.clone(),
+                    hub_public_key: hex(&identity.public().to_bytes()),
+                };
+                write_atomic(path, &serde_json::to_string_pretty(&f)?)
+                    .with_context(|| path.display().to_string())?;
+            }
+            if cli.json {
+                println!(
+                    "{}",
+                    serde_json::json!({"terminal_id": terminal_id, "code": code, "expires_at": ewarong::hub::rfc3339(expires)})
+                );
+            } else {
+                println!(
+                    "{}",
+                    trf(
+                        lang,
+                        "hub.enrol_code",
+                        &[
+                            ("id", terminal_id),
+                            ("code", &code),
+                            ("days", &ENROLMENT_DAYS)
+                        ]
+                    )
+                );
+            }
+        }
+        Command::Terminal {
+            command: TerminalCommand::Revoke { terminal_id },
+        } => {
+            if !store.revoke(terminal_id, now()).await? {
+                bail!(trf(lang, "hub.unknown_terminal", &[("id", terminal_id)]));
+            }
+            println!("{}", trf(lang, "hub.revoked", &[("id", terminal_id)]));
+        }
+        Command::Import { dir: from } => {
+            let state = HubState { store, identity };
+            return import(lang, &state, from).await;
+        }
+        Command::Forks => {
+            let forks = store.forks().await?;
+            for f in &forks {
+                println!(
+                    "{}",
+                    trf(
+                        lang,
+                        "hub.fork_line",
+                        &[
+                            ("id", &f.terminal_id),
+                            ("batch", &f.batch_seq),
+                            ("at", &f.received_at),
+                            ("reason", &f.reason)
+                        ]
+                    )
+                );
+            }
+            if forks.is_empty() {
+                println!("{}", tr(lang, "hub.no_forks"));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `ewarong-hub import DIR`: every batch file, in order, through the same checks as an upload;
+/// a receipt file is written beside each accepted one.
+async fn import<S: Store>(lang: Lang, state: &HubState<S>, from: &Path) -> Result<ExitCode> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(from)
+        .with_context(|| from.display().to_string())?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().ends_with(".batch.json"))
+        .collect();
+    paths.sort();
+    let (mut accepted, mut refused) = (0u64, 0u64);
+    for path in paths {
+        let text = std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
+        let file: BatchFile = match serde_json::from_str(&text) {
+            Ok(f) => f,
+            Err(e) => {
+                refused = refused.saturating_add(1);
+                eprintln!("{}: {e}", path.display());
+                continue;
+            }
+        };
+        match accept_batch(state, &file.terminal_id, &file.upload).await {
+            Ok(receipt) => {
+                let out = from.join(receipt_file_name(&file.terminal_id, file.batch_seq));
+                write_atomic(&out, &serde_json::to_string_pretty(&receipt)?)
+                    .with_context(|| out.display().to_string())?;
+                accepted = accepted.saturating_add(1);
+            }
+            Err(fail) => {
+                refused = refused.saturating_add(1);
+                eprintln!("{}: {}", path.display(), fail.message());
+            }
+        }
+    }
+    println!(
+        "{}",
+        trf(
+            lang,
+            "hub.imported",
+            &[("accepted", &accepted), ("refused", &refused)]
+        )
+    );
+    Ok(if refused == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

@@ -1,0 +1,138 @@
+//! What the hub needs from its database, as one trait with an embedded SQLite and a PostgreSQL
+//! implementation. Every check that does not need the database lives in `ingest`; a store only
+//! reads the head and writes everything of one batch in one transaction.
+
+use std::future::Future;
+
+use chrono::{DateTime, FixedOffset};
+
+use super::ingest::{Prepared, StoredHead};
+use crate::sync::protocol::HubReceipt;
+
+/// A database failure. The message is for the hub operator's log.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("SQLite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("SQLite migration: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("PostgreSQL: {0}")]
+    Postgres(#[from] tokio_postgres::Error),
+    #[error("PostgreSQL connection pool: {0}")]
+    Pool(String),
+    #[error("the hub database holds a malformed {0}")]
+    Corrupt(String),
+    #[error("a database worker stopped: {0}")]
+    Worker(String),
+}
+
+/// A terminal as the hub knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TerminalRecord {
+    pub terminal_id: String,
+    pub region: String,
+    /// Set once the terminal enrolled.
+    pub public_key: Option<[u8; 32]>,
+    pub revoked: bool,
+}
+
+/// What happened to an uploaded batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ingested {
+    /// Stored now; this is its receipt.
+    Stored(HubReceipt),
+    /// Stored before; this is the receipt given then.
+    Duplicate(HubReceipt),
+    /// Kept as fork evidence and flagged; nothing else changed.
+    Fork { reason: String, head: StoredHead },
+    /// Batches are missing between the head and this one.
+    OutOfOrder(StoredHead),
+    /// The entries do not produce the signed root.
+    RootMismatch,
+}
+
+/// The result of redeeming a one-time enrolment code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redeemed {
+    /// The key is now the terminal's; the certificate was stored.
+    Enrolled,
+    /// No unused, unexpired code for this terminal matches.
+    BadCode,
+    /// The terminal was revoked.
+    Revoked,
+    /// Another terminal already enrolled this key.
+    KeyTaken,
+}
+
+/// A fork kept as evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForkRecord {
+    pub terminal_id: String,
+    pub batch_seq: u64,
+    pub reason: String,
+    pub received_at: String,
+}
+
+/// The hub's storage. Implementations are cheap to clone (a handle to a connection or pool).
+pub trait Store: Clone + Send + Sync + 'static {
+    /// Creates or upgrades the schema.
+    fn migrate(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Registers `terminal_id` in `region` (if new) with a one-time code, by its hash.
+    /// Returns `false` when the terminal is already enrolled or revoked.
+    fn add_enrolment(
+        &self,
+        terminal_id: &str,
+        region: &str,
+        code_hash: [u8; 32],
+        now: DateTime<FixedOffset>,
+        expires: DateTime<FixedOffset>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Uses a one-time code: binds `public_key` to the terminal and stores its certificate.
+    fn redeem(
+        &self,
+        terminal_id: &str,
+        code_hash: [u8; 32],
+        public_key: [u8; 32],
+        certificate: &str,
+        now: DateTime<FixedOffset>,
+    ) -> impl Future<Output = Result<Redeemed, StoreError>> + Send;
+
+    /// Marks a terminal revoked; `false` if it is unknown.
+    fn revoke(
+        &self,
+        terminal_id: &str,
+        now: DateTime<FixedOffset>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    fn terminal(
+        &self,
+        terminal_id: &str,
+    ) -> impl Future<Output = Result<Option<TerminalRecord>, StoreError>> + Send;
+
+    /// The stored head of an enrolled terminal (all zeros before its first batch).
+    fn head(
+        &self,
+        terminal_id: &str,
+    ) -> impl Future<Output = Result<StoredHead, StoreError>> + Send;
+
+    /// In one transaction: reads the head, decides (see `ingest::decide`), and either stores the
+    /// batch, its entries, its spending and `receipt` and moves the head, or keeps `evidence`
+    /// (the upload as received) as a fork.
+    fn ingest(
+        &self,
+        prepared: Prepared,
+        receipt: HubReceipt,
+        evidence: String,
+    ) -> impl Future<Output = Result<Ingested, StoreError>> + Send;
+
+    /// Forks kept as evidence, oldest first.
+    fn forks(&self) -> impl Future<Output = Result<Vec<ForkRecord>, StoreError>> + Send;
+
+    /// Spending per (period, card) across all terminals, for reports.
+    fn spend_by_card(
+        &self,
+        period: &str,
+    ) -> impl Future<Output = Result<Vec<(String, i64, u64)>, StoreError>> + Send;
+}

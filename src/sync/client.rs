@@ -1,0 +1,401 @@
+//! The terminal's side of sync: a small blocking HTTP client for the hub, one sync round, and
+//! the USB-stick path (batches out as files, receipts back in as files).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use super::protocol::{ApiError, BatchUpload, Certificate, EnrolRequest, Head, HubReceipt};
+use crate::i18n::{Lang, Localize, tr, trf};
+use crate::ledger::{AckVia, Acked, Ledger, LedgerError, SealReason};
+use crate::seal::hex;
+
+/// Batches read from the ledger per round trip to it; a backlog of any size goes page by page.
+pub const PAGE: usize = 32;
+
+/// Why a sync step did not complete. Nothing acknowledged is ever lost: a batch stays pending
+/// until its receipt verified.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// No answer: no signal, the hub down, or a timeout.
+    #[error("{}", self.localize(Lang::En))]
+    Offline(String),
+    /// The hub answered with an error.
+    #[error("{}", self.localize(Lang::En))]
+    Hub {
+        status: u16,
+        code: String,
+        message: String,
+        head: Option<Box<Head>>,
+    },
+    /// The hub's answer was not what the protocol says.
+    #[error("{}", self.localize(Lang::En))]
+    Protocol(String),
+    #[error("{}", self.localize(Lang::En))]
+    Ledger(#[from] LedgerError),
+    #[error("{}", self.localize(Lang::En))]
+    File { path: PathBuf, detail: String },
+    #[error("{}", self.localize(Lang::En))]
+    ReceiptFile { path: PathBuf, error: LedgerError },
+}
+
+impl Localize for SyncError {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            Self::Offline(d) => trf(lang, "sync.offline", &[("detail", d)]),
+            Self::Hub { code, message, .. } if code == "fork" => {
+                trf(lang, "sync.fork", &[("detail", message)])
+            }
+            Self::Hub {
+                status,
+                code,
+                message,
+                ..
+            } => trf(
+                lang,
+                "sync.hub_error",
+                &[("status", status), ("code", code), ("detail", message)],
+            ),
+            Self::Protocol(d) => trf(lang, "sync.protocol", &[("detail", d)]),
+            Self::Ledger(e) => e.localize(lang),
+            Self::File { path, detail } => trf(
+                lang,
+                "sync.file",
+                &[("path", &path.display()), ("detail", detail)],
+            ),
+            Self::ReceiptFile { path, error } => trf(
+                lang,
+                "sync.file",
+                &[("path", &path.display()), ("detail", &error.localize(lang))],
+            ),
+        }
+    }
+}
+
+/// A blocking client for one hub.
+#[derive(Debug, Clone)]
+pub struct HubClient {
+    base: String,
+    agent: ureq::Agent,
+}
+
+impl HubClient {
+    /// A client for the hub at `base` (`http://host:port`), giving up on any call after `timeout`.
+    pub fn new(base: &str, timeout: Duration) -> Self {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .timeout_connect(Some(timeout.min(Duration::from_secs(5))))
+            .http_status_as_error(false)
+            .build()
+            .into();
+        Self {
+            base: base.trim_end_matches('/').to_owned(),
+            agent,
+        }
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    fn answer<T: serde::de::DeserializeOwned>(
+        &self,
+        result: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    ) -> Result<T, SyncError> {
+        let mut resp = result.map_err(|e| SyncError::Offline(e.to_string()))?;
+        let status = resp.status().as_u16();
+        let text = resp
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| SyncError::Offline(e.to_string()))?;
+        if (200..300).contains(&status) {
+            return serde_json::from_str(&text).map_err(|e| SyncError::Protocol(e.to_string()));
+        }
+        let err: ApiError = serde_json::from_str(&text).unwrap_or(ApiError {
+            error: "http".into(),
+            message: text.chars().take(200).collect(),
+            head: None,
+        });
+        Err(SyncError::Hub {
+            status,
+            code: err.error,
+            message: err.message,
+            head: err.head.map(Box::new),
+        })
+    }
+
+    fn post<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<T, SyncError> {
+        let json = serde_json::to_string(body).map_err(|e| SyncError::Protocol(e.to_string()))?;
+        self.answer(
+            self.agent
+                .post(format!("{}{path}", self.base))
+                .content_type("application/json")
+                .send(json.as_str()),
+        )
+    }
+
+    /// Sends the enrolment request; the hub answers with the terminal's certificate.
+    pub fn enrol(&self, req: &EnrolRequest) -> Result<Certificate, SyncError> {
+        self.post("/v1/enrol", req)
+    }
+
+    /// What the hub holds for `terminal_id`.
+    pub fn head(&self, terminal_id: &str) -> Result<Head, SyncError> {
+        self.answer(
+            self.agent
+                .get(format!("{}/v1/terminals/{terminal_id}/head", self.base))
+                .call(),
+        )
+    }
+
+    /// Sends one batch; the hub answers with its countersigned receipt.
+    pub fn upload(&self, terminal_id: &str, batch: &BatchUpload) -> Result<HubReceipt, SyncError> {
+        self.post(&format!("/v1/terminals/{terminal_id}/batches"), batch)
+    }
+}
+
+/// What one sync round did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    /// Batches whose receipt was recorded in this round.
+    pub acked: u64,
+    /// Batches still without a receipt afterwards.
+    pub pending: u64,
+    /// The hub's head after the round.
+    pub hub_last_seq: u64,
+    /// Hub clock minus terminal clock, in seconds, from the head request.
+    pub clock_skew_seconds: i64,
+}
+
+/// Sends `batch_seq` and records the receipt: the one place a network receipt is recorded.
+fn send(
+    ledger: &mut Ledger,
+    client: &HubClient,
+    batch_seq: u64,
+    now: DateTime<FixedOffset>,
+) -> Result<Acked, SyncError> {
+    let id = ledger.terminal().terminal_id.clone();
+    let out = ledger.outgoing(batch_seq)?;
+    let receipt = client.upload(&id, &out.upload)?;
+    Ok(ledger.record_ack(&receipt, AckVia::Network, now)?)
+}
+
+/// One round: seal the open tail, ask the hub where it stands, send every batch without a
+/// receipt in order, and record each receipt once its countersignature verifies.
+pub fn sync_once(
+    ledger: &mut Ledger,
+    client: &HubClient,
+    now: DateTime<FixedOffset>,
+) -> Result<SyncReport, SyncError> {
+    if ledger.enrolment()?.is_none() {
+        return Err(LedgerError::NotEnrolled.into());
+    }
+    ledger.seal(SealReason::Upload, now)?;
+    let id = ledger.terminal().terminal_id.clone();
+    let head = client.head(&id)?;
+    let skew = DateTime::parse_from_rfc3339(&head.hub_time)
+        .map(|h| h.signed_duration_since(now).num_seconds())
+        .map_err(|e| SyncError::Protocol(format!("hub_time: {e}")))?;
+    // The hub may hold batches whose receipts never arrived (the line dropped after it
+    // committed): sending them again returns the same receipts.
+    let mut acked = 0u64;
+    loop {
+        let page = ledger.unacked_batches(0, PAGE)?;
+        if page.is_empty() {
+            break;
+        }
+        for out in page {
+            match send(ledger, client, out.batch_seq, now) {
+                Ok(Acked::New) => acked = acked.saturating_add(1),
+                Ok(Acked::AlreadyAcked) => {}
+                // The hub lost batches it once acknowledged (a restored backup): send them
+                // again from where it stands, then carry on.
+                Err(SyncError::Hub {
+                    code,
+                    head: Some(h),
+                    ..
+                }) if code == "out_of_order" && h.last_batch_seq < out.batch_seq => {
+                    tracing::warn!(
+                        hub_batch = h.last_batch_seq,
+                        ours = out.batch_seq,
+                        "hub is behind our receipts; resending"
+                    );
+                    for b in h.last_batch_seq.saturating_add(1)..out.batch_seq {
+                        send(ledger, client, b, now)?;
+                    }
+                    if send(ledger, client, out.batch_seq, now)? == Acked::New {
+                        acked = acked.saturating_add(1);
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    let (pending, _) = ledger.pending()?;
+    let hub_last_seq = client.head(&id)?.last_seq;
+    tracing::info!(acked, pending, skew, "sync round done");
+    Ok(SyncReport {
+        acked,
+        pending,
+        hub_last_seq,
+        clock_skew_seconds: skew,
+    })
+}
+
+/// A batch on a USB stick: the same upload as over the network, with its terminal named.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchFile {
+    pub terminal_id: String,
+    pub batch_seq: u64,
+    /// Hex SHA-256 of the header, to match receipts to batches by eye.
+    pub header_hash: String,
+    pub upload: BatchUpload,
+}
+
+/// The file name of a batch: sorts by terminal, then batch.
+pub fn batch_file_name(terminal_id: &str, batch_seq: u64) -> String {
+    format!("{terminal_id}-b{batch_seq:08}.batch.json")
+}
+
+/// The file name of a receipt for a batch.
+pub fn receipt_file_name(terminal_id: &str, batch_seq: u64) -> String {
+    format!("{terminal_id}-b{batch_seq:08}.receipt.json")
+}
+
+/// Writes `text` to `path` whole or not at all: a stick pulled out mid-write leaves no half file.
+pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let tmp = path.with_extension("tmp");
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)
+}
+
+/// Seals the open tail and writes every batch without a receipt into `dir`. Returns the paths.
+pub fn export_batches(
+    ledger: &mut Ledger,
+    dir: &Path,
+    now: DateTime<FixedOffset>,
+) -> Result<Vec<PathBuf>, SyncError> {
+    let file_err = |path: &Path, e: std::io::Error| SyncError::File {
+        path: path.to_owned(),
+        detail: e.to_string(),
+    };
+    std::fs::create_dir_all(dir).map_err(|e| file_err(dir, e))?;
+    if ledger.enrolment()?.is_none() {
+        return Err(LedgerError::NotEnrolled.into());
+    }
+    ledger.seal(SealReason::Upload, now)?;
+    let id = ledger.terminal().terminal_id.clone();
+    let mut written = Vec::new();
+    let mut after = 0u64;
+    loop {
+        let page = ledger.unacked_batches(after, PAGE)?;
+        let Some(last) = page.last().map(|o| o.batch_seq) else {
+            break;
+        };
+        for out in page {
+            let file = BatchFile {
+                terminal_id: id.clone(),
+                batch_seq: out.batch_seq,
+                header_hash: hex(&out.header_hash),
+                upload: out.upload,
+            };
+            let path = dir.join(batch_file_name(&id, out.batch_seq));
+            let text = serde_json::to_string_pretty(&file)
+                .map_err(|e| SyncError::Protocol(e.to_string()))?;
+            write_atomic(&path, &text).map_err(|e| file_err(&path, e))?;
+            written.push(path);
+        }
+        after = last;
+    }
+    Ok(written)
+}
+
+/// What reading receipts from a directory did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ReceiptImport {
+    pub new: u64,
+    pub already: u64,
+    /// Receipts for other terminals, left alone.
+    pub other_terminals: u64,
+}
+
+/// Records every receipt file in `dir` meant for this terminal. A receipt that fails its checks
+/// stops the import with the file named; those recorded before it stay recorded.
+pub fn import_receipts(
+    ledger: &mut Ledger,
+    dir: &Path,
+    now: DateTime<FixedOffset>,
+) -> Result<ReceiptImport, SyncError> {
+    let file_err = |path: &Path, detail: String| SyncError::File {
+        path: path.to_owned(),
+        detail,
+    };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| file_err(dir, e.to_string()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().ends_with(".receipt.json"))
+        .collect();
+    paths.sort();
+    let id = ledger.terminal().terminal_id.clone();
+    let mut out = ReceiptImport::default();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).map_err(|e| file_err(&path, e.to_string()))?;
+        let receipt: HubReceipt =
+            serde_json::from_str(&text).map_err(|e| file_err(&path, e.to_string()))?;
+        if receipt.terminal_id != id {
+            out.other_terminals = out.other_terminals.saturating_add(1);
+            continue;
+        }
+        let acked = ledger.record_ack(&receipt, AckVia::File, now);
+        match acked.map_err(|error| SyncError::ReceiptFile {
+            path: path.clone(),
+            error,
+        })? {
+            Acked::New => out.new = out.new.saturating_add(1),
+            Acked::AlreadyAcked => out.already = out.already.saturating_add(1),
+        }
+    }
+    Ok(out)
+}
+
+/// The text for a skew the shopkeeper should fix, or `None` when the clock is close enough.
+pub fn clock_warning(lang: Lang, skew_seconds: i64) -> Option<String> {
+    (skew_seconds.unsigned_abs() > 300).then(|| {
+        let minutes = skew_seconds.unsigned_abs() / 60;
+        let key = if skew_seconds > 0 {
+            "sync.clock_behind"
+        } else {
+            "sync.clock_ahead"
+        };
+        trf(lang, key, &[("minutes", &minutes)])
+    })
+}
+
+/// A one-line status for people, e.g. after `ewarong sync`.
+pub fn report_line(lang: Lang, r: &SyncReport) -> String {
+    trf(
+        lang,
+        "sync.done",
+        &[
+            ("acked", &r.acked),
+            ("pending", &r.pending),
+            ("seq", &r.hub_last_seq),
+        ],
+    ) + if r.pending == 0 {
+        ""
+    } else {
+        tr(lang, "sync.still_pending")
+    }
+}

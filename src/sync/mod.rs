@@ -1,0 +1,4 @@
+//! Terminal ↔ hub: the wire protocol both sides share, and the terminal's client.
+
+pub mod client;
+pub mod protocol;

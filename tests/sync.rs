@@ -1,0 +1,574 @@
+//! The real hub on 127.0.0.1 against the real terminal code, on embedded SQLite and on a real
+//! PostgreSQL server: enrolment, upload, every fault the issue names, and the USB-stick path.
+
+// Test helpers may panic: a panic is a failed test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::arithmetic_side_effects,
+    clippy::print_stderr
+)]
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset};
+use ewarong::domain::{LineInput, Pin};
+use ewarong::hub::postgres::PgStore;
+use ewarong::hub::server::{HubState, accept_batch};
+use ewarong::hub::sqlite::SqliteStore;
+use ewarong::hub::{HubIdentity, Store, code_hash};
+use ewarong::ledger::{Ledger, Operator, Presence};
+use ewarong::sync::client::{HubClient, SyncError, export_batches, import_receipts, sync_once};
+use ewarong::sync::protocol::{EnrolRequest, b64, unb64};
+use ewarong::terminal::{DataDir, create, open_signing};
+use tempfile::TempDir;
+
+const CARD_A: &str = "6032980000000010";
+const CARD_B: &str = "6032980000000028";
+
+fn now() -> DateTime<FixedOffset> {
+    chrono::Local::now().fixed_offset()
+}
+
+/// A hub serving on 127.0.0.1:0, on its own runtime; dropped with the test.
+struct Hub<S: Store> {
+    rt: tokio::runtime::Runtime,
+    state: Arc<HubState<S>>,
+    url: String,
+}
+
+impl<S: Store> Hub<S> {
+    fn start(store: S) -> Self {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(store.migrate()).unwrap();
+        let state = Arc::new(HubState {
+            store,
+            identity: HubIdentity::from_seed(&[42; 32]),
+        });
+        let listener = rt
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        rt.spawn(ewarong::hub::server::serve(
+            listener,
+            Arc::clone(&state),
+            std::future::pending(),
+        ));
+        Self { rt, state, url }
+    }
+
+    fn client(&self) -> HubClient {
+        HubClient::new(&self.url, Duration::from_secs(10))
+    }
+
+    /// A one-time code for `terminal_id`, as `ewarong-hub terminal enrol` makes.
+    fn code(&self, terminal_id: &str) -> String {
+        let code = ewarong::hub::new_enrolment_code().unwrap();
+        let t = now();
+        assert!(
+            self.rt
+                .block_on(self.state.store.add_enrolment(
+                    terminal_id,
+                    "5302",
+                    code_hash(&code),
+                    t,
+                    t + chrono::Duration::days(1)
+                ))
+                .unwrap()
+        );
+        code
+    }
+
+    fn head_seq(&self, terminal_id: &str) -> u64 {
+        self.rt
+            .block_on(self.state.store.head(terminal_id))
+            .unwrap()
+            .last_seq
+    }
+}
+
+/// A demo terminal with its own key, selling from the counter.
+struct Till {
+    _dir: TempDir,
+    ledger: Ledger,
+    op: Operator,
+    a: Presence,
+    b: Presence,
+}
+
+impl Till {
+    fn new(id: &str) -> Self {
+        let dir = TempDir::new().unwrap();
+        let zone = *now().offset();
+        let created = create(&DataDir::new(dir.path()), id, zone, true, None, now()).unwrap();
+        let mut ledger = created.ledger;
+        ledger.set_seal_every(5, now()).unwrap();
+        drop(ledger);
+        Self::open(dir)
+    }
+
+    /// The terminal in `dir`, opened as the app opens it, with two KPM and the kasir present.
+    fn open(dir: TempDir) -> Self {
+        let mut ledger = open_signing(&DataDir::new(dir.path()), None).unwrap();
+        let pin = Pin::new("123456").unwrap();
+        let a = ledger
+            .verify_kpm_pin(&CARD_A.parse().unwrap(), &pin, now())
+            .unwrap();
+        let b = ledger
+            .verify_kpm_pin(&CARD_B.parse().unwrap(), &pin, now())
+            .unwrap();
+        let op = ledger
+            .authenticate_operator("kasir", &Pin::new("1111").unwrap())
+            .unwrap();
+        Self {
+            _dir: dir,
+            ledger,
+            op,
+            a,
+            b,
+        }
+    }
+
+    /// A backup of the whole data directory as it is now: ledger and key.
+    fn backup(&self) -> TempDir {
+        let to = TempDir::new().unwrap();
+        let ledger = to.path().join(ewarong::ledger::LEDGER_FILE);
+        self.ledger
+            .connection()
+            .execute("VACUUM INTO ?1", [ledger.to_str().unwrap()])
+            .unwrap();
+        let key = ewarong::keys::KEY_FILE;
+        std::fs::copy(self._dir.path().join(key), to.path().join(key)).unwrap();
+        to
+    }
+
+    fn sell(&mut self, n: usize) {
+        self.sell_to(n, true);
+    }
+
+    fn sell_to(&mut self, n: usize, card_a: bool) {
+        for _ in 0..n {
+            let who = if card_a { &self.a } else { &self.b };
+            self.ledger
+                .record_sale(
+                    who,
+                    &self.op,
+                    &[LineInput {
+                        product: "telur-ayam-butir".into(),
+                        quantity: "1".into(),
+                        unit_price: None,
+                    }],
+                    None,
+                    now(),
+                )
+                .unwrap();
+        }
+    }
+
+    fn enrol<S: Store>(&mut self, hub: &Hub<S>) {
+        let id = self.ledger.terminal().terminal_id.clone();
+        let code = hub.code(&id);
+        let key = self.ledger.public_key().unwrap().unwrap();
+        let cert = hub
+            .client()
+            .enrol(&EnrolRequest {
+                terminal_id: id,
+                code,
+                public_key: ewarong::seal::hex(&key.to_bytes()),
+            })
+            .unwrap();
+        self.ledger
+            .record_enrolment(&hub.url, &cert, now())
+            .unwrap();
+    }
+
+    fn last_seq(&self) -> u64 {
+        self.ledger
+            .connection()
+            .query_row("SELECT MAX(seq) FROM entry", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    fn pending(&self) -> u64 {
+        self.ledger.pending().unwrap().0
+    }
+}
+
+fn hub_error(e: SyncError) -> (u16, String) {
+    match e {
+        SyncError::Hub { status, code, .. } => (status, code),
+        other => panic!("expected a hub error, got {other}"),
+    }
+}
+
+/// The whole scenario, on any store.
+fn scenario<S: Store>(store: S) {
+    let hub = Hub::start(store);
+    let client = hub.client();
+
+    // Enrolment: a wrong code, then the right one, then the same code again.
+    let mut till = Till::new("sumba-01");
+    let code = hub.code("sumba-01");
+    let key = ewarong::seal::hex(&till.ledger.public_key().unwrap().unwrap().to_bytes());
+    let wrong = client.enrol(&EnrolRequest {
+        terminal_id: "sumba-01".into(),
+        code: "AAAA-BBBB-CCCC".into(),
+        public_key: key.clone(),
+    });
+    assert_eq!(hub_error(wrong.unwrap_err()), (403, "bad_code".into()));
+    let cert = client
+        .enrol(&EnrolRequest {
+            terminal_id: "sumba-01".into(),
+            code: code.clone(),
+            public_key: key.clone(),
+        })
+        .unwrap();
+    till.ledger
+        .record_enrolment(&hub.url, &cert, now())
+        .unwrap();
+    let again = client.enrol(&EnrolRequest {
+        terminal_id: "sumba-01".into(),
+        code,
+        public_key: key,
+    });
+    assert_eq!(hub_error(again.unwrap_err()), (403, "bad_code".into()));
+
+    // A backup taken now, restored later, makes a fork (below).
+    let backup = till.backup();
+
+    // A normal round: two sealed batches and an open tail, all delivered once.
+    till.sell(12);
+    let r = sync_once(&mut till.ledger, &client, now()).unwrap();
+    assert_eq!((r.acked, r.pending), (3, 0));
+    assert_eq!(r.hub_last_seq, till.last_seq());
+    assert_eq!(hub.head_seq("sumba-01"), till.last_seq());
+    assert!(r.clock_skew_seconds.abs() < 60, "{}", r.clock_skew_seconds);
+    let r = sync_once(&mut till.ledger, &client, now()).unwrap();
+    assert_eq!(r.acked, 0, "nothing new: nothing sent");
+
+    // The same batch again gets the very same receipt.
+    let first = till.ledger.outgoing(1).unwrap();
+    let r1 = client.upload("sumba-01", &first.upload).unwrap();
+    let r2 = client.upload("sumba-01", &first.upload).unwrap();
+    assert_eq!(r1, r2);
+    assert!(r1.verify(
+        &HubIdentity::from_seed(&[42; 32]).public(),
+        &first.header_hash
+    ));
+
+    // Two clients at once with the same new batch: one stored, both answered alike.
+    till.sell(5);
+    let out = till.ledger.outgoing(4).unwrap();
+    let receipts: Vec<_> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..2)
+            .map(|_| {
+                let (c, u) = (hub.client(), out.upload.clone());
+                s.spawn(move || c.upload("sumba-01", &u).unwrap())
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(receipts[0], receipts[1]);
+    assert_eq!(hub.head_seq("sumba-01"), till.last_seq());
+
+    // The line drops after the hub committed: the terminal never saw batch 4's receipt (above,
+    // it was never recorded). The next round sends it again and records the same receipt.
+    assert_eq!(till.pending(), 1);
+    let r = sync_once(&mut till.ledger, &client, now()).unwrap();
+    assert_eq!((r.acked, r.pending), (1, 0));
+    let stored: String = till
+        .ledger
+        .connection()
+        .query_row(
+            "SELECT receipt FROM batch_ack WHERE batch_seq = 4",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        serde_json::from_str::<ewarong::sync::protocol::HubReceipt>(&stored).unwrap(),
+        receipts[0]
+    );
+
+    // A backlog that is an exact multiple of the page (32 batches of one sale each).
+    till.ledger.set_seal_every(1, now()).unwrap();
+    till.sell(ewarong::sync::client::PAGE * 2);
+    assert_eq!(till.pending(), (ewarong::sync::client::PAGE * 2) as u64);
+    let r = sync_once(&mut till.ledger, &client, now()).unwrap();
+    assert_eq!(
+        (r.acked, r.pending),
+        ((ewarong::sync::client::PAGE * 2) as u64, 0)
+    );
+    assert_eq!(hub.head_seq("sumba-01"), till.last_seq());
+
+    // A corrupted body and a wrong signature: refused, nothing stored.
+    till.ledger.set_seal_every(5, now()).unwrap();
+    till.sell(5);
+    let next = till.ledger.unacked_batches(0, 1).unwrap().remove(0);
+    let before = hub.head_seq("sumba-01");
+    let mut damaged = next.upload.clone();
+    let mut bytes = unb64("e", &damaged.entries[2]).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    damaged.entries[2] = b64(&bytes);
+    let e = client.upload("sumba-01", &damaged).unwrap_err();
+    let (status, code) = hub_error(e);
+    assert_eq!(status, 400);
+    assert!(code == "root_mismatch" || code == "bad_batch", "{code}");
+    let mut forged = next.upload.clone();
+    forged.signature = b64(&[7u8; 64]);
+    assert_eq!(
+        hub_error(client.upload("sumba-01", &forged).unwrap_err()),
+        (422, "bad_signature".into())
+    );
+    let mut garbage = next.upload.clone();
+    garbage.header = "not base64 at all!".into();
+    assert_eq!(
+        hub_error(client.upload("sumba-01", &garbage).unwrap_err()).0,
+        400
+    );
+    assert_eq!(hub.head_seq("sumba-01"), before);
+    let r = sync_once(&mut till.ledger, &client, now()).unwrap();
+    assert_eq!(r.pending, 0);
+
+    // A replayed old batch is answered with its old receipt, and moves nothing.
+    let replay = client
+        .upload("sumba-01", &till.ledger.outgoing(2).unwrap().upload)
+        .unwrap();
+    assert_eq!(replay.batch_seq, 2);
+    assert_eq!(hub.head_seq("sumba-01"), till.last_seq());
+
+    // A fork: a copy of the terminal restored from an old backup records other sales and seals
+    // a batch number the hub already holds. Refused with 409, kept, flagged.
+    let mut twin = Till::open(backup);
+    twin.sell_to(5, false);
+    let fork = twin.ledger.outgoing(1).unwrap();
+    let e = client.upload("sumba-01", &fork.upload).unwrap_err();
+    assert_eq!(hub_error(e), (409, "fork".into()));
+    let forks = hub.rt.block_on(hub.state.store.forks()).unwrap();
+    assert_eq!(forks.len(), 1);
+    assert_eq!(
+        (forks[0].terminal_id.as_str(), forks[0].batch_seq),
+        ("sumba-01", 1)
+    );
+    assert_eq!(
+        hub.head_seq("sumba-01"),
+        till.last_seq(),
+        "the fork moved nothing"
+    );
+
+    // Unknown and revoked terminals are refused everywhere.
+    let e = client.head("nobody-01").unwrap_err();
+    assert_eq!(hub_error(e), (403, "unknown_terminal".into()));
+    let e = client.upload("nobody-01", &fork.upload).unwrap_err();
+    assert_eq!(hub_error(e), (403, "unknown_terminal".into()));
+
+    // A terminal clock hours wrong: its batches still go in whole; the skew is reported.
+    let mut late = Till::new("sumba-02");
+    late.enrol(&hub);
+    late.sell(3);
+    let wrong_clock = now() + chrono::Duration::hours(5);
+    let r = sync_once(&mut late.ledger, &client, wrong_clock).unwrap();
+    assert_eq!(r.pending, 0);
+    assert!(
+        (r.clock_skew_seconds + 5 * 3600).abs() < 120,
+        "{}",
+        r.clock_skew_seconds
+    );
+    assert!(
+        ewarong::sync::client::clock_warning(ewarong::i18n::Lang::Id, r.clock_skew_seconds)
+            .unwrap()
+            .contains("lebih cepat 300 menit")
+    );
+
+    // A KPM served by two offline terminals: both terminals' sales arrive, and the hub's
+    // spending shows the card at two terminals with the sum of both.
+    late.sell_to(2, true);
+    sync_once(&mut late.ledger, &client, now()).unwrap();
+    let spend = hub
+        .rt
+        .block_on(hub.state.store.spend_by_card(&current_period()))
+        .unwrap();
+    let a = spend.iter().find(|(c, _, _)| c == CARD_A).unwrap();
+    let sold_a: i64 = [&till, &late]
+        .iter()
+        .map(|t| {
+            t.ledger
+                .connection()
+                .query_row(
+                    "SELECT SUM(total) FROM sale WHERE card = ?1",
+                    [CARD_A],
+                    |r| r.get::<_, i64>(0),
+                )
+                .unwrap()
+        })
+        .sum();
+    assert_eq!((a.1, a.2), (sold_a, 2));
+
+    // Revocation: from now on the terminal is refused, and its pending batch stays pending.
+    till.sell(5);
+    hub.rt
+        .block_on(hub.state.store.revoke("sumba-01", now()))
+        .unwrap();
+    let e = sync_once(&mut till.ledger, &client, now()).unwrap_err();
+    assert_eq!(hub_error(e), (403, "revoked".into()));
+    assert_eq!(till.pending(), 1);
+}
+
+fn current_period() -> String {
+    now().format("%Y-%m").to_string()
+}
+
+#[test]
+fn sync_on_sqlite() {
+    let dir = TempDir::new().unwrap();
+    scenario(SqliteStore::open(&dir.path().join("hub.sqlite3")).unwrap());
+}
+
+/// A fresh PostgreSQL database for one test, on the server `.ci/postgres` provides.
+fn postgres_store(name: &str) -> PgStore {
+    let admin = "host=127.0.0.1 port=5432 user=ewarong password=ewarong dbname=ewarong_test";
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let connect = || {
+        rt.block_on(async {
+            let (c, conn) = tokio_postgres::connect(admin, tokio_postgres::NoTls).await?;
+            tokio::spawn(conn);
+            Ok::<_, tokio_postgres::Error>(c)
+        })
+    };
+    let client = match connect() {
+        Ok(c) => c,
+        Err(_) => {
+            // No server answering: start (or install) one, as CI does.
+            let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/postgres");
+            let out = std::process::Command::new("bash")
+                .arg(&script)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "PostgreSQL is needed for the hub tests and {} could not provide it: {}",
+                script.display(),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            connect().unwrap()
+        }
+    };
+    let db = format!("hub_{name}_{}", std::process::id());
+    rt.block_on(async {
+        client
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {db}"))
+            .await?;
+        client.batch_execute(&format!("CREATE DATABASE {db}")).await
+    })
+    .unwrap();
+    PgStore::connect(&format!("postgres://ewarong:ewarong@127.0.0.1:5432/{db}")).unwrap()
+}
+
+#[test]
+fn sync_on_postgres() {
+    scenario(postgres_store("scenario"));
+}
+
+/// The USB stick: batches out as files, into the hub, receipts back, with the same checks and
+/// the same idempotency as the network.
+fn sneakernet<S: Store>(store: S) {
+    let hub = Hub::start(store);
+    let mut till = Till::new("sabu-01");
+    till.enrol(&hub);
+    till.sell(12);
+    let stick = TempDir::new().unwrap();
+    let files = export_batches(&mut till.ledger, stick.path(), now()).unwrap();
+    assert_eq!(files.len(), 3);
+    // The hub side, as `ewarong-hub import` does it, twice: the second pass changes nothing.
+    for _ in 0..2 {
+        for f in &files {
+            let file: ewarong::sync::client::BatchFile =
+                serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
+            let receipt = hub
+                .rt
+                .block_on(accept_batch(&hub.state, &file.terminal_id, &file.upload))
+                .unwrap();
+            std::fs::write(
+                stick.path().join(ewarong::sync::client::receipt_file_name(
+                    &file.terminal_id,
+                    file.batch_seq,
+                )),
+                serde_json::to_string(&receipt).unwrap(),
+            )
+            .unwrap();
+        }
+    }
+    assert_eq!(hub.head_seq("sabu-01"), till.last_seq());
+    let done = import_receipts(&mut till.ledger, stick.path(), now()).unwrap();
+    assert_eq!((done.new, done.already), (3, 0));
+    assert_eq!(till.pending(), 0);
+    let done = import_receipts(&mut till.ledger, stick.path(), now()).unwrap();
+    assert_eq!((done.new, done.already), (0, 3));
+
+    // A receipt signed by some other key is refused with the file named, and records nothing.
+    // Five sales: sealed by count.
+    till.sell(5);
+    let out = till.ledger.unacked_batches(0, 1).unwrap().remove(0);
+    let other = HubState {
+        store: hub.state.store.clone(),
+        identity: HubIdentity::from_seed(&[9; 32]),
+    };
+    let forged = hub
+        .rt
+        .block_on(accept_batch(&other, "sabu-01", &out.upload))
+        .unwrap();
+    let bad_dir = TempDir::new().unwrap();
+    let path = bad_dir.path().join("x.receipt.json");
+    std::fs::write(&path, serde_json::to_string(&forged).unwrap()).unwrap();
+    let e = import_receipts(&mut till.ledger, bad_dir.path(), now()).unwrap_err();
+    let text = ewarong::i18n::Localize::localize(&e, ewarong::i18n::Lang::En);
+    assert!(text.contains("x.receipt.json"), "{text}");
+    assert!(text.contains("signature"), "{text}");
+    assert_eq!(till.pending(), 1);
+}
+
+#[test]
+fn sneakernet_on_sqlite() {
+    let dir = TempDir::new().unwrap();
+    sneakernet(SqliteStore::open(&dir.path().join("hub.sqlite3")).unwrap());
+}
+
+#[test]
+fn sneakernet_on_postgres() {
+    sneakernet(postgres_store("sneakernet"));
+}
+
+#[test]
+fn an_unreachable_hub_is_offline_and_loses_nothing() {
+    let mut till = Till::new("alor-01");
+    // Enrolled once, then the hub is gone.
+    {
+        let dir = TempDir::new().unwrap();
+        let hub = Hub::start(SqliteStore::open(&dir.path().join("hub.sqlite3")).unwrap());
+        till.enrol(&hub);
+    }
+    till.sell(6);
+    // Nothing listens on this port: bind one, then drop it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = HubClient::new(&format!("http://127.0.0.1:{port}"), Duration::from_secs(2));
+    let e = sync_once(&mut till.ledger, &client, now()).unwrap_err();
+    assert!(matches!(e, SyncError::Offline(_)), "{e}");
+    let text = ewarong::i18n::Localize::localize(&e, ewarong::i18n::Lang::Id);
+    assert!(text.contains("tidak bisa dihubungi"), "{text}");
+    // The open tail was sealed for the upload and waits, with the first batch.
+    assert_eq!(till.pending(), 2);
+}
