@@ -1,4 +1,5 @@
 //! Recording a sale through the ledger API against a raw SQLite single-row insert with
+//! `synchronous=FULL`, on the same disk in the same run; plus the CPU-only cost and SHA-256.
 
 // A benchmark may panic on a broken setup; that is a failed run, not a shipped code path.
 #![allow(
@@ -7,117 +8,17 @@
     clippy::panic,
     clippy::arithmetic_side_effects
 )]
-//! `synchronous=FULL`, on the same disk in the same run; plus the CPU-only cost and SHA-256.
+
+mod common;
 
 use std::hint::black_box;
-use std::path::Path;
 use std::time::Duration;
 
-use chrono::{FixedOffset, TimeZone};
+use chrono::TimeZone;
+use common::*;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use ewarong::domain::{Entitlement, KkNumber, Kpm, LineInput, Pin, PinVerifier, Policy, Rupiah};
-use ewarong::import;
-use ewarong::ledger::{Ledger, Role};
-
-/// KPM in the bench roster. Sales rotate over them, as on a distribution day.
-const ROSTER: usize = 500;
-
-fn luhn_card(i: usize) -> String {
-    let body = format!("603298{i:09}");
-    (0..10)
-        .map(|d| format!("{body}{d}"))
-        .find(|c| ewarong::domain::ids::luhn_valid(c))
-        .unwrap_or_else(|| unreachable!())
-}
-
-fn zone() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!())
-}
-
-fn ledger(dir: &Path, name: &str, verifier: &PinVerifier) -> Ledger {
-    let now = zone()
-        .with_ymd_and_hms(2026, 11, 3, 8, 0, 0)
-        .single()
-        .unwrap_or_else(|| unreachable!());
-    let mut l =
-        Ledger::create(&dir.join(name), "bench-01", zone(), now).unwrap_or_else(|e| panic!("{e}"));
-    let policy = Policy::default_sembako().unwrap_or_else(|e| panic!("{e}"));
-    l.import_policy(&policy, "bench", &[0; 32], now)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let products = import::parse_catalogue("c.csv", ewarong::demo::DEMO_CATALOGUE_CSV, &policy)
-        .unwrap_or_else(|e| panic!("{e}"));
-    l.import_catalogue(products, "bench", &[0; 32], now)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let roster: Vec<Kpm> = (0..ROSTER)
-        .map(|i| Kpm {
-            card: luhn_card(i).parse().unwrap_or_else(|e| panic!("{e}")),
-            nik: None,
-            kk: "5302081103137343"
-                .parse::<KkNumber>()
-                .unwrap_or_else(|e| panic!("{e}")),
-            name: format!("KPM {i}"),
-            desa: "Kambera".into(),
-            pin_verifier: verifier.clone(),
-            // Enough balance for every iteration criterion may run.
-            entitlements: vec![Entitlement {
-                period: "2026-11".parse().unwrap_or_else(|e| panic!("{e}")),
-                amount: Rupiah::new(1_000_000_000_000).unwrap_or_else(|e| panic!("{e}")),
-            }],
-        })
-        .collect();
-    l.import_roster(&roster, "bench", &[0; 32], now)
-        .unwrap_or_else(|e| panic!("{e}"));
-    l.add_operator("kasir", Role::Kasir, verifier, now)
-        .unwrap_or_else(|e| panic!("{e}"));
-    // A real terminal signs every entry's checkpoint.
-    let key = ewarong::keys::TerminalKey::from_seed(&[9; 32]);
-    l.record_public_key(&key.public(), now)
-        .unwrap_or_else(|e| panic!("{e}"));
-    l.attach_key(key).unwrap_or_else(|e| panic!("{e}"));
-    // Seal only when the benchmark asks, so seals do not land inside timed sales.
-    l.set_seal_every(u64::MAX >> 1, now)
-        .unwrap_or_else(|e| panic!("{e}"));
-    l
-}
-
-/// 09:00 WITA on the benchmark's day.
-fn morning() -> chrono::DateTime<FixedOffset> {
-    zone()
-        .with_ymd_and_hms(2026, 11, 3, 9, 0, 0)
-        .single()
-        .unwrap_or_else(|| unreachable!())
-}
-
-/// A fresh bench ledger in its own temporary directory, which lives as long as the returned guard.
-fn bench_ledger() -> (tempfile::TempDir, Ledger) {
-    let dir =
-        tempfile::TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap_or_else(|e| panic!("{e}"));
-    let pin = Pin::new("123456").unwrap_or_else(|e| panic!("{e}"));
-    let verifier = PinVerifier::create(&pin, &[7; 16]).unwrap_or_else(|e| panic!("{e}"));
-    let l = ledger(dir.path(), "ledger.sqlite3", &verifier);
-    (dir, l)
-}
-
-/// The first `n` KPM of the bench roster at the counter: each proved their PIN once (argon2id,
-/// tens of ms each: setup, never measured), and the kasir logged in.
-fn counter(
-    l: &mut Ledger,
-    n: usize,
-    now: chrono::DateTime<FixedOffset>,
-) -> (Vec<ewarong::ledger::Presence>, ewarong::ledger::Operator) {
-    let pin = Pin::new("123456").unwrap_or_else(|e| panic!("{e}"));
-    let presences = (0..n)
-        .map(|i| {
-            let card = luhn_card(i).parse().unwrap_or_else(|e| panic!("{e}"));
-            l.verify_kpm_pin(&card, &pin, now)
-                .unwrap_or_else(|e| panic!("{e}"))
-        })
-        .collect();
-    let op = l
-        .authenticate_operator("kasir", &pin)
-        .unwrap_or_else(|e| panic!("{e}"));
-    (presences, op)
-}
+use ewarong::domain::{LineInput, Pin};
+use ewarong::ledger::Ledger;
 
 /// Durable sales, then the same code with `synchronous=OFF` to show the CPU share.
 fn sales(c: &mut Criterion) {

@@ -962,6 +962,44 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "{accepted} batches accepted, {refused} refused",
     ),
     (
+        "ui.status.not_enrolled",
+        "Belum terdaftar di hub",
+        "Not enrolled with a hub",
+    ),
+    ("ui.status.online", "Terhubung ke hub", "Online"),
+    ("ui.status.offline", "Tidak terhubung ke hub", "Offline"),
+    (
+        "ui.status.sync_waiting",
+        "Menghubungi hub…",
+        "Contacting the hub…",
+    ),
+    ("ui.status.last_sync", "sinkron {time}", "synced {time}"),
+    ("ui.hub.title", "Hub", "Hub"),
+    (
+        "ui.hub.enrolled",
+        "Terdaftar di {hub}",
+        "Enrolled with {hub}",
+    ),
+    (
+        "ui.hub.pending",
+        "{n} batch menunggu dikirim",
+        "{n} batches waiting to be sent",
+    ),
+    ("ui.hub.sync_now", "Sinkron sekarang", "Sync now"),
+    (
+        "ui.hub.not_enrolled",
+        "Terminal ini belum terdaftar. Minta kode pendaftaran ke operator hub.",
+        "This terminal is not enrolled. Ask the hub operator for an enrolment code.",
+    ),
+    ("ui.hub.url", "Alamat hub", "Hub address"),
+    ("ui.hub.code", "Kode pendaftaran", "Enrolment code"),
+    ("ui.hub.enrol", "Daftarkan", "Enrol"),
+    (
+        "ui.hub.enrol_ok",
+        "Terdaftar. Sidik jari kunci hub: {fingerprint}",
+        "Enrolled. Hub key fingerprint: {fingerprint}",
+    ),
+    (
         "help.enrol",
         "daftarkan terminal ini ke hub dengan kode sekali pakai",
         "enrol this terminal with a hub using a one-time code",
@@ -1549,11 +1587,6 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "Operator: {name} ({role})",
     ),
     ("ui.status.no_operator", "Belum masuk", "Not logged in"),
-    (
-        "ui.status.sync_off",
-        "Sinkronisasi: luring (hub belum diatur)",
-        "Sync: offline (no hub set up yet)",
-    ),
     (
         "ui.status.pending",
         "Belum terkirim: {batches} batch, {entries} entri belum disegel",

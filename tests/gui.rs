@@ -543,3 +543,51 @@ fn every_target_is_at_least_44_px() {
     assert!(checked > 60, "only {checked} targets found");
     assert!(small.is_empty(), "targets under 44 px: {small:#?}");
 }
+
+/// Sync from the counter: the status bar says not enrolled; the supervisor enrols from
+/// settings with a one-time code; the background worker delivers the sales and the bar turns
+/// online; with the hub gone it says offline, in plain words, and nothing is lost.
+#[test]
+fn enrol_from_settings_then_sync_in_the_background() {
+    let hub = common::TestHub::start();
+    let d = demo();
+    sale_json(d.path(), CARD_A, &["beras-medium=2"]);
+    sale_json(d.path(), CARD_B, &["telur-ayam-butir=3"]);
+    let mut h = harness(d.path());
+    login(&mut h, "supervisor", "9999");
+    wait_text(&mut h, "Belum terdaftar di hub");
+    press(&mut h, Key::F8);
+    wait_text(&mut h, "Alamat hub");
+    type_into(&mut h, "Alamat hub", &hub.url);
+    type_into(&mut h, "Kode pendaftaran", "WRONG-CODE");
+    click(&mut h, "Daftarkan");
+    wait_text(&mut h, "bad_code");
+    let code = hub.code("test-01");
+    h.get_by_label("Kode pendaftaran").focus();
+    h.step();
+    for _ in 0.."WRONG-CODE".len() {
+        press(&mut h, Key::Backspace);
+    }
+    type_into(&mut h, "Kode pendaftaran", &code);
+    click(&mut h, "Daftarkan");
+    wait_text(&mut h, "Terdaftar. Sidik jari kunci hub");
+    wait_text(&mut h, "Terhubung ke hub");
+    wait_text(&mut h, "0 batch menunggu dikirim");
+    let last: u64 = scalar(d.path(), "SELECT MAX(seq) FROM entry");
+    assert_eq!(hub.head_seq("test-01"), last);
+    assert_eq!(
+        scalar::<i64>(
+            d.path(),
+            "SELECT COUNT(*) FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM batch_ack a WHERE a.batch_seq = o.batch_seq)"
+        ),
+        0
+    );
+    // The hub goes away; after one more sale, "sync now" reports offline in plain words, and
+    // the sale waits in the ledger for the next round.
+    drop(hub);
+    sale_json(d.path(), CARD_A, &["beras-medium=1"]);
+    click(&mut h, "Sinkron sekarang");
+    wait_text(&mut h, "Tidak terhubung ke hub");
+    wait_text(&mut h, "hub tidak bisa dihubungi");
+    wait_text(&mut h, "1 entri belum disegel");
+}

@@ -6,6 +6,7 @@
 pub mod prefs;
 pub mod print;
 pub mod search;
+pub mod sync;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -131,6 +132,13 @@ pub enum Command {
     },
     SavePrefs(Prefs),
     Status,
+    /// Sync now instead of waiting for the timer.
+    SyncNow,
+    /// Enrol with a hub using a one-time code (supervisor, from settings).
+    Enrol {
+        hub: String,
+        code: String,
+    },
 }
 
 /// What the terminal is, once open.
@@ -202,6 +210,10 @@ pub enum Event {
     Printed(Result<PathBuf, Failure>),
     Audited(Result<AuditReport, Failure>),
     Status(StatusInfo),
+    /// What the sync worker sees: online or not, pending batches, last sync, last error.
+    Sync(sync::SyncView),
+    /// Enrolment done (the hub key's fingerprint) or refused.
+    Enrolled(Result<String, Failure>),
 }
 
 /// The UI's handle on the worker. Dropping it stops the worker after its current command.
@@ -215,7 +227,7 @@ pub struct Backend {
 impl Backend {
     /// Starts the worker on a data directory. `wake` is called after every event, so the UI can
     /// repaint only when there is something new.
-    pub fn start(data_dir: PathBuf, wake: impl Fn() + Send + 'static) -> Self {
+    pub fn start(data_dir: PathBuf, wake: impl Fn() + Send + Sync + 'static) -> Self {
         let (commands, command_rx) = mpsc::channel();
         let (event_tx, events) = mpsc::channel();
         let worker = std::thread::Builder::new()
@@ -226,7 +238,8 @@ impl Backend {
                     ledger: None,
                     operator: None,
                     events: event_tx,
-                    wake: Box::new(wake),
+                    wake: Arc::new(wake),
+                    sync: None,
                 };
                 w.run(&command_rx);
             });
@@ -272,7 +285,9 @@ struct Worker {
     /// The operator logged in: the worker, not the UI, decides who signs an entry.
     operator: Option<Operator>,
     events: Sender<Event>,
-    wake: Box<dyn Fn() + Send>,
+    wake: Arc<dyn Fn() + Send + Sync>,
+    /// The background sync worker, once the terminal is open.
+    sync: Option<Sender<sync::SyncCommand>>,
 }
 
 /// Where a command needs an open ledger and there is none.
@@ -326,7 +341,10 @@ impl Worker {
             return;
         }
         match crate::terminal::open_signing(&self.dir, passphrase.as_ref()) {
-            Ok(ledger) => self.ready(ledger),
+            Ok(ledger) => {
+                self.ready(ledger);
+                self.start_sync(passphrase);
+            }
             Err(SetupError::Key(KeyError::NeedsPassphrase(_))) => self.emit(Event::NeedsPassphrase),
             Err(e) => self.emit(Event::SetupFailed(e.into())),
         }
@@ -356,6 +374,20 @@ impl Worker {
             }
             Err(e) => self.emit(Event::SetupFailed(e.into())),
         }
+    }
+
+    /// Starts the sync worker on its own connection, once, when the terminal is open.
+    fn start_sync(&mut self, passphrase: Option<Passphrase>) {
+        if self.ledger.is_none() || self.sync.is_some() {
+            return;
+        }
+        let wake = Arc::clone(&self.wake);
+        self.sync = sync::start(
+            self.dir.clone(),
+            passphrase,
+            self.events.clone(),
+            move || wake(),
+        );
     }
 
     fn status(&self) {
@@ -399,7 +431,10 @@ impl Worker {
                     Passphrase::from_env().ok().flatten().as_ref(),
                     now,
                 ) {
-                    Ok(created) => self.ready(created.ledger),
+                    Ok(created) => {
+                        self.ready(created.ledger);
+                        self.start_sync(Passphrase::from_env().ok().flatten());
+                    }
                     Err(e) => self.emit(Event::SetupFailed(e.into())),
                 }
                 true
@@ -547,6 +582,22 @@ impl Worker {
             }
             Command::Status => {
                 self.status();
+                false
+            }
+            Command::SyncNow => {
+                if let Some(s) = &self.sync {
+                    let _ = s.send(sync::SyncCommand::Now);
+                }
+                false
+            }
+            Command::Enrol { hub, code } => {
+                let sent = self
+                    .sync
+                    .as_ref()
+                    .is_some_and(|s| s.send(sync::SyncCommand::Enrol { hub, code }).is_ok());
+                if !sent {
+                    self.emit(Event::Enrolled(Err(Failure::new(NotOpen))));
+                }
                 false
             }
         }

@@ -105,6 +105,9 @@ pub struct EwarongApp {
     last_card: Option<String>,
     /// When the process started, until the first frame is logged.
     started: Option<std::time::Instant>,
+    /// What the sync worker last reported.
+    sync: crate::app::sync::SyncView,
+    hub_form: screens::HubForm,
 }
 
 impl std::fmt::Debug for EwarongApp {
@@ -146,6 +149,8 @@ impl EwarongApp {
             banner: None,
             last_card: None,
             started: None,
+            sync: crate::app::sync::SyncView::default(),
+            hub_form: screens::HubForm::default(),
         }
     }
 
@@ -227,6 +232,8 @@ impl EwarongApp {
                 }
             }
             Event::Report { report, closed } => self.day.on_report(report, closed),
+            Event::Sync(view) => self.sync = view,
+            Event::Enrolled(r) => self.hub_form.on_enrolled(r),
             Event::ComplaintSaved(r) => {
                 let ok = r.is_ok();
                 self.complaint.on_saved(r, self.lang());
@@ -433,10 +440,21 @@ impl EwarongApp {
             }
             Screen::Settings => {
                 let before = self.prefs.clone();
-                screens::settings(ui, lang, terminal, &mut self.prefs, supervisor);
+                // Two columns, so the hub section fits beside the rest at 1366×768.
+                let mut hub_command = None;
+                ui.columns(2, |cols| {
+                    screens::settings(&mut cols[0], lang, terminal, &mut self.prefs, supervisor);
+                    cols[1].add_space(34.0);
+                    hub_command = self
+                        .hub_form
+                        .show(&mut cols[1], lang, &self.sync, supervisor);
+                });
                 if self.prefs != before {
                     self.styled_for = None;
                     self.send(Command::SavePrefs(self.prefs.clone()));
+                }
+                if let Some(c) = hub_command {
+                    self.send(c);
                 }
             }
         }
@@ -507,7 +525,7 @@ impl EwarongApp {
                     crate::ledger::zone_name(t.utc_offset)
                 ));
                 ui.separator();
-                ui.label(tr(lang, "ui.status.sync_off"));
+                sync_status(ui, lang, &self.sync);
                 ui.separator();
                 ui.label(trf(
                     lang,
@@ -791,4 +809,32 @@ pub fn run(
             Ok(Box::new(app))
         }),
     )
+}
+
+/// The sync part of the status bar: hub reachable or not, last sync, the last error in words.
+fn sync_status(ui: &mut Ui, lang: Lang, v: &crate::app::sync::SyncView) {
+    if v.hub.is_none() {
+        ui.label(tr(lang, "ui.status.not_enrolled"));
+        return;
+    }
+    match v.online {
+        Some(true) => ui.label(
+            RichText::new(tr(lang, "ui.status.online"))
+                .color(egui::Color32::from_rgb(0x2e, 0x8b, 0x57))
+                .strong(),
+        ),
+        Some(false) => ui.label(RichText::new(tr(lang, "ui.status.offline")).strong()),
+        None => ui.label(tr(lang, "ui.status.sync_waiting")),
+    };
+    if let Some(t) = &v.last_sync {
+        ui.label(trf(lang, "ui.status.last_sync", &[("time", t)]));
+    }
+    if let Some(w) = crate::sync::client::clock_warning(lang, v.clock_skew_seconds) {
+        ui.label(RichText::new(w).color(error_color(ui)));
+    }
+    if let Some(e) = &v.last_error {
+        let text: String = e.localize(lang).chars().take(90).collect();
+        ui.label(RichText::new(text).color(error_color(ui)))
+            .on_hover_text(e.localize(lang));
+    }
 }

@@ -810,3 +810,82 @@ pub fn settings(ui: &mut Ui, lang: Lang, t: &TerminalView, prefs: &mut Prefs, su
             );
         });
 }
+
+/// The hub part of settings: where this terminal syncs, enrolment with a one-time code
+/// (supervisor), and "sync now".
+#[derive(Debug, Default)]
+pub struct HubForm {
+    pub hub: String,
+    pub code: String,
+    busy: bool,
+    result: Option<Result<String, Failure>>,
+}
+
+impl HubForm {
+    pub fn on_enrolled(&mut self, r: Result<String, Failure>) {
+        self.busy = false;
+        if r.is_ok() {
+            self.code.clear();
+        }
+        self.result = Some(r);
+    }
+
+    /// Draws the section; returns a command when the user asked for one.
+    pub fn show(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        sync: &crate::app::sync::SyncView,
+        supervisor: bool,
+    ) -> Option<Command> {
+        let mut out = None;
+        ui.label(RichText::new(tr(lang, "ui.hub.title")).strong());
+        match &sync.hub {
+            Some(hub) => {
+                ui.label(trf(lang, "ui.hub.enrolled", &[("hub", hub)]));
+                ui.label(trf(lang, "ui.hub.pending", &[("n", &sync.pending)]));
+                if action(ui, true, tr(lang, "ui.hub.sync_now"), "").clicked() {
+                    out = Some(Command::SyncNow);
+                }
+            }
+            None => {
+                ui.label(tr(lang, "ui.hub.not_enrolled"));
+                ui.horizontal(|ui| {
+                    ui.add_enabled_ui(supervisor && !self.busy, |ui| {
+                        field(ui, tr(lang, "ui.hub.url"), &mut self.hub, 300.0);
+                        field(ui, tr(lang, "ui.hub.code"), &mut self.code, 180.0);
+                    });
+                });
+                let ready = supervisor
+                    && !self.busy
+                    && !self.hub.trim().is_empty()
+                    && !self.code.trim().is_empty();
+                ui.horizontal(|ui| {
+                    if action(ui, ready, tr(lang, "ui.hub.enrol"), "").clicked() {
+                        self.busy = true;
+                        self.result = None;
+                        out = Some(Command::Enrol {
+                            hub: self.hub.trim().to_owned(),
+                            code: self.code.trim().to_owned(),
+                        });
+                    }
+                    if self.busy {
+                        ui.spinner();
+                    } else if !supervisor {
+                        ui.label(RichText::new(tr(lang, "ui.settings.supervisor_only")).italics());
+                    }
+                });
+            }
+        }
+        match &self.result {
+            Some(Ok(fp)) => {
+                ui.label(trf(lang, "ui.hub.enrol_ok", &[("fingerprint", fp)]));
+            }
+            Some(Err(f)) => {
+                ui.label(RichText::new(f.localize(lang)).color(error_color(ui)));
+            }
+            None => {}
+        }
+        out
+    }
+}

@@ -152,3 +152,73 @@ pub fn public_key(dir: &Path) -> String {
         serde_json::from_str(&ok(ewarong(dir).args(["--json", "key", "show"]))).unwrap();
     shown["public_key"].as_str().unwrap().to_owned()
 }
+
+/// A hub on embedded SQLite serving on 127.0.0.1:0 on its own runtime. Dropping it stops it.
+pub struct TestHub {
+    pub rt: tokio::runtime::Runtime,
+    pub state: std::sync::Arc<ewarong::hub::server::HubState<ewarong::hub::sqlite::SqliteStore>>,
+    pub url: String,
+    _dir: TempDir,
+}
+
+impl TestHub {
+    pub fn start() -> Self {
+        use ewarong::hub::Store;
+        let dir = TempDir::new().unwrap();
+        let store =
+            ewarong::hub::sqlite::SqliteStore::open(&dir.path().join("hub.sqlite3")).unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(store.migrate()).unwrap();
+        let state = std::sync::Arc::new(ewarong::hub::server::HubState {
+            store,
+            identity: ewarong::hub::HubIdentity::from_seed(&[42; 32]),
+        });
+        let listener = rt
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        rt.spawn(ewarong::hub::server::serve(
+            listener,
+            std::sync::Arc::clone(&state),
+            std::future::pending(),
+        ));
+        Self {
+            rt,
+            state,
+            url,
+            _dir: dir,
+        }
+    }
+
+    /// A one-time enrolment code for `terminal_id`.
+    pub fn code(&self, terminal_id: &str) -> String {
+        use ewarong::hub::Store;
+        let code = ewarong::hub::new_enrolment_code().unwrap();
+        let t = chrono::Local::now().fixed_offset();
+        assert!(
+            self.rt
+                .block_on(self.state.store.add_enrolment(
+                    terminal_id,
+                    "5302",
+                    ewarong::hub::code_hash(&code),
+                    t,
+                    t + chrono::Duration::days(1),
+                ))
+                .unwrap()
+        );
+        code
+    }
+
+    /// The last seq the hub holds for `terminal_id`.
+    pub fn head_seq(&self, terminal_id: &str) -> u64 {
+        use ewarong::hub::Store;
+        self.rt
+            .block_on(self.state.store.head(terminal_id))
+            .unwrap()
+            .last_seq
+    }
+}

@@ -1,0 +1,369 @@
+//! Hub ingest in sales per second on SQLite and on PostgreSQL, each beside a raw bulk insert of
+//! the same rows into the same database in the same run; and a 30-day backlog of 3,000 sales
+//! synced over loopback.
+
+// A benchmark may panic on a broken setup; that is a failed run, not a shipped code path.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
+
+mod common;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset};
+use common::*;
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use ewarong::domain::LineInput;
+use ewarong::hub::postgres::PgStore;
+use ewarong::hub::server::{HubState, accept_batch};
+use ewarong::hub::sqlite::SqliteStore;
+use ewarong::hub::{HubIdentity, Store, code_hash};
+use ewarong::ledger::{Ledger, SealReason};
+use ewarong::sync::client::{HubClient, sync_once};
+use ewarong::sync::protocol::{BatchUpload, unb64};
+use tempfile::TempDir;
+
+/// Sales per ingest sample, sealed 50 to a batch as a terminal does by default.
+const INGEST_SALES: usize = 10_000;
+/// The backlog: 100 sales a day for 30 days.
+const BACKLOG_SALES: usize = 3_000;
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// A bench terminal with `n` sales, sealed every 50 and once more at the end.
+fn terminal(n: usize) -> (TempDir, Ledger) {
+    let (dir, mut l) = bench_ledger();
+    let now = morning();
+    l.set_seal_every(50, now).unwrap();
+    l.connection()
+        .pragma_update(None, "synchronous", "OFF")
+        .unwrap();
+    let (presences, op) = counter(&mut l, 20, now);
+    let lines = [
+        LineInput {
+            product: "beras-medium".into(),
+            quantity: "5".into(),
+            unit_price: None,
+        },
+        LineInput {
+            product: "tempe".into(),
+            quantity: "2".into(),
+            unit_price: None,
+        },
+    ];
+    for i in 0..n {
+        l.record_sale(&presences[i % 20], &op, &lines, None, now)
+            .unwrap();
+    }
+    l.seal(SealReason::Manual, now).unwrap();
+    l.connection()
+        .pragma_update(None, "synchronous", "FULL")
+        .unwrap();
+    (dir, l)
+}
+
+fn uploads(l: &Ledger) -> Vec<BatchUpload> {
+    (1..)
+        .map_while(|b| l.outgoing(b).ok())
+        .map(|o| o.upload)
+        .collect()
+}
+
+fn now() -> DateTime<FixedOffset> {
+    chrono::Local::now().fixed_offset()
+}
+
+/// Registers the bench terminal's key with the hub, as an enrolment would.
+async fn enrol<S: Store>(state: &HubState<S>, l: &Ledger) -> String {
+    let id = l.terminal().terminal_id.clone();
+    let key = l.public_key().unwrap().unwrap().to_bytes();
+    let t = now();
+    state
+        .store
+        .add_enrolment(
+            &id,
+            "5302",
+            code_hash("BENCH"),
+            t,
+            t + chrono::Duration::days(1),
+        )
+        .await
+        .unwrap();
+    let cert = state.identity.certify(&id, "5302", &key, t);
+    state
+        .store
+        .redeem(
+            &id,
+            code_hash("BENCH"),
+            key,
+            &serde_json::to_string(&cert).unwrap(),
+            t,
+        )
+        .await
+        .unwrap();
+    id
+}
+
+/// A fresh PostgreSQL database on the server `.ci/postgres` provides.
+fn pg_database(rt: &tokio::runtime::Runtime, name: &str) -> String {
+    let admin = "host=127.0.0.1 port=5432 user=ewarong password=ewarong dbname=ewarong_test";
+    let connect = || {
+        rt.block_on(async {
+            let (c, conn) = tokio_postgres::connect(admin, tokio_postgres::NoTls).await?;
+            tokio::spawn(conn);
+            Ok::<_, tokio_postgres::Error>(c)
+        })
+    };
+    let client = connect().unwrap_or_else(|_| {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/postgres");
+        assert!(
+            std::process::Command::new("bash")
+                .arg(script)
+                .status()
+                .unwrap()
+                .success()
+        );
+        connect().unwrap()
+    });
+    rt.block_on(async {
+        client
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+            .await?;
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+    })
+    .unwrap();
+    format!("postgres://ewarong:ewarong@127.0.0.1:5432/{name}")
+}
+
+/// The rows a batch stores, decoded once: what the raw inserts write.
+fn raw_rows(uploads: &[BatchUpload]) -> Vec<Vec<(i64, Vec<u8>)>> {
+    let mut seq = 0i64;
+    uploads
+        .iter()
+        .map(|u| {
+            u.entries
+                .iter()
+                .map(|e| {
+                    seq += 1;
+                    (seq, unb64("entry", e).unwrap())
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn ingest(c: &mut Criterion) {
+    let rt = rt();
+    let (_t, l) = terminal(INGEST_SALES);
+    let batches = uploads(&l);
+    let rows = raw_rows(&batches);
+    let mut g = c.benchmark_group("hub_ingest");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(30));
+    g.throughput(Throughput::Elements(INGEST_SALES as u64));
+
+    g.bench_function("sqlite_10k_sales_batches_of_50", |b| {
+        b.iter_batched(
+            || {
+                let dir = TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+                let store = SqliteStore::open(&dir.path().join("hub.sqlite3")).unwrap();
+                rt.block_on(store.migrate()).unwrap();
+                let state = HubState {
+                    store,
+                    identity: HubIdentity::from_seed(&[42; 32]),
+                };
+                let id = rt.block_on(enrol(&state, &l));
+                (dir, state, id)
+            },
+            |(dir, state, id)| {
+                rt.block_on(async {
+                    for u in &batches {
+                        accept_batch(&state, &id, u).await.unwrap();
+                    }
+                });
+                dir
+            },
+            BatchSize::PerIteration,
+        )
+    });
+
+    g.bench_function("sqlite_raw_insert_same_rows_txns_of_50", |b| {
+        b.iter_batched(
+            || {
+                let dir = TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+                let conn = rusqlite::Connection::open(dir.path().join("raw.sqlite3")).unwrap();
+                conn.execute_batch(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
+                     CREATE TABLE entry (terminal_id TEXT NOT NULL, seq INTEGER NOT NULL, canonical BLOB NOT NULL,
+                                         PRIMARY KEY (terminal_id, seq)) STRICT, WITHOUT ROWID;",
+                )
+                .unwrap();
+                (dir, conn)
+            },
+            |(dir, mut conn)| {
+                for batch in &rows {
+                    let tx = conn.transaction().unwrap();
+                    {
+                        let mut stmt = tx
+                            .prepare_cached(
+                                "INSERT INTO entry (terminal_id, seq, canonical) VALUES ('bench-01', ?1, ?2)",
+                            )
+                            .unwrap();
+                        for (seq, bytes) in batch {
+                            stmt.execute((seq, bytes)).unwrap();
+                        }
+                    }
+                    tx.commit().unwrap();
+                }
+                (dir, conn)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+
+    let mut n = 0u32;
+    g.bench_function("postgres_10k_sales_batches_of_50", |b| {
+        b.iter_batched(
+            || {
+                n += 1;
+                let url = pg_database(&rt, &format!("bench_hub_{n}"));
+                let store = PgStore::connect(&url).unwrap();
+                rt.block_on(store.migrate()).unwrap();
+                let state = Arc::new(HubState {
+                    store,
+                    identity: HubIdentity::from_seed(&[42; 32]),
+                });
+                let id = rt.block_on(enrol(&state, &l));
+                (state, id)
+            },
+            |(state, id)| {
+                rt.block_on(async {
+                    for u in &batches {
+                        accept_batch(&state, &id, u).await.unwrap();
+                    }
+                });
+            },
+            BatchSize::PerIteration,
+        )
+    });
+
+    g.bench_function("postgres_raw_insert_same_rows_txns_of_50", |b| {
+        b.iter_batched(
+            || {
+                n += 1;
+                let url = pg_database(&rt, &format!("bench_raw_{n}"));
+                rt.block_on(async {
+                    let (c, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                        .await
+                        .unwrap();
+                    tokio::spawn(conn);
+                    c.batch_execute(
+                        "CREATE TABLE entry (terminal_id TEXT NOT NULL, seq BIGINT NOT NULL, canonical BYTEA NOT NULL,
+                                             PRIMARY KEY (terminal_id, seq))",
+                    )
+                    .await
+                    .unwrap();
+                    c
+                })
+            },
+            |mut client| {
+                rt.block_on(async {
+                    for batch in &rows {
+                        let seqs: Vec<i64> = batch.iter().map(|(s, _)| *s).collect();
+                        let bytes: Vec<&[u8]> = batch.iter().map(|(_, b)| b.as_slice()).collect();
+                        let tx = client.transaction().await.unwrap();
+                        tx.execute(
+                            "INSERT INTO entry (terminal_id, seq, canonical)
+                             SELECT 'bench-01', s, c FROM UNNEST($1::bigint[], $2::bytea[]) AS u(s, c)",
+                            &[&seqs, &bytes],
+                        )
+                        .await
+                        .unwrap();
+                        tx.commit().await.unwrap();
+                    }
+                });
+                client
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
+fn backlog(c: &mut Criterion) {
+    let rt = rt();
+    let (template, l) = terminal(BACKLOG_SALES);
+    drop(l);
+    let mut g = c.benchmark_group("sync");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(30));
+    g.throughput(Throughput::Elements(BACKLOG_SALES as u64));
+    g.bench_function("backlog_3000_sales_over_loopback_sqlite_hub", |b| {
+        b.iter_batched(
+            || {
+                // A fresh hub serving on loopback, and a fresh copy of the terminal.
+                let hub_dir = TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+                let store = SqliteStore::open(&hub_dir.path().join("hub.sqlite3")).unwrap();
+                rt.block_on(store.migrate()).unwrap();
+                let state = Arc::new(HubState {
+                    store,
+                    identity: HubIdentity::from_seed(&[42; 32]),
+                });
+                let listener = rt
+                    .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+                    .unwrap();
+                let url = format!("http://{}", listener.local_addr().unwrap());
+                let server = rt.spawn(ewarong::hub::server::serve(
+                    listener,
+                    Arc::clone(&state),
+                    std::future::pending(),
+                ));
+                let term_dir = TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+                let path = term_dir.path().join("ledger.sqlite3");
+                std::fs::copy(template.path().join("ledger.sqlite3"), &path).unwrap();
+                let mut l = Ledger::open(&path).unwrap();
+                l.attach_key(ewarong::keys::TerminalKey::from_seed(&[9; 32]))
+                    .unwrap();
+                rt.block_on(enrol(&state, &l));
+                let cert = state.identity.certify(
+                    &l.terminal().terminal_id,
+                    "5302",
+                    &l.public_key().unwrap().unwrap().to_bytes(),
+                    now(),
+                );
+                l.record_enrolment(&url, &cert, now()).unwrap();
+                (
+                    hub_dir,
+                    server,
+                    term_dir,
+                    l,
+                    HubClient::new(&url, Duration::from_secs(10)),
+                )
+            },
+            |(hub_dir, server, term_dir, mut l, client)| {
+                let r = sync_once(&mut l, &client, now()).unwrap();
+                assert_eq!(r.pending, 0);
+                (hub_dir, server, term_dir, l)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, ingest, backlog);
+criterion_main!(benches);
