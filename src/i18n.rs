@@ -1077,6 +1077,31 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "the hub answered {status} ({code}): {detail}",
     ),
     (
+        "sync.code.revoked",
+        "Terminal ini dicabut oleh hub; hubungi operator hub.",
+        "This terminal was revoked by the hub; call the hub operator.",
+    ),
+    (
+        "sync.code.unknown_terminal",
+        "Hub tidak mengenal terminal ini; periksa alamat hub atau daftar ulang.",
+        "The hub does not know this terminal; check the hub address or enrol again.",
+    ),
+    (
+        "sync.code.bad_code",
+        "Kode pendaftaran salah, sudah dipakai, atau kedaluwarsa.",
+        "The enrolment code is wrong, already used, or expired.",
+    ),
+    (
+        "sync.code.bad_signature",
+        "Hub menolak tanda tangan batch; kunci terminal tidak cocok dengan yang terdaftar.",
+        "The hub refused the batch signature; the terminal key is not the enrolled one.",
+    ),
+    (
+        "sync.code.root_mismatch",
+        "Kiriman rusak di jalan; akan dicoba lagi.",
+        "The upload was damaged on the way; it will be tried again.",
+    ),
+    (
         "sync.protocol",
         "jawaban hub tidak bisa dibaca: {detail}",
         "the hub's answer cannot be read: {detail}",

@@ -53,11 +53,24 @@ impl Localize for SyncError {
                 code,
                 message,
                 ..
-            } => trf(
-                lang,
-                "sync.hub_error",
-                &[("status", status), ("code", code), ("detail", message)],
-            ),
+            } => {
+                // Known refusals in the shopkeeper's words; the hub's sentence stays beside it.
+                let key = format!("sync.code.{code}");
+                let said = if crate::i18n::TABLE.iter().any(|(k, _, _)| *k == key) {
+                    tr(lang, &key)
+                } else {
+                    ""
+                };
+                trf(
+                    lang,
+                    "sync.hub_error",
+                    &[
+                        ("status", status),
+                        ("code", code),
+                        ("detail", &format!("{said} {message}").trim().to_owned()),
+                    ],
+                )
+            }
             Self::Protocol(d) => trf(lang, "sync.protocol", &[("detail", d)]),
             Self::Ledger(e) => e.localize(lang),
             Self::File { path, detail } => trf(

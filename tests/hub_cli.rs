@@ -1,0 +1,165 @@
+//! The two binaries end to end: `ewarong-hub serve`, `terminal enrol --file`, `import`,
+//! `terminal revoke`, against `ewarong enrol`, `sync`, `export-batches`, `import-receipts`.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::arithmetic_side_effects
+)]
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Stdio};
+
+use common::{CARD_A, CARD_B, demo, ewarong, fails, ok, sale_json, scalar};
+use tempfile::TempDir;
+
+fn hub(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("ewarong-hub").unwrap();
+    for var in [
+        "EWARONG_HUB_DIR",
+        "EWARONG_HUB_DATABASE",
+        "EWARONG_LANG",
+        "EWARONG_LOG",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.arg("--data-dir").arg(dir);
+    cmd
+}
+
+/// `ewarong-hub serve` on a free loopback port; returns the child and its URL.
+fn serve(dir: &Path) -> (KillOnDrop, String) {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("ewarong-hub"))
+        .env_remove("EWARONG_HUB_DATABASE")
+        .env_remove("EWARONG_LANG")
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in: {line}"))
+        .trim_end_matches(';')
+        .to_owned();
+    (KillOnDrop(child), url)
+}
+
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn enrol_sync_usb_and_revoke_with_the_two_binaries() {
+    let hub_dir = TempDir::new().unwrap();
+    let (server, url) = serve(hub_dir.path());
+    let t = demo();
+    let enrol_file = hub_dir.path().join("test-01.enrol.json");
+
+    // Bad input is refused with the field and the rule named, and nothing is created.
+    let (_, err) = fails(hub(hub_dir.path()).args([
+        "terminal",
+        "enrol",
+        "--terminal-id",
+        "test 01",
+        "--region",
+        "5302",
+    ]));
+    assert!(
+        err.contains("--terminal-id") && err.contains("letters, digits"),
+        "{err}"
+    );
+    let (code, err) = fails(ewarong(t.path()).args(["enrol", "--code", "X"]));
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("--hub") && err.contains("wajib diisi"),
+        "{err}"
+    );
+
+    let out = ok(hub(hub_dir.path()).args([
+        "terminal",
+        "enrol",
+        "--terminal-id",
+        "test-01",
+        "--region",
+        "5302",
+        "--file",
+        enrol_file.to_str().unwrap(),
+        "--hub-url",
+        &url,
+    ]));
+    assert!(out.contains("kode pendaftaran untuk test-01"), "{out}");
+    let out = ok(ewarong(t.path()).args(["enrol", "--file", enrol_file.to_str().unwrap()]));
+    assert!(out.contains("terdaftar di hub"), "{out}");
+    // The code was for one use only.
+    let (_, err) = fails(ewarong(t.path()).args(["enrol", "--file", enrol_file.to_str().unwrap()]));
+    assert!(err.contains("bad_code"), "{err}");
+
+    sale_json(t.path(), CARD_A, &["beras-medium=2"]);
+    sale_json(t.path(), CARD_B, &["telur-ayam-butir=4"]);
+    let out = ok(ewarong(t.path()).arg("sync"));
+    assert!(
+        out.contains("1 batch diterima hub, 0 masih menunggu"),
+        "{out}"
+    );
+
+    // The USB stick: one more sale goes out as a file, in through the hub, and back.
+    sale_json(t.path(), CARD_A, &["beras-medium=1"]);
+    let stick = TempDir::new().unwrap();
+    let out =
+        ok(ewarong(t.path()).args(["export-batches", "--to", stick.path().to_str().unwrap()]));
+    assert!(out.contains("1 batch ditulis"), "{out}");
+    let out = ok(hub(hub_dir.path()).args(["import", stick.path().to_str().unwrap()]));
+    assert!(out.contains("1 batch diterima, 0 ditolak"), "{out}");
+    // Again: the same receipts, nothing stored twice.
+    let out = ok(hub(hub_dir.path()).args(["import", stick.path().to_str().unwrap()]));
+    assert!(out.contains("1 batch diterima, 0 ditolak"), "{out}");
+    let out = ok(ewarong(t.path()).args(["import-receipts", stick.path().to_str().unwrap()]));
+    assert!(
+        out.contains("1 tanda terima baru dicatat, 0 sudah ada; 0 batch masih menunggu"),
+        "{out}"
+    );
+    let hub_last: i64 = rusqlite::Connection::open(hub_dir.path().join("hub.sqlite3"))
+        .unwrap()
+        .query_row(
+            "SELECT last_seq FROM head WHERE terminal_id = 'test-01'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        hub_last,
+        scalar::<i64>(t.path(), "SELECT MAX(seq) FROM entry")
+    );
+
+    // Revoked: refused everywhere, and the terminal says so.
+    ok(hub(hub_dir.path()).args(["terminal", "revoke", "test-01"]));
+    sale_json(t.path(), CARD_A, &["beras-medium=1"]);
+    let (code, err) = fails(ewarong(t.path()).arg("sync"));
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("403") && err.contains("dicabut oleh hub"),
+        "{err}"
+    );
+
+    // No hub at all: exit 4, in plain words, nothing lost.
+    drop(server);
+    let (code, err) = fails(ewarong(t.path()).arg("sync"));
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("tidak bisa dihubungi"), "{err}");
+}
