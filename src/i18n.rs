@@ -957,6 +957,56 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ),
     ("hub.no_forks", "tidak ada percabangan", "no forks"),
     (
+        "hub.help.report",
+        "laporan periode: belanja KPM di semua terminal, kelebihan belanja, percabangan, terminal yang diam",
+        "period report: KPM spending across terminals, overspending, forks, silent terminals",
+    ),
+    (
+        "hub.help.period",
+        "periode program, YYYY-MM (bawaan: bulan ini)",
+        "programme period, YYYY-MM (default: this month)",
+    ),
+    (
+        "hub.help.silent_days",
+        "terminal dianggap diam setelah sekian hari tanpa kiriman",
+        "a terminal counts as silent after this many days without an upload",
+    ),
+    (
+        "hub.rule.period",
+        "harus YYYY-MM, mis. 2026-11",
+        "must be YYYY-MM, e.g. 2026-11",
+    ),
+    (
+        "hub.report.head",
+        "Periode {period}: {kpm} KPM berbelanja, total {total}",
+        "Period {period}: {kpm} KPM served, total {total}",
+    ),
+    (
+        "hub.report.overspent",
+        "Kelebihan belanja: {n} KPM",
+        "Overspent: {n} KPM",
+    ),
+    (
+        "hub.report.overspent_line",
+        "{card}: belanja {spent}, saldo terbesar yang terlihat {seen}, lebih {over} (terminal {terminals})",
+        "{card}: spent {spent}, most balance seen {seen}, over by {over} (terminals {terminals})",
+    ),
+    (
+        "hub.report.several",
+        "KPM yang dilayani di lebih dari satu terminal: {n}",
+        "KPM served at more than one terminal: {n}",
+    ),
+    (
+        "hub.report.forks",
+        "Percabangan (bukti disimpan): {n}",
+        "Forks (kept as evidence): {n}",
+    ),
+    (
+        "hub.report.silent",
+        "Terminal diam {days} hari atau lebih: {n}",
+        "Terminals silent for {days} days or more: {n}",
+    ),
+    (
         "hub.imported",
         "{accepted} batch diterima, {refused} ditolak",
         "{accepted} batches accepted, {refused} refused",

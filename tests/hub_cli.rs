@@ -147,6 +147,18 @@ fn enrol_sync_usb_and_revoke_with_the_two_binaries() {
         scalar::<i64>(t.path(), "SELECT MAX(seq) FROM entry")
     );
 
+    // The period report, as text and as JSON; a bad period is refused with the field named.
+    let out = ok(hub(hub_dir.path()).arg("report"));
+    assert!(out.contains("2 KPM berbelanja"), "{out}");
+    assert!(out.contains("Kelebihan belanja: 0 KPM"), "{out}");
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(hub(hub_dir.path()).args(["--json", "report"]))).unwrap();
+    let spent: i64 = scalar(t.path(), "SELECT SUM(total) FROM sale");
+    assert_eq!(json["total_spent"].as_i64(), Some(spent));
+    assert_eq!(json["kpm_served"].as_u64(), Some(2));
+    let (_, err) = fails(hub(hub_dir.path()).args(["report", "--period", "2026-13"]));
+    assert!(err.contains("--period") && err.contains("YYYY-MM"), "{err}");
+
     // Revoked: refused everywhere, and the terminal says so.
     ok(hub(hub_dir.path()).args(["terminal", "revoke", "test-01"]));
     sale_json(t.path(), CARD_A, &["beras-medium=1"]);

@@ -387,15 +387,24 @@ fn scenario<S: Store>(store: S) {
             .contains("lebih cepat 300 menit")
     );
 
-    // A KPM served by two offline terminals: both terminals' sales arrive, and the hub's
-    // spending shows the card at two terminals with the sum of both.
-    late.sell_to(2, true);
-    sync_once(&mut late.ledger, &client, now()).unwrap();
-    let spend = hub
-        .rt
-        .block_on(hub.state.store.spend_by_card(&current_period()))
-        .unwrap();
-    let a = spend.iter().find(|(c, _, _)| c == CARD_A).unwrap();
+    // A KPM served by two offline terminals, each within the balance it sees, together over
+    // it: both terminals' sales arrive whole, and the report flags the overspend.
+    for t in [&mut till, &mut late] {
+        t.ledger
+            .record_sale(
+                &t.a,
+                &t.op,
+                &[LineInput {
+                    product: "beras-premium-5kg".into(),
+                    quantity: "2".into(),
+                    unit_price: None,
+                }],
+                None,
+                now(),
+            )
+            .unwrap();
+        sync_once(&mut t.ledger, &client, now()).unwrap();
+    }
     let sold_a: i64 = [&till, &late]
         .iter()
         .map(|t| {
@@ -409,7 +418,58 @@ fn scenario<S: Store>(store: S) {
                 .unwrap()
         })
         .sum();
-    assert_eq!((a.1, a.2), (sold_a, 2));
+    let seen_a: i64 = till
+        .ledger
+        .connection()
+        .query_row(
+            "SELECT MAX(balance_before) FROM sale WHERE card = ?1",
+            [CARD_A],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let report = hub
+        .rt
+        .block_on(ewarong::hub::report::build(
+            &hub.state.store,
+            &current_period(),
+            7,
+            now(),
+        ))
+        .unwrap();
+    let a = report
+        .served_at_several
+        .iter()
+        .find(|c| c.card == CARD_A)
+        .unwrap();
+    assert_eq!((a.spent, a.terminal_count), (sold_a, 2));
+    assert_eq!(a.terminals, ["sumba-01", "sumba-02"]);
+    assert_eq!(a.most_seen_balance, seen_a);
+    let over = report.overspent.iter().find(|c| c.card == CARD_A).unwrap();
+    assert_eq!(over.overspend(), sold_a - seen_a);
+    assert!(over.overspend() > 0);
+    assert!(
+        report.overspent.iter().all(|c| c.card == CARD_A),
+        "{:?}",
+        report.overspent
+    );
+    assert_eq!(report.forks.len(), 1);
+    assert!(report.silent.is_empty(), "{:?}", report.silent);
+    // Eight days on, with nothing new, both terminals count as silent.
+    let later = hub
+        .rt
+        .block_on(ewarong::hub::report::build(
+            &hub.state.store,
+            &current_period(),
+            7,
+            now() + chrono::Duration::days(8),
+        ))
+        .unwrap();
+    let silent: Vec<_> = later
+        .silent
+        .iter()
+        .map(|t| t.terminal_id.as_str())
+        .collect();
+    assert_eq!(silent, ["sumba-01", "sumba-02"]);
 
     // Revocation: from now on the terminal is refused, and its pending batch stays pending.
     till.sell(5);

@@ -63,6 +63,9 @@ CREATE TABLE spend (
     card        TEXT   NOT NULL,
     period      TEXT   NOT NULL,
     amount      BIGINT NOT NULL,
+    -- For a sale: the balance the terminal saw before it. The most any terminal saw for a
+    -- KPM in a period is what the hub checks total spending against.
+    balance_before BIGINT,
     PRIMARY KEY (terminal_id, seq)
 );
 CREATE INDEX spend_period_card ON spend (period, card);

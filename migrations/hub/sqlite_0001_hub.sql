@@ -62,6 +62,9 @@ CREATE TABLE spend (
     card        TEXT    NOT NULL,
     period      TEXT    NOT NULL,
     amount      INTEGER NOT NULL,
+    -- For a sale: the balance the terminal saw before it. The most any terminal saw for a
+    -- KPM in a period is what the hub checks total spending against.
+    balance_before INTEGER,
     PRIMARY KEY (terminal_id, seq)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX spend_period_card ON spend (period, card);

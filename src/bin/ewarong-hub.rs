@@ -66,6 +66,13 @@ enum Command {
     },
     #[command(about = help("hub.help.forks"))]
     Forks,
+    #[command(about = help("hub.help.report"))]
+    Report {
+        #[arg(long, help = help("hub.help.period"))]
+        period: Option<String>,
+        #[arg(long, default_value_t = 7, help = help("hub.help.silent_days"))]
+        silent_days: i64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -242,6 +249,34 @@ async fn run<S: Store>(cli: &Cli, store: S, identity: HubIdentity) -> Result<Exi
             let state = HubState { store, identity };
             return import(lang, &state, from).await;
         }
+        Command::Report {
+            period,
+            silent_days,
+        } => {
+            let t = now();
+            let period = match period {
+                Some(p) => {
+                    p.parse::<ewarong::domain::Period>().map_err(|_| {
+                        anyhow::anyhow!(trf(
+                            lang,
+                            "cli.field",
+                            &[
+                                ("field", &"--period"),
+                                ("detail", &tr(lang, "hub.rule.period"))
+                            ]
+                        ))
+                    })?;
+                    p.clone()
+                }
+                None => t.format("%Y-%m").to_string(),
+            };
+            let r = ewarong::hub::report::build(&store, &period, *silent_days, t).await?;
+            if cli.json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                print_report(lang, &r);
+            }
+        }
         Command::Forks => {
             let forks = store.forks().await?;
             for f in &forks {
@@ -314,4 +349,75 @@ async fn import<S: Store>(lang: Lang, state: &HubState<S>, from: &Path) -> Resul
     } else {
         ExitCode::from(1)
     })
+}
+
+fn print_report(lang: Lang, r: &ewarong::hub::report::Report) {
+    let money =
+        |v: i64| ewarong::domain::Rupiah::new(v).map_or_else(|_| v.to_string(), |m| m.to_string());
+    println!(
+        "{}",
+        trf(
+            lang,
+            "hub.report.head",
+            &[
+                ("period", &r.period),
+                ("kpm", &r.kpm_served),
+                ("total", &money(r.total_spent))
+            ]
+        )
+    );
+    println!(
+        "{}",
+        trf(lang, "hub.report.overspent", &[("n", &r.overspent.len())])
+    );
+    for c in &r.overspent {
+        println!(
+            "  {}",
+            trf(
+                lang,
+                "hub.report.overspent_line",
+                &[
+                    ("card", &c.card),
+                    ("spent", &money(c.spent)),
+                    ("seen", &money(c.most_seen_balance)),
+                    ("over", &money(c.overspend())),
+                    ("terminals", &c.terminals.join(", "))
+                ]
+            )
+        );
+    }
+    println!(
+        "{}",
+        trf(
+            lang,
+            "hub.report.several",
+            &[("n", &r.served_at_several.len())]
+        )
+    );
+    println!(
+        "{}",
+        trf(lang, "hub.report.forks", &[("n", &r.forks.len())])
+    );
+    for f in &r.forks {
+        println!(
+            "  {} #{} {}: {}",
+            f.terminal_id, f.batch_seq, f.received_at, f.reason
+        );
+    }
+    println!(
+        "{}",
+        trf(
+            lang,
+            "hub.report.silent",
+            &[("n", &r.silent.len()), ("days", &r.silent_days)]
+        )
+    );
+    for t in &r.silent {
+        println!(
+            "  {} ({}) {}",
+            t.terminal_id,
+            t.region,
+            t.last_seen.as_deref().unwrap_or("-")
+        );
+    }
 }

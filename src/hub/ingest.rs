@@ -29,6 +29,8 @@ pub struct Spend {
     pub period: String,
     /// Rupiah: positive for a sale, negative for a void.
     pub amount: i64,
+    /// For a sale, the KPM's balance as the terminal saw it before the sale.
+    pub balance_before: Option<i64>,
 }
 
 /// An upload that decoded and whose header the terminal's key signed.
@@ -119,11 +121,13 @@ pub fn prepare(
                 card,
                 period,
                 total,
+                balance_before,
                 ..
             } => Some(Spend {
                 card: card.clone(),
                 period: period.clone(),
                 amount: *total,
+                balance_before: Some(*balance_before),
             }),
             SignedBody::Void {
                 card,
@@ -134,6 +138,7 @@ pub fn prepare(
                 card: card.clone(),
                 period: period.clone(),
                 amount: amount.checked_neg().unwrap_or(i64::MIN.saturating_add(1)),
+                balance_before: None,
             }),
             _ => None,
         };

@@ -7,7 +7,10 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
 use super::ingest::{Decision, Prepared, StoredHead};
-use super::store::{ForkRecord, Ingested, Redeemed, Store, StoreError, TerminalRecord};
+use super::store::{
+    CardSpend, ForkRecord, Ingested, Redeemed, Store, StoreError, TerminalRecord, TerminalSeen,
+    sorted_list,
+};
 use crate::seal::Frontier;
 use crate::sync::protocol::HubReceipt;
 
@@ -386,8 +389,8 @@ impl Store for PgStore {
                 let mut ats = Vec::with_capacity(n);
                 let mut canon = Vec::with_capacity(n);
                 let mut leaves = Vec::with_capacity(n);
-                let (mut s_seq, mut s_card, mut s_period, mut s_amount) =
-                    (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+                let (mut s_seq, mut s_card, mut s_period, mut s_amount, mut s_before) =
+                    (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
                 for e in &p.entries {
                     ids.push(id);
                     seqs.push(big(e.seq)?);
@@ -401,6 +404,7 @@ impl Store for PgStore {
                         s_card.push(s.card.as_str());
                         s_period.push(s.period.as_str());
                         s_amount.push(s.amount);
+                        s_before.push(s.balance_before);
                     }
                 }
                 tx.execute(
@@ -413,9 +417,10 @@ impl Store for PgStore {
                 .await?;
                 if !s_seq.is_empty() {
                     tx.execute(
-                        "INSERT INTO spend (terminal_id, seq, card, period, amount)
-                         SELECT $1, s, c, p, a FROM UNNEST($2::bigint[], $3::text[], $4::text[], $5::bigint[]) AS u(s, c, p, a)",
-                        &[&id, &s_seq, &s_card, &s_period, &s_amount],
+                        "INSERT INTO spend (terminal_id, seq, card, period, amount, balance_before)
+                         SELECT $1, s, c, p, a, b
+                         FROM UNNEST($2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[]) AS u(s, c, p, a, b)",
+                        &[&id, &s_seq, &s_card, &s_period, &s_amount, &s_before],
                     )
                     .await?;
                 }
@@ -480,18 +485,58 @@ impl Store for PgStore {
             .collect()
     }
 
-    async fn spend_by_card(&self, period: &str) -> Result<Vec<(String, i64, u64)>, StoreError> {
+    async fn spend_by_card(&self, period: &str) -> Result<Vec<CardSpend>, StoreError> {
         let rows = self
             .client()
             .await?
             .query(
-                "SELECT card, SUM(amount)::BIGINT, COUNT(DISTINCT terminal_id) FROM spend WHERE period = $1
-                 GROUP BY card ORDER BY card",
+                "SELECT card, SUM(amount)::BIGINT, COUNT(DISTINCT terminal_id), COALESCE(MAX(balance_before), 0),
+                        string_agg(DISTINCT terminal_id, ',')
+                 FROM spend WHERE period = $1 GROUP BY card ORDER BY card",
                 &[&period],
             )
             .await?;
         rows.iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, small(r.try_get(2)?)?)))
+            .map(|r| {
+                Ok(CardSpend {
+                    card: r.try_get(0)?,
+                    spent: r.try_get(1)?,
+                    terminal_count: small(r.try_get(2)?)?,
+                    most_seen_balance: r.try_get(3)?,
+                    terminals: sorted_list(r.try_get(4)?),
+                })
+            })
+            .collect()
+    }
+
+    async fn terminals(&self) -> Result<Vec<TerminalSeen>, StoreError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT t.terminal_id, t.region, t.enrolled_at IS NOT NULL, h.updated_at, h.last_seq,
+                        t.revoked_at IS NOT NULL
+                 FROM terminal t LEFT JOIN head h ON h.terminal_id = t.terminal_id ORDER BY t.terminal_id",
+                &[],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TerminalSeen {
+                    terminal_id: r.try_get(0)?,
+                    region: r.try_get(1)?,
+                    enrolled: r.try_get(2)?,
+                    last_seen: r
+                        .try_get::<_, Option<DateTime<Utc>>>(3)?
+                        .map(|t| super::rfc3339(t.fixed_offset())),
+                    last_seq: r
+                        .try_get::<_, Option<i64>>(4)?
+                        .map(small)
+                        .transpose()?
+                        .unwrap_or(0),
+                    revoked: r.try_get(5)?,
+                })
+            })
             .collect()
     }
 }

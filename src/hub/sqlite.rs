@@ -10,7 +10,10 @@ use rusqlite_migration::{M, Migrations};
 
 use super::ingest::{Decision, Prepared, StoredHead};
 use super::rfc3339;
-use super::store::{ForkRecord, Ingested, Redeemed, Store, StoreError, TerminalRecord};
+use super::store::{
+    CardSpend, ForkRecord, Ingested, Redeemed, Store, StoreError, TerminalRecord, TerminalSeen,
+    sorted_list,
+};
 use crate::seal::Frontier;
 use crate::sync::protocol::HubReceipt;
 
@@ -289,7 +292,8 @@ impl Store for SqliteStore {
                              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                         )?;
                         let mut spend = tx.prepare_cached(
-                            "INSERT INTO spend (terminal_id, seq, card, period, amount) VALUES (?1, ?2, ?3, ?4, ?5)",
+                            "INSERT INTO spend (terminal_id, seq, card, period, amount, balance_before)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                         )?;
                         for e in &p.entries {
                             entry.execute(params![
@@ -303,7 +307,14 @@ impl Store for SqliteStore {
                                 e.leaf
                             ])?;
                             if let Some(s) = &e.spend {
-                                spend.execute(params![id, e.seq, s.card, s.period, s.amount])?;
+                                spend.execute(params![
+                                    id,
+                                    e.seq,
+                                    s.card,
+                                    s.period,
+                                    s.amount,
+                                    s.balance_before
+                                ])?;
                             }
                         }
                     }
@@ -363,14 +374,45 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn spend_by_card(&self, period: &str) -> Result<Vec<(String, i64, u64)>, StoreError> {
+    async fn spend_by_card(&self, period: &str) -> Result<Vec<CardSpend>, StoreError> {
         let period = period.to_owned();
         self.run(move |c| {
             let mut stmt = c.prepare(
-                "SELECT card, SUM(amount), COUNT(DISTINCT terminal_id) FROM spend WHERE period = ?1
-                 GROUP BY card ORDER BY card",
+                "SELECT card, SUM(amount), COUNT(DISTINCT terminal_id), COALESCE(MAX(balance_before), 0),
+                        group_concat(DISTINCT terminal_id)
+                 FROM spend WHERE period = ?1 GROUP BY card ORDER BY card",
             )?;
-            let rows = stmt.query_map([period], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            let rows = stmt.query_map([period], |r| {
+                let terminals: String = r.get(4)?;
+                Ok(CardSpend {
+                    card: r.get(0)?,
+                    spent: r.get(1)?,
+                    terminal_count: r.get(2)?,
+                    most_seen_balance: r.get(3)?,
+                    terminals: sorted_list(&terminals),
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn terminals(&self) -> Result<Vec<TerminalSeen>, StoreError> {
+        self.run(|c| {
+            let mut stmt = c.prepare(
+                "SELECT t.terminal_id, t.region, t.enrolled_at, h.updated_at, h.last_seq, t.revoked_at IS NOT NULL
+                 FROM terminal t LEFT JOIN head h ON h.terminal_id = t.terminal_id ORDER BY t.terminal_id",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok(TerminalSeen {
+                    terminal_id: r.get(0)?,
+                    region: r.get(1)?,
+                    enrolled: r.get::<_, Option<String>>(2)?.is_some(),
+                    last_seen: r.get(3)?,
+                    last_seq: r.get::<_, Option<u64>>(4)?.unwrap_or(0),
+                    revoked: r.get(5)?,
+                })
+            })?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
         .await

@@ -65,7 +65,7 @@ pub enum Redeemed {
 }
 
 /// A fork kept as evidence.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ForkRecord {
     pub terminal_id: String,
     pub batch_seq: u64,
@@ -130,9 +130,54 @@ pub trait Store: Clone + Send + Sync + 'static {
     /// Forks kept as evidence, oldest first.
     fn forks(&self) -> impl Future<Output = Result<Vec<ForkRecord>, StoreError>> + Send;
 
-    /// Spending per (period, card) across all terminals, for reports.
+    /// Spending per KPM card in a programme period, across all terminals, by card.
     fn spend_by_card(
         &self,
         period: &str,
-    ) -> impl Future<Output = Result<Vec<(String, i64, u64)>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Vec<CardSpend>, StoreError>> + Send;
+
+    /// Every terminal the hub knows, with when it was last heard from.
+    fn terminals(&self) -> impl Future<Output = Result<Vec<TerminalSeen>, StoreError>> + Send;
+}
+
+/// One KPM's spending in a period, across terminals.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CardSpend {
+    pub card: String,
+    /// Sales minus voids, rupiah.
+    pub spent: i64,
+    pub terminal_count: u64,
+    /// The largest balance any terminal saw before a sale to this KPM in the period.
+    pub most_seen_balance: i64,
+    pub terminals: Vec<String>,
+}
+
+impl CardSpend {
+    /// Rupiah spent beyond the most any terminal saw available; 0 when within it.
+    pub fn overspend(&self) -> i64 {
+        self.spent.saturating_sub(self.most_seen_balance).max(0)
+    }
+}
+
+/// A terminal and when its last batch arrived.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TerminalSeen {
+    pub terminal_id: String,
+    pub region: String,
+    pub enrolled: bool,
+    /// RFC 3339 of the last accepted batch (or of enrolment); `None` before enrolment.
+    pub last_seen: Option<String>,
+    pub last_seq: u64,
+    pub revoked: bool,
+}
+
+/// A comma-separated list from SQL, sorted.
+pub fn sorted_list(text: &str) -> Vec<String> {
+    let mut v: Vec<String> = text
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    v.sort();
+    v
 }
