@@ -957,6 +957,16 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ),
     ("hub.no_forks", "tidak ada percabangan", "no forks"),
     (
+        "hub.help.publish",
+        "terbitkan kebijakan, katalog, daftar KPM atau harga acuan untuk terminal (ditandatangani)",
+        "publish a policy, catalogue, roster or reference prices to terminals (signed)",
+    ),
+    (
+        "hub.published",
+        "{kind} versi {version} diterbitkan; terminal mengambilnya saat sinkron berikutnya",
+        "{kind} version {version} published; terminals take it at their next sync",
+    ),
+    (
         "hub.help.report",
         "laporan periode: belanja KPM di semua terminal, kelebihan belanja, percabangan, terminal yang diam",
         "period report: KPM spending across terminals, overspending, forks, silent terminals",
@@ -1150,6 +1160,21 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "sync.code.root_mismatch",
         "Kiriman rusak di jalan; akan dicoba lagi.",
         "The upload was damaged on the way; it will be tried again.",
+    ),
+    (
+        "sync.update_refused",
+        "pembaruan {kind} versi {version} dari hub ditolak: {detail}; tidak ada yang berubah",
+        "the hub's {kind} update version {version} was refused: {detail}; nothing changed",
+    ),
+    (
+        "sync.update_signature",
+        "tanda tangan hub tidak cocok dengan dokumen",
+        "the hub's signature does not match the document",
+    ),
+    (
+        "sync.updated",
+        "; diperbarui dari hub: {list}",
+        "; updated from the hub: {list}",
     ),
     (
         "sync.protocol",

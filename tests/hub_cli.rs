@@ -147,6 +147,26 @@ fn enrol_sync_usb_and_revoke_with_the_two_binaries() {
         scalar::<i64>(t.path(), "SELECT MAX(seq) FROM entry")
     );
 
+    // The downlink: published at the hub, applied at the next sync, named in its output.
+    let cat = hub_dir.path().join("catalogue.csv");
+    std::fs::write(&cat, ewarong::demo::DEMO_CATALOGUE_CSV).unwrap();
+    let prices = hub_dir.path().join("prices.csv");
+    std::fs::write(
+        &prices,
+        "product_id,reference_price_rupiah\nberas-medium,14250\n",
+    )
+    .unwrap();
+    let out = ok(hub(hub_dir.path()).args(["publish", "catalogue", cat.to_str().unwrap()]));
+    assert!(out.contains("catalogue versi 1 diterbitkan"), "{out}");
+    ok(hub(hub_dir.path()).args(["publish", "prices", prices.to_str().unwrap()]));
+    let out = ok(ewarong(t.path()).arg("sync"));
+    assert!(
+        out.contains("diperbarui dari hub: catalogue v1, prices v1"),
+        "{out}"
+    );
+    let list = ok(ewarong(t.path()).args(["--json", "catalogue", "list"]));
+    assert!(list.contains("14250"), "{list}");
+
     // The period report, as text and as JSON; a bad period is refused with the field named.
     let out = ok(hub(hub_dir.path()).arg("report"));
     assert!(out.contains("2 KPM berbelanja"), "{out}");

@@ -632,3 +632,150 @@ fn an_unreachable_hub_is_offline_and_loses_nothing() {
     // The open tail was sealed for the upload and waits, with the first batch.
     assert_eq!(till.pending(), 2);
 }
+
+/// The downlink: documents published at the hub reach the terminal signed, apply whole, and
+/// the versions in force go into the next batch header. A changed document is refused.
+fn downlink<S: Store>(store: S) {
+    use ewarong::hub::publish::{Kind, publish};
+    let hub = Hub::start(store);
+    let client = hub.client();
+    let mut till = Till::new("flores-01");
+    till.enrol(&hub);
+    let publish_doc = |kind, name: &str, text: &str| {
+        hub.rt.block_on(publish(
+            &hub.state.store,
+            &hub.state.identity,
+            kind,
+            name,
+            text,
+            now(),
+        ))
+    };
+
+    // Bad input is refused at the hub with the row and the rule named; nothing is published.
+    let e = publish_doc(
+        Kind::Prices,
+        "p.csv",
+        "product_id,reference_price_rupiah\nberas-medium,14250\n",
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("catalogue before"), "{e}");
+    publish_doc(
+        Kind::Catalogue,
+        "catalogue.csv",
+        ewarong::demo::DEMO_CATALOGUE_CSV,
+    )
+    .unwrap();
+    let e = publish_doc(
+        Kind::Prices,
+        "p.csv",
+        "product_id,reference_price_rupiah\ntidak-ada,5000\n",
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("tidak-ada"), "{e}");
+    let e = publish_doc(
+        Kind::Prices,
+        "p.csv",
+        "product_id,reference_price_rupiah\nberas-medium,0\n",
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("p.csv:2"), "{e}");
+
+    // Prices are checked against the catalogue the hub published.
+    assert_eq!(
+        publish_doc(
+            Kind::Prices,
+            "p.csv",
+            "product_id,reference_price_rupiah\nberas-medium,14250\n"
+        )
+        .unwrap(),
+        1
+    );
+    let policy =
+        serde_json::to_string(&ewarong::domain::Policy::default_sembako().unwrap()).unwrap();
+    publish_doc(Kind::Policy, "policy.json", &policy).unwrap();
+    let before = till.ledger.versions().unwrap();
+    let r = sync_once(&mut till.ledger, &client, now()).unwrap();
+    assert_eq!(r.updates, ["policy v1", "catalogue v1", "prices v1"]);
+    let after = till.ledger.versions().unwrap();
+    assert_eq!(after.policy, before.policy + 1);
+    assert_eq!(after.catalogue, before.catalogue + 2);
+    let beras = till
+        .ledger
+        .catalogue()
+        .unwrap()
+        .products()
+        .iter()
+        .find(|p| p.id == "beras-medium")
+        .unwrap()
+        .reference_price;
+    assert_eq!(beras.as_i64(), 14_250);
+    // Nothing new: nothing applied again.
+    let r = sync_once(&mut till.ledger, &client, now()).unwrap();
+    assert!(r.updates.is_empty(), "{:?}", r.updates);
+
+    // The next batch is sealed under the versions now in force.
+    till.sell(5);
+    let out = till.ledger.unacked_batches(0, 1).unwrap().remove(0);
+    let header =
+        ewarong::seal::batch::BatchHeader::decode(&unb64("h", &out.upload.header).unwrap())
+            .unwrap();
+    assert_eq!(
+        (header.policy_version, header.catalogue_version),
+        (after.policy.unsigned_abs(), after.catalogue.unsigned_abs())
+    );
+
+    // A roster: published with PIN verifiers, never the PINs; applied whole.
+    let period = current_period();
+    let roster = format!(
+        "card,nik,kk,name,desa,pin,entitlements\n\
+         {CARD_A},,5302081103137343,Rosalina Lakilu,Watumbaka,123456,{period}=300000\n\
+         {CARD_B},,5302091103106536,Frans Nggiku,Kawangu,123456,{period}=200000\n\
+         6032980000000036,,5302100503179138,Lukas Meha,Palakahembi,654321,{period}=200000\n"
+    );
+    publish_doc(Kind::Roster, "roster.csv", &roster).unwrap();
+    let published = hub
+        .rt
+        .block_on(hub.state.store.latest_publications())
+        .unwrap();
+    let doc = &published
+        .iter()
+        .find(|p| p.kind == "roster")
+        .unwrap()
+        .document;
+    assert!(!doc.contains("654321") && !doc.contains("123456"), "{doc}");
+
+    // A document changed on the way is refused whole.
+    let mut updates = client
+        .updates("flores-01", &till.ledger.hub_versions().unwrap())
+        .unwrap()
+        .updates;
+    assert_eq!(updates.len(), 1);
+    let mut forged = updates.remove(0);
+    forged.document = forged.document.replace("300000", "900000");
+    let e = ewarong::sync::client::apply_update(&mut till.ledger, &forged, now()).unwrap_err();
+    assert!(matches!(e, SyncError::UpdateSignature { .. }), "{e}");
+    assert_eq!(till.ledger.roster().unwrap().len(), 240, "nothing applied");
+
+    let r = sync_once(&mut till.ledger, &client, now()).unwrap();
+    assert_eq!(r.updates, ["roster v1"]);
+    assert_eq!(till.ledger.roster().unwrap().len(), 3);
+    let lukas = till
+        .ledger
+        .kpm(&"6032980000000036".parse().unwrap())
+        .unwrap()
+        .unwrap();
+    assert!(lukas.pin_verifier.verify(&Pin::new("654321").unwrap()));
+    assert_eq!(till.ledger.hub_versions().unwrap().get("roster"), Some(&1));
+}
+
+#[test]
+fn downlink_on_sqlite() {
+    let dir = TempDir::new().unwrap();
+    downlink(SqliteStore::open(&dir.path().join("hub.sqlite3")).unwrap());
+}
+
+#[test]
+fn downlink_on_postgres() {
+    downlink(postgres_store("downlink"));
+}

@@ -134,6 +134,8 @@ pub enum Command {
     Status,
     /// Sync now instead of waiting for the timer.
     SyncNow,
+    /// Reload the reference data the screens hold: the hub sent an update.
+    Refresh,
     /// Enrol with a hub using a one-time code (supervisor, from settings).
     Enrol {
         hub: String,
@@ -212,6 +214,9 @@ pub enum Event {
     Status(StatusInfo),
     /// What the sync worker sees: online or not, pending batches, last sync, last error.
     Sync(sync::SyncView),
+    /// The reference data changed (a hub update): the same terminal, new policy, catalogue
+    /// or roster. The screen stays where it is.
+    Refreshed(Box<TerminalView>),
     /// Enrolment done (the hub key's fingerprint) or refused.
     Enrolled(Result<String, Failure>),
 }
@@ -351,7 +356,19 @@ impl Worker {
     }
 
     fn ready(&mut self, mut ledger: Ledger) {
-        let view = (|| -> Result<TerminalView, LedgerError> {
+        match self.view(&mut ledger) {
+            Ok(view) => {
+                self.ledger = Some(ledger);
+                self.emit(Event::Ready(Box::new(view)));
+                self.status();
+            }
+            Err(e) => self.emit(Event::SetupFailed(e.into())),
+        }
+    }
+
+    /// What the screens need from the ledger: identity, and the reference data in force.
+    fn view(&self, ledger: &mut Ledger) -> Result<TerminalView, LedgerError> {
+        (|| -> Result<TerminalView, LedgerError> {
             let key = ledger.public_key()?;
             Ok(TerminalView {
                 terminal_id: ledger.terminal().terminal_id.clone(),
@@ -365,15 +382,7 @@ impl Worker {
                 roster: Arc::new(RosterIndex::new(ledger.roster()?)),
                 versions: ledger.versions()?,
             })
-        })();
-        match view {
-            Ok(view) => {
-                self.ledger = Some(ledger);
-                self.emit(Event::Ready(Box::new(view)));
-                self.status();
-            }
-            Err(e) => self.emit(Event::SetupFailed(e.into())),
-        }
+        })()
     }
 
     /// Starts the sync worker on its own connection, once, when the terminal is open.
@@ -582,6 +591,21 @@ impl Worker {
             }
             Command::Status => {
                 self.status();
+                false
+            }
+            Command::Refresh => {
+                let view = match self.ledger.take() {
+                    Some(mut l) => {
+                        let v = self.view(&mut l);
+                        self.ledger = Some(l);
+                        v.map_err(Failure::from)
+                    }
+                    None => Err(Failure::new(NotOpen)),
+                };
+                match view {
+                    Ok(v) => self.emit(Event::Refreshed(Box::new(v))),
+                    Err(f) => tracing::warn!(error = ?f, "refresh after a hub update failed"),
+                }
                 false
             }
             Command::SyncNow => {

@@ -46,6 +46,8 @@ pub struct SyncView {
     pub last_error: Option<Failure>,
     /// Hub clock minus terminal clock, seconds, from the last probe.
     pub clock_skew_seconds: i64,
+    /// Updates applied in the last round; the screens reload their reference data.
+    pub updates: Vec<String>,
 }
 
 /// The wait after `failures` failures in a row: doubling from [`FIRST_BACKOFF`], capped, then
@@ -192,6 +194,7 @@ impl SyncWorker {
                 self.view.last_sync = Some(now.format("%H:%M").to_string());
                 self.view.last_error = None;
                 self.view.clock_skew_seconds = report.clock_skew_seconds;
+                self.view.updates = report.updates;
                 self.emit();
                 backoff(0, random_u32()).max(ONLINE_EVERY)
             }
@@ -202,6 +205,7 @@ impl SyncWorker {
                 tracing::warn!(error = %e, failures = self.failures, "sync failed");
                 self.view.pending = self.ledger.pending().map(|p| p.0).unwrap_or_default();
                 self.view.last_error = Some(Failure::new(e));
+                self.view.updates = Vec::new();
                 self.emit();
                 backoff(self.failures, random_u32())
             }

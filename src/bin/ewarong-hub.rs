@@ -64,6 +64,13 @@ enum Command {
         #[arg(help = help("help.dir"))]
         dir: PathBuf,
     },
+    #[command(about = help("hub.help.publish"))]
+    Publish {
+        #[arg(value_parser = ["policy", "catalogue", "roster", "prices"])]
+        kind: String,
+        #[arg(help = help("help.file"))]
+        file: PathBuf,
+    },
     #[command(about = help("hub.help.forks"))]
     Forks,
     #[command(about = help("hub.help.report"))]
@@ -248,6 +255,22 @@ async fn run<S: Store>(cli: &Cli, store: S, identity: HubIdentity) -> Result<Exi
         Command::Import { dir: from } => {
             let state = HubState { store, identity };
             return import(lang, &state, from).await;
+        }
+        Command::Publish { kind, file } => {
+            let kind = ewarong::hub::publish::Kind::parse(kind).context("kind")?;
+            let text = std::fs::read_to_string(file).with_context(|| file.display().to_string())?;
+            let name = file.display().to_string();
+            let version =
+                ewarong::hub::publish::publish(&store, &identity, kind, &name, &text, now())
+                    .await?;
+            println!(
+                "{}",
+                trf(
+                    lang,
+                    "hub.published",
+                    &[("kind", &kind.as_str()), ("version", &version)]
+                )
+            );
         }
         Command::Report {
             period,

@@ -4,6 +4,7 @@
 
 pub mod ingest;
 pub mod postgres;
+pub mod publish;
 pub mod report;
 pub mod server;
 pub mod sqlite;

@@ -8,14 +8,17 @@ use tokio_postgres::NoTls;
 
 use super::ingest::{Decision, Prepared, StoredHead};
 use super::store::{
-    CardSpend, ForkRecord, Ingested, Redeemed, Store, StoreError, TerminalRecord, TerminalSeen,
-    sorted_list,
+    CardSpend, ForkRecord, Ingested, Publication, Redeemed, Store, StoreError, TerminalRecord,
+    TerminalSeen, sorted_list,
 };
 use crate::seal::Frontier;
 use crate::sync::protocol::HubReceipt;
 
 /// The schema, in order; each runs once, recorded in `hub_schema`.
-const MIGRATIONS: [&str; 1] = [include_str!("../../migrations/hub/postgres_0001_hub.sql")];
+const MIGRATIONS: [&str; 2] = [
+    include_str!("../../migrations/hub/postgres_0001_hub.sql"),
+    include_str!("../../migrations/hub/postgres_0002_publication.sql"),
+];
 
 /// A handle to the hub's PostgreSQL database.
 #[derive(Clone)]
@@ -139,17 +142,6 @@ impl PgStore {
                 }
             }
         }
-        Ok(())
-    }
-
-    /// Drops every hub table: tests start each scenario from an empty schema.
-    pub async fn reset_for_tests(&self) -> Result<(), StoreError> {
-        self.client()
-            .await?
-            .batch_execute(
-                "DROP TABLE IF EXISTS fork, spend, entry, batch, head, enrolment_code, terminal, hub_schema CASCADE",
-            )
-            .await?;
         Ok(())
     }
 }
@@ -504,6 +496,69 @@ impl Store for PgStore {
                     terminal_count: small(r.try_get(2)?)?,
                     most_seen_balance: r.try_get(3)?,
                     terminals: sorted_list(r.try_get(4)?),
+                })
+            })
+            .collect()
+    }
+
+    async fn publish(&self, p: Publication) -> Result<bool, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        // One publisher per kind at a time.
+        tx.execute(
+            "SELECT pg_advisory_xact_lock(hashtext($1))",
+            &[&format!("publication:{}", p.kind)],
+        )
+        .await?;
+        let top: i64 = tx
+            .query_one(
+                "SELECT COALESCE(MAX(version), 0) FROM publication WHERE kind = $1",
+                &[&p.kind],
+            )
+            .await?
+            .try_get(0)?;
+        if p.version != small(top)?.saturating_add(1) {
+            return Ok(false);
+        }
+        tx.execute(
+            "INSERT INTO publication (kind, version, document, sha256, signature, published_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                &p.kind,
+                &big(p.version)?,
+                &p.document,
+                &p.sha256.as_slice(),
+                &p.signature.as_slice(),
+                &p.published_at,
+            ],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn latest_publications(&self) -> Result<Vec<Publication>, StoreError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT DISTINCT ON (kind) kind, version, document, sha256, signature, published_at
+                 FROM publication ORDER BY kind, version DESC",
+                &[],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Publication {
+                    kind: r.try_get(0)?,
+                    version: small(r.try_get(1)?)?,
+                    document: r.try_get(2)?,
+                    sha256: hash32("publication.sha256", r.try_get(3)?)?,
+                    signature: r
+                        .try_get::<_, Vec<u8>>(4)?
+                        .try_into()
+                        .map_err(|_| StoreError::Corrupt("publication.signature".into()))?,
+                    published_at: r.try_get(5)?,
                 })
             })
             .collect()

@@ -304,6 +304,41 @@ async fn batches<S: Store>(
     Ok(json(&r))
 }
 
+/// The versions a terminal already has, by kind; missing means none.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Have {
+    #[serde(default)]
+    policy: u64,
+    #[serde(default)]
+    catalogue: u64,
+    #[serde(default)]
+    prices: u64,
+    #[serde(default)]
+    roster: u64,
+}
+
+async fn updates<S: Store>(
+    State(state): State<Arc<HubState<S>>>,
+    Path(id): Path<String>,
+    axum::extract::Query(have): axum::extract::Query<Have>,
+) -> Result<Response, Fail> {
+    enrolled(&state.store, &id).await?;
+    let latest = state.store.latest_publications().await?;
+    let newer = |kind: &str, v: u64| match kind {
+        "policy" => v > have.policy,
+        "catalogue" => v > have.catalogue,
+        "prices" => v > have.prices,
+        "roster" => v > have.roster,
+        _ => false,
+    };
+    let updates = latest
+        .iter()
+        .filter(|p| newer(&p.kind, p.version))
+        .map(super::publish::to_update)
+        .collect();
+    Ok(json(&crate::sync::protocol::Updates { updates }))
+}
+
 async fn not_found() -> Fail {
     Fail::new(StatusCode::NOT_FOUND, "not_found", "no such API path")
 }
@@ -315,6 +350,7 @@ pub fn router<S: Store>(state: Arc<HubState<S>>) -> Router {
         .route("/v1/enrol", post(enrol::<S>))
         .route("/v1/terminals/{id}/head", get(head::<S>))
         .route("/v1/terminals/{id}/batches", post(batches::<S>))
+        .route("/v1/terminals/{id}/updates", get(updates::<S>))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(

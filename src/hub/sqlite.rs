@@ -11,16 +11,19 @@ use rusqlite_migration::{M, Migrations};
 use super::ingest::{Decision, Prepared, StoredHead};
 use super::rfc3339;
 use super::store::{
-    CardSpend, ForkRecord, Ingested, Redeemed, Store, StoreError, TerminalRecord, TerminalSeen,
-    sorted_list,
+    CardSpend, ForkRecord, Ingested, Publication, Redeemed, Store, StoreError, TerminalRecord,
+    TerminalSeen, sorted_list,
 };
 use crate::seal::Frontier;
 use crate::sync::protocol::HubReceipt;
 
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
-    Migrations::new(vec![M::up(include_str!(
-        "../../migrations/hub/sqlite_0001_hub.sql"
-    ))])
+    Migrations::new(vec![
+        M::up(include_str!("../../migrations/hub/sqlite_0001_hub.sql")),
+        M::up(include_str!(
+            "../../migrations/hub/sqlite_0002_publication.sql"
+        )),
+    ])
 });
 
 /// A handle to the hub's SQLite database.
@@ -393,6 +396,70 @@ impl Store for SqliteStore {
                 })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn publish(&self, p: Publication) -> Result<bool, StoreError> {
+        self.run(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let top: u64 = tx.query_row(
+                "SELECT COALESCE(MAX(version), 0) FROM publication WHERE kind = ?1",
+                [&p.kind],
+                |r| r.get(0),
+            )?;
+            if p.version != top.saturating_add(1) {
+                return Ok(false);
+            }
+            tx.execute(
+                "INSERT INTO publication (kind, version, document, sha256, signature, published_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    p.kind,
+                    p.version,
+                    p.document,
+                    p.sha256,
+                    p.signature,
+                    p.published_at
+                ],
+            )?;
+            tx.commit()?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn latest_publications(&self) -> Result<Vec<Publication>, StoreError> {
+        self.run(|c| {
+            let mut stmt = c.prepare(
+                "SELECT kind, version, document, sha256, signature, published_at FROM publication p
+                 WHERE version = (SELECT MAX(version) FROM publication q WHERE q.kind = p.kind)
+                 ORDER BY kind",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, u64>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Vec<u8>>(3)?,
+                    r.get::<_, Vec<u8>>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            })?;
+            rows.map(|row| {
+                let (kind, version, document, sha, sig, published_at) = row?;
+                Ok(Publication {
+                    kind,
+                    version,
+                    document,
+                    sha256: hash32("publication.sha256", sha)?,
+                    signature: sig
+                        .try_into()
+                        .map_err(|_| StoreError::Corrupt("publication.signature".into()))?,
+                    published_at,
+                })
+            })
+            .collect()
         })
         .await
     }

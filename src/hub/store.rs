@@ -138,6 +138,26 @@ pub trait Store: Clone + Send + Sync + 'static {
 
     /// Every terminal the hub knows, with when it was last heard from.
     fn terminals(&self) -> impl Future<Output = Result<Vec<TerminalSeen>, StoreError>> + Send;
+
+    /// Stores a signed update. Its version must be the kind's next; `false` if another
+    /// publisher took that version first.
+    fn publish(&self, p: Publication) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// The newest update of each kind.
+    fn latest_publications(
+        &self,
+    ) -> impl Future<Output = Result<Vec<Publication>, StoreError>> + Send;
+}
+
+/// A signed update as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Publication {
+    pub kind: String,
+    pub version: u64,
+    pub document: String,
+    pub sha256: [u8; 32],
+    pub signature: [u8; 64],
+    pub published_at: String,
 }
 
 /// One KPM's spending in a period, across terminals.

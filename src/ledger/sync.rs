@@ -222,6 +222,28 @@ impl Ledger {
         Ok(Acked::New)
     }
 
+    /// The hub versions applied here, by kind (`policy`, `catalogue`, `prices`, `roster`):
+    /// read from the import records, so an update and its record are one transaction.
+    pub fn hub_versions(&self) -> Result<std::collections::BTreeMap<String, u64>, LedgerError> {
+        let mut out = std::collections::BTreeMap::new();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT source FROM reference_import WHERE source LIKE 'hub:%'")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let source: String = r.get(0)?;
+            let mut parts = source.splitn(3, ':');
+            let (Some(_), Some(kind), Some(v)) = (parts.next(), parts.next(), parts.next()) else {
+                continue;
+            };
+            if let Some(v) = v.strip_prefix('v').and_then(|v| v.parse::<u64>().ok()) {
+                let e = out.entry(kind.to_owned()).or_insert(0);
+                *e = (*e).max(v);
+            }
+        }
+        Ok(out)
+    }
+
     /// The highest batch the hub acknowledged, and when the last receipt was recorded.
     pub fn last_ack(&self) -> Result<Option<(u64, String)>, LedgerError> {
         Ok(self

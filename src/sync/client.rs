@@ -39,6 +39,16 @@ pub enum SyncError {
     File { path: PathBuf, detail: String },
     #[error("{}", self.localize(Lang::En))]
     ReceiptFile { path: PathBuf, error: LedgerError },
+    /// A signed update whose signature does not verify; nothing of it was applied.
+    #[error("{}", self.localize(Lang::En))]
+    UpdateSignature { kind: String, version: u64 },
+    /// A signed update that does not apply; nothing of it was applied.
+    #[error("{}", self.localize(Lang::En))]
+    Update {
+        kind: String,
+        version: u64,
+        detail: String,
+    },
 }
 
 impl Localize for SyncError {
@@ -77,6 +87,24 @@ impl Localize for SyncError {
                 lang,
                 "sync.file",
                 &[("path", &path.display()), ("detail", detail)],
+            ),
+            Self::UpdateSignature { kind, version } => trf(
+                lang,
+                "sync.update_refused",
+                &[
+                    ("kind", kind),
+                    ("version", version),
+                    ("detail", &tr(lang, "sync.update_signature")),
+                ],
+            ),
+            Self::Update {
+                kind,
+                version,
+                detail,
+            } => trf(
+                lang,
+                "sync.update_refused",
+                &[("kind", kind), ("version", version), ("detail", detail)],
             ),
             Self::ReceiptFile { path, error } => trf(
                 lang,
@@ -167,10 +195,103 @@ impl HubClient {
         )
     }
 
+    /// The newest signed updates the terminal lacks, given the versions it has.
+    pub fn updates(
+        &self,
+        terminal_id: &str,
+        have: &std::collections::BTreeMap<String, u64>,
+    ) -> Result<super::protocol::Updates, SyncError> {
+        let query: Vec<String> = have.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        self.answer(
+            self.agent
+                .get(format!(
+                    "{}/v1/terminals/{terminal_id}/updates?{}",
+                    self.base,
+                    query.join("&")
+                ))
+                .call(),
+        )
+    }
+
     /// Sends one batch; the hub answers with its countersigned receipt.
     pub fn upload(&self, terminal_id: &str, batch: &BatchUpload) -> Result<HubReceipt, SyncError> {
         self.post(&format!("/v1/terminals/{terminal_id}/batches"), batch)
     }
+}
+
+/// Verifies one update against the enrolled hub key and applies it in one transaction, with
+/// the source `hub:<kind>:v<version>` recorded beside it.
+pub fn apply_update(
+    ledger: &mut Ledger,
+    u: &super::protocol::Update,
+    now: DateTime<FixedOffset>,
+) -> Result<(), SyncError> {
+    use crate::hub::publish::{Kind, apply_prices, parse_prices};
+    use crate::import::{parse_catalogue, parse_policy, parse_roster};
+    let refuse = |detail: String| SyncError::Update {
+        kind: u.kind.clone(),
+        version: u.version,
+        detail,
+    };
+    let hub = ledger.enrolment()?.ok_or(LedgerError::NotEnrolled)?.hub_key;
+    if !u.verify(&hub) {
+        return Err(SyncError::UpdateSignature {
+            kind: u.kind.clone(),
+            version: u.version,
+        });
+    }
+    let kind = Kind::parse(&u.kind).ok_or_else(|| refuse(format!("kind {}", u.kind)))?;
+    let source = format!("hub:{}:v{}", kind.as_str(), u.version);
+    let sha = crate::ledger::sha256(u.document.as_bytes());
+    let file = kind.file_name();
+    let import_err = |e: crate::import::ImportError| refuse(e.localize(Lang::En));
+    match kind {
+        Kind::Policy => {
+            let p = parse_policy(file, &u.document).map_err(import_err)?;
+            ledger.import_policy(&p, &source, &sha, now)?;
+        }
+        Kind::Catalogue => {
+            let policy = ledger.policy()?;
+            let products = parse_catalogue(file, &u.document, &policy).map_err(import_err)?;
+            ledger.import_catalogue(products, &source, &sha, now)?;
+        }
+        Kind::Prices => {
+            let rows = parse_prices(file, &u.document).map_err(|e| refuse(e.to_string()))?;
+            let catalogue = ledger.catalogue()?;
+            let products = apply_prices(&catalogue, &rows).map_err(|e| refuse(e.to_string()))?;
+            ledger.import_catalogue(products, &source, &sha, now)?;
+        }
+        Kind::Roster => {
+            let roster = parse_roster(file, &u.document).map_err(import_err)?;
+            ledger.import_roster(&roster, &source, &sha, now)?;
+        }
+    }
+    tracing::info!(
+        kind = kind.as_str(),
+        version = u.version,
+        "hub update applied"
+    );
+    Ok(())
+}
+
+/// Fetches the updates this terminal lacks and applies them in order: policy, catalogue,
+/// prices, roster. Returns what was applied, e.g. `["policy v2"]`.
+pub fn pull_updates(
+    ledger: &mut Ledger,
+    client: &HubClient,
+    now: DateTime<FixedOffset>,
+) -> Result<Vec<String>, SyncError> {
+    use crate::hub::publish::Kind;
+    let id = ledger.terminal().terminal_id.clone();
+    let have = ledger.hub_versions()?;
+    let mut updates = client.updates(&id, &have)?.updates;
+    updates.sort_by_key(|u| Kind::parse(&u.kind));
+    let mut applied = Vec::new();
+    for u in &updates {
+        apply_update(ledger, u, now)?;
+        applied.push(format!("{} v{}", u.kind, u.version));
+    }
+    Ok(applied)
 }
 
 /// What one sync round did.
@@ -184,6 +305,8 @@ pub struct SyncReport {
     pub hub_last_seq: u64,
     /// Hub clock minus terminal clock, in seconds, from the head request.
     pub clock_skew_seconds: i64,
+    /// Updates from the hub applied in this round, e.g. `policy v2`.
+    pub updates: Vec<String>,
 }
 
 /// Sends `batch_seq` and records the receipt: the one place a network receipt is recorded.
@@ -250,14 +373,24 @@ pub fn sync_once(
             }
         }
     }
+    // Downlink after uplink: the batches above were sealed under the versions that were in
+    // force when their sales were made.
+    let updates = pull_updates(ledger, client, now)?;
     let (pending, _) = ledger.pending()?;
     let hub_last_seq = client.head(&id)?.last_seq;
-    tracing::info!(acked, pending, skew, "sync round done");
+    tracing::info!(
+        acked,
+        pending,
+        skew,
+        updates = updates.len(),
+        "sync round done"
+    );
     Ok(SyncReport {
         acked,
         pending,
         hub_last_seq,
         clock_skew_seconds: skew,
+        updates,
     })
 }
 
@@ -410,5 +543,9 @@ pub fn report_line(lang: Lang, r: &SyncReport) -> String {
         ""
     } else {
         tr(lang, "sync.still_pending")
+    } + &if r.updates.is_empty() {
+        String::new()
+    } else {
+        trf(lang, "sync.updated", &[("list", &r.updates.join(", "))])
     }
 }

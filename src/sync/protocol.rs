@@ -195,6 +195,48 @@ impl HubReceipt {
     }
 }
 
+/// A signed update from the hub: a whole document of one kind at one version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Update {
+    /// `policy`, `catalogue`, `prices` or `roster`.
+    pub kind: String,
+    pub version: u64,
+    pub document: String,
+    /// Hex SHA-256 of `document`'s UTF-8 bytes.
+    pub sha256: String,
+    pub published_at: String,
+    /// The hub's signature over [`Update::signed_text`], base64.
+    pub signature: String,
+}
+
+impl Update {
+    /// The bytes the hub signs: see docs/sync.md.
+    pub fn signed_text(kind: &str, version: u64, sha256_hex: &str, published_at: &str) -> String {
+        format!(
+            "ewarong-hub-update/v1\nkind {kind}\nversion {version}\nsha256 {sha256_hex}\npublished {published_at}\n"
+        )
+    }
+
+    /// Whether `hub` signed this update and the document is the one signed.
+    pub fn verify(&self, hub: &PublicKey) -> bool {
+        let digest = hex(&crate::ledger::sha256(self.document.as_bytes()));
+        digest == self.sha256
+            && signature("signature", &self.signature).is_ok_and(|s| {
+                hub.verify(
+                    Self::signed_text(&self.kind, self.version, &self.sha256, &self.published_at)
+                        .as_bytes(),
+                    &s,
+                )
+            })
+    }
+}
+
+/// `GET /v1/terminals/{id}/updates`: the newest document of each kind the terminal lacks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Updates {
+    pub updates: Vec<Update>,
+}
+
 /// Every error the hub returns: a stable code and a sentence for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {

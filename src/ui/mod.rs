@@ -232,7 +232,13 @@ impl EwarongApp {
                 }
             }
             Event::Report { report, closed } => self.day.on_report(report, closed),
-            Event::Sync(view) => self.sync = view,
+            Event::Sync(view) => {
+                if !view.updates.is_empty() {
+                    self.send(Command::Refresh);
+                }
+                self.sync = view;
+            }
+            Event::Refreshed(view) => self.terminal = Some(view),
             Event::Enrolled(r) => self.hub_form.on_enrolled(r),
             Event::ComplaintSaved(r) => {
                 let ok = r.is_ok();

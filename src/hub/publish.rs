@@ -1,0 +1,318 @@
+//! What the hub publishes to terminals: policy, catalogue, roster and reference prices, each
+//! checked with the same parsers the terminal uses, normalised, versioned and signed. Rosters
+//! leave the hub with PIN verifiers only, never a PIN.
+
+use crate::domain::{Catalogue, Policy, Rupiah};
+use crate::import::{ImportError, parse_catalogue, parse_policy, parse_roster};
+use crate::sync::protocol::FieldError;
+
+/// The four kinds of update, in the order a terminal applies them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Policy,
+    Catalogue,
+    Prices,
+    Roster,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Policy, Kind::Catalogue, Kind::Prices, Kind::Roster];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Policy => "policy",
+            Kind::Catalogue => "catalogue",
+            Kind::Prices => "prices",
+            Kind::Roster => "roster",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The file name a document of this kind is parsed under (its format comes from it).
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Kind::Policy => "policy.json",
+            Kind::Catalogue => "catalogue.csv",
+            Kind::Prices => "prices.csv",
+            Kind::Roster => "roster.csv",
+        }
+    }
+}
+
+/// Why a document cannot be published.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("{0}")]
+    Import(#[from] ImportError),
+    #[error(transparent)]
+    Field(#[from] FieldError),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// A reference price change: product id and new reference price.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriceRow {
+    pub product_id: String,
+    pub price: Rupiah,
+}
+
+/// Parses a prices file: CSV with `product_id,reference_price_rupiah`.
+pub fn parse_prices(file: &str, text: &str) -> Result<Vec<PriceRow>, PublishError> {
+    let mut rows = Vec::new();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    for (i, rec) in reader.records().enumerate() {
+        let line = i.saturating_add(2);
+        let rec = rec.map_err(|e| PublishError::Other(format!("{file}:{line}: {e}")))?;
+        let id = rec.get(0).unwrap_or("").to_owned();
+        if id.is_empty() {
+            return Err(
+                FieldError::new(format!("{file}:{line}: product_id"), "is required").into(),
+            );
+        }
+        let price = rec
+            .get(1)
+            .and_then(|p| p.parse::<i64>().ok())
+            .and_then(|p| Rupiah::new(p).ok())
+            .filter(|p| p.as_i64() > 0)
+            .ok_or_else(|| {
+                FieldError::new(
+                    format!("{file}:{line}: reference_price_rupiah"),
+                    "must be a whole number of rupiah above 0",
+                )
+            })?;
+        rows.push(PriceRow {
+            product_id: id,
+            price,
+        });
+    }
+    if rows.is_empty() {
+        return Err(PublishError::Other(format!("{file}: no rows")));
+    }
+    Ok(rows)
+}
+
+/// Applies price rows to a catalogue; every product must exist in it.
+pub fn apply_prices(
+    catalogue: &Catalogue,
+    prices: &[PriceRow],
+) -> Result<Vec<crate::domain::Product>, PublishError> {
+    let mut products = catalogue.products().to_vec();
+    for row in prices {
+        let p = products
+            .iter_mut()
+            .find(|p| p.id == row.product_id)
+            .ok_or_else(|| {
+                FieldError::new(
+                    format!("product_id {}", row.product_id),
+                    "is not in the catalogue in force",
+                )
+            })?;
+        p.reference_price = row.price;
+    }
+    Ok(products)
+}
+
+/// Checks a document with the terminal's own parsers and returns what is published: policies
+/// as JSON, rosters re-written with PIN verifiers in place of PINs, the rest as given.
+/// `policy` is the policy in force at the hub (the last published, or the shipped default);
+/// `catalogue` the catalogue in force, for prices.
+pub fn prepare(
+    kind: Kind,
+    file: &str,
+    text: &str,
+    policy: &Policy,
+    catalogue: Option<&Catalogue>,
+) -> Result<String, PublishError> {
+    match kind {
+        Kind::Policy => {
+            let p = parse_policy(file, text)?;
+            serde_json::to_string_pretty(&p).map_err(|e| PublishError::Other(e.to_string()))
+        }
+        Kind::Catalogue => {
+            // Terminals read it as `catalogue.csv`: only CSV is published.
+            if file.ends_with(".csv") {
+                parse_catalogue(file, text, policy)?;
+                Ok(text.to_owned())
+            } else {
+                Err(PublishError::Other(format!(
+                    "{file}: publish a catalogue as CSV"
+                )))
+            }
+        }
+        Kind::Prices => {
+            let rows = parse_prices(file, text)?;
+            // Prices change products the terminals hold: only a published catalogue says which.
+            let c = catalogue.ok_or_else(|| {
+                PublishError::Other(format!("{file}: publish a catalogue before its prices"))
+            })?;
+            apply_prices(c, &rows)?;
+            let mut out = String::from("product_id,reference_price_rupiah\n");
+            for r in rows {
+                out.push_str(&format!("{},{}\n", r.product_id, r.price.as_i64()));
+            }
+            Ok(out)
+        }
+        Kind::Roster => {
+            let roster = parse_roster(file, text)?;
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let write = |w: &mut csv::Writer<Vec<u8>>, rec: &[&str]| {
+                w.write_record(rec)
+                    .map_err(|e| PublishError::Other(e.to_string()))
+            };
+            write(
+                &mut w,
+                &[
+                    "card",
+                    "nik",
+                    "kk",
+                    "name",
+                    "desa",
+                    "pin_verifier",
+                    "entitlements",
+                ],
+            )?;
+            for k in &roster {
+                let ent = k
+                    .entitlements
+                    .iter()
+                    .map(|e| format!("{}={}", e.period, e.amount.as_i64()))
+                    .collect::<Vec<_>>()
+                    .join(";");
+                write(
+                    &mut w,
+                    &[
+                        k.card.as_str(),
+                        k.nik.as_ref().map_or("", |n| n.as_str()),
+                        k.kk.as_str(),
+                        &k.name,
+                        &k.desa,
+                        k.pin_verifier.as_phc(),
+                        &ent,
+                    ],
+                )?;
+            }
+            let bytes = w
+                .into_inner()
+                .map_err(|e| PublishError::Other(e.to_string()))?;
+            String::from_utf8(bytes).map_err(|e| PublishError::Other(e.to_string()))
+        }
+    }
+}
+
+/// Checks, versions, signs and stores a document for terminals. Returns its version.
+pub async fn publish<S: super::Store>(
+    store: &S,
+    identity: &super::HubIdentity,
+    kind: Kind,
+    file: &str,
+    text: &str,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<u64, PublishError> {
+    let store_err = |e: super::StoreError| PublishError::Other(e.to_string());
+    let latest = store.latest_publications().await.map_err(store_err)?;
+    let doc_of = |k: Kind| {
+        latest
+            .iter()
+            .find(|p| p.kind == k.as_str())
+            .map(|p| p.document.as_str())
+    };
+    let policy = match doc_of(Kind::Policy) {
+        Some(d) => Policy::from_json(d).map_err(|e| PublishError::Other(e.to_string()))?,
+        None => Policy::default_sembako().map_err(|e| PublishError::Other(e.to_string()))?,
+    };
+    let catalogue = doc_of(Kind::Catalogue)
+        .map(|d| {
+            parse_catalogue(Kind::Catalogue.file_name(), d, &policy)
+                .map_err(PublishError::from)
+                .and_then(|p| Catalogue::new(p).map_err(|e| PublishError::Other(e.to_string())))
+        })
+        .transpose()?;
+    let document = prepare(kind, file, text, &policy, catalogue.as_ref())?;
+    let version = latest
+        .iter()
+        .find(|p| p.kind == kind.as_str())
+        .map_or(1, |p| p.version.saturating_add(1));
+    let sha256 = crate::ledger::sha256(document.as_bytes());
+    let published_at = super::rfc3339(now);
+    let text = crate::sync::protocol::Update::signed_text(
+        kind.as_str(),
+        version,
+        &crate::seal::hex(&sha256),
+        &published_at,
+    );
+    let stored = store
+        .publish(super::store::Publication {
+            kind: kind.as_str().to_owned(),
+            version,
+            document,
+            sha256,
+            signature: identity.sign(text.as_bytes()),
+            published_at,
+        })
+        .await
+        .map_err(store_err)?;
+    if !stored {
+        return Err(PublishError::Other(format!(
+            "{} version {version} was published by someone else at the same moment; publish again",
+            kind.as_str()
+        )));
+    }
+    tracing::info!(kind = kind.as_str(), version, "published");
+    Ok(version)
+}
+
+/// The update to send for a stored publication.
+pub fn to_update(p: &super::store::Publication) -> crate::sync::protocol::Update {
+    crate::sync::protocol::Update {
+        kind: p.kind.clone(),
+        version: p.version,
+        document: p.document.clone(),
+        sha256: crate::seal::hex(&p.sha256),
+        published_at: p.published_at.clone(),
+        signature: crate::sync::protocol::b64(&p.signature),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_published_roster_carries_verifiers_never_pins() {
+        let policy = Policy::default_sembako().unwrap();
+        let text = "card,nik,kk,name,desa,pin,entitlements\n6032980000000010,,5302081103137343,Rosalina,Watumbaka,123456,2026-11=200000\n";
+        let doc = prepare(Kind::Roster, "r.csv", text, &policy, None).unwrap();
+        assert!(!doc.contains("123456"), "{doc}");
+        assert!(doc.contains("$argon2id$"), "{doc}");
+        let back = parse_roster("roster.csv", &doc).unwrap();
+        assert_eq!(back.len(), 1);
+        assert!(
+            back[0]
+                .pin_verifier
+                .verify(&crate::domain::Pin::new("123456").unwrap())
+        );
+        assert_eq!(back[0].entitlements[0].amount.as_i64(), 200_000);
+    }
+
+    #[test]
+    fn prices_name_the_line_and_the_rule() {
+        let e = parse_prices("p.csv", "product_id,reference_price_rupiah\nberas,-5\n").unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.contains("p.csv:2") && text.contains("above 0"),
+            "{text}"
+        );
+        let rows = parse_prices(
+            "p.csv",
+            "product_id,reference_price_rupiah\nberas-medium,14000\n",
+        )
+        .unwrap();
+        assert_eq!(rows[0].price.as_i64(), 14_000);
+    }
+}
