@@ -44,7 +44,11 @@ fn rt() -> tokio::runtime::Runtime {
 
 /// A bench terminal with `n` sales, sealed every 50 and once more at the end.
 fn terminal(n: usize) -> (TempDir, Ledger) {
-    let (dir, mut l) = bench_ledger();
+    terminal_as("bench-01", 9, n)
+}
+
+fn terminal_as(id: &str, seed: u8, n: usize) -> (TempDir, Ledger) {
+    let (dir, mut l) = bench_terminal(id, seed);
     let now = morning();
     l.set_seal_every(50, now).unwrap();
     l.connection()
@@ -95,7 +99,7 @@ async fn enrol<S: Store>(state: &HubState<S>, l: &Ledger) -> String {
         .add_enrolment(
             &id,
             "5302",
-            code_hash("BENCH"),
+            code_hash(&format!("BENCH{id}")),
             t,
             t + chrono::Duration::days(1),
         )
@@ -106,7 +110,7 @@ async fn enrol<S: Store>(state: &HubState<S>, l: &Ledger) -> String {
         .store
         .redeem(
             &id,
-            code_hash("BENCH"),
+            code_hash(&format!("BENCH{id}")),
             key,
             &serde_json::to_string(&cert).unwrap(),
             t,
@@ -166,6 +170,32 @@ fn raw_rows(uploads: &[BatchUpload]) -> Vec<Vec<(i64, Vec<u8>)>> {
         .collect()
 }
 
+/// Every terminal of the fleet uploads its batches in order, all terminals at once.
+fn ingest_fleet<S: Store>(
+    rt: &tokio::runtime::Runtime,
+    state: &Arc<HubState<S>>,
+    fleet: &[(TempDir, Ledger, Arc<Vec<BatchUpload>>)],
+) {
+    rt.block_on(async {
+        let tasks: Vec<_> = fleet
+            .iter()
+            .map(|(_, l, batches)| {
+                let state = Arc::clone(state);
+                let id = l.terminal().terminal_id.clone();
+                let batches = Arc::clone(batches);
+                tokio::spawn(async move {
+                    for u in batches.iter() {
+                        accept_batch(&state, &id, u).await.unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+    });
+}
+
 fn ingest(c: &mut Criterion) {
     let rt = rt();
     let (_t, l) = terminal(INGEST_SALES);
@@ -191,10 +221,42 @@ fn ingest(c: &mut Criterion) {
             },
             |(dir, state, id)| {
                 rt.block_on(async {
-                    for u in &batches {
+                    for u in batches.iter() {
                         accept_batch(&state, &id, u).await.unwrap();
                     }
                 });
+                dir
+            },
+            BatchSize::PerIteration,
+        )
+    });
+
+    // A hub takes many terminals at once: four terminals of 2,500 sales each, uploading
+    // together, so checking one batch overlaps with storing another.
+    let fleet: Vec<(TempDir, Ledger, Arc<Vec<BatchUpload>>)> = (0..4u8)
+        .map(|i| {
+            let (d, l) = terminal_as(&format!("bench-{:02}", i + 10), 20 + i, INGEST_SALES / 4);
+            let u = Arc::new(uploads(&l));
+            (d, l, u)
+        })
+        .collect();
+    g.bench_function("sqlite_10k_sales_4_terminals_at_once", |b| {
+        b.iter_batched(
+            || {
+                let dir = TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+                let store = SqliteStore::open(&dir.path().join("hub.sqlite3")).unwrap();
+                rt.block_on(store.migrate()).unwrap();
+                let state = Arc::new(HubState {
+                    store,
+                    identity: HubIdentity::from_seed(&[42; 32]),
+                });
+                for (_, l, _) in &fleet {
+                    rt.block_on(enrol(&state, l));
+                }
+                (dir, state)
+            },
+            |(dir, state)| {
+                ingest_fleet(&rt, &state, &fleet);
                 dir
             },
             BatchSize::PerIteration,
@@ -252,11 +314,32 @@ fn ingest(c: &mut Criterion) {
             },
             |(state, id)| {
                 rt.block_on(async {
-                    for u in &batches {
+                    for u in batches.iter() {
                         accept_batch(&state, &id, u).await.unwrap();
                     }
                 });
             },
+            BatchSize::PerIteration,
+        )
+    });
+
+    g.bench_function("postgres_10k_sales_4_terminals_at_once", |b| {
+        b.iter_batched(
+            || {
+                n += 1;
+                let url = pg_database(&rt, &format!("bench_fleet_{n}"));
+                let store = PgStore::connect(&url).unwrap();
+                rt.block_on(store.migrate()).unwrap();
+                let state = Arc::new(HubState {
+                    store,
+                    identity: HubIdentity::from_seed(&[42; 32]),
+                });
+                for (_, l, _) in &fleet {
+                    rt.block_on(enrol(&state, l));
+                }
+                state
+            },
+            |state| ingest_fleet(&rt, &state, &fleet),
             BatchSize::PerIteration,
         )
     });

@@ -26,12 +26,23 @@ pub fn zone() -> FixedOffset {
 }
 
 pub fn ledger(dir: &Path, name: &str, verifier: &PinVerifier) -> Ledger {
+    terminal_ledger(dir, name, "bench-01", 9, verifier)
+}
+
+/// A bench terminal with its own id and key (from `seed`), so several can share a hub.
+pub fn terminal_ledger(
+    dir: &Path,
+    name: &str,
+    terminal_id: &str,
+    seed: u8,
+    verifier: &PinVerifier,
+) -> Ledger {
     let now = zone()
         .with_ymd_and_hms(2026, 11, 3, 8, 0, 0)
         .single()
         .unwrap_or_else(|| unreachable!());
     let mut l =
-        Ledger::create(&dir.join(name), "bench-01", zone(), now).unwrap_or_else(|e| panic!("{e}"));
+        Ledger::create(&dir.join(name), terminal_id, zone(), now).unwrap_or_else(|e| panic!("{e}"));
     let policy = Policy::default_sembako().unwrap_or_else(|e| panic!("{e}"));
     l.import_policy(&policy, "bench", &[0; 32], now)
         .unwrap_or_else(|e| panic!("{e}"));
@@ -61,7 +72,7 @@ pub fn ledger(dir: &Path, name: &str, verifier: &PinVerifier) -> Ledger {
     l.add_operator("kasir", Role::Kasir, verifier, now)
         .unwrap_or_else(|e| panic!("{e}"));
     // A real terminal signs every entry's checkpoint.
-    let key = ewarong::keys::TerminalKey::from_seed(&[9; 32]);
+    let key = ewarong::keys::TerminalKey::from_seed(&[seed; 32]);
     l.record_public_key(&key.public(), now)
         .unwrap_or_else(|e| panic!("{e}"));
     l.attach_key(key).unwrap_or_else(|e| panic!("{e}"));
@@ -81,11 +92,16 @@ pub fn morning() -> chrono::DateTime<FixedOffset> {
 
 /// A fresh bench ledger in its own temporary directory, which lives as long as the returned guard.
 pub fn bench_ledger() -> (tempfile::TempDir, Ledger) {
+    bench_terminal("bench-01", 9)
+}
+
+/// [`bench_ledger`] with its own terminal id and key.
+pub fn bench_terminal(terminal_id: &str, seed: u8) -> (tempfile::TempDir, Ledger) {
     let dir =
         tempfile::TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap_or_else(|e| panic!("{e}"));
     let pin = Pin::new("123456").unwrap_or_else(|e| panic!("{e}"));
     let verifier = PinVerifier::create(&pin, &[7; 16]).unwrap_or_else(|e| panic!("{e}"));
-    let l = ledger(dir.path(), "ledger.sqlite3", &verifier);
+    let l = terminal_ledger(dir.path(), "ledger.sqlite3", terminal_id, seed, &verifier);
     (dir, l)
 }
 

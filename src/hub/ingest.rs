@@ -163,6 +163,21 @@ pub fn prepare(
     })
 }
 
+impl Prepared {
+    /// The upload as received, rebuilt from what was checked: kept whole when it is a fork.
+    /// Built only then, so the usual path does not pay for it.
+    pub fn evidence(&self) -> String {
+        use crate::sync::protocol::b64;
+        let upload = BatchUpload {
+            header: b64(&self.header_bytes),
+            signature: b64(&self.signature),
+            checkpoint: self.checkpoint.clone(),
+            entries: self.entries.iter().map(|e| b64(&e.canonical)).collect(),
+        };
+        serde_json::to_string(&upload).unwrap_or_default()
+    }
+}
+
 fn header_hash(bytes: &[u8]) -> Hash32 {
     crate::ledger::sha256(bytes)
 }

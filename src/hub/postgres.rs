@@ -324,12 +324,7 @@ impl Store for PgStore {
         Ok(head)
     }
 
-    async fn ingest(
-        &self,
-        p: Prepared,
-        receipt: HubReceipt,
-        evidence: String,
-    ) -> Result<Ingested, StoreError> {
+    async fn ingest(&self, p: Prepared, receipt: HubReceipt) -> Result<Ingested, StoreError> {
         let mut months: Vec<&str> = p.entries.iter().map(|e| e.month.as_str()).collect();
         months.sort_unstable();
         months.dedup();
@@ -366,7 +361,7 @@ impl Store for PgStore {
                 tx.execute(
                     "INSERT INTO fork (terminal_id, batch_seq, header_hash, reason, upload, received_at)
                      VALUES ($1, $2, $3, $4, $5, $6)",
-                    &[&id, &batch_seq, &p.header_hash.as_slice(), &reason, &evidence, &received],
+                    &[&id, &batch_seq, &p.header_hash.as_slice(), &reason, &p.evidence(), &received],
                 )
                 .await?;
                 tx.commit().await?;

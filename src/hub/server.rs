@@ -257,9 +257,8 @@ pub async fn accept_batch<S: Store>(
         hub_signature: String::new(),
     };
     receipt.hub_signature = b64(&state.identity.sign(receipt.signed_text().as_bytes()));
-    let evidence = serde_json::to_string(upload).unwrap_or_default();
     let batch_seq = prepared.header.batch_seq;
-    match state.store.ingest(prepared, receipt, evidence).await? {
+    match state.store.ingest(prepared, receipt).await? {
         Ingested::Stored(r) => {
             tracing::info!(terminal = %id, batch = r.batch_seq, last = r.last_seq, "batch stored");
             Ok(r)

@@ -249,12 +249,7 @@ impl Store for SqliteStore {
         self.run(move |c| read_head(c, &id)).await
     }
 
-    async fn ingest(
-        &self,
-        p: Prepared,
-        receipt: HubReceipt,
-        evidence: String,
-    ) -> Result<Ingested, StoreError> {
+    async fn ingest(&self, p: Prepared, receipt: HubReceipt) -> Result<Ingested, StoreError> {
         self.run(move |c| {
             let id = p.header.terminal_id.clone();
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -281,7 +276,7 @@ impl Store for SqliteStore {
                     tx.execute(
                         "INSERT INTO fork (terminal_id, batch_seq, header_hash, reason, upload, received_at)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                        params![id, p.header.batch_seq, p.header_hash, reason, evidence, receipt.received_at],
+                        params![id, p.header.batch_seq, p.header_hash, reason, p.evidence(), receipt.received_at],
                     )?;
                     tx.commit()?;
                     Ok(Ingested::Fork { reason, head })

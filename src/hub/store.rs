@@ -118,13 +118,12 @@ pub trait Store: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<StoredHead, StoreError>> + Send;
 
     /// In one transaction: reads the head, decides (see `ingest::decide`), and either stores the
-    /// batch, its entries, its spending and `receipt` and moves the head, or keeps `evidence`
-    /// (the upload as received) as a fork.
+    /// batch, its entries, its spending and `receipt` and moves the head, or keeps the upload
+    /// as a fork (`Prepared::evidence`).
     fn ingest(
         &self,
         prepared: Prepared,
         receipt: HubReceipt,
-        evidence: String,
     ) -> impl Future<Output = Result<Ingested, StoreError>> + Send;
 
     /// Forks kept as evidence, oldest first.
