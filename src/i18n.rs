@@ -1648,9 +1648,48 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ),
     ("ui.setup.activate", "Aktivasi", "Activation"),
     (
-        "ui.setup.activate_later",
-        "Aktivasi dengan hub kabupaten belum tersedia di versi ini: gunakan Mode demo.",
-        "Activation with the district hub is not available in this version yet: use Demo mode.",
+        "ui.setup.activate_hint",
+        "Untuk toko sungguhan: daftarkan terminal ke hub kabupaten dengan kode dari operator hub.",
+        "For a real shop: enrol the terminal with the district hub using the hub operator's code.",
+    ),
+    (
+        "ui.activate.title",
+        "Aktivasi terminal",
+        "Terminal activation",
+    ),
+    (
+        "ui.activate.intro",
+        "Isi alamat hub, ID terminal dan kode pendaftaran dari operator hub, lalu buat PIN supervisor pertama.",
+        "Enter the hub address, the terminal id and the enrolment code from the hub operator, then choose the first supervisor's PIN.",
+    ),
+    ("ui.activate.terminal_id", "ID terminal", "Terminal id"),
+    (
+        "ui.activate.pin",
+        "PIN supervisor baru",
+        "New supervisor PIN",
+    ),
+    (
+        "ui.activate.pin_again",
+        "Ulangi PIN supervisor",
+        "Supervisor PIN again",
+    ),
+    ("ui.activate.go", "Aktifkan", "Activate"),
+    ("ui.activate.back", "Esc: kembali", "Esc: back"),
+    (
+        "ui.activate.busy",
+        "Mendaftarkan terminal ke hub dan mengambil program…",
+        "Enrolling with the hub and downloading the programme…",
+    ),
+    ("ui.activate.field", "{field}: {rule}", "{field}: {rule}"),
+    (
+        "ui.activate.rule_id",
+        "1-64 huruf, angka, '-', '_' atau '.'",
+        "1-64 letters, digits, '-', '_' or '.'",
+    ),
+    (
+        "ui.activate.rule_same",
+        "harus sama dengan PIN di atasnya",
+        "must match the PIN above it",
     ),
     (
         "ui.setup.creating",

@@ -139,6 +139,17 @@ pub fn create(
     })
 }
 
+/// Removes a terminal that was just created and never used (no entry written): the ledger
+/// files and the key. Used when activation fails before the hub accepted the key.
+pub fn discard(dir: &DataDir, ledger: Ledger) {
+    let path = dir.ledger();
+    drop(ledger);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let _ = std::fs::remove_file(dir.key());
+}
+
 /// Opens the ledger to write: with the terminal key attached when the ledger has one, so every
 /// entry is signed. A keyed ledger whose key file is missing is not written to.
 pub fn open_signing(dir: &DataDir, passphrase: Option<&Passphrase>) -> Result<Ledger, SetupError> {

@@ -591,3 +591,92 @@ fn enrol_from_settings_then_sync_in_the_background() {
     wait_text(&mut h, "hub tidak bisa dihubungi");
     wait_text(&mut h, "1 entri belum disegel");
 }
+
+/// A real shop's first start: Aktivasi, the hub's one-time code, the programme the hub
+/// published, the first supervisor's PIN. A wrong code keeps nothing; the right one opens the
+/// counter, and the status bar shows the hub.
+#[test]
+fn activation_on_first_start_with_a_hub() {
+    use ewarong::hub::publish::{Kind, publish};
+    let hub = common::TestHub::start();
+    let t = chrono::Local::now().fixed_offset();
+    let period = t.format("%Y-%m").to_string();
+    for (kind, name, text) in [
+        (
+            Kind::Catalogue,
+            "catalogue.csv",
+            ewarong::demo::DEMO_CATALOGUE_CSV.to_owned(),
+        ),
+        (
+            Kind::Roster,
+            "roster.csv",
+            format!(
+                "card,nik,kk,name,desa,pin,entitlements\n\
+                 {CARD_A},,5302081103137343,Rosalina Lakilu,Watumbaka,123456,{period}=200000\n"
+            ),
+        ),
+    ] {
+        hub.rt
+            .block_on(publish(
+                &hub.state.store,
+                &hub.state.identity,
+                kind,
+                name,
+                &text,
+                t,
+            ))
+            .unwrap();
+    }
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut h = harness(dir.path());
+    wait_text(&mut h, "Aktivasi [F9]");
+    press(&mut h, Key::F9);
+    wait_text(&mut h, "Aktivasi terminal");
+    type_into(&mut h, "Alamat hub", &hub.url);
+    type_into(&mut h, "ID terminal", "sabu 07");
+    type_into(&mut h, "Kode pendaftaran", "AAAA-BBBB-CCCC");
+    type_into(&mut h, "PIN supervisor baru", "2468");
+    type_into(&mut h, "Ulangi PIN supervisor", "2469");
+    click(&mut h, "Aktifkan [Enter]");
+    // The form names the field and the rule; nothing was sent.
+    wait_text(&mut h, "ID terminal: 1-64 huruf");
+    for _ in 0.."sabu 07".len() {
+        h.get_by_label("ID terminal").focus();
+        press(&mut h, Key::Backspace);
+    }
+    type_into(&mut h, "ID terminal", "sabu-07");
+    click(&mut h, "Aktifkan [Enter]");
+    wait_text(&mut h, "Ulangi PIN supervisor: harus sama");
+    h.get_by_label("Ulangi PIN supervisor").focus();
+    press(&mut h, Key::Backspace);
+    type_into(&mut h, "Ulangi PIN supervisor", "8");
+    // A wrong code: refused by the hub, and nothing is left on disk.
+    click(&mut h, "Aktifkan [Enter]");
+    wait_text(&mut h, "Kode pendaftaran salah");
+    assert!(!dir.path().join("ledger.sqlite3").exists());
+    assert!(!dir.path().join("terminal.key").exists());
+    // The right code.
+    let code = hub.code("sabu-07");
+    h.get_by_label("Kode pendaftaran").focus();
+    for _ in 0.."AAAA-BBBB-CCCC".len() {
+        press(&mut h, Key::Backspace);
+    }
+    type_into(&mut h, "Kode pendaftaran", &code);
+    click(&mut h, "Aktifkan [Enter]");
+    login(&mut h, "supervisor", "2468");
+    wait_text(&mut h, "Terhubung ke hub");
+    assert_eq!(
+        scalar::<i64>(dir.path(), "SELECT COUNT(*) FROM kpm"),
+        1,
+        "the roster is the hub's"
+    );
+    assert_eq!(
+        scalar::<i64>(dir.path(), "SELECT COUNT(*) FROM product"),
+        46,
+        "the catalogue is the hub's"
+    );
+    assert_eq!(
+        scalar::<String>(dir.path(), "SELECT terminal_id FROM terminal"),
+        "sabu-07"
+    );
+}

@@ -132,6 +132,15 @@ pub enum Command {
     },
     SavePrefs(Prefs),
     Status,
+    /// First start on a real shop: create the terminal, enrol it with the hub using a one-time
+    /// code, take the programme from the hub, and add the first supervisor.
+    Activate {
+        hub: String,
+        terminal_id: String,
+        code: String,
+        zone: chrono::FixedOffset,
+        supervisor_pin: Pin,
+    },
     /// Sync now instead of waiting for the timer.
     SyncNow,
     /// Reload the reference data the screens hold: the hub sent an update.
@@ -217,6 +226,9 @@ pub enum Event {
     /// The reference data changed (a hub update): the same terminal, new policy, catalogue
     /// or roster. The screen stays where it is.
     Refreshed(Box<TerminalView>),
+    /// Activation refused before anything was kept (wrong code, hub unreachable): the form
+    /// stays, with the reason.
+    ActivationFailed(Failure),
     /// Enrolment done (the hub key's fingerprint) or refused.
     Enrolled(Result<String, Failure>),
 }
@@ -383,6 +395,66 @@ impl Worker {
                 versions: ledger.versions()?,
             })
         })()
+    }
+
+    /// Creates and enrols a terminal. Until the hub has accepted its key nothing is kept; after
+    /// that the terminal stays, whatever follows (a failed download is retried by sync).
+    fn activate(
+        &mut self,
+        hub: &str,
+        terminal_id: &str,
+        code: &str,
+        zone: chrono::FixedOffset,
+        supervisor_pin: &Pin,
+    ) -> Result<Ledger, Failure> {
+        use crate::sync::client::{HubClient, pull_updates};
+        let now = chrono::Utc::now().with_timezone(&zone);
+        let created = crate::terminal::create(
+            &self.dir,
+            terminal_id,
+            zone,
+            false,
+            Passphrase::from_env().ok().flatten().as_ref(),
+            now,
+        )?;
+        let mut ledger = created.ledger;
+        let client = HubClient::new(hub.trim(), sync::UPLOAD_TIMEOUT);
+        let enrolled = (|| -> Result<(), Failure> {
+            let key = ledger.public_key()?.ok_or(LedgerError::NoKey)?;
+            let cert = client
+                .enrol(&crate::sync::protocol::EnrolRequest {
+                    terminal_id: terminal_id.to_owned(),
+                    code: code.trim().to_owned(),
+                    public_key: crate::seal::hex(&key.to_bytes()),
+                })
+                .map_err(Failure::new)?;
+            ledger.record_enrolment(client.base(), &cert, now)?;
+            Ok(())
+        })();
+        if let Err(f) = enrolled {
+            crate::terminal::discard(&self.dir, ledger);
+            return Err(f);
+        }
+        if let Err(e) = pull_updates(&mut ledger, &client, now) {
+            tracing::warn!(error = %e, "the programme could not be downloaded; sync retries");
+        }
+        // A hub that has not published a policy yet: the shipped Program Sembako policy.
+        if matches!(ledger.policy(), Err(LedgerError::NoPolicy)) {
+            let policy = crate::domain::Policy::default_sembako()
+                .map_err(|e| LedgerError::Corrupt(e.to_string()))?;
+            ledger.import_policy(&policy, "default", &[0; 32], now)?;
+        }
+        let salt = crate::import::new_salt().map_err(LedgerError::from)?;
+        let verifier =
+            crate::domain::PinVerifier::create(supervisor_pin, &salt).map_err(LedgerError::from)?;
+        ledger.add_operator(
+            "supervisor",
+            crate::ledger::Role::Supervisor,
+            &verifier,
+            now,
+        )?;
+        tracing::info!(terminal_id, hub, "terminal activated");
+        Ok(ledger)
     }
 
     /// Starts the sync worker on its own connection, once, when the terminal is open.
@@ -592,6 +664,22 @@ impl Worker {
             Command::Status => {
                 self.status();
                 false
+            }
+            Command::Activate {
+                hub,
+                terminal_id,
+                code,
+                zone,
+                supervisor_pin,
+            } => {
+                match self.activate(&hub, &terminal_id, &code, zone, &supervisor_pin) {
+                    Ok(ledger) => {
+                        self.ready(ledger);
+                        self.start_sync(Passphrase::from_env().ok().flatten());
+                    }
+                    Err(f) => self.emit(Event::ActivationFailed(f)),
+                }
+                true
             }
             Command::Refresh => {
                 let view = match self.ledger.take() {

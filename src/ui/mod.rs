@@ -32,7 +32,7 @@ enum Phase {
     /// No ledger yet: "Mode demo" or "Aktivasi".
     Setup {
         busy: bool,
-        activation_note: bool,
+        activation: Option<ActivationForm>,
     },
     /// The key file needs its passphrase.
     Passphrase {
@@ -65,6 +65,79 @@ impl Screen {
         (Self::Audit, "ui.nav.audit", Key::F7, "F7", true),
         (Self::Settings, "ui.nav.settings", Key::F8, "F8", false),
     ];
+}
+
+/// Activation of a real shop on first start: the hub, this terminal's id, the one-time code,
+/// the time zone, and the first supervisor's PIN.
+#[derive(Debug)]
+struct ActivationForm {
+    hub: String,
+    terminal_id: String,
+    code: String,
+    zone: &'static str,
+    pin: Zeroizing<String>,
+    pin_again: Zeroizing<String>,
+    error: Option<String>,
+    failure: Option<Failure>,
+}
+
+impl Default for ActivationForm {
+    fn default() -> Self {
+        Self {
+            hub: String::new(),
+            terminal_id: String::new(),
+            code: String::new(),
+            zone: "WITA",
+            pin: Zeroizing::default(),
+            pin_again: Zeroizing::default(),
+            error: None,
+            failure: None,
+        }
+    }
+}
+
+impl ActivationForm {
+    /// The command, or the first problem with the form in words (field and rule).
+    fn command(&self, lang: Lang) -> Result<Command, String> {
+        let field = |key: &str, rule: &str| {
+            trf(
+                lang,
+                "ui.activate.field",
+                &[("field", &tr(lang, key)), ("rule", &tr(lang, rule))],
+            )
+        };
+        if self.hub.trim().is_empty() {
+            return Err(field("ui.hub.url", "rule.required"));
+        }
+        if crate::hub::check_name("terminal_id", self.terminal_id.trim()).is_err() {
+            return Err(field("ui.activate.terminal_id", "ui.activate.rule_id"));
+        }
+        if self.code.trim().is_empty() {
+            return Err(field("ui.hub.code", "rule.required"));
+        }
+        let pin = Pin::new(&self.pin).map_err(|e| {
+            trf(
+                lang,
+                "ui.activate.field",
+                &[
+                    ("field", &tr(lang, "ui.activate.pin")),
+                    ("rule", &e.localize(lang)),
+                ],
+            )
+        })?;
+        if *self.pin != *self.pin_again {
+            return Err(field("ui.activate.pin_again", "ui.activate.rule_same"));
+        }
+        let zone = crate::cli::parse_timezone(self.zone)
+            .ok_or_else(|| field("ui.settings.zone", "rule.required"))?;
+        Ok(Command::Activate {
+            hub: self.hub.trim().to_owned(),
+            terminal_id: self.terminal_id.trim().to_owned(),
+            code: self.code.trim().to_owned(),
+            zone,
+            supervisor_pin: pin,
+        })
+    }
 }
 
 #[derive(Debug, Default)]
@@ -182,7 +255,7 @@ impl EwarongApp {
             Event::NeedsSetup => {
                 self.phase = Phase::Setup {
                     busy: false,
-                    activation_note: false,
+                    activation: None,
                 }
             }
             Event::NeedsPassphrase => {
@@ -232,6 +305,14 @@ impl EwarongApp {
                 }
             }
             Event::Report { report, closed } => self.day.on_report(report, closed),
+            Event::ActivationFailed(f) => {
+                if let Phase::Setup { busy, activation } = &mut self.phase {
+                    *busy = false;
+                    if let Some(form) = activation {
+                        form.failure = Some(f);
+                    }
+                }
+            }
             Event::Sync(view) => {
                 if !view.updates.is_empty() {
                     self.send(Command::Refresh);
@@ -565,22 +646,33 @@ impl EwarongApp {
 
     fn setup(&mut self, ui: &mut Ui) {
         let lang = self.lang();
-        let Phase::Setup {
-            busy,
-            activation_note,
-        } = &mut self.phase
-        else {
+        let Phase::Setup { busy, activation } = &mut self.phase else {
             return;
         };
-        let mut create = false;
+        let mut send = None;
         ui.vertical_centered(|ui| {
-            ui.add_space(80.0);
+            ui.add_space(60.0);
             ui.heading(tr(lang, "ui.setup.title"));
             ui.label(tr(lang, "ui.setup.intro"));
             ui.add_space(24.0);
             if *busy {
                 ui.spinner();
-                ui.label(tr(lang, "ui.setup.creating"));
+                let key = if activation.is_some() {
+                    "ui.activate.busy"
+                } else {
+                    "ui.setup.creating"
+                };
+                ui.label(tr(lang, key));
+                return;
+            }
+            if let Some(form) = activation {
+                if let Some(c) = activation_form(ui, lang, form) {
+                    send = Some(c);
+                }
+                if ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {
+                    *activation = None;
+                    self.focus_login = true;
+                }
                 return;
             }
             let demo = primary(ui, true, tr(lang, "ui.setup.demo"), "Enter");
@@ -593,18 +685,17 @@ impl EwarongApp {
             if action(ui, true, tr(lang, "ui.setup.activate"), "F9").clicked()
                 || ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F9))
             {
-                *activation_note = true;
+                *activation = Some(ActivationForm::default());
+                return;
             }
-            if *activation_note {
-                ui.label(RichText::new(tr(lang, "ui.setup.activate_later")).color(error_color(ui)));
-            }
+            ui.label(tr(lang, "ui.setup.activate_hint"));
             if demo.clicked() || ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter)) {
-                create = true;
+                send = Some(Command::CreateDemo);
             }
         });
-        if create {
+        if let Some(c) = send {
             *busy = true;
-            self.send(Command::CreateDemo);
+            self.send(c);
             self.focus_login = true;
         }
     }
@@ -842,5 +933,72 @@ fn sync_status(ui: &mut Ui, lang: Lang, v: &crate::app::sync::SyncView) {
         let text: String = e.localize(lang).chars().take(90).collect();
         ui.label(RichText::new(text).color(error_color(ui)))
             .on_hover_text(e.localize(lang));
+    }
+}
+
+/// The activation form; returns the command when it is complete and the user asked for it.
+fn activation_form(ui: &mut Ui, lang: Lang, form: &mut ActivationForm) -> Option<Command> {
+    ui.label(RichText::new(tr(lang, "ui.activate.title")).strong());
+    ui.label(tr(lang, "ui.activate.intro"));
+    ui.add_space(8.0);
+    let mut submit = false;
+    egui::Grid::new("activate")
+        .num_columns(2)
+        .spacing([16.0, 8.0])
+        .show(ui, |ui| {
+            let r = field(ui, tr(lang, "ui.hub.url"), &mut form.hub, 320.0);
+            submit |= submitted(ui, &r);
+            let r = field(
+                ui,
+                tr(lang, "ui.activate.terminal_id"),
+                &mut form.terminal_id,
+                200.0,
+            );
+            submit |= submitted(ui, &r);
+            ui.end_row();
+            let r = field(ui, tr(lang, "ui.hub.code"), &mut form.code, 200.0);
+            submit |= submitted(ui, &r);
+            ui.vertical(|ui| {
+                ui.label(tr(lang, "ui.settings.zone"));
+                ui.horizontal(|ui| {
+                    for z in ["WIB", "WITA", "WIT"] {
+                        ui.selectable_value(&mut form.zone, z, z);
+                    }
+                });
+            });
+            ui.end_row();
+            let r = pin_field(ui, tr(lang, "ui.activate.pin"), &mut form.pin, 200.0);
+            submit |= submitted(ui, &r);
+            let r = pin_field(
+                ui,
+                tr(lang, "ui.activate.pin_again"),
+                &mut form.pin_again,
+                200.0,
+            );
+            submit |= submitted(ui, &r);
+            ui.end_row();
+        });
+    ui.add_space(8.0);
+    let clicked = primary(ui, true, tr(lang, "ui.activate.go"), "Enter").clicked();
+    ui.label(RichText::new(tr(lang, "ui.activate.back")).italics());
+    if let Some(e) = &form.error {
+        ui.label(RichText::new(e).color(error_color(ui)));
+    }
+    if let Some(f) = &form.failure {
+        ui.label(RichText::new(f.localize(lang)).color(error_color(ui)));
+    }
+    if !(clicked || submit) {
+        return None;
+    }
+    form.failure = None;
+    match form.command(lang) {
+        Ok(c) => {
+            form.error = None;
+            Some(c)
+        }
+        Err(e) => {
+            form.error = Some(e);
+            None
+        }
     }
 }
