@@ -79,6 +79,8 @@ struct ActivationForm {
     pin_again: Zeroizing<String>,
     error: Option<String>,
     failure: Option<Failure>,
+    /// Put the cursor in the first field when the form opens.
+    focus: bool,
 }
 
 impl Default for ActivationForm {
@@ -92,6 +94,7 @@ impl Default for ActivationForm {
             pin_again: Zeroizing::default(),
             error: None,
             failure: None,
+            focus: true,
         }
     }
 }
@@ -317,6 +320,8 @@ impl EwarongApp {
                 if !view.updates.is_empty() {
                     self.send(Command::Refresh);
                 }
+                // The sync thread seals and acknowledges on its own connection: recount.
+                self.send(Command::Status);
                 self.sync = view;
             }
             Event::Refreshed(view) => self.terminal = Some(view),
@@ -942,42 +947,50 @@ fn activation_form(ui: &mut Ui, lang: Lang, form: &mut ActivationForm) -> Option
     ui.label(tr(lang, "ui.activate.intro"));
     ui.add_space(8.0);
     let mut submit = false;
-    egui::Grid::new("activate")
-        .num_columns(2)
-        .spacing([16.0, 8.0])
-        .show(ui, |ui| {
-            let r = field(ui, tr(lang, "ui.hub.url"), &mut form.hub, 320.0);
-            submit |= submitted(ui, &r);
-            let r = field(
-                ui,
-                tr(lang, "ui.activate.terminal_id"),
-                &mut form.terminal_id,
-                200.0,
-            );
-            submit |= submitted(ui, &r);
-            ui.end_row();
-            let r = field(ui, tr(lang, "ui.hub.code"), &mut form.code, 200.0);
-            submit |= submitted(ui, &r);
-            ui.vertical(|ui| {
-                ui.label(tr(lang, "ui.settings.zone"));
-                ui.horizontal(|ui| {
-                    for z in ["WIB", "WITA", "WIT"] {
-                        ui.selectable_value(&mut form.zone, z, z);
-                    }
+    // The form is about 560 points wide: centre it under the heading.
+    ui.horizontal(|ui| {
+        ui.add_space(((ui.available_width() - 560.0) / 2.0).max(0.0));
+        egui::Grid::new("activate")
+            .num_columns(2)
+            .spacing([16.0, 8.0])
+            .show(ui, |ui| {
+                let r = field(ui, tr(lang, "ui.hub.url"), &mut form.hub, 320.0);
+                if form.focus {
+                    r.request_focus();
+                    form.focus = false;
+                }
+                submit |= submitted(ui, &r);
+                let r = field(
+                    ui,
+                    tr(lang, "ui.activate.terminal_id"),
+                    &mut form.terminal_id,
+                    200.0,
+                );
+                submit |= submitted(ui, &r);
+                ui.end_row();
+                let r = field(ui, tr(lang, "ui.hub.code"), &mut form.code, 200.0);
+                submit |= submitted(ui, &r);
+                ui.vertical(|ui| {
+                    ui.label(tr(lang, "ui.settings.zone"));
+                    ui.horizontal(|ui| {
+                        for z in ["WIB", "WITA", "WIT"] {
+                            ui.selectable_value(&mut form.zone, z, z);
+                        }
+                    });
                 });
+                ui.end_row();
+                let r = pin_field(ui, tr(lang, "ui.activate.pin"), &mut form.pin, 200.0);
+                submit |= submitted(ui, &r);
+                let r = pin_field(
+                    ui,
+                    tr(lang, "ui.activate.pin_again"),
+                    &mut form.pin_again,
+                    200.0,
+                );
+                submit |= submitted(ui, &r);
+                ui.end_row();
             });
-            ui.end_row();
-            let r = pin_field(ui, tr(lang, "ui.activate.pin"), &mut form.pin, 200.0);
-            submit |= submitted(ui, &r);
-            let r = pin_field(
-                ui,
-                tr(lang, "ui.activate.pin_again"),
-                &mut form.pin_again,
-                200.0,
-            );
-            submit |= submitted(ui, &r);
-            ui.end_row();
-        });
+    });
     ui.add_space(8.0);
     let clicked = primary(ui, true, tr(lang, "ui.activate.go"), "Enter").clicked();
     ui.label(RichText::new(tr(lang, "ui.activate.back")).italics());

@@ -844,9 +844,11 @@ impl HubForm {
             Some(hub) => {
                 ui.label(trf(lang, "ui.hub.enrolled", &[("hub", hub)]));
                 ui.label(trf(lang, "ui.hub.pending", &[("n", &sync.pending)]));
-                if action(ui, true, tr(lang, "ui.hub.sync_now"), "").clicked() {
-                    out = Some(Command::SyncNow);
-                }
+                ui.horizontal(|ui| {
+                    if action(ui, true, tr(lang, "ui.hub.sync_now"), "").clicked() {
+                        out = Some(Command::SyncNow);
+                    }
+                });
             }
             None => {
                 ui.label(tr(lang, "ui.hub.not_enrolled"));
