@@ -120,6 +120,18 @@ async fn enrol<S: Store>(state: &HubState<S>, l: &Ledger) -> String {
     id
 }
 
+/// A fresh hub on its own SQLite file (the directory lives as long as the returned guard).
+fn sqlite_hub(rt: &tokio::runtime::Runtime) -> (TempDir, Arc<HubState<SqliteStore>>) {
+    let dir = TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let store = SqliteStore::open(&dir.path().join("hub.sqlite3")).unwrap();
+    rt.block_on(store.migrate()).unwrap();
+    let state = Arc::new(HubState {
+        store,
+        identity: HubIdentity::from_seed(&[42; 32]),
+    });
+    (dir, state)
+}
+
 /// A fresh PostgreSQL database on the server `.ci/postgres` provides.
 fn pg_database(rt: &tokio::runtime::Runtime, name: &str) -> String {
     let admin = "host=127.0.0.1 port=5432 user=ewarong password=ewarong dbname=ewarong_test";
@@ -209,13 +221,7 @@ fn ingest(c: &mut Criterion) {
     g.bench_function("sqlite_10k_sales_batches_of_50", |b| {
         b.iter_batched(
             || {
-                let dir = TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
-                let store = SqliteStore::open(&dir.path().join("hub.sqlite3")).unwrap();
-                rt.block_on(store.migrate()).unwrap();
-                let state = HubState {
-                    store,
-                    identity: HubIdentity::from_seed(&[42; 32]),
-                };
+                let (dir, state) = sqlite_hub(&rt);
                 let id = rt.block_on(enrol(&state, &l));
                 (dir, state, id)
             },
@@ -243,13 +249,7 @@ fn ingest(c: &mut Criterion) {
     g.bench_function("sqlite_10k_sales_4_terminals_at_once", |b| {
         b.iter_batched(
             || {
-                let dir = TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
-                let store = SqliteStore::open(&dir.path().join("hub.sqlite3")).unwrap();
-                rt.block_on(store.migrate()).unwrap();
-                let state = Arc::new(HubState {
-                    store,
-                    identity: HubIdentity::from_seed(&[42; 32]),
-                });
+                let (dir, state) = sqlite_hub(&rt);
                 for (_, l, _) in &fleet {
                     rt.block_on(enrol(&state, l));
                 }
@@ -399,13 +399,7 @@ fn backlog(c: &mut Criterion) {
         b.iter_batched(
             || {
                 // A fresh hub serving on loopback, and a fresh copy of the terminal.
-                let hub_dir = TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
-                let store = SqliteStore::open(&hub_dir.path().join("hub.sqlite3")).unwrap();
-                rt.block_on(store.migrate()).unwrap();
-                let state = Arc::new(HubState {
-                    store,
-                    identity: HubIdentity::from_seed(&[42; 32]),
-                });
+                let (hub_dir, state) = sqlite_hub(&rt);
                 let listener = rt
                     .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
                     .unwrap();

@@ -20,7 +20,7 @@ use crate::ledger::{
 use crate::receipt::{self, WIDTH_58MM};
 
 /// Help text for clap, from the translation table: Indonesian, then English.
-fn help(key: &str) -> String {
+pub fn help(key: &str) -> String {
     let (id, en) = TABLE
         .iter()
         .find(|(k, _, _)| *k == key)

@@ -9,16 +9,18 @@
     clippy::print_stderr
 )]
 
+mod common;
+
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
+use common::TestHub;
 use ewarong::domain::{LineInput, Pin};
 use ewarong::hub::postgres::PgStore;
 use ewarong::hub::server::{HubState, accept_batch};
 use ewarong::hub::sqlite::SqliteStore;
-use ewarong::hub::{HubIdentity, Store, code_hash};
+use ewarong::hub::{HubIdentity, Store};
 use ewarong::ledger::{Ledger, Operator, Presence};
 use ewarong::sync::client::{HubClient, SyncError, export_batches, import_receipts, sync_once};
 use ewarong::sync::protocol::{EnrolRequest, b64, unb64};
@@ -30,67 +32,6 @@ const CARD_B: &str = "6032980000000028";
 
 fn now() -> DateTime<FixedOffset> {
     chrono::Local::now().fixed_offset()
-}
-
-/// A hub serving on 127.0.0.1:0, on its own runtime; dropped with the test.
-struct Hub<S: Store> {
-    rt: tokio::runtime::Runtime,
-    state: Arc<HubState<S>>,
-    url: String,
-}
-
-impl<S: Store> Hub<S> {
-    fn start(store: S) -> Self {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(store.migrate()).unwrap();
-        let state = Arc::new(HubState {
-            store,
-            identity: HubIdentity::from_seed(&[42; 32]),
-        });
-        let listener = rt
-            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-            .unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        rt.spawn(ewarong::hub::server::serve(
-            listener,
-            Arc::clone(&state),
-            std::future::pending(),
-        ));
-        Self { rt, state, url }
-    }
-
-    fn client(&self) -> HubClient {
-        HubClient::new(&self.url, Duration::from_secs(10))
-    }
-
-    /// A one-time code for `terminal_id`, as `ewarong-hub terminal enrol` makes.
-    fn code(&self, terminal_id: &str) -> String {
-        let code = ewarong::hub::new_enrolment_code().unwrap();
-        let t = now();
-        assert!(
-            self.rt
-                .block_on(self.state.store.add_enrolment(
-                    terminal_id,
-                    "5302",
-                    code_hash(&code),
-                    t,
-                    t + chrono::Duration::days(1)
-                ))
-                .unwrap()
-        );
-        code
-    }
-
-    fn head_seq(&self, terminal_id: &str) -> u64 {
-        self.rt
-            .block_on(self.state.store.head(terminal_id))
-            .unwrap()
-            .last_seq
-    }
 }
 
 /// A demo terminal with its own key, selling from the counter.
@@ -171,7 +112,7 @@ impl Till {
         }
     }
 
-    fn enrol<S: Store>(&mut self, hub: &Hub<S>) {
+    fn enrol<S: Store>(&mut self, hub: &TestHub<S>) {
         let id = self.ledger.terminal().terminal_id.clone();
         let code = hub.code(&id);
         let key = self.ledger.public_key().unwrap().unwrap();
@@ -209,7 +150,7 @@ fn hub_error(e: SyncError) -> (u16, String) {
 
 /// The whole scenario, on any store.
 fn scenario<S: Store>(store: S) {
-    let hub = Hub::start(store);
+    let hub = TestHub::on(store);
     let client = hub.client();
 
     // Enrolment: a wrong code, then the right one, then the same code again.
@@ -542,7 +483,7 @@ fn sync_on_postgres() {
 /// The USB stick: batches out as files, into the hub, receipts back, with the same checks and
 /// the same idempotency as the network.
 fn sneakernet<S: Store>(store: S) {
-    let hub = Hub::start(store);
+    let hub = TestHub::on(store);
     let mut till = Till::new("sabu-01");
     till.enrol(&hub);
     till.sell(12);
@@ -614,7 +555,7 @@ fn an_unreachable_hub_is_offline_and_loses_nothing() {
     // Enrolled once, then the hub is gone.
     {
         let dir = TempDir::new().unwrap();
-        let hub = Hub::start(SqliteStore::open(&dir.path().join("hub.sqlite3")).unwrap());
+        let hub = TestHub::on(SqliteStore::open(&dir.path().join("hub.sqlite3")).unwrap());
         till.enrol(&hub);
     }
     till.sell(6);
@@ -637,7 +578,7 @@ fn an_unreachable_hub_is_offline_and_loses_nothing() {
 /// the versions in force go into the next batch header. A changed document is refused.
 fn downlink<S: Store>(store: S) {
     use ewarong::hub::publish::{Kind, publish};
-    let hub = Hub::start(store);
+    let hub = TestHub::on(store);
     let client = hub.client();
     let mut till = Till::new("flores-01");
     till.enrol(&hub);

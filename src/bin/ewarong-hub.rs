@@ -10,25 +10,17 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
+use ewarong::cli::help;
 use ewarong::hub::postgres::PgStore;
 use ewarong::hub::server::{HubState, accept_batch};
 use ewarong::hub::sqlite::SqliteStore;
 use ewarong::hub::{
     ENROLMENT_DAYS, HUB_DB_FILE, HubIdentity, Store, check_name, code_hash, new_enrolment_code,
 };
-use ewarong::i18n::{Lang, TABLE, tr, trf};
+use ewarong::i18n::{Lang, tr, trf};
 use ewarong::seal::hex;
 use ewarong::sync::client::{BatchFile, receipt_file_name, write_atomic};
 use ewarong::sync::protocol::EnrolmentFile;
-
-/// Help text from the translation table: Indonesian, then English.
-fn help(key: &str) -> String {
-    let (id, en) = TABLE
-        .iter()
-        .find(|(k, _, _)| *k == key)
-        .map_or((key, key), |(_, id, en)| (*id, *en));
-    format!("{id} / {en}")
-}
 
 #[derive(Debug, Parser)]
 #[command(name = "ewarong-hub", version, about = help("hub.help.about"))]

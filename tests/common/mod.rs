@@ -153,20 +153,30 @@ pub fn public_key(dir: &Path) -> String {
     shown["public_key"].as_str().unwrap().to_owned()
 }
 
-/// A hub on embedded SQLite serving on 127.0.0.1:0 on its own runtime. Dropping it stops it.
-pub struct TestHub {
+/// A hub serving on 127.0.0.1:0 on its own runtime, on any store; embedded SQLite unless
+/// told otherwise. Dropping it stops it.
+pub struct TestHub<S: ewarong::hub::Store = ewarong::hub::sqlite::SqliteStore> {
     pub rt: tokio::runtime::Runtime,
-    pub state: std::sync::Arc<ewarong::hub::server::HubState<ewarong::hub::sqlite::SqliteStore>>,
+    pub state: std::sync::Arc<ewarong::hub::server::HubState<S>>,
     pub url: String,
-    _dir: TempDir,
+    _dir: Option<TempDir>,
 }
 
 impl TestHub {
+    /// A hub on a fresh SQLite file.
     pub fn start() -> Self {
-        use ewarong::hub::Store;
         let dir = TempDir::new().unwrap();
         let store =
             ewarong::hub::sqlite::SqliteStore::open(&dir.path().join("hub.sqlite3")).unwrap();
+        let mut hub = TestHub::on(store);
+        hub._dir = Some(dir);
+        hub
+    }
+}
+
+impl<S: ewarong::hub::Store> TestHub<S> {
+    /// A hub on `store`, migrated, with the hub key from a fixed seed.
+    pub fn on(store: S) -> Self {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -190,13 +200,17 @@ impl TestHub {
             rt,
             state,
             url,
-            _dir: dir,
+            _dir: None,
         }
     }
 
-    /// A one-time enrolment code for `terminal_id`.
+    /// A client for this hub.
+    pub fn client(&self) -> ewarong::sync::client::HubClient {
+        ewarong::sync::client::HubClient::new(&self.url, std::time::Duration::from_secs(10))
+    }
+
+    /// A one-time enrolment code for `terminal_id`, as `ewarong-hub terminal enrol` makes.
     pub fn code(&self, terminal_id: &str) -> String {
-        use ewarong::hub::Store;
         let code = ewarong::hub::new_enrolment_code().unwrap();
         let t = chrono::Local::now().fixed_offset();
         assert!(
@@ -215,7 +229,6 @@ impl TestHub {
 
     /// The last seq the hub holds for `terminal_id`.
     pub fn head_seq(&self, terminal_id: &str) -> u64 {
-        use ewarong::hub::Store;
         self.rt
             .block_on(self.state.store.head(terminal_id))
             .unwrap()
