@@ -1683,8 +1683,8 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("ui.activate.field", "{field}: {rule}", "{field}: {rule}"),
     (
         "ui.activate.rule_id",
-        "1-64 huruf, angka, '-', '_' atau '.'",
-        "1-64 letters, digits, '-', '_' or '.'",
+        "1-64 huruf kecil, angka dan '-' (seperti di kode dari hub)",
+        "1-64 lower-case letters, digits and '-' (as in the hub's code)",
     ),
     (
         "ui.activate.rule_same",

@@ -145,19 +145,15 @@ pub fn code_hash(code: &str) -> [u8; 32] {
     crate::ledger::sha256(normal.as_bytes())
 }
 
-/// Checks a terminal id or region code as the hub's CLI takes it.
+/// Checks a terminal id or region code with the rule the terminal's ledger applies to its own
+/// id (`domain::policy::is_slug`), so the hub never enrols an id no terminal can have.
 pub fn check_name(field: &str, value: &str) -> Result<(), FieldError> {
-    let ok = !value.is_empty()
-        && value.len() <= 64
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
-    if ok {
+    if crate::domain::policy::is_slug(value) {
         Ok(())
     } else {
         Err(FieldError::new(
             field,
-            "must be 1-64 letters, digits, '-', '_' or '.'",
+            "must be 1-64 lower-case letters, digits and single '-'",
         ))
     }
 }

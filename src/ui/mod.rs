@@ -112,7 +112,7 @@ impl ActivationForm {
         if self.hub.trim().is_empty() {
             return Err(field("ui.hub.url", "rule.required"));
         }
-        if crate::hub::check_name("terminal_id", self.terminal_id.trim()).is_err() {
+        if !crate::domain::policy::is_slug(self.terminal_id.trim()) {
             return Err(field("ui.activate.terminal_id", "ui.activate.rule_id"));
         }
         if self.code.trim().is_empty() {
