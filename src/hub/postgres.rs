@@ -9,7 +9,7 @@ use tokio_postgres::NoTls;
 use super::ingest::{Decision, Prepared, StoredHead};
 use super::store::{
     CardSpend, ForkRecord, Ingested, Publication, Redeemed, Store, StoreError, TerminalRecord,
-    TerminalSeen, sorted_list,
+    TerminalSeen, sorted_list, stored_hash,
 };
 use crate::seal::Frontier;
 use crate::sync::protocol::HubReceipt;
@@ -47,11 +47,6 @@ fn small(v: i64) -> Result<u64, StoreError> {
     u64::try_from(v).map_err(|_| StoreError::Corrupt(format!("sequence number {v}")))
 }
 
-fn hash32(what: &str, v: Vec<u8>) -> Result<[u8; 32], StoreError> {
-    v.try_into()
-        .map_err(|_| StoreError::Corrupt(what.to_owned()))
-}
-
 fn at(text: &str) -> Result<DateTime<FixedOffset>, StoreError> {
     DateTime::parse_from_rfc3339(text).map_err(|_| StoreError::Corrupt(format!("time {text}")))
 }
@@ -87,7 +82,7 @@ async fn read_head(
     Ok(StoredHead {
         last_seq: small(row.try_get(0)?)?,
         last_batch_seq: small(row.try_get(1)?)?,
-        last_header_hash: hash32("head.last_header_hash", row.try_get(2)?)?,
+        last_header_hash: stored_hash("head.last_header_hash", row.try_get::<_, &[u8]>(2)?)?,
         frontier: Frontier::decode(row.try_get::<_, &[u8]>(3)?)
             .map_err(|_| StoreError::Corrupt("head.frontier".into()))?,
     })
@@ -308,7 +303,7 @@ impl Store for PgStore {
                 region: r.try_get(1)?,
                 public_key: r
                     .try_get::<_, Option<Vec<u8>>>(2)?
-                    .map(|k| hash32("terminal.public_key", k))
+                    .map(|k| stored_hash("terminal.public_key", k))
                     .transpose()?,
                 revoked: r.try_get(3)?,
             })
@@ -344,7 +339,7 @@ impl Store for PgStore {
             .await?;
         let stored_hash = stored
             .as_ref()
-            .map(|r| hash32("batch.header_hash", r.try_get(0)?))
+            .map(|r| stored_hash("batch.header_hash", r.try_get::<_, &[u8]>(0)?))
             .transpose()?;
         match super::ingest::decide(&head, stored_hash, &p) {
             Decision::Duplicate => {
@@ -548,7 +543,7 @@ impl Store for PgStore {
                     kind: r.try_get(0)?,
                     version: small(r.try_get(1)?)?,
                     document: r.try_get(2)?,
-                    sha256: hash32("publication.sha256", r.try_get(3)?)?,
+                    sha256: stored_hash("publication.sha256", r.try_get::<_, &[u8]>(3)?)?,
                     signature: r
                         .try_get::<_, Vec<u8>>(4)?
                         .try_into()

@@ -12,7 +12,7 @@ use super::ingest::{Decision, Prepared, StoredHead};
 use super::rfc3339;
 use super::store::{
     CardSpend, ForkRecord, Ingested, Publication, Redeemed, Store, StoreError, TerminalRecord,
-    TerminalSeen, sorted_list,
+    TerminalSeen, sorted_list, stored_hash,
 };
 use crate::seal::Frontier;
 use crate::sync::protocol::HubReceipt;
@@ -65,11 +65,6 @@ impl SqliteStore {
     }
 }
 
-fn hash32(what: &str, v: Vec<u8>) -> Result<[u8; 32], StoreError> {
-    v.try_into()
-        .map_err(|_| StoreError::Corrupt(what.to_owned()))
-}
-
 fn read_head(tx: &Connection, terminal_id: &str) -> Result<StoredHead, StoreError> {
     let row: Option<(u64, u64, Vec<u8>, Vec<u8>)> = tx
         .query_row(
@@ -84,7 +79,7 @@ fn read_head(tx: &Connection, terminal_id: &str) -> Result<StoredHead, StoreErro
     Ok(StoredHead {
         last_seq,
         last_batch_seq,
-        last_header_hash: hash32("head.last_header_hash", hash)?,
+        last_header_hash: stored_hash("head.last_header_hash", hash)?,
         frontier: Frontier::decode(&frontier)
             .map_err(|_| StoreError::Corrupt("head.frontier".into()))?,
     })
@@ -236,7 +231,7 @@ impl Store for SqliteStore {
                 )
                 .optional()?;
             row.map(|(mut t, key)| {
-                t.public_key = key.map(|k| hash32("terminal.public_key", k)).transpose()?;
+                t.public_key = key.map(|k| stored_hash("terminal.public_key", k)).transpose()?;
                 Ok(t)
             })
             .transpose()
@@ -263,7 +258,7 @@ impl Store for SqliteStore {
                 .optional()?;
             let stored_hash = stored
                 .as_ref()
-                .map(|(h, _)| hash32("batch.header_hash", h.clone()))
+                .map(|(h, _)| stored_hash("batch.header_hash", h))
                 .transpose()?;
             match super::ingest::decide(&head, stored_hash, &p) {
                 Decision::Duplicate => {
@@ -447,7 +442,7 @@ impl Store for SqliteStore {
                     kind,
                     version,
                     document,
-                    sha256: hash32("publication.sha256", sha)?,
+                    sha256: stored_hash("publication.sha256", sha)?,
                     signature: sig
                         .try_into()
                         .map_err(|_| StoreError::Corrupt("publication.signature".into()))?,

@@ -190,6 +190,12 @@ pub struct TerminalSeen {
     pub revoked: bool,
 }
 
+/// A stored 32-byte digest or key back from its column; `what` names the column when it has
+/// the wrong length.
+pub fn stored_hash(what: &str, bytes: impl AsRef<[u8]>) -> Result<[u8; 32], StoreError> {
+    crate::seal::hash::to_hash32(bytes.as_ref()).ok_or_else(|| StoreError::Corrupt(what.to_owned()))
+}
+
 /// A comma-separated list from SQL, sorted.
 pub fn sorted_list(text: &str) -> Vec<String> {
     let mut v: Vec<String> = text
