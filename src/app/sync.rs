@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::{Event, Failure};
 use crate::keys::Passphrase;
 use crate::ledger::Ledger;
-use crate::sync::client::{HubClient, SyncError, sync_once};
+use crate::sync::client::{HubClient, SyncError, sync_with_head};
 use crate::sync::protocol::EnrolRequest;
 use crate::terminal::DataDir;
 
@@ -182,9 +182,9 @@ impl SyncWorker {
         let id = self.ledger.terminal().terminal_id.clone();
         let now = self.ledger.terminal().now();
         let probe = HubClient::new(&enrolment.hub_url, PROBE_TIMEOUT).head(&id);
-        let result = probe.and_then(|_| {
+        let result = probe.and_then(|head| {
             let client = HubClient::new(&enrolment.hub_url, UPLOAD_TIMEOUT);
-            sync_once(&mut self.ledger, &client, now)
+            sync_with_head(&mut self.ledger, &client, &head, now)
         });
         match result {
             Ok(report) => {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::protocol::{ApiError, BatchUpload, Certificate, EnrolRequest, Head, HubReceipt};
 use crate::i18n::{Lang, Localize, tr, trf};
-use crate::ledger::{AckVia, Acked, Ledger, LedgerError, SealReason};
+use crate::ledger::{AckVia, Acked, Ledger, LedgerError, Outgoing, SealReason};
 use crate::seal::hex;
 
 /// Batches read from the ledger per round trip to it; a backlog of any size goes page by page.
@@ -309,21 +309,24 @@ pub struct SyncReport {
     pub updates: Vec<String>,
 }
 
-/// Sends `batch_seq` and records the receipt: the one place a network receipt is recorded.
+/// Sends one batch and records its receipt: the one place a network receipt is recorded.
+/// Returns what was recorded and the last seq the receipt covers.
 fn send(
     ledger: &mut Ledger,
     client: &HubClient,
-    batch_seq: u64,
+    out: &Outgoing,
     now: DateTime<FixedOffset>,
-) -> Result<Acked, SyncError> {
+) -> Result<(Acked, u64), SyncError> {
     let id = ledger.terminal().terminal_id.clone();
-    let out = ledger.outgoing(batch_seq)?;
     let receipt = client.upload(&id, &out.upload)?;
-    Ok(ledger.record_ack(&receipt, AckVia::Network, now)?)
+    Ok((
+        ledger.record_ack(&receipt, AckVia::Network, now)?,
+        receipt.last_seq,
+    ))
 }
 
-/// One round: seal the open tail, ask the hub where it stands, send every batch without a
-/// receipt in order, and record each receipt once its countersignature verifies.
+/// One round: seal the open tail (so it waits as a batch even if the hub does not answer),
+/// ask the hub where it stands, then [`sync_with_head`].
 pub fn sync_once(
     ledger: &mut Ledger,
     client: &HubClient,
@@ -333,23 +336,37 @@ pub fn sync_once(
         return Err(LedgerError::NotEnrolled.into());
     }
     ledger.seal(SealReason::Upload, now)?;
-    let id = ledger.terminal().terminal_id.clone();
-    let head = client.head(&id)?;
+    let head = client.head(&ledger.terminal().terminal_id)?;
+    sync_with_head(ledger, client, &head, now)
+}
+
+/// The rest of a round once the hub's head is known (the background worker already has it
+/// from its probe): seal the open tail if [`sync_once`] has not, send every batch without a receipt in order, record
+/// each receipt once its countersignature verifies, then take the hub's updates.
+pub fn sync_with_head(
+    ledger: &mut Ledger,
+    client: &HubClient,
+    head: &Head,
+    now: DateTime<FixedOffset>,
+) -> Result<SyncReport, SyncError> {
+    if ledger.enrolment()?.is_none() {
+        return Err(LedgerError::NotEnrolled.into());
+    }
+    ledger.seal(SealReason::Upload, now)?;
     let skew = DateTime::parse_from_rfc3339(&head.hub_time)
         .map(|h| h.signed_duration_since(now).num_seconds())
         .map_err(|e| SyncError::Protocol(format!("hub_time: {e}")))?;
     // The hub may hold batches whose receipts never arrived (the line dropped after it
     // committed): sending them again returns the same receipts.
     let mut acked = 0u64;
+    let mut hub_last_seq = head.last_seq;
     loop {
         let page = ledger.unacked_batches(0, PAGE)?;
         if page.is_empty() {
             break;
         }
         for out in page {
-            match send(ledger, client, out.batch_seq, now) {
-                Ok(Acked::New) => acked = acked.saturating_add(1),
-                Ok(Acked::AlreadyAcked) => {}
+            let sent = match send(ledger, client, &out, now) {
                 // The hub lost batches it once acknowledged (a restored backup): send them
                 // again from where it stands, then carry on.
                 Err(SyncError::Hub {
@@ -363,21 +380,22 @@ pub fn sync_once(
                         "hub is behind our receipts; resending"
                     );
                     for b in h.last_batch_seq.saturating_add(1)..out.batch_seq {
-                        send(ledger, client, b, now)?;
+                        send(ledger, client, &ledger.outgoing(b)?, now)?;
                     }
-                    if send(ledger, client, out.batch_seq, now)? == Acked::New {
-                        acked = acked.saturating_add(1);
-                    }
+                    send(ledger, client, &out, now)?
                 }
-                Err(e) => return Err(e),
+                other => other?,
+            };
+            if sent.0 == Acked::New {
+                acked = acked.saturating_add(1);
             }
+            hub_last_seq = hub_last_seq.max(sent.1);
         }
     }
     // Downlink after uplink: the batches above were sealed under the versions that were in
     // force when their sales were made.
     let updates = pull_updates(ledger, client, now)?;
     let (pending, _) = ledger.pending()?;
-    let hub_last_seq = client.head(&id)?.last_seq;
     tracing::info!(
         acked,
         pending,
