@@ -233,6 +233,84 @@ fn json_text(v: &serde_json::Value) -> String {
     }
 }
 
+/// Why a prices file cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PriceError {
+    #[error("{at}: {field} {rule}")]
+    Row {
+        at: String,
+        field: &'static str,
+        rule: &'static str,
+    },
+    #[error("{0}")]
+    Csv(String),
+    #[error("{0}: no rows")]
+    Empty(String),
+    #[error("product_id {0} is not in the catalogue in force")]
+    Unknown(String),
+}
+
+/// A reference price change: product id and new reference price.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriceRow {
+    pub product_id: String,
+    pub price: crate::domain::Rupiah,
+}
+
+/// Parses a prices file: CSV with `product_id,reference_price_rupiah`.
+pub fn parse_prices(file: &str, text: &str) -> Result<Vec<PriceRow>, PriceError> {
+    let mut rows = Vec::new();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    for (i, rec) in reader.records().enumerate() {
+        let line = i.saturating_add(2);
+        let rec = rec.map_err(|e| PriceError::Csv(format!("{file}:{line}: {e}")))?;
+        let id = rec.get(0).unwrap_or("").to_owned();
+        if id.is_empty() {
+            return Err(PriceError::Row {
+                at: format!("{file}:{line}"),
+                field: "product_id",
+                rule: "is required",
+            });
+        }
+        let price = rec
+            .get(1)
+            .and_then(|p| p.parse::<i64>().ok())
+            .and_then(|p| crate::domain::Rupiah::new(p).ok())
+            .filter(|p| p.as_i64() > 0)
+            .ok_or_else(|| PriceError::Row {
+                at: format!("{file}:{line}"),
+                field: "reference_price_rupiah",
+                rule: "must be a whole number of rupiah above 0",
+            })?;
+        rows.push(PriceRow {
+            product_id: id,
+            price,
+        });
+    }
+    if rows.is_empty() {
+        return Err(PriceError::Empty(file.to_owned()));
+    }
+    Ok(rows)
+}
+
+/// Applies price rows to a catalogue; every product must exist in it.
+pub fn apply_prices(
+    catalogue: &crate::domain::Catalogue,
+    prices: &[PriceRow],
+) -> Result<Vec<crate::domain::Product>, PriceError> {
+    let mut products = catalogue.products().to_vec();
+    for row in prices {
+        let p = products
+            .iter_mut()
+            .find(|p| p.id == row.product_id)
+            .ok_or_else(|| PriceError::Unknown(row.product_id.clone()))?;
+        p.reference_price = row.price;
+    }
+    Ok(products)
+}
+
 /// Parses a policy file (TOML or JSON).
 pub fn parse_policy(file: &str, text: &str) -> Result<Policy, ImportError> {
     let policy = match Format::of(file) {

@@ -179,7 +179,7 @@ impl Prepared {
 }
 
 fn header_hash(bytes: &[u8]) -> Hash32 {
-    crate::ledger::sha256(bytes)
+    crate::seal::hash::sha256(bytes)
 }
 
 /// What the hub holds for one terminal: the end of its accepted history.

@@ -142,7 +142,7 @@ pub fn code_hash(code: &str) -> [u8; 32] {
         .filter(|c| c.is_ascii_alphanumeric())
         .map(|c| c.to_ascii_uppercase())
         .collect();
-    crate::ledger::sha256(normal.as_bytes())
+    crate::seal::hash::sha256(normal.as_bytes())
 }
 
 /// Checks a terminal id or region code with the rule the terminal's ledger applies to its own

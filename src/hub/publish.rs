@@ -2,45 +2,11 @@
 //! checked with the same parsers the terminal uses, normalised, versioned and signed. Rosters
 //! leave the hub with PIN verifiers only, never a PIN.
 
-use crate::domain::{Catalogue, Policy, Rupiah};
-use crate::import::{ImportError, parse_catalogue, parse_policy, parse_roster};
+use crate::domain::{Catalogue, Policy};
+use crate::import::{ImportError, PriceError, parse_catalogue, parse_policy, parse_roster};
+pub use crate::import::{PriceRow, apply_prices, parse_prices};
 use crate::sync::protocol::FieldError;
-
-/// The four kinds of update, in the order a terminal applies them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Kind {
-    Policy,
-    Catalogue,
-    Prices,
-    Roster,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Policy, Kind::Catalogue, Kind::Prices, Kind::Roster];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Policy => "policy",
-            Kind::Catalogue => "catalogue",
-            Kind::Prices => "prices",
-            Kind::Roster => "roster",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    /// The file name a document of this kind is parsed under (its format comes from it).
-    pub fn file_name(self) -> &'static str {
-        match self {
-            Kind::Policy => "policy.json",
-            Kind::Catalogue => "catalogue.csv",
-            Kind::Prices => "prices.csv",
-            Kind::Roster => "roster.csv",
-        }
-    }
-}
+pub use crate::sync::protocol::Kind;
 
 /// Why a document cannot be published.
 #[derive(Debug, thiserror::Error)]
@@ -49,73 +15,10 @@ pub enum PublishError {
     Import(#[from] ImportError),
     #[error(transparent)]
     Field(#[from] FieldError),
+    #[error(transparent)]
+    Price(#[from] PriceError),
     #[error("{0}")]
     Other(String),
-}
-
-/// A reference price change: product id and new reference price.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PriceRow {
-    pub product_id: String,
-    pub price: Rupiah,
-}
-
-/// Parses a prices file: CSV with `product_id,reference_price_rupiah`.
-pub fn parse_prices(file: &str, text: &str) -> Result<Vec<PriceRow>, PublishError> {
-    let mut rows = Vec::new();
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    for (i, rec) in reader.records().enumerate() {
-        let line = i.saturating_add(2);
-        let rec = rec.map_err(|e| PublishError::Other(format!("{file}:{line}: {e}")))?;
-        let id = rec.get(0).unwrap_or("").to_owned();
-        if id.is_empty() {
-            return Err(
-                FieldError::new(format!("{file}:{line}: product_id"), "is required").into(),
-            );
-        }
-        let price = rec
-            .get(1)
-            .and_then(|p| p.parse::<i64>().ok())
-            .and_then(|p| Rupiah::new(p).ok())
-            .filter(|p| p.as_i64() > 0)
-            .ok_or_else(|| {
-                FieldError::new(
-                    format!("{file}:{line}: reference_price_rupiah"),
-                    "must be a whole number of rupiah above 0",
-                )
-            })?;
-        rows.push(PriceRow {
-            product_id: id,
-            price,
-        });
-    }
-    if rows.is_empty() {
-        return Err(PublishError::Other(format!("{file}: no rows")));
-    }
-    Ok(rows)
-}
-
-/// Applies price rows to a catalogue; every product must exist in it.
-pub fn apply_prices(
-    catalogue: &Catalogue,
-    prices: &[PriceRow],
-) -> Result<Vec<crate::domain::Product>, PublishError> {
-    let mut products = catalogue.products().to_vec();
-    for row in prices {
-        let p = products
-            .iter_mut()
-            .find(|p| p.id == row.product_id)
-            .ok_or_else(|| {
-                FieldError::new(
-                    format!("product_id {}", row.product_id),
-                    "is not in the catalogue in force",
-                )
-            })?;
-        p.reference_price = row.price;
-    }
-    Ok(products)
 }
 
 /// Checks a document with the terminal's own parsers and returns what is published: policies
@@ -238,7 +141,7 @@ pub async fn publish<S: super::Store>(
         .iter()
         .find(|p| p.kind == kind.as_str())
         .map_or(1, |p| p.version.saturating_add(1));
-    let sha256 = crate::ledger::sha256(document.as_bytes());
+    let sha256 = crate::seal::hash::sha256(document.as_bytes());
     let published_at = super::rfc3339(now);
     let text = crate::sync::protocol::Update::signed_text(
         kind.as_str(),

@@ -3,7 +3,6 @@
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use super::{Ledger, LedgerError, timestamp};
 use crate::domain::{
@@ -116,9 +115,7 @@ fn record_import(
 }
 
 /// SHA-256 of an imported file's bytes, recorded with the import.
-pub fn sha256(bytes: &[u8]) -> [u8; 32] {
-    Sha256::digest(bytes).into()
-}
+pub use crate::seal::hash::sha256;
 
 /// A KPM as listed (no PIN verifier).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

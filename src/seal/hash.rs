@@ -36,6 +36,11 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// Plain SHA-256 of some bytes: imported files, published documents, batch headers, codes.
+pub fn sha256(bytes: &[u8]) -> Hash32 {
+    Sha256::digest(bytes).into()
+}
+
 /// Converts a stored BLOB back to a digest, if it has the right length.
 pub fn to_hash32(bytes: &[u8]) -> Option<Hash32> {
     bytes.try_into().ok()

@@ -226,8 +226,8 @@ pub fn apply_update(
     u: &super::protocol::Update,
     now: DateTime<FixedOffset>,
 ) -> Result<(), SyncError> {
-    use crate::hub::publish::{Kind, apply_prices, parse_prices};
-    use crate::import::{parse_catalogue, parse_policy, parse_roster};
+    use super::protocol::Kind;
+    use crate::import::{apply_prices, parse_catalogue, parse_policy, parse_prices, parse_roster};
     let refuse = |detail: String| SyncError::Update {
         kind: u.kind.clone(),
         version: u.version,
@@ -281,7 +281,7 @@ pub fn pull_updates(
     client: &HubClient,
     now: DateTime<FixedOffset>,
 ) -> Result<Vec<String>, SyncError> {
-    use crate::hub::publish::Kind;
+    use super::protocol::Kind;
     let id = ledger.terminal().terminal_id.clone();
     let have = ledger.hub_versions()?;
     let mut updates = client.updates(&id, &have)?.updates;

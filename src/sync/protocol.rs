@@ -195,6 +195,42 @@ impl HubReceipt {
     }
 }
 
+/// The four kinds of update the hub publishes, in the order a terminal applies them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Policy,
+    Catalogue,
+    Prices,
+    Roster,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Policy, Kind::Catalogue, Kind::Prices, Kind::Roster];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Policy => "policy",
+            Kind::Catalogue => "catalogue",
+            Kind::Prices => "prices",
+            Kind::Roster => "roster",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The file name a document of this kind is parsed under (its format comes from it).
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Kind::Policy => "policy.json",
+            Kind::Catalogue => "catalogue.csv",
+            Kind::Prices => "prices.csv",
+            Kind::Roster => "roster.csv",
+        }
+    }
+}
+
 /// A signed update from the hub: a whole document of one kind at one version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Update {
@@ -219,7 +255,7 @@ impl Update {
 
     /// Whether `hub` signed this update and the document is the one signed.
     pub fn verify(&self, hub: &PublicKey) -> bool {
-        let digest = hex(&crate::ledger::sha256(self.document.as_bytes()));
+        let digest = hex(&crate::seal::hash::sha256(self.document.as_bytes()));
         digest == self.sha256
             && signature("signature", &self.signature).is_ok_and(|s| {
                 hub.verify(
