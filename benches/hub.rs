@@ -19,7 +19,6 @@ use std::time::Duration;
 use chrono::{DateTime, FixedOffset};
 use common::*;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use ewarong::domain::LineInput;
 use ewarong::hub::postgres::PgStore;
 use ewarong::hub::server::{HubState, accept_batch};
 use ewarong::hub::sqlite::SqliteStore;
@@ -51,26 +50,7 @@ fn terminal_as(id: &str, seed: u8, n: usize) -> (TempDir, Ledger) {
     let (dir, mut l) = bench_terminal(id, seed);
     let now = morning();
     l.set_seal_every(50, now).unwrap();
-    l.connection()
-        .pragma_update(None, "synchronous", "OFF")
-        .unwrap();
-    let (presences, op) = counter(&mut l, 20, now);
-    let lines = [
-        LineInput {
-            product: "beras-medium".into(),
-            quantity: "5".into(),
-            unit_price: None,
-        },
-        LineInput {
-            product: "tempe".into(),
-            quantity: "2".into(),
-            unit_price: None,
-        },
-    ];
-    for i in 0..n {
-        l.record_sale(&presences[i % 20], &op, &lines, None, now)
-            .unwrap();
-    }
+    fill_with_sales(&mut l, n);
     l.seal(SealReason::Manual, now).unwrap();
     l.connection()
         .pragma_update(None, "synchronous", "FULL")

@@ -225,27 +225,7 @@ fn audit_100k(c: &mut Criterion) {
                 .unwrap_or_else(|| unreachable!()),
         )
         .unwrap_or_else(|e| panic!("{e}"));
-        l.connection()
-            .pragma_update(None, "synchronous", "OFF")
-            .unwrap_or_else(|e| panic!("{e}"));
-        let now = morning();
-        let (presences, op) = counter(&mut l, 20, now);
-        let lines = [
-            LineInput {
-                product: "beras-medium".into(),
-                quantity: "5".into(),
-                unit_price: None,
-            },
-            LineInput {
-                product: "tempe".into(),
-                quantity: "2".into(),
-                unit_price: None,
-            },
-        ];
-        for i in 0..100_000usize {
-            l.record_sale(&presences[i % 20], &op, &lines, None, now)
-                .unwrap_or_else(|e| panic!("{e}"));
-        }
+        fill_with_sales(&mut l, 100_000);
     }
     let mut g = c.benchmark_group("audit");
     g.sampling_mode(criterion::SamplingMode::Flat);

@@ -125,3 +125,29 @@ pub fn counter(
         .unwrap_or_else(|e| panic!("{e}"));
     (presences, op)
 }
+
+/// Records `n` two-item sales (5 kg beras, 2 tempe) rotating over the first 20 KPM, with
+/// `synchronous=OFF`: set-up, not measured. Sealing follows the ledger's own setting.
+pub fn fill_with_sales(l: &mut Ledger, n: usize) {
+    let now = morning();
+    l.connection()
+        .pragma_update(None, "synchronous", "OFF")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (presences, op) = counter(l, 20, now);
+    let lines = [
+        ewarong::domain::LineInput {
+            product: "beras-medium".into(),
+            quantity: "5".into(),
+            unit_price: None,
+        },
+        ewarong::domain::LineInput {
+            product: "tempe".into(),
+            quantity: "2".into(),
+            unit_price: None,
+        },
+    ];
+    for i in 0..n {
+        l.record_sale(&presences[i % 20], &op, &lines, None, now)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+}
