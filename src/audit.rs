@@ -346,6 +346,23 @@ fn expected_rows(e: &SignedEntry) -> Vec<ExpectedRow<'_>> {
                 ("attempts", int(u64::from(*attempts))),
             ],
         )],
+        SignedBody::Release {
+            card,
+            period,
+            move_id,
+            to_terminal,
+            amount,
+        } => vec![(
+            "release",
+            0,
+            vec![
+                ("card", Want::Text(card)),
+                ("period", Want::Text(period)),
+                ("move_id", int(*move_id)),
+                ("to_terminal", Want::Text(to_terminal)),
+                ("amount", Want::Int(*amount)),
+            ],
+        )],
     }
 }
 

@@ -176,6 +176,11 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ),
     ("rule.not_empty", "tidak boleh kosong", "must not be empty"),
     (
+        "rule.at_most_amount",
+        "tidak boleh lebih dari amount_per_period_rupiah",
+        "must not be more than amount_per_period_rupiah",
+    ),
+    (
         "rule.positive",
         "harus lebih dari nol",
         "must be more than zero",
@@ -267,6 +272,11 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "basket.price",
         "{product}: harga {price} di atas harga acuan {reference} (batas {max}); perlu alasan (--override-reason)",
         "{product}: price {price} is above the reference price {reference} (limit {max}); needs a reason (--override-reason)",
+    ),
+    (
+        "basket.over_visitor_cap",
+        "total {total} melebihi batas KPM tamu: sisa {left} dari {cap} per bulan di e-warong ini; saldo KPM ada di e-warong {home}",
+        "total {total} is over the visitor cap: {left} left of {cap} per month at this e-warong; the KPM's balance is at e-warong {home}",
     ),
     (
         "basket.over_balance",
@@ -504,6 +514,11 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "column '{column}' {detail}",
     ),
     ("import.missing", "wajib diisi", "is required"),
+    (
+        "import.home",
+        "kolom home '{input}' bukan id terminal (huruf kecil, angka dan '-')",
+        "column home '{input}' is not a terminal id (lower-case letters, digits and '-')",
+    ),
     (
         "import.pin_both",
         "isi tepat satu dari kolom pin atau pin_verifier",
@@ -946,6 +961,61 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "terminal {id} is not known to this hub",
     ),
     (
+        "move.bad_card",
+        "kartu '{card}' bukan nomor kartu KPM yang sah (16 angka)",
+        "card '{card}' is not a valid KPM card number (16 digits)",
+    ),
+    (
+        "move.not_in_roster",
+        "kartu {card} tidak ada di daftar KPM yang diterbitkan hub",
+        "card {card} is not in the roster the hub published",
+    ),
+    (
+        "move.no_home",
+        "kartu {card} tidak punya e-warong asal (kolom home) di daftar KPM; terbitkan daftar dengan kolom home",
+        "card {card} has no home e-warong (column home) in the roster; publish a roster with the home column",
+    ),
+    (
+        "move.waiting",
+        "kartu {card} masih dalam perpindahan {id}: menunggu pelepasan saldo dari {from}",
+        "card {card} is still in move {id}: waiting for {from} to release the balance",
+    ),
+    (
+        "move.already_home",
+        "kartu {card} sudah ber-e-warong asal {home}",
+        "card {card} already has {home} as its home e-warong",
+    ),
+    (
+        "move.revoked",
+        "terminal {id} sudah dicabut: KPM tidak bisa dipindah ke sana",
+        "terminal {id} is revoked: no KPM can be moved there",
+    ),
+    (
+        "hub.moved",
+        "perpindahan {id}: kartu {card} dari {from} ke {to}; {from} melepas saldo saat sinkron berikutnya",
+        "move {id}: card {card} from {from} to {to}; {from} releases the balance at its next sync",
+    ),
+    (
+        "hub.help.kpm",
+        "kelola KPM: pindahkan ke e-warong lain",
+        "manage KPM: move to another e-warong",
+    ),
+    (
+        "hub.help.move",
+        "pindahkan KPM ke e-warong asal yang baru",
+        "move a KPM to a new home e-warong",
+    ),
+    (
+        "hub.help.card",
+        "nomor kartu KPM (16 angka)",
+        "KPM card number (16 digits)",
+    ),
+    (
+        "hub.help.to",
+        "id terminal e-warong tujuan",
+        "terminal id of the new home e-warong",
+    ),
+    (
         "hub.revoked",
         "terminal {id} dicabut",
         "terminal {id} revoked",
@@ -1175,6 +1245,11 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "sync.updated",
         "; diperbarui dari hub: {list}",
         "; updated from the hub: {list}",
+    ),
+    (
+        "sync.released",
+        "; saldo {n} KPM yang pindah dilepas ke e-warong barunya",
+        "; balance of {n} moved KPM released to their new e-warong",
     ),
     (
         "sync.protocol",
@@ -1555,6 +1630,7 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("kind.day_close", "tutup hari", "day close"),
     ("kind.complaint", "pengaduan", "complaint"),
     ("kind.lockout", "kunci kartu", "card lockout"),
+    ("kind.release", "saldo dipindah", "balance released"),
     ("hist.voided_by", "dibatalkan oleh {seq}", "voided by {seq}"),
     ("hist.voids", "membatalkan {seq}", "voids {seq}"),
     ("z.title", "LAPORAN TUTUP HARI (Z)", "DAY CLOSE REPORT (Z)"),
@@ -1785,6 +1861,11 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "Left after this sale",
     ),
     ("ui.sale.spent", "Terpakai periode ini", "Spent this period"),
+    (
+        "ui.sale.visitor",
+        "Batas KPM tamu (saldo di {home})",
+        "Visitor cap left (balance at {home})",
+    ),
     ("ui.sale.catalogue", "Bahan pangan", "Food items"),
     (
         "ui.sale.product",

@@ -23,6 +23,7 @@ pub enum RowError {
     Catalogue(CatalogueError),
     Pin(&'static str, PinError),
     PinBoth,
+    Home(String),
     Entitlement(String),
     DuplicateCard { card: String, first: usize },
     Syntax(String),
@@ -45,6 +46,7 @@ impl Localize for RowError {
             Self::Catalogue(e) => e.localize(lang),
             Self::Pin(c, e) => column(c, e.localize(lang)),
             Self::PinBoth => tr(lang, "import.pin_both").to_owned(),
+            Self::Home(s) => trf(lang, "import.home", &[("input", s)]),
             Self::Entitlement(s) => trf(lang, "import.entitlement", &[("input", s)]),
             Self::DuplicateCard { card, first } => trf(
                 lang,
@@ -453,7 +455,17 @@ pub fn parse_roster(file: &str, text: &str) -> Result<Vec<Kpm>, ImportError> {
             _ => return Err(err(RowError::PinBoth)),
         };
         let entitlements = entitlements(r.get("entitlements").unwrap_or("")).map_err(err)?;
-        rows.push((r.line, card, nik, kk, name, desa, pin, entitlements));
+        let home = r
+            .get("home")
+            .map(|h| {
+                if crate::domain::policy::is_slug(h) {
+                    Ok(h.to_owned())
+                } else {
+                    Err(err(RowError::Home(h.to_owned())))
+                }
+            })
+            .transpose()?;
+        rows.push((r.line, card, nik, kk, name, desa, pin, entitlements, home));
     }
     let pins: Vec<(usize, PinSource)> = rows.iter().map(|r| (r.0, r.6.clone())).collect();
     let verifiers = hash_pins(file, pins)?;
@@ -461,7 +473,7 @@ pub fn parse_roster(file: &str, text: &str) -> Result<Vec<Kpm>, ImportError> {
         .into_iter()
         .zip(verifiers)
         .map(
-            |((_, card, nik, kk, name, desa, _, entitlements), pin_verifier)| Kpm {
+            |((_, card, nik, kk, name, desa, _, entitlements, home), pin_verifier)| Kpm {
                 card,
                 nik,
                 kk,
@@ -469,6 +481,7 @@ pub fn parse_roster(file: &str, text: &str) -> Result<Vec<Kpm>, ImportError> {
                 desa,
                 pin_verifier,
                 entitlements,
+                home,
             },
         )
         .collect())
@@ -623,6 +636,23 @@ mod tests {
         assert_eq!(roster[0].entitlements.len(), 2);
         assert!(roster[0].pin_verifier.verify(&Pin::new("123456").unwrap()));
         assert!(roster[1].pin_verifier.verify(&Pin::new("654321").unwrap()));
+    }
+
+    #[test]
+    fn a_roster_home_is_a_terminal_id() {
+        let head = "card,nik,kk,name,desa,pin,entitlements,home\n";
+        let row = "6032980000000010,,5302081103137343,A,Desa,123456,2026-11=1000";
+        let roster = parse_roster("r.csv", &format!("{head}{row},sumba-01\n")).unwrap();
+        assert_eq!(roster[0].home.as_deref(), Some("sumba-01"));
+        let roster = parse_roster("r.csv", &format!("{head}{row},\n")).unwrap();
+        assert_eq!(roster[0].home, None);
+        let err = parse_roster("r.csv", &format!("{head}{row},Sumba 01\n")).unwrap_err();
+        let msg = err.localize(Lang::Id);
+        assert!(matches!(err, ImportError::Row { line: 2, .. }), "{msg}");
+        assert!(
+            msg.contains("home") && msg.contains("Sumba 01") && msg.contains("id terminal"),
+            "{msg}"
+        );
     }
 
     #[test]

@@ -69,6 +69,7 @@ fn pristine() -> &'static Path {
                     period: "2026-11".parse().unwrap(),
                     amount: Rupiah::new(10_000_000).unwrap(),
                 }],
+                home: None,
             })
             .collect();
         l.import_roster(&roster, "t", &[0; 32], now).unwrap();

@@ -179,6 +179,18 @@ fn enrol_sync_usb_and_revoke_with_the_two_binaries() {
     let (_, err) = fails(hub(hub_dir.path()).args(["report", "--period", "2026-13"]));
     assert!(err.contains("--period") && err.contains("YYYY-MM"), "{err}");
 
+    // A KPM move is checked against the published roster before anything is stored.
+    let (_, err) = fails(hub(hub_dir.path()).args(["kpm", "move", CARD_A, "--to", "test-01"]));
+    assert!(
+        err.contains(CARD_A) && err.contains("tidak ada di daftar KPM"),
+        "{err}"
+    );
+    let (_, err) = fails(hub(hub_dir.path()).args(["kpm", "move", CARD_A, "--to", "test-99"]));
+    assert!(
+        err.contains("test-99") && err.contains("tidak dikenal"),
+        "{err}"
+    );
+
     // Revoked: refused everywhere, and the terminal says so.
     ok(hub(hub_dir.path()).args(["terminal", "revoke", "test-01"]));
     sale_json(t.path(), CARD_A, &["beras-medium=1"]);

@@ -51,6 +51,7 @@ fn kpm(card: &str, pin: &str, entitlements: &[(&str, i64)]) -> Kpm {
                 amount: Rupiah::new(*a).unwrap(),
             })
             .collect(),
+        home: None,
     }
 }
 
@@ -575,10 +576,11 @@ fn the_merkle_tree_is_kept_with_every_entry_and_backfilled_on_upgrade() {
         );
     }
     drop(l);
-    // A ledger from before migrations 0002 to 0005. Opening it fills tree_state in.
+    // A ledger from before migrations 0002 to 0006. Opening it fills tree_state in, and 0006
+    // rebuilds table `entry` under its sales.
     let path = dir.path().join("ledger.sqlite3");
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("DROP TABLE hub_enrolment; DROP TABLE batch_ack; DROP TABLE tree_state; DROP TABLE terminal_key; DROP TABLE outbox; DROP TABLE batch; DROP TABLE entry_signature; DROP TABLE setting; PRAGMA user_version = 1;")
+    conn.execute_batch("DROP TABLE release; DROP TABLE hub_move; DROP TABLE hub_move_import; ALTER TABLE kpm DROP COLUMN home; DROP TABLE hub_enrolment; DROP TABLE batch_ack; DROP TABLE tree_state; DROP TABLE terminal_key; DROP TABLE outbox; DROP TABLE batch; DROP TABLE entry_signature; DROP TABLE setting; PRAGMA user_version = 1;")
         .unwrap();
     drop(conn);
     let mut l = Ledger::open(&path).unwrap();

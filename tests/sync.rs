@@ -132,7 +132,7 @@ impl Till {
     fn last_seq(&self) -> u64 {
         self.ledger
             .connection()
-            .query_row("SELECT MAX(seq) FROM entry", [], |r| r.get(0))
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM entry", [], |r| r.get(0))
             .unwrap()
     }
 
@@ -708,6 +708,232 @@ fn downlink<S: Store>(store: S) {
         .unwrap();
     assert!(lukas.pin_verifier.verify(&Pin::new("654321").unwrap()));
     assert_eq!(till.ledger.hub_versions().unwrap().get("roster"), Some(&1));
+}
+
+/// A sale of `kg` kilograms of beras medium (Rp 13.500/kg) to `who` at `till`.
+fn sell_beras(
+    till: &mut Till,
+    card_a: bool,
+    kg: &str,
+) -> Result<i64, ewarong::ledger::LedgerError> {
+    let who = if card_a { &till.a } else { &till.b };
+    till.ledger
+        .record_sale(
+            who,
+            &till.op,
+            &[LineInput {
+                product: "beras-medium".into(),
+                quantity: kg.into(),
+                unit_price: None,
+            }],
+            None,
+            now(),
+        )
+        .map(|r| r.total.as_i64())
+}
+
+/// Bounded offline spending: a KPM's balance lives at their home e-warong; elsewhere only the
+/// visitor cap; a move hands the balance over through a signed release, and only then.
+fn bounded<S: Store>(store: S) {
+    use ewarong::domain::Violation;
+    use ewarong::hub::moves::{MoveError, order_move};
+    use ewarong::hub::publish::{Kind, publish};
+    use ewarong::ledger::{LedgerError, Standing};
+    let hub = TestHub::on(store);
+    let client = hub.client();
+    let mut home = Till::new("sumba-01");
+    let mut away = Till::new("sumba-02");
+    home.enrol(&hub);
+    away.enrol(&hub);
+    let period = current_period();
+    let card_a: ewarong::domain::CardNumber = CARD_A.parse().unwrap();
+    let policy =
+        serde_json::to_string(&ewarong::domain::Policy::default_sembako().unwrap()).unwrap();
+    let roster = format!(
+        "card,nik,kk,name,desa,pin,entitlements,home\n\
+         {CARD_A},,5302081103137343,Rosalina Lakilu,Watumbaka,123456,{period}=300000,sumba-01\n\
+         {CARD_B},,5302091103106536,Frans Nggiku,Kawangu,123456,{period}=200000,sumba-02\n"
+    );
+    for (kind, name, text) in [
+        (Kind::Policy, "policy.json", policy.as_str()),
+        (Kind::Roster, "roster.csv", roster.as_str()),
+    ] {
+        hub.rt
+            .block_on(publish(
+                &hub.state.store,
+                &hub.state.identity,
+                kind,
+                name,
+                text,
+                now(),
+            ))
+            .unwrap();
+    }
+    for t in [&mut home, &mut away] {
+        let r = sync_once(&mut t.ledger, &client, now()).unwrap();
+        assert_eq!(r.updates, ["policy v1", "roster v1"]);
+    }
+
+    // At home, the whole balance; elsewhere, the visitor cap (Rp 50.000 in the shipped policy).
+    let b = home.ledger.balance(&card_a, now()).unwrap();
+    assert_eq!((b.available.as_i64(), b.visitor_cap_left), (300_000, None));
+    assert_eq!(home.ledger.standing(&card_a).unwrap(), Standing::Home);
+    let b = away.ledger.balance(&card_a, now()).unwrap();
+    assert_eq!(b.available.as_i64(), 50_000);
+    assert_eq!(b.visitor_cap_left.map(|r| r.as_i64()), Some(50_000));
+
+    // Over the cap: refused with the cap and the home named, and nothing written.
+    let before = away.last_seq();
+    let e = sell_beras(&mut away, true, "4").unwrap_err();
+    let LedgerError::Rejected(v) = &e else {
+        panic!("{e}")
+    };
+    assert!(
+        matches!(&v[..], [Violation::OverVisitorCap { home, .. }] if home == "sumba-01"),
+        "{v:?}"
+    );
+    let text = ewarong::i18n::Localize::localize(&e, ewarong::i18n::Lang::Id);
+    assert!(
+        text.contains("batas KPM tamu") && text.contains("sumba-01"),
+        "{text}"
+    );
+    assert_eq!(away.last_seq(), before);
+    // Within it: sold, and the cap shrinks by what was sold here.
+    let visitor_sale = sell_beras(&mut away, true, "2").unwrap();
+    assert_eq!(visitor_sale, 27_000);
+    let b = away.ledger.balance(&card_a, now()).unwrap();
+    assert_eq!(b.available.as_i64(), 50_000 - 27_000);
+    let home_sale = sell_beras(&mut home, true, "10").unwrap();
+    assert_eq!(home_sale, 135_000);
+
+    // Moving is a hub operation, checked before anything is stored.
+    let mv = |card: &str, to: &str| {
+        hub.rt
+            .block_on(order_move(&hub.state.store, card, to, now()))
+    };
+    assert!(matches!(mv("123", "sumba-02"), Err(MoveError::BadCard(_))));
+    assert!(matches!(
+        mv("6032980000000036", "sumba-02"),
+        Err(MoveError::NotInRoster(_))
+    ));
+    assert!(matches!(
+        mv(CARD_A, "tidak-ada"),
+        Err(MoveError::UnknownTerminal(_))
+    ));
+    let e = mv(CARD_A, "sumba-01").unwrap_err();
+    assert!(matches!(e, MoveError::AlreadyHome { .. }), "{e}");
+    assert!(e.to_string().contains("sumba-01"), "{e}");
+    assert!(hub.rt.block_on(hub.state.store.moves()).unwrap().is_empty());
+    let ordered = mv(CARD_A, "sumba-02").unwrap();
+    assert_eq!(ordered.from, "sumba-01");
+    let e = mv(CARD_A, "sumba-02").unwrap_err();
+    assert!(matches!(e, MoveError::Waiting { .. }), "{e}");
+    assert!(e.to_string().contains("waiting for sumba-01"), "{e}");
+
+    // The new home hears of the move first: still a visitor until the old home releases.
+    let r = sync_once(&mut away.ledger, &client, now()).unwrap();
+    assert_eq!(r.updates, ["moves v1"]);
+    assert_eq!(
+        away.ledger.standing(&card_a).unwrap(),
+        Standing::Visitor {
+            home: "sumba-01".into()
+        }
+    );
+    assert_eq!(
+        away.ledger
+            .balance(&card_a, now())
+            .unwrap()
+            .available
+            .as_i64(),
+        50_000 - 27_000
+    );
+
+    // The old home releases everything it held at its next sync, in the same round.
+    let r = sync_once(&mut home.ledger, &client, now()).unwrap();
+    assert_eq!((r.updates.len(), r.released, r.pending), (1, 1, 0));
+    let released = 300_000 - home_sale;
+    let moves = hub.rt.block_on(hub.state.store.moves()).unwrap();
+    assert_eq!(moves.len(), 1);
+    let got = moves[0].released.as_ref().unwrap();
+    assert_eq!(
+        (got.period.as_str(), got.amount_rupiah),
+        (period.as_str(), released)
+    );
+    assert_eq!(
+        home.ledger
+            .balance(&card_a, now())
+            .unwrap()
+            .available
+            .as_i64(),
+        0
+    );
+    assert!(sell_beras(&mut home, true, "1").is_err());
+    // Released once only, however often it syncs.
+    let r = sync_once(&mut home.ledger, &client, now()).unwrap();
+    assert_eq!(r.released, 0);
+
+    // Now the new home holds what was released, less what it sold as a visitor.
+    let r = sync_once(&mut away.ledger, &client, now()).unwrap();
+    assert_eq!(r.updates, ["moves v2"]);
+    assert_eq!(away.ledger.standing(&card_a).unwrap(), Standing::Home);
+    let b = away.ledger.balance(&card_a, now()).unwrap();
+    assert_eq!(
+        (b.available.as_i64(), b.visitor_cap_left),
+        (released - visitor_sale, None)
+    );
+    sell_beras(&mut away, true, "5").unwrap();
+    sync_once(&mut away.ledger, &client, now()).unwrap();
+
+    // The old home is a visitor now, with the balance gone from it.
+    assert_eq!(
+        home.ledger.standing(&card_a).unwrap(),
+        Standing::Visitor {
+            home: "sumba-02".into()
+        }
+    );
+
+    // The hub's books: spent at both, within the entitlement, the batches named.
+    let report = hub
+        .rt
+        .block_on(ewarong::hub::report::build(
+            &hub.state.store,
+            &period,
+            7,
+            now(),
+        ))
+        .unwrap();
+    let a = report
+        .served_at_several
+        .iter()
+        .find(|c| c.card == CARD_A)
+        .unwrap();
+    assert_eq!(a.spent, home_sale + visitor_sale + 67_500);
+    assert!(a.spent <= 300_000);
+    assert!(report.overspent.is_empty(), "{:?}", report.overspent);
+    assert!(
+        a.batches.iter().any(|b| b.starts_with("sumba-01#"))
+            && a.batches.iter().any(|b| b.starts_with("sumba-02#")),
+        "{:?}",
+        a.batches
+    );
+
+    // The supervisor's audit reads the release entry like any other.
+    let path = home.ledger.path().to_owned();
+    let audit =
+        ewarong::ledger::audit_file(&path, None, true, ewarong::i18n::Lang::En, &mut |_, _| {})
+            .unwrap();
+    assert!(audit.findings.is_empty(), "{:?}", audit.findings);
+}
+
+#[test]
+fn bounded_spending_on_sqlite() {
+    let dir = TempDir::new().unwrap();
+    bounded(SqliteStore::open(&dir.path().join("hub.sqlite3")).unwrap());
+}
+
+#[test]
+fn bounded_spending_on_postgres() {
+    bounded(postgres_store("bounded"));
 }
 
 #[test]

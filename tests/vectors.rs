@@ -73,6 +73,7 @@ fn build() -> Value {
             period: "2026-11".parse().unwrap(),
             amount: Rupiah::new(200_000).unwrap(),
         }],
+        home: None,
     };
     l.import_roster(
         &[kpm("6032980000000010"), kpm("6032980000000028")],

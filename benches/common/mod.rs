@@ -65,6 +65,7 @@ pub fn terminal_ledger(
                 period: "2026-11".parse().unwrap_or_else(|e| panic!("{e}")),
                 amount: Rupiah::new(1_000_000_000_000).unwrap_or_else(|e| panic!("{e}")),
             }],
+            home: None,
         })
         .collect();
     l.import_roster(&roster, "bench", &[0; 32], now)

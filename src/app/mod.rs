@@ -176,6 +176,8 @@ pub struct KpmView {
     pub desa: String,
     pub nik: Option<String>,
     pub balance: Balance,
+    /// Set when this is not the KPM's home e-warong: the terminal id that holds the balance.
+    pub visiting: Option<String>,
 }
 
 /// Facts for the status bar.
@@ -722,12 +724,17 @@ impl Worker {
             .ok_or_else(|| LedgerError::UnknownCard(card.to_string()))?;
         let now = l.terminal().now();
         let balance = l.balance(card, now)?;
+        let visiting = match l.standing(card)? {
+            crate::ledger::Standing::Home => None,
+            crate::ledger::Standing::Visitor { home } => Some(home),
+        };
         Ok(KpmView {
             card: kpm.card,
             name: kpm.name,
             desa: kpm.desa,
             nik: kpm.nik.map(|n| n.to_string()),
             balance,
+            visiting,
         })
     }
 

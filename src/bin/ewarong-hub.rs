@@ -17,7 +17,7 @@ use ewarong::hub::sqlite::SqliteStore;
 use ewarong::hub::{
     ENROLMENT_DAYS, HUB_DB_FILE, HubIdentity, Store, check_name, code_hash, new_enrolment_code,
 };
-use ewarong::i18n::{Lang, tr, trf};
+use ewarong::i18n::{Lang, Localize, tr, trf};
 use ewarong::seal::hex;
 use ewarong::sync::client::{BatchFile, receipt_file_name, write_atomic};
 use ewarong::sync::protocol::EnrolmentFile;
@@ -51,6 +51,11 @@ enum Command {
         #[command(subcommand)]
         command: TerminalCommand,
     },
+    #[command(about = help("hub.help.kpm"))]
+    Kpm {
+        #[command(subcommand)]
+        command: KpmCommand,
+    },
     #[command(about = help("hub.help.import"))]
     Import {
         #[arg(help = help("help.dir"))]
@@ -71,6 +76,17 @@ enum Command {
         period: Option<String>,
         #[arg(long, default_value_t = 7, help = help("hub.help.silent_days"))]
         silent_days: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum KpmCommand {
+    #[command(about = help("hub.help.move"))]
+    Move {
+        #[arg(help = help("hub.help.card"))]
+        card: String,
+        #[arg(long, help = help("hub.help.to"))]
+        to: String,
     },
 }
 
@@ -243,6 +259,26 @@ async fn run<S: Store>(cli: &Cli, store: S, identity: HubIdentity) -> Result<Exi
                 bail!(trf(lang, "hub.unknown_terminal", &[("id", terminal_id)]));
             }
             println!("{}", trf(lang, "hub.revoked", &[("id", terminal_id)]));
+        }
+        Command::Kpm {
+            command: KpmCommand::Move { card, to },
+        } => {
+            let ordered = ewarong::hub::moves::order_move(&store, card, to, now())
+                .await
+                .map_err(|e| anyhow::anyhow!(e.localize(lang)))?;
+            println!(
+                "{}",
+                trf(
+                    lang,
+                    "hub.moved",
+                    &[
+                        ("id", &ordered.id),
+                        ("card", card),
+                        ("from", &ordered.from),
+                        ("to", to)
+                    ]
+                )
+            );
         }
         Command::Import { dir: from } => {
             let state = HubState { store, identity };

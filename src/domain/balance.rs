@@ -25,6 +25,9 @@ pub struct Balance {
     pub spent_this_period: Rupiah,
     /// What may still be spent now.
     pub available: Rupiah,
+    /// Set when this terminal is not the KPM's home e-warong: what is left of the policy's
+    /// visitor cap here this period. `available` is then at most this.
+    pub visitor_cap_left: Option<Rupiah>,
 }
 
 /// Computes the balance from per-period flows. Periods after `current` are ignored.
@@ -63,6 +66,7 @@ pub fn compute_balance(
         this_period: now.entitled,
         spent_this_period: spent_net,
         available,
+        visitor_cap_left: None,
     })
 }
 

@@ -74,6 +74,13 @@ pub enum Violation {
         balance: Rupiah,
         shortfall: Rupiah,
     },
+    /// Over what a visitor may still spend here: the KPM's balance lives at `home`.
+    OverVisitorCap {
+        total: Rupiah,
+        left: Rupiah,
+        cap: Rupiah,
+        home: String,
+    },
     Overflow,
 }
 
@@ -118,6 +125,16 @@ impl Localize for Violation {
                 .replace("{total}", &total.to_string())
                 .replace("{balance}", &balance.to_string())
                 .replace("{shortfall}", &shortfall.to_string()),
+            Self::OverVisitorCap {
+                total,
+                left,
+                cap,
+                home,
+            } => tr(lang, "basket.over_visitor_cap")
+                .replace("{total}", &total.to_string())
+                .replace("{left}", &left.to_string())
+                .replace("{cap}", &cap.to_string())
+                .replace("{home}", home),
             Self::Overflow => MoneyError::Overflow.localize(lang),
         }
     }

@@ -70,6 +70,11 @@ pub struct Policy {
     pub price_tolerance_basis_points: u32,
     pub max_quantity_per_line: i64,
     pub max_pin_attempts: u32,
+    /// The most a KPM may spend per period at an e-warong that is not their home (the roster's
+    /// `home`), while that terminal cannot know what the home terminal sold. 0: visitors are
+    /// not served. Absent in older policies, which means 0.
+    #[serde(default)]
+    pub visitor_cap_per_period_rupiah: Rupiah,
     pub food_group: Vec<FoodGroup>,
     pub forbidden: Vec<ForbiddenCategory>,
 }
@@ -147,6 +152,9 @@ impl Policy {
         }
         if self.max_pin_attempts == 0 {
             return invalid("max_pin_attempts", "rule.positive");
+        }
+        if self.visitor_cap_per_period_rupiah > self.amount_per_period_rupiah {
+            return invalid("visitor_cap_per_period_rupiah", "rule.at_most_amount");
         }
         if self.food_group.is_empty() {
             return invalid("food_group", "rule.not_empty");
@@ -344,6 +352,20 @@ mod tests {
                 field: "food_group.id",
                 rule: "rule.slug"
             })
+        );
+        let mut cap = base.clone();
+        cap.visitor_cap_per_period_rupiah = Rupiah::new(200_001).unwrap();
+        assert_eq!(
+            cap.validate(),
+            Err(PolicyError::Invalid {
+                field: "visitor_cap_per_period_rupiah",
+                rule: "rule.at_most_amount"
+            })
+        );
+        let text = cap.validate().unwrap_err().localize(Lang::Id);
+        assert!(
+            text.contains("visitor_cap_per_period_rupiah") && text.contains("tidak boleh lebih"),
+            "{text}"
         );
         let negative = DEFAULT_POLICY_TOML.replace(
             "amount_per_period_rupiah = 200000",

@@ -20,6 +20,9 @@ pub struct Kpm {
     pub desa: String,
     pub pin_verifier: PinVerifier,
     pub entitlements: Vec<Entitlement>,
+    /// The KPM's home e-warong (terminal id), where their balance lives. `None` in rosters
+    /// without a `home` column: every terminal then serves the KPM from the full balance.
+    pub home: Option<String>,
 }
 
 /// The amount granted to a KPM for one period.

@@ -20,6 +20,18 @@ pub struct PreparedEntry {
     pub leaf: Hash32,
     /// What the entry does to a KPM's balance: sales spend, voids give back.
     pub spend: Option<Spend>,
+    /// For a release entry: the balance the terminal handed over for a move.
+    pub release: Option<ReleaseFact>,
+}
+
+/// A release entry: the old home handing a KPM's balance to the new one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReleaseFact {
+    pub move_id: u64,
+    pub card: String,
+    pub period: String,
+    pub to_terminal: String,
+    pub amount: i64,
 }
 
 /// A change to one KPM's spending in one programme period.
@@ -142,6 +154,22 @@ pub fn prepare(
             }),
             _ => None,
         };
+        let release = match &signed.body {
+            SignedBody::Release {
+                card,
+                period,
+                move_id,
+                to_terminal,
+                amount,
+            } => Some(ReleaseFact {
+                move_id: *move_id,
+                card: card.clone(),
+                period: period.clone(),
+                to_terminal: to_terminal.clone(),
+                amount: *amount,
+            }),
+            _ => None,
+        };
         let month = signed.recorded_at.get(..7).unwrap_or("0000-00").to_owned();
         entries.push(PreparedEntry {
             seq: signed.seq,
@@ -151,6 +179,7 @@ pub fn prepare(
             month,
             canonical,
             spend,
+            release,
         });
     }
     Ok(Prepared {

@@ -3,6 +3,7 @@
 //! [`store::Store`], with an embedded SQLite and a PostgreSQL implementation.
 
 pub mod ingest;
+pub mod moves;
 pub mod postgres;
 pub mod publish;
 pub mod report;

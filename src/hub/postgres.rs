@@ -8,16 +8,17 @@ use tokio_postgres::NoTls;
 
 use super::ingest::{Decision, Prepared, StoredHead};
 use super::store::{
-    CardSpend, ForkRecord, Ingested, Publication, Redeemed, Store, StoreError, TerminalRecord,
-    TerminalSeen, sorted_list, stored_hash,
+    CardSpend, ForkRecord, Ingested, MoveRecord, Publication, Redeemed, Store, StoreError,
+    TerminalRecord, TerminalSeen, sorted_list, stored_hash,
 };
 use crate::seal::Frontier;
-use crate::sync::protocol::HubReceipt;
+use crate::sync::protocol::{HubReceipt, Released};
 
 /// The schema, in order; each runs once, recorded in `hub_schema`.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     include_str!("../../migrations/hub/postgres_0001_hub.sql"),
     include_str!("../../migrations/hub/postgres_0002_publication.sql"),
+    include_str!("../../migrations/hub/postgres_0003_moves.sql"),
 ];
 
 /// A handle to the hub's PostgreSQL database.
@@ -406,6 +407,30 @@ impl Store for PgStore {
                     )
                     .await?;
                 }
+                for e in &p.entries {
+                    let Some(r) = &e.release else { continue };
+                    let n = tx
+                        .execute(
+                            "UPDATE kpm_move SET release_seq = $1, released_period = $2,
+                                                 released_amount = $3, released_at = $4
+                             WHERE id = $5 AND card = $6 AND from_terminal = $7
+                               AND to_terminal = $8 AND released_amount IS NULL",
+                            &[
+                                &big(e.seq)?,
+                                &r.period,
+                                &r.amount,
+                                &receipt.received_at,
+                                &big(r.move_id)?,
+                                &r.card,
+                                &id,
+                                &r.to_terminal,
+                            ],
+                        )
+                        .await?;
+                    if n == 0 {
+                        super::store::release_unmatched(id, r);
+                    }
+                }
                 let json = serde_json::to_string(&receipt)
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 tx.execute(
@@ -472,9 +497,11 @@ impl Store for PgStore {
             .client()
             .await?
             .query(
-                "SELECT card, SUM(amount)::BIGINT, COUNT(DISTINCT terminal_id), COALESCE(MAX(balance_before), 0),
-                        string_agg(DISTINCT terminal_id, ',')
-                 FROM spend WHERE period = $1 GROUP BY card ORDER BY card",
+                "SELECT s.card, SUM(s.amount)::BIGINT, COUNT(DISTINCT s.terminal_id),
+                        COALESCE(MAX(s.balance_before), 0), string_agg(DISTINCT s.terminal_id, ','),
+                        string_agg(DISTINCT s.terminal_id || '#' || e.batch_seq::TEXT, ',')
+                 FROM spend s JOIN entry e ON e.terminal_id = s.terminal_id AND e.seq = s.seq
+                 WHERE s.period = $1 GROUP BY s.card ORDER BY s.card",
                 &[&period],
             )
             .await?;
@@ -486,6 +513,58 @@ impl Store for PgStore {
                     terminal_count: small(r.try_get(2)?)?,
                     most_seen_balance: r.try_get(3)?,
                     terminals: sorted_list(r.try_get(4)?),
+                    batches: sorted_list(r.try_get(5)?),
+                })
+            })
+            .collect()
+    }
+
+    async fn add_move(
+        &self,
+        card: &str,
+        from: &str,
+        to: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Option<u64>, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        // The partial unique index refuses a second waiting move for the card.
+        let row = tx
+            .query_opt(
+                "INSERT INTO kpm_move (card, from_terminal, to_terminal, requested_at)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (card) WHERE released_amount IS NULL DO NOTHING
+                 RETURNING id",
+                &[&card, &from, &to, &super::rfc3339(now)],
+            )
+            .await?;
+        tx.commit().await?;
+        row.map(|r| small(r.try_get(0)?)).transpose()
+    }
+
+    async fn moves(&self) -> Result<Vec<MoveRecord>, StoreError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT id, card, from_terminal, to_terminal, released_period, released_amount
+                 FROM kpm_move ORDER BY id",
+                &[],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let period: Option<String> = r.try_get(4)?;
+                let amount: Option<i64> = r.try_get(5)?;
+                Ok(MoveRecord {
+                    id: small(r.try_get(0)?)?,
+                    card: r.try_get(1)?,
+                    from: r.try_get(2)?,
+                    to: r.try_get(3)?,
+                    released: period.zip(amount).map(|(period, amount_rupiah)| Released {
+                        period,
+                        amount_rupiah,
+                    }),
                 })
             })
             .collect()

@@ -61,6 +61,9 @@ pub fn prepare(
             }
             Ok(out)
         }
+        Kind::Moves => Err(PublishError::Other(format!(
+            "{file}: moves are not published from a file; use `ewarong-hub kpm move`"
+        ))),
         Kind::Roster => {
             let roster = parse_roster(file, text)?;
             let mut w = csv::Writer::from_writer(Vec::new());
@@ -78,6 +81,7 @@ pub fn prepare(
                     "desa",
                     "pin_verifier",
                     "entitlements",
+                    "home",
                 ],
             )?;
             for k in &roster {
@@ -97,6 +101,7 @@ pub fn prepare(
                         &k.desa,
                         k.pin_verifier.as_phc(),
                         &ent,
+                        k.home.as_deref().unwrap_or(""),
                     ],
                 )?;
             }
@@ -168,6 +173,40 @@ pub async fn publish<S: super::Store>(
     }
     tracing::info!(kind = kind.as_str(), version, "published");
     Ok(version)
+}
+
+/// The moves update, when the terminal's version (`have`) is older than the hub's: every move
+/// with what was released, signed now. It is built from the moves table on request rather than
+/// stored, because a release arriving in any batch changes it.
+pub async fn moves_update<S: super::Store>(
+    store: &S,
+    identity: &super::HubIdentity,
+    have: u64,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<Option<crate::sync::protocol::Update>, super::StoreError> {
+    let moves = store.moves().await?;
+    let version = super::store::moves_version(&moves);
+    if version <= have {
+        return Ok(None);
+    }
+    let document = serde_json::to_string(&crate::sync::protocol::MovesDocument { moves })
+        .map_err(|e| super::StoreError::Corrupt(e.to_string()))?;
+    let sha256 = crate::seal::hex(&crate::seal::hash::sha256(document.as_bytes()));
+    let published_at = super::rfc3339(now);
+    let text = crate::sync::protocol::Update::signed_text(
+        Kind::Moves.as_str(),
+        version,
+        &sha256,
+        &published_at,
+    );
+    Ok(Some(crate::sync::protocol::Update {
+        kind: Kind::Moves.as_str().to_owned(),
+        version,
+        document,
+        sha256,
+        published_at,
+        signature: crate::sync::protocol::b64(&identity.sign(text.as_bytes())),
+    }))
 }
 
 /// The update to send for a stored publication.

@@ -314,6 +314,8 @@ pub struct Have {
     prices: u64,
     #[serde(default)]
     roster: u64,
+    #[serde(default)]
+    moves: u64,
 }
 
 async fn updates<S: Store>(
@@ -330,11 +332,16 @@ async fn updates<S: Store>(
         "roster" => v > have.roster,
         _ => false,
     };
-    let updates = latest
+    let mut updates: Vec<_> = latest
         .iter()
         .filter(|p| newer(&p.kind, p.version))
         .map(super::publish::to_update)
         .collect();
+    if let Some(u) =
+        super::publish::moves_update(&state.store, &state.identity, have.moves, now()).await?
+    {
+        updates.push(u);
+    }
     Ok(json(&crate::sync::protocol::Updates { updates }))
 }
 

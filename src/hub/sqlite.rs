@@ -11,11 +11,12 @@ use rusqlite_migration::{M, Migrations};
 use super::ingest::{Decision, Prepared, StoredHead};
 use super::rfc3339;
 use super::store::{
-    CardSpend, ForkRecord, Ingested, Publication, Redeemed, Store, StoreError, TerminalRecord,
-    TerminalSeen, sorted_list, stored_hash,
+    CardSpend, ForkRecord, Ingested, MoveRecord, Publication, Redeemed, Store, StoreError,
+    TerminalRecord, TerminalSeen, sorted_list, stored_hash,
 };
 use crate::seal::Frontier;
 use crate::sync::protocol::HubReceipt;
+use crate::sync::protocol::Released;
 
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
@@ -23,6 +24,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!(
             "../../migrations/hub/sqlite_0002_publication.sql"
         )),
+        M::up(include_str!("../../migrations/hub/sqlite_0003_moves.sql")),
     ])
 });
 
@@ -309,6 +311,27 @@ impl Store for SqliteStore {
                                     s.balance_before
                                 ])?;
                             }
+                            if let Some(r) = &e.release {
+                                let n = tx.execute(
+                                    "UPDATE kpm_move SET release_seq = ?1, released_period = ?2,
+                                                         released_amount = ?3, released_at = ?4
+                                     WHERE id = ?5 AND card = ?6 AND from_terminal = ?7
+                                       AND to_terminal = ?8 AND released_amount IS NULL",
+                                    params![
+                                        e.seq,
+                                        r.period,
+                                        r.amount,
+                                        receipt.received_at,
+                                        r.move_id,
+                                        r.card,
+                                        id,
+                                        r.to_terminal
+                                    ],
+                                )?;
+                                if n == 0 {
+                                    super::store::release_unmatched(&id, r);
+                                }
+                            }
                         }
                     }
                     tx.execute(
@@ -371,18 +394,22 @@ impl Store for SqliteStore {
         let period = period.to_owned();
         self.run(move |c| {
             let mut stmt = c.prepare(
-                "SELECT card, SUM(amount), COUNT(DISTINCT terminal_id), COALESCE(MAX(balance_before), 0),
-                        group_concat(DISTINCT terminal_id)
-                 FROM spend WHERE period = ?1 GROUP BY card ORDER BY card",
+                "SELECT s.card, SUM(s.amount), COUNT(DISTINCT s.terminal_id), COALESCE(MAX(s.balance_before), 0),
+                        group_concat(DISTINCT s.terminal_id),
+                        group_concat(DISTINCT s.terminal_id || '#' || e.batch_seq)
+                 FROM spend s JOIN entry e ON e.terminal_id = s.terminal_id AND e.seq = s.seq
+                 WHERE s.period = ?1 GROUP BY s.card ORDER BY s.card",
             )?;
             let rows = stmt.query_map([period], |r| {
                 let terminals: String = r.get(4)?;
+                let batches: String = r.get(5)?;
                 Ok(CardSpend {
                     card: r.get(0)?,
                     spent: r.get(1)?,
                     terminal_count: r.get(2)?,
                     most_seen_balance: r.get(3)?,
                     terminals: sorted_list(&terminals),
+                    batches: sorted_list(&batches),
                 })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
@@ -450,6 +477,60 @@ impl Store for SqliteStore {
                 })
             })
             .collect()
+        })
+        .await
+    }
+
+    async fn add_move(
+        &self,
+        card: &str,
+        from: &str,
+        to: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Option<u64>, StoreError> {
+        let (card, from, to) = (card.to_owned(), from.to_owned(), to.to_owned());
+        self.run(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let waiting: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM kpm_move WHERE card = ?1 AND released_amount IS NULL)",
+                [&card],
+                |r| r.get(0),
+            )?;
+            if waiting {
+                return Ok(None);
+            }
+            tx.execute(
+                "INSERT INTO kpm_move (card, from_terminal, to_terminal, requested_at) VALUES (?1, ?2, ?3, ?4)",
+                params![card, from, to, rfc3339(now)],
+            )?;
+            let id = tx.last_insert_rowid();
+            tx.commit()?;
+            Ok(Some(u64::try_from(id).map_err(|_| StoreError::Corrupt("kpm_move.id".into()))?))
+        })
+        .await
+    }
+
+    async fn moves(&self) -> Result<Vec<MoveRecord>, StoreError> {
+        self.run(|c| {
+            let mut stmt = c.prepare(
+                "SELECT id, card, from_terminal, to_terminal, released_period, released_amount
+                 FROM kpm_move ORDER BY id",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                let period: Option<String> = r.get(4)?;
+                let amount: Option<i64> = r.get(5)?;
+                Ok(MoveRecord {
+                    id: r.get(0)?,
+                    card: r.get(1)?,
+                    from: r.get(2)?,
+                    to: r.get(3)?,
+                    released: period.zip(amount).map(|(period, amount_rupiah)| Released {
+                        period,
+                        amount_rupiah,
+                    }),
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
         })
         .await
     }

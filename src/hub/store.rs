@@ -8,6 +8,7 @@ use chrono::{DateTime, FixedOffset};
 
 use super::ingest::{Prepared, StoredHead};
 use crate::sync::protocol::HubReceipt;
+pub use crate::sync::protocol::MoveRecord;
 
 /// A database failure. The message is for the hub operator's log.
 #[derive(Debug, thiserror::Error)]
@@ -146,6 +147,37 @@ pub trait Store: Clone + Send + Sync + 'static {
     fn latest_publications(
         &self,
     ) -> impl Future<Output = Result<Vec<Publication>, StoreError>> + Send;
+
+    /// Orders a KPM moved from `from` to `to`. `None` when a move of this card still waits for
+    /// its release (nothing is stored then).
+    fn add_move(
+        &self,
+        card: &str,
+        from: &str,
+        to: &str,
+        now: DateTime<FixedOffset>,
+    ) -> impl Future<Output = Result<Option<u64>, StoreError>> + Send;
+
+    /// Every move, oldest first; released ones with what was handed over.
+    fn moves(&self) -> impl Future<Output = Result<Vec<MoveRecord>, StoreError>> + Send;
+}
+
+/// The version of the moves update: it grows with every move ordered and every release.
+pub fn moves_version(moves: &[MoveRecord]) -> u64 {
+    let released = moves.iter().filter(|m| m.released.is_some()).count();
+    (moves.len() as u64).saturating_add(released as u64)
+}
+
+/// Marks the move a release entry answers, inside the transaction that stores the entry. A
+/// release that answers no waiting move (a card or target that does not match) is stored with
+/// its batch like any entry and logged; it moves nothing.
+pub(super) fn release_unmatched(terminal_id: &str, r: &super::ingest::ReleaseFact) {
+    tracing::warn!(
+        terminal_id,
+        move_id = r.move_id,
+        card = r.card.as_str(),
+        "release entry answers no waiting move"
+    );
 }
 
 /// A signed update as stored.
@@ -169,6 +201,8 @@ pub struct CardSpend {
     /// The largest balance any terminal saw before a sale to this KPM in the period.
     pub most_seen_balance: i64,
     pub terminals: Vec<String>,
+    /// The batches holding this KPM's sales and voids in the period, `terminal#batch`.
+    pub batches: Vec<String>,
 }
 
 impl CardSpend {

@@ -18,13 +18,14 @@ type Projection = (&'static str, Option<&'static str>);
 const BIG_PROJECTION: [Projection; 1] = [("sale_item", Some("line_no"))];
 
 /// The other projections, loaded after the entries on the calling thread.
-const PROJECTIONS: [Projection; 6] = [
+const PROJECTIONS: [Projection; 7] = [
     ("sale", None),
     ("void", None),
     ("day_close", None),
     ("day_close_total", Some("group_id")),
     ("complaint", None),
     ("lockout", None),
+    ("release", None),
 ];
 
 fn value(v: ValueRef<'_>) -> Value {

@@ -338,16 +338,32 @@ impl Ledger {
         if self.kpm(card)?.is_none() {
             return Err(LedgerError::UnknownCard(card.to_string()));
         }
-        let balance = self.balance(card, now)?.available;
-        let refs = self.refs()?;
+        self.refs()?;
+        let Some(refs) = self.cache.as_ref() else {
+            return Err(LedgerError::NoPolicy);
+        };
+        let (balance, standing) = super::moves::balance_in(
+            &self.conn,
+            &self.terminal.terminal_id,
+            card,
+            Period::of(now.date_naive()),
+            &refs.policy,
+        )?;
         check_basket(
             lines,
             &refs.policy,
             &refs.catalogue,
-            balance,
+            balance.available,
             override_reason,
         )
-        .map_err(LedgerError::Rejected)
+        .map_err(|v| {
+            LedgerError::Rejected(super::moves::explain_visitor(
+                v,
+                &balance,
+                &standing,
+                &refs.policy,
+            ))
+        })
     }
 
     /// Records a sale in one transaction: checks the basket against the balance, appends the
@@ -379,7 +395,8 @@ impl Ledger {
             .optional()?
             .ok_or_else(|| LedgerError::UnknownCard(card.to_string()))?;
         let period = Period::of(now.date_naive());
-        let balance = super::query::balance_in(&tx, card, period, refs.policy.carry_over)?;
+        let (balance, standing) =
+            super::moves::balance_in(&tx, &terminal_id, card, period, &refs.policy)?;
         let basket = check_basket(
             lines,
             &refs.policy,
@@ -387,7 +404,14 @@ impl Ledger {
             balance.available,
             override_reason.as_deref(),
         )
-        .map_err(LedgerError::Rejected)?;
+        .map_err(|v| {
+            LedgerError::Rejected(super::moves::explain_visitor(
+                v,
+                &balance,
+                &standing,
+                &refs.policy,
+            ))
+        })?;
         let versions = refs.versions;
         let period_s = period.to_string();
         let Appended {

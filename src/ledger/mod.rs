@@ -7,6 +7,7 @@ mod audit_rows;
 mod batches;
 mod entries;
 mod error;
+mod moves;
 mod proofs;
 mod query;
 mod reference;
@@ -29,6 +30,7 @@ pub use audit_rows::audit_file;
 pub use batches::{BatchInfo, SealReason};
 pub use entries::{ComplaintCategory, Operator, Presence, Role, SaleReceipt, VoidReceipt};
 pub use error::LedgerError;
+pub use moves::{ReleaseRecord, Standing};
 pub use proofs::ReceiptCheck;
 pub use query::{ChainReport, DayReport, GroupTotal, HistoryFilter, HistoryRow, SaleLine};
 pub use reference::{KpmSummary, Versions, sha256};
@@ -48,12 +50,13 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../../migrations/0003_terminal_key.sql")),
         M::up(include_str!("../../migrations/0004_batches.sql")),
         M::up(include_str!("../../migrations/0005_sync.sql")),
+        M::up(include_str!("../../migrations/0006_moves.sql")),
     ])
 });
 
 /// The newest schema version this build understands.
 pub fn supported_schema_version() -> i64 {
-    5
+    6
 }
 
 /// Fills `tree_state` for entries written before migration 0002, from their stored leaf hashes.

@@ -8,54 +8,11 @@ use serde::Serialize;
 
 use super::{Ledger, LedgerError, SaleReceipt};
 use crate::domain::{AcceptedLine, Quantity, Unit};
-use crate::domain::{Balance, CardNumber, Period, PeriodFlow, Rupiah, compute_balance};
+use crate::domain::{Balance, CardNumber, Period, Rupiah};
 use crate::seal::{self, Frontier, GENESIS, hex};
 
 fn rp(v: i64, what: &str) -> Result<Rupiah, LedgerError> {
     Rupiah::new(v).map_err(|_| LedgerError::Corrupt(what.to_owned()))
-}
-
-/// The balance of a card as of `current`, read inside any connection or transaction.
-pub(super) fn balance_in(
-    conn: &Connection,
-    card: &CardNumber,
-    current: Period,
-    carry_over: bool,
-) -> Result<Balance, LedgerError> {
-    // Earlier periods are pooled by `compute_balance`, so six index-only sums suffice:
-    // (entitled, spent, voided) before this period and in it.
-    let sums: [i64; 6] = conn
-        .prepare_cached(
-            "SELECT
-               (SELECT COALESCE(SUM(amount), 0) FROM entitlement WHERE card = ?1 AND period < ?2),
-               (SELECT COALESCE(SUM(total), 0)  FROM sale        WHERE card = ?1 AND period < ?2),
-               (SELECT COALESCE(SUM(amount), 0) FROM void        WHERE card = ?1 AND period < ?2),
-               (SELECT COALESCE(SUM(amount), 0) FROM entitlement WHERE card = ?1 AND period = ?2),
-               (SELECT COALESCE(SUM(total), 0)  FROM sale        WHERE card = ?1 AND period = ?2),
-               (SELECT COALESCE(SUM(amount), 0) FROM void        WHERE card = ?1 AND period = ?2)",
-        )?
-        .query_row(params![card.as_str(), current.to_string()], |r| {
-            Ok([
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ])
-        })?;
-    let flow = |e: i64, s: i64, v: i64| -> Result<PeriodFlow, LedgerError> {
-        Ok(PeriodFlow {
-            entitled: rp(e, "entitlement")?,
-            spent: rp(s, "sale.total")?,
-            voided: rp(v, "void.amount")?,
-        })
-    };
-    let flows = [
-        (current.previous(), flow(sums[0], sums[1], sums[2])?),
-        (current, flow(sums[3], sums[4], sums[5])?),
-    ];
-    Ok(compute_balance(current, carry_over, &flows)?)
 }
 
 /// The net amount sold in one food group.
@@ -226,14 +183,25 @@ pub struct ChainReport {
 }
 
 impl Ledger {
-    /// A card's balance now, with carry-over and this period shown apart.
+    /// A card's balance now, with carry-over and this period shown apart, and the visitor cap
+    /// applied where this terminal is not the KPM's home.
     pub fn balance(
         &mut self,
         card: &CardNumber,
         now: DateTime<FixedOffset>,
     ) -> Result<Balance, LedgerError> {
-        let carry_over = self.refs()?.policy.carry_over;
-        balance_in(&self.conn, card, Period::of(now.date_naive()), carry_over)
+        self.refs()?;
+        let Some(refs) = self.cache.as_ref() else {
+            return Err(LedgerError::NoPolicy);
+        };
+        let (balance, _) = super::moves::balance_in(
+            &self.conn,
+            &self.terminal.terminal_id,
+            card,
+            Period::of(now.date_naive()),
+            &refs.policy,
+        )?;
+        Ok(balance)
     }
 
     /// The running X report of everything since the last day close.
@@ -245,11 +213,12 @@ impl Ledger {
     pub fn history(&self, filter: &HistoryFilter) -> Result<Vec<HistoryRow>, LedgerError> {
         let mut stmt = self.conn.prepare(
             "SELECT e.seq, e.kind, e.recorded_at,
-                    COALESCE(s.card, v.card, c.card, l.card),
-                    COALESCE(s.total, v.amount, d.net_total),
+                    COALESCE(s.card, v.card, c.card, l.card, rl.card),
+                    COALESCE(s.total, v.amount, d.net_total, rl.amount),
                     (SELECT vv.seq FROM void vv WHERE vv.sale_seq = s.seq),
                     COALESCE(v.sale_seq, c.sale_seq),
-                    COALESCE(v.reason, c.category || ': ' || c.text, d.day, l.day),
+                    COALESCE(v.reason, c.category || ': ' || c.text, d.day, l.day,
+                             '→ ' || rl.to_terminal),
                     COALESCE(s.operator, v.supervisor, d.operator),
                     e.chain_hash
              FROM entry e
@@ -258,7 +227,8 @@ impl Ledger {
              LEFT JOIN complaint c ON c.seq = e.seq
              LEFT JOIN lockout l ON l.seq = e.seq
              LEFT JOIN day_close d ON d.seq = e.seq
-             WHERE (?1 IS NULL OR COALESCE(s.card, v.card, c.card, l.card) = ?1)
+             LEFT JOIN release rl ON rl.seq = e.seq
+             WHERE (?1 IS NULL OR COALESCE(s.card, v.card, c.card, l.card, rl.card) = ?1)
                AND (?2 IS NULL OR substr(e.recorded_at, 1, 10) = ?2)
              ORDER BY e.seq DESC",
         )?;

@@ -263,7 +263,8 @@ impl Ledger {
         tx.execute("DELETE FROM kpm", [])?;
         {
             let mut kpm = tx.prepare(
-                "INSERT INTO kpm (card, nik, kk, name, desa, pin_verifier) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO kpm (card, nik, kk, name, desa, pin_verifier, home)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             let mut ent =
                 tx.prepare("INSERT INTO entitlement (card, period, amount) VALUES (?1, ?2, ?3)")?;
@@ -274,7 +275,8 @@ impl Ledger {
                     k.kk.as_str(),
                     k.name,
                     k.desa,
-                    k.pin_verifier.as_phc()
+                    k.pin_verifier.as_phc(),
+                    k.home
                 ])?;
                 for e in &k.entitlements {
                     ent.execute(params![
@@ -297,7 +299,9 @@ impl Ledger {
         let corrupt = |what: &str| LedgerError::Corrupt(format!("kpm.{what}"));
         let row = self
             .conn
-            .prepare_cached("SELECT nik, kk, name, desa, pin_verifier FROM kpm WHERE card = ?1")?
+            .prepare_cached(
+                "SELECT nik, kk, name, desa, pin_verifier, home FROM kpm WHERE card = ?1",
+            )?
             .query_row([card.as_str()], |r| {
                 Ok((
                     r.get::<_, Option<String>>(0)?,
@@ -305,10 +309,11 @@ impl Ledger {
                     r.get::<_, String>(2)?,
                     r.get::<_, String>(3)?,
                     r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
                 ))
             })
             .optional()?;
-        let Some((nik, kk, name, desa, verifier)) = row else {
+        let Some((nik, kk, name, desa, verifier, home)) = row else {
             return Ok(None);
         };
         let mut entitlements = Vec::new();
@@ -334,6 +339,7 @@ impl Ledger {
             desa,
             pin_verifier: PinVerifier::parse(&verifier).map_err(|_| corrupt("pin_verifier"))?,
             entitlements,
+            home,
         }))
     }
 

@@ -241,6 +241,10 @@ impl Ledger {
                 *e = (*e).max(v);
             }
         }
+        let moves = self.moves_version()?;
+        if moves > 0 {
+            out.insert("moves".to_owned(), moves);
+        }
         Ok(out)
     }
 

@@ -15,15 +15,18 @@ pub enum EntryKind {
     DayClose = 3,
     Complaint = 4,
     Lockout = 5,
+    /// The KPM's balance handed over to another e-warong (a move ordered by the hub).
+    Release = 6,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 5] = [
+    pub const ALL: [EntryKind; 6] = [
         Self::Sale,
         Self::Void,
         Self::DayClose,
         Self::Complaint,
         Self::Lockout,
+        Self::Release,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -33,6 +36,7 @@ impl EntryKind {
             Self::DayClose => "day_close",
             Self::Complaint => "complaint",
             Self::Lockout => "lockout",
+            Self::Release => "release",
         }
     }
 
@@ -284,6 +288,15 @@ pub enum SignedBody {
         day: String,
         attempts: u32,
     },
+    Release {
+        card: String,
+        period: String,
+        /// The hub's move number.
+        move_id: u64,
+        to_terminal: String,
+        /// The balance handed over, rupiah.
+        amount: i64,
+    },
 }
 
 /// An entry as signed: header and body.
@@ -309,6 +322,7 @@ pub fn decode_entry(bytes: &[u8]) -> Result<SignedEntry, DecodeError> {
         3 => EntryKind::DayClose,
         4 => EntryKind::Complaint,
         5 => EntryKind::Lockout,
+        6 => EntryKind::Release,
         _ => return Err(DecodeError("kind")),
     };
     let terminal_id = r.str()?;
@@ -368,6 +382,13 @@ pub fn decode_entry(bytes: &[u8]) -> Result<SignedEntry, DecodeError> {
             card: r.str()?,
             day: r.str()?,
             attempts: r.u32()?,
+        },
+        EntryKind::Release => SignedBody::Release {
+            card: r.str()?,
+            period: r.str()?,
+            move_id: r.u64()?,
+            to_terminal: r.str()?,
+            amount: r.i64()?,
         },
     };
     if !r.is_empty() {

@@ -7,7 +7,9 @@ use std::time::Duration;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-use super::protocol::{ApiError, BatchUpload, Certificate, EnrolRequest, Head, HubReceipt};
+use super::protocol::{
+    ApiError, BatchUpload, Certificate, EnrolRequest, Head, HubReceipt, parse_moves,
+};
 use crate::i18n::{Lang, Localize, tr, trf};
 use crate::ledger::{AckVia, Acked, Ledger, LedgerError, Outgoing, SealReason};
 use crate::seal::hex;
@@ -265,6 +267,10 @@ pub fn apply_update(
             let roster = parse_roster(file, &u.document).map_err(import_err)?;
             ledger.import_roster(&roster, &source, &sha, now)?;
         }
+        Kind::Moves => {
+            let doc = parse_moves(&u.document).map_err(refuse)?;
+            ledger.apply_moves(&doc, u.version, &sha, now)?;
+        }
     }
     tracing::info!(
         kind = kind.as_str(),
@@ -307,6 +313,8 @@ pub struct SyncReport {
     pub clock_skew_seconds: i64,
     /// Updates from the hub applied in this round, e.g. `policy v2`.
     pub updates: Vec<String>,
+    /// KPM balances released to a new home in this round (and sent).
+    pub released: u64,
 }
 
 /// Sends one batch and records its receipt: the one place a network receipt is recorded.
@@ -356,10 +364,50 @@ pub fn sync_with_head(
     let skew = DateTime::parse_from_rfc3339(&head.hub_time)
         .map(|h| h.signed_duration_since(now).num_seconds())
         .map_err(|e| SyncError::Protocol(format!("hub_time: {e}")))?;
+    let (mut acked, mut hub_last_seq) = upload_pending(ledger, client, head.last_seq, now)?;
+    // Downlink after uplink: the batches above were sealed under the versions that were in
+    // force when their sales were made.
+    let updates = pull_updates(ledger, client, now)?;
+    // A move away from here is answered at once with a release, sent in the same round, so the
+    // new home gets the balance at its next sync.
+    let released = ledger.release_due(now)?;
+    if !released.is_empty() {
+        ledger.seal(SealReason::Upload, now)?;
+        let (more, last) = upload_pending(ledger, client, hub_last_seq, now)?;
+        acked = acked.saturating_add(more);
+        hub_last_seq = last;
+    }
+    let (pending, _) = ledger.pending()?;
+    tracing::info!(
+        acked,
+        pending,
+        skew,
+        updates = updates.len(),
+        released = released.len(),
+        "sync round done"
+    );
+    Ok(SyncReport {
+        acked,
+        pending,
+        hub_last_seq,
+        clock_skew_seconds: skew,
+        updates,
+        released: released.len() as u64,
+    })
+}
+
+/// Sends every batch without a receipt, in order, and records each receipt. Returns how many
+/// receipts were new and the hub's last seq afterwards.
+fn upload_pending(
+    ledger: &mut Ledger,
+    client: &HubClient,
+    hub_last_seq: u64,
+    now: DateTime<FixedOffset>,
+) -> Result<(u64, u64), SyncError> {
     // The hub may hold batches whose receipts never arrived (the line dropped after it
     // committed): sending them again returns the same receipts.
     let mut acked = 0u64;
-    let mut hub_last_seq = head.last_seq;
+    let mut hub_last_seq = hub_last_seq;
     loop {
         let page = ledger.unacked_batches(0, PAGE)?;
         if page.is_empty() {
@@ -392,24 +440,7 @@ pub fn sync_with_head(
             hub_last_seq = hub_last_seq.max(sent.1);
         }
     }
-    // Downlink after uplink: the batches above were sealed under the versions that were in
-    // force when their sales were made.
-    let updates = pull_updates(ledger, client, now)?;
-    let (pending, _) = ledger.pending()?;
-    tracing::info!(
-        acked,
-        pending,
-        skew,
-        updates = updates.len(),
-        "sync round done"
-    );
-    Ok(SyncReport {
-        acked,
-        pending,
-        hub_last_seq,
-        clock_skew_seconds: skew,
-        updates,
-    })
+    Ok((acked, hub_last_seq))
 }
 
 /// A batch on a USB stick: the same upload as over the network, with its terminal named.
@@ -565,5 +596,9 @@ pub fn report_line(lang: Lang, r: &SyncReport) -> String {
         String::new()
     } else {
         trf(lang, "sync.updated", &[("list", &r.updates.join(", "))])
+    } + &if r.released == 0 {
+        String::new()
+    } else {
+        trf(lang, "sync.released", &[("n", &r.released)])
     }
 }

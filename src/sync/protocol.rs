@@ -195,17 +195,26 @@ impl HubReceipt {
     }
 }
 
-/// The four kinds of update the hub publishes, in the order a terminal applies them.
+/// The kinds of update the hub sends, in the order a terminal applies them. The first four
+/// are documents an operator publishes; moves come from `ewarong-hub kpm move` and from the
+/// releases terminals send back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     Policy,
     Catalogue,
     Prices,
     Roster,
+    Moves,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Policy, Kind::Catalogue, Kind::Prices, Kind::Roster];
+    pub const ALL: [Kind; 5] = [
+        Kind::Policy,
+        Kind::Catalogue,
+        Kind::Prices,
+        Kind::Roster,
+        Kind::Moves,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -213,6 +222,7 @@ impl Kind {
             Kind::Catalogue => "catalogue",
             Kind::Prices => "prices",
             Kind::Roster => "roster",
+            Kind::Moves => "moves",
         }
     }
 
@@ -227,8 +237,74 @@ impl Kind {
             Kind::Catalogue => "catalogue.csv",
             Kind::Prices => "prices.csv",
             Kind::Roster => "roster.csv",
+            Kind::Moves => "moves.json",
         }
     }
+}
+
+/// The document of a `moves` update: every KPM move the hub ordered, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MovesDocument {
+    pub moves: Vec<MoveRecord>,
+}
+
+/// One KPM moved from one home e-warong to another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoveRecord {
+    /// The hub's move number, increasing.
+    pub id: u64,
+    pub card: String,
+    /// The old home, which must release the balance.
+    pub from: String,
+    /// The new home, which serves the KPM in full only once `released` is set.
+    pub to: String,
+    /// What the old home handed over, once its release entry reached the hub.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub released: Option<Released>,
+}
+
+/// Reads a moves document and checks every field: card numbers, terminal ids, periods,
+/// amounts, and move numbers that only increase. The error names the move and the field.
+pub fn parse_moves(text: &str) -> Result<MovesDocument, String> {
+    use crate::domain::policy::is_slug;
+    let doc: MovesDocument = serde_json::from_str(text).map_err(|e| format!("moves: {e}"))?;
+    let mut last = 0u64;
+    for m in &doc.moves {
+        let bad = |field: &str, rule: &str| Err(format!("move {}: {field} {rule}", m.id));
+        if m.id <= last {
+            return bad("id", "must be above the previous move's id");
+        }
+        last = m.id;
+        if m.card.parse::<crate::domain::CardNumber>().is_err() {
+            return bad("card", "must be a valid 16-digit card number");
+        }
+        if !is_slug(&m.from) || !is_slug(&m.to) {
+            return bad("from/to", "must be terminal ids");
+        }
+        if m.from == m.to {
+            return bad("to", "must differ from from");
+        }
+        if let Some(r) = &m.released {
+            if r.period.parse::<crate::domain::Period>().is_err() {
+                return bad("released.period", "must be YYYY-MM");
+            }
+            if r.amount_rupiah < 0 {
+                return bad("released.amount_rupiah", "must be 0 or more");
+            }
+        }
+    }
+    Ok(doc)
+}
+
+/// A balance handed over by a release entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Released {
+    /// Programme period of the release, `YYYY-MM`.
+    pub period: String,
+    pub amount_rupiah: i64,
 }
 
 /// A signed update from the hub: a whole document of one kind at one version.
@@ -287,6 +363,35 @@ pub struct ApiError {
 mod tests {
     use super::*;
     use crate::keys::TerminalKey;
+
+    #[test]
+    fn moves_documents_are_checked_field_by_field() {
+        let ok = r#"{"moves":[{"id":1,"card":"6032980000000010","from":"a-1","to":"b-1"},
+            {"id":2,"card":"6032980000000028","from":"a-1","to":"b-1",
+             "released":{"period":"2026-11","amount_rupiah":1500}}]}"#;
+        let doc = parse_moves(ok).unwrap();
+        assert_eq!(doc.moves.len(), 2);
+        assert_eq!(doc.moves[1].released.as_ref().unwrap().amount_rupiah, 1500);
+        let cases = [
+            (ok.replace(r#""id":2"#, r#""id":1"#), "move 1: id"),
+            (
+                ok.replace("6032980000000028", "6032980000000029"),
+                "move 2: card",
+            ),
+            (ok.replace(r#""to":"b-1"}"#, r#""to":"a-1"}"#), "move 1: to"),
+            (
+                ok.replace(r#""from":"a-1","to":"b-1"}"#, r#""from":"A 1","to":"b-1"}"#),
+                "move 1: from/to",
+            ),
+            (ok.replace("2026-11", "2026-13"), "move 2: released.period"),
+            (ok.replace("1500", "-1"), "move 2: released.amount_rupiah"),
+            (ok.replace("moves", "mooves"), "moves:"),
+        ];
+        for (text, want) in cases {
+            let e = parse_moves(&text).unwrap_err();
+            assert!(e.starts_with(want), "{want}: {e}");
+        }
+    }
 
     #[test]
     fn hex_round_trip_and_field_named_errors() {

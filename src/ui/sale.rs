@@ -420,7 +420,8 @@ impl SaleState {
             Some(Ok(Err(v))) => v
                 .iter()
                 .find_map(|v| match v {
-                    Violation::OverBalance { total, .. } => Some(*total),
+                    Violation::OverBalance { total, .. }
+                    | Violation::OverVisitorCap { total, .. } => Some(*total),
                     _ => None,
                 })
                 .unwrap_or(Rupiah::ZERO),
@@ -455,6 +456,11 @@ impl SaleState {
                 ui.label(RichText::new(b.this_period.to_string()).strong());
                 ui.end_row();
                 super::widgets::row(ui, lang, "ui.sale.spent", b.spent_this_period.to_string());
+                if let (Some(home), Some(left)) = (&k.visiting, b.visitor_cap_left) {
+                    ui.label(trf(lang, "ui.sale.visitor", &[("home", home)]));
+                    ui.label(RichText::new(left.to_string()).strong());
+                    ui.end_row();
+                }
             });
     }
 
