@@ -1,4 +1,4 @@
--- 0006: bounded offline spending. Each KPM has a home e-warong (roster column `home`); the hub
+-- 0006: bounded offline spending, and the hub's list of revoked terminals. Each KPM has a home e-warong (roster column `home`); the hub
 -- moves a KPM by telling the old home to release the balance (a new chained entry kind,
 -- `release`), and only then hands it to the new home. Other terminals serve a visitor up to the
 -- policy's cap.
@@ -67,6 +67,24 @@ CREATE TABLE release (
 ) STRICT;
 CREATE INDEX release_card ON release (card, period, amount);
 
+-- Terminals the hub revoked (reference data, replaced whole by each signed revoked update):
+-- receipts and ledgers from them are shown with a warning.
+CREATE TABLE hub_revoked (
+    terminal_id TEXT PRIMARY KEY,
+    revoked_at  TEXT NOT NULL
+) STRICT;
+
+-- Every revoked list applied, with its version and hash.
+CREATE TABLE hub_revoked_import (
+    version     INTEGER PRIMARY KEY CHECK (version > 0),
+    sha256      BLOB NOT NULL CHECK (length(sha256) = 32),
+    imported_at TEXT NOT NULL
+) STRICT;
+
+CREATE TRIGGER hub_revoked_import_no_update BEFORE UPDATE ON hub_revoked_import
+BEGIN SELECT RAISE(ABORT, 'ewarong: ledger is append-only: UPDATE on hub_revoked_import refused'); END;
+CREATE TRIGGER hub_revoked_import_no_delete BEFORE DELETE ON hub_revoked_import
+BEGIN SELECT RAISE(ABORT, 'ewarong: ledger is append-only: DELETE on hub_revoked_import refused'); END;
 CREATE TRIGGER hub_move_import_no_update BEFORE UPDATE ON hub_move_import
 BEGIN SELECT RAISE(ABORT, 'ewarong: ledger is append-only: UPDATE on hub_move_import refused'); END;
 CREATE TRIGGER hub_move_import_no_delete BEFORE DELETE ON hub_move_import

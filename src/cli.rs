@@ -1479,6 +1479,7 @@ fn verify_receipt(
             ("size", &proof.tree_size),
         ],
     );
+    warn_if_revoked(ctx, &proof.terminal_id);
     let Some(l) = opened else {
         if ctx.json {
             return ctx.print_json(
@@ -1517,6 +1518,29 @@ fn verify_receipt(
     }
 }
 
+/// Warns on stderr when this terminal's own ledger has heard from the hub that `terminal_id`
+/// was revoked: its receipts and ledger may still verify, but the hub no longer trusts it.
+/// Without a ledger here (a supervisor's laptop with only the file) there is nothing to check.
+fn warn_if_revoked(ctx: &Ctx<'_>, terminal_id: &str) {
+    let path = ctx.ledger_path();
+    if !path.exists() {
+        return;
+    }
+    let at = Ledger::open_read_only(&path).and_then(|l| l.revoked_at(terminal_id));
+    match at {
+        Ok(Some(at)) => eprintln!(
+            "{}",
+            trf(
+                ctx.lang,
+                "revoked.warning",
+                &[("terminal", &terminal_id), ("at", &at)]
+            )
+        ),
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, "could not read the revoked list"),
+    }
+}
+
 fn run_audit(
     ctx: &mut Ctx<'_>,
     ledger: Option<&Path>,
@@ -1548,6 +1572,7 @@ fn run_audit(
             message: trf(lang, "audit.unreadable", &[("detail", &e.localize(lang))]),
             kind: ExitKind::Unreadable,
         })?;
+    warn_if_revoked(ctx, &report.terminal_id);
     if ctx.json {
         ctx.print_json(&report)?;
     } else {

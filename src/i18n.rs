@@ -1247,6 +1247,11 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "; updated from the hub: {list}",
     ),
     (
+        "revoked.warning",
+        "PERINGATAN: hub mencabut terminal {terminal} pada {at}; catatannya tidak lagi dipercaya hub",
+        "WARNING: the hub revoked terminal {terminal} at {at}; the hub no longer trusts its records",
+    ),
+    (
         "sync.released",
         "; saldo {n} KPM yang pindah dilepas ke e-warong barunya",
         "; balance of {n} moved KPM released to their new e-warong",

@@ -191,6 +191,33 @@ fn enrol_sync_usb_and_revoke_with_the_two_binaries() {
         "{err}"
     );
 
+    // A second terminal, to hear about the revocation below.
+    let t2 = TempDir::new().unwrap();
+    ok(ewarong(t2.path()).args([
+        "init",
+        "--terminal-id",
+        "test-02",
+        "--demo",
+        "--timezone",
+        "WIB",
+    ]));
+    let enrol_2 = hub_dir.path().join("test-02.enrol.json");
+    ok(hub(hub_dir.path()).args([
+        "terminal",
+        "enrol",
+        "--terminal-id",
+        "test-02",
+        "--region",
+        "5302",
+        "--file",
+        enrol_2.to_str().unwrap(),
+        "--hub-url",
+        &url,
+    ]));
+    ok(ewarong(t2.path()).args(["enrol", "--file", enrol_2.to_str().unwrap()]));
+    let receipt = sale_json(t.path(), CARD_B, &["beras-medium=1"]);
+    let receipt_code = receipt["receipt_code"].as_str().unwrap().to_owned();
+
     // Revoked: refused everywhere, and the terminal says so.
     ok(hub(hub_dir.path()).args(["terminal", "revoke", "test-01"]));
     sale_json(t.path(), CARD_A, &["beras-medium=1"]);
@@ -199,6 +226,40 @@ fn enrol_sync_usb_and_revoke_with_the_two_binaries() {
     assert!(
         err.contains("403") && err.contains("dicabut oleh hub"),
         "{err}"
+    );
+    // The other terminals hear of it in their downlink, and a receipt from the revoked one
+    // still verifies there, with a warning.
+    let out = ok(ewarong(t2.path()).arg("sync"));
+    assert!(out.contains("revoked v1"), "{out}");
+    let verified = ewarong(t2.path())
+        .args(["verify-receipt", &receipt_code, "--ledger"])
+        .arg(t.path().join("ledger.sqlite3"))
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let (stdout, stderr) = (
+        String::from_utf8(verified.stdout).unwrap(),
+        String::from_utf8(verified.stderr).unwrap(),
+    );
+    assert!(stdout.contains("test-01"), "{stdout}");
+    assert!(
+        stderr.contains("PERINGATAN: hub mencabut terminal test-01"),
+        "{stderr}"
+    );
+    // On the revoked terminal itself nothing is known of it, and nothing is warned.
+    let own = ewarong(t.path())
+        .args(["verify-receipt", &receipt_code, "--ledger"])
+        .arg(t.path().join("ledger.sqlite3"))
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(
+        !String::from_utf8(own.stderr)
+            .unwrap()
+            .contains("PERINGATAN"),
+        "no list there"
     );
 
     // No hub at all: exit 4, in plain words, nothing lost.

@@ -639,7 +639,7 @@ impl Store for PgStore {
             .await?
             .query(
                 "SELECT t.terminal_id, t.region, t.enrolled_at IS NOT NULL, h.updated_at, h.last_seq,
-                        t.revoked_at IS NOT NULL
+                        t.revoked_at
                  FROM terminal t LEFT JOIN head h ON h.terminal_id = t.terminal_id ORDER BY t.terminal_id",
                 &[],
             )
@@ -658,7 +658,9 @@ impl Store for PgStore {
                         .map(small)
                         .transpose()?
                         .unwrap_or(0),
-                    revoked: r.try_get(5)?,
+                    revoked_at: r
+                        .try_get::<_, Option<DateTime<Utc>>>(5)?
+                        .map(|t| super::rfc3339(t.fixed_offset())),
                 })
             })
             .collect()

@@ -61,8 +61,8 @@ pub fn prepare(
             }
             Ok(out)
         }
-        Kind::Moves => Err(PublishError::Other(format!(
-            "{file}: moves are not published from a file; use `ewarong-hub kpm move`"
+        Kind::Moves | Kind::Revoked => Err(PublishError::Other(format!(
+            "{file}: moves and revocations are not published from a file; use `ewarong-hub kpm move` or `ewarong-hub terminal revoke`"
         ))),
         Kind::Roster => {
             let roster = parse_roster(file, text)?;
@@ -186,21 +186,63 @@ pub async fn moves_update<S: super::Store>(
 ) -> Result<Option<crate::sync::protocol::Update>, super::StoreError> {
     let moves = store.moves().await?;
     let version = super::store::moves_version(&moves);
+    let doc = crate::sync::protocol::MovesDocument { moves };
+    signed_now(identity, Kind::Moves, version, have, &doc, now)
+}
+
+/// The revoked list, when the terminal's version (`have`) is older: every revoked terminal
+/// with when, signed now, from the terminals table.
+pub async fn revoked_update<S: super::Store>(
+    store: &S,
+    identity: &super::HubIdentity,
+    have: u64,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<Option<crate::sync::protocol::Update>, super::StoreError> {
+    use crate::sync::protocol::{RevokedDocument, RevokedTerminal};
+    let mut terminals: Vec<RevokedTerminal> = store
+        .terminals()
+        .await?
+        .into_iter()
+        .filter_map(|t| {
+            t.revoked_at.map(|revoked_at| RevokedTerminal {
+                terminal_id: t.terminal_id,
+                revoked_at,
+            })
+        })
+        .collect();
+    terminals.sort_by(|a, b| a.terminal_id.cmp(&b.terminal_id));
+    let version = terminals.len() as u64;
+    signed_now(
+        identity,
+        Kind::Revoked,
+        version,
+        have,
+        &RevokedDocument { terminals },
+        now,
+    )
+}
+
+/// An update built from the hub's tables at request time, signed with the hub key now;
+/// `None` when the terminal already has `version`.
+fn signed_now(
+    identity: &super::HubIdentity,
+    kind: Kind,
+    version: u64,
+    have: u64,
+    doc: &impl serde::Serialize,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<Option<crate::sync::protocol::Update>, super::StoreError> {
     if version <= have {
         return Ok(None);
     }
-    let document = serde_json::to_string(&crate::sync::protocol::MovesDocument { moves })
-        .map_err(|e| super::StoreError::Corrupt(e.to_string()))?;
+    let document =
+        serde_json::to_string(doc).map_err(|e| super::StoreError::Corrupt(e.to_string()))?;
     let sha256 = crate::seal::hex(&crate::seal::hash::sha256(document.as_bytes()));
     let published_at = super::rfc3339(now);
-    let text = crate::sync::protocol::Update::signed_text(
-        Kind::Moves.as_str(),
-        version,
-        &sha256,
-        &published_at,
-    );
+    let text =
+        crate::sync::protocol::Update::signed_text(kind.as_str(), version, &sha256, &published_at);
     Ok(Some(crate::sync::protocol::Update {
-        kind: Kind::Moves.as_str().to_owned(),
+        kind: kind.as_str().to_owned(),
         version,
         document,
         sha256,

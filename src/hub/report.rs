@@ -40,7 +40,7 @@ pub async fn build<S: Store>(
         .terminals()
         .await?
         .into_iter()
-        .filter(|t| t.enrolled && !t.revoked)
+        .filter(|t| t.enrolled && t.revoked_at.is_none())
         .filter(|t| {
             t.last_seen
                 .as_deref()

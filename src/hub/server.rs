@@ -316,6 +316,8 @@ pub struct Have {
     roster: u64,
     #[serde(default)]
     moves: u64,
+    #[serde(default)]
+    revoked: u64,
 }
 
 async fn updates<S: Store>(
@@ -337,9 +339,12 @@ async fn updates<S: Store>(
         .filter(|p| newer(&p.kind, p.version))
         .map(super::publish::to_update)
         .collect();
-    if let Some(u) =
-        super::publish::moves_update(&state.store, &state.identity, have.moves, now()).await?
-    {
+    let at = now();
+    let (store, key) = (&state.store, &state.identity);
+    if let Some(u) = super::publish::moves_update(store, key, have.moves, at).await? {
+        updates.push(u);
+    }
+    if let Some(u) = super::publish::revoked_update(store, key, have.revoked, at).await? {
         updates.push(u);
     }
     Ok(json(&crate::sync::protocol::Updates { updates }))

@@ -538,7 +538,7 @@ impl Store for SqliteStore {
     async fn terminals(&self) -> Result<Vec<TerminalSeen>, StoreError> {
         self.run(|c| {
             let mut stmt = c.prepare(
-                "SELECT t.terminal_id, t.region, t.enrolled_at, h.updated_at, h.last_seq, t.revoked_at IS NOT NULL
+                "SELECT t.terminal_id, t.region, t.enrolled_at, h.updated_at, h.last_seq, t.revoked_at
                  FROM terminal t LEFT JOIN head h ON h.terminal_id = t.terminal_id ORDER BY t.terminal_id",
             )?;
             let rows = stmt.query_map([], |r| {
@@ -548,7 +548,7 @@ impl Store for SqliteStore {
                     enrolled: r.get::<_, Option<String>>(2)?.is_some(),
                     last_seen: r.get(3)?,
                     last_seq: r.get::<_, Option<u64>>(4)?.unwrap_or(0),
-                    revoked: r.get(5)?,
+                    revoked_at: r.get(5)?,
                 })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)

@@ -221,7 +221,8 @@ pub struct TerminalSeen {
     /// RFC 3339 of the last accepted batch (or of enrolment); `None` before enrolment.
     pub last_seen: Option<String>,
     pub last_seq: u64,
-    pub revoked: bool,
+    /// RFC 3339 of the revocation; `None` while the terminal is in good standing.
+    pub revoked_at: Option<String>,
 }
 
 /// A stored 32-byte digest or key back from its column; `what` names the column when it has

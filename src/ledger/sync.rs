@@ -245,7 +245,57 @@ impl Ledger {
         if moves > 0 {
             out.insert("moves".to_owned(), moves);
         }
+        let revoked: i64 = self.conn.query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM hub_revoked_import",
+            [],
+            |r| r.get(0),
+        )?;
+        if revoked > 0 {
+            out.insert("revoked".to_owned(), revoked.unsigned_abs());
+        }
         Ok(out)
+    }
+
+    /// Replaces the hub's revoked list with a signed revoked update (already verified and
+    /// checked), in one transaction.
+    pub fn apply_revoked(
+        &mut self,
+        doc: &crate::sync::protocol::RevokedDocument,
+        version: u64,
+        sha256: &[u8; 32],
+        now: DateTime<FixedOffset>,
+    ) -> Result<(), LedgerError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM hub_revoked", [])?;
+        {
+            let mut ins =
+                tx.prepare("INSERT INTO hub_revoked (terminal_id, revoked_at) VALUES (?1, ?2)")?;
+            for t in &doc.terminals {
+                ins.execute(params![t.terminal_id, t.revoked_at])?;
+            }
+        }
+        tx.execute(
+            "INSERT INTO hub_revoked_import (version, sha256, imported_at) VALUES (?1, ?2, ?3)",
+            params![version, sha256.as_slice(), timestamp(&now)],
+        )?;
+        tx.commit()?;
+        tracing::info!(
+            version,
+            terminals = doc.terminals.len(),
+            "revoked list applied"
+        );
+        Ok(())
+    }
+
+    /// When the hub revoked `terminal_id`, as far as this ledger has heard (RFC 3339).
+    pub fn revoked_at(&self, terminal_id: &str) -> Result<Option<String>, LedgerError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT revoked_at FROM hub_revoked WHERE terminal_id = ?1")?
+            .query_row([terminal_id], |r| r.get(0))
+            .optional()?)
     }
 
     /// The highest batch the hub acknowledged, and when the last receipt was recorded.

@@ -271,6 +271,10 @@ pub fn apply_update(
             let doc = parse_moves(&u.document).map_err(refuse)?;
             ledger.apply_moves(&doc, u.version, &sha, now)?;
         }
+        Kind::Revoked => {
+            let doc = super::protocol::parse_revoked(&u.document).map_err(refuse)?;
+            ledger.apply_revoked(&doc, u.version, &sha, now)?;
+        }
     }
     tracing::info!(
         kind = kind.as_str(),

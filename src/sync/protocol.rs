@@ -197,7 +197,7 @@ impl HubReceipt {
 
 /// The kinds of update the hub sends, in the order a terminal applies them. The first four
 /// are documents an operator publishes; moves come from `ewarong-hub kpm move` and from the
-/// releases terminals send back.
+/// releases terminals send back; the revoked list from `ewarong-hub terminal revoke`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     Policy,
@@ -205,15 +205,17 @@ pub enum Kind {
     Prices,
     Roster,
     Moves,
+    Revoked,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::Policy,
         Kind::Catalogue,
         Kind::Prices,
         Kind::Roster,
         Kind::Moves,
+        Kind::Revoked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -223,6 +225,7 @@ impl Kind {
             Kind::Prices => "prices",
             Kind::Roster => "roster",
             Kind::Moves => "moves",
+            Kind::Revoked => "revoked",
         }
     }
 
@@ -238,6 +241,7 @@ impl Kind {
             Kind::Prices => "prices.csv",
             Kind::Roster => "roster.csv",
             Kind::Moves => "moves.json",
+            Kind::Revoked => "revoked.json",
         }
     }
 }
@@ -263,6 +267,37 @@ pub struct MoveRecord {
     /// What the old home handed over, once its release entry reached the hub.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub released: Option<Released>,
+}
+
+/// The document of a `revoked` update: every terminal the hub revoked. Revocation is final,
+/// so the list only grows and its length is its version.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevokedDocument {
+    pub terminals: Vec<RevokedTerminal>,
+}
+
+/// One revoked terminal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevokedTerminal {
+    pub terminal_id: String,
+    /// RFC 3339.
+    pub revoked_at: String,
+}
+
+/// Reads a revoked list and checks every field; the error names the entry and the field.
+pub fn parse_revoked(text: &str) -> Result<RevokedDocument, String> {
+    let doc: RevokedDocument = serde_json::from_str(text).map_err(|e| format!("revoked: {e}"))?;
+    for (i, t) in doc.terminals.iter().enumerate() {
+        if !crate::domain::policy::is_slug(&t.terminal_id) {
+            return Err(format!("revoked {i}: terminal_id must be a terminal id"));
+        }
+        if chrono::DateTime::parse_from_rfc3339(&t.revoked_at).is_err() {
+            return Err(format!("revoked {i}: revoked_at must be an RFC 3339 time"));
+        }
+    }
+    Ok(doc)
 }
 
 /// Reads a moves document and checks every field: card numbers, terminal ids, periods,
@@ -363,6 +398,16 @@ pub struct ApiError {
 mod tests {
     use super::*;
     use crate::keys::TerminalKey;
+
+    #[test]
+    fn revoked_lists_are_checked_field_by_field() {
+        let ok = r#"{"terminals":[{"terminal_id":"sumba-01","revoked_at":"2026-11-28T10:00:00+08:00"}]}"#;
+        assert_eq!(parse_revoked(ok).unwrap().terminals.len(), 1);
+        let e = parse_revoked(&ok.replace("sumba-01", "Sumba 01")).unwrap_err();
+        assert!(e.starts_with("revoked 0: terminal_id"), "{e}");
+        let e = parse_revoked(&ok.replace("2026-11-28T10", "kemarin")).unwrap_err();
+        assert!(e.starts_with("revoked 0: revoked_at"), "{e}");
+    }
 
     #[test]
     fn moves_documents_are_checked_field_by_field() {
