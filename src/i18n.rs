@@ -1879,8 +1879,8 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "ui.sale.product_hint",
-        "Enter menambah. 3*12 = 3 × produk nomor 12. Enter kosong = ke PIN.",
-        "Enter adds. 3*12 = 3 × product number 12. Empty Enter = go to PIN.",
+        "Enter menambah. 3*12 = 3 × produk nomor 12. Enter kosong atau Tab = ke PIN.",
+        "Enter adds. 3*12 = 3 × product number 12. Empty Enter or Tab = go to PIN.",
     ),
     (
         "ui.sale.forbidden",

@@ -467,15 +467,24 @@ impl SaleState {
     fn catalogue_panel(&mut self, ui: &mut Ui, lang: Lang, t: &TerminalView) {
         ui.heading(tr(lang, "ui.sale.catalogue"));
         let width = ui.available_width() - 8.0;
-        let (r, lines) = scan_field(
+        let id = egui::Id::unique("sale_product");
+        // Tab leaves the product field for the PIN and takes what is typed with it, so the
+        // last item and "done" are one key instead of two (Enter, then Enter on empty).
+        let tab = ui.memory(|m| m.has_focus(id))
+            && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Tab));
+        let (r, mut lines) = scan_field(
             ui,
             tr(lang, "ui.sale.product"),
             &mut self.product_input,
             width,
-            egui::Id::unique("sale_product"),
+            id,
         );
         self.take_focus(ui, &r, Focus::Product);
         ui.label(RichText::new(tr(lang, "ui.sale.product_hint")).small());
+        if tab {
+            lines.push(std::mem::take(&mut self.product_input));
+            lines.push(String::new());
+        }
         for input in lines {
             if input.trim().is_empty() {
                 if !self.lines.is_empty() {
