@@ -1173,7 +1173,7 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
             ))
         }
         Command::ImportReceipts { dir } => {
-            let mut ledger = ctx.open()?;
+            let mut ledger = ctx.open_signing()?;
             let t = now(&ledger);
             let done = crate::sync::client::import_receipts(&mut ledger, &dir, t)
                 .map_err(|e| ctx.sync_err(e))?;
@@ -1181,7 +1181,7 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
                 return ctx.print_json(&done);
             }
             let (pending, _) = ledger.pending().map_err(|e| ctx.ledger_err(e))?;
-            ctx.print(&trf(
+            let mut line = trf(
                 lang,
                 "cli.receipts_imported",
                 &[
@@ -1189,7 +1189,15 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
                     ("already", &done.already),
                     ("pending", &pending),
                 ],
-            ))
+            );
+            if !done.updates.is_empty() {
+                line += &trf(lang, "sync.updated", &[("list", &done.updates.join(", "))]);
+            }
+            if done.released > 0 {
+                line += &trf(lang, "sync.released", &[("n", &done.released)]);
+                line += tr(lang, "cli.released_export");
+            }
+            ctx.print(&line)
         }
     }
 }

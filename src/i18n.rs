@@ -1252,6 +1252,16 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "WARNING: the hub revoked terminal {terminal} at {at}; the hub no longer trusts its records",
     ),
     (
+        "cli.released_export",
+        " (bawa lagi dengan export-batches)",
+        " (carry them with export-batches again)",
+    ),
+    (
+        "hub.updates_written",
+        "pembaruan hub ditulis untuk {n} terminal",
+        "hub updates written for {n} terminals",
+    ),
+    (
         "sync.released",
         "; saldo {n} KPM yang pindah dilepas ke e-warong barunya",
         "; balance of {n} moved KPM released to their new e-warong",

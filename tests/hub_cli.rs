@@ -159,13 +159,52 @@ fn enrol_sync_usb_and_revoke_with_the_two_binaries() {
     let out = ok(hub(hub_dir.path()).args(["publish", "catalogue", cat.to_str().unwrap()]));
     assert!(out.contains("catalogue versi 1 diterbitkan"), "{out}");
     ok(hub(hub_dir.path()).args(["publish", "prices", prices.to_str().unwrap()]));
-    let out = ok(ewarong(t.path()).arg("sync"));
+    // By stick: the hub writes the terminal's updates beside its receipts, and the terminal
+    // applies them with the receipts.
+    sale_json(t.path(), CARD_B, &["tempe=1"]);
+    let stick = TempDir::new().unwrap();
+    ok(ewarong(t.path()).args(["export-batches", "--to", stick.path().to_str().unwrap()]));
+    let out = ok(hub(hub_dir.path()).args(["import", stick.path().to_str().unwrap()]));
     assert!(
-        out.contains("diperbarui dari hub: catalogue v1, prices v1"),
+        out.contains("pembaruan hub ditulis untuk 1 terminal"),
         "{out}"
     );
+    assert!(stick.path().join("test-01.updates.json").exists());
+    let out = ok(ewarong(t.path()).args(["import-receipts", stick.path().to_str().unwrap()]));
+    assert!(
+        out.contains("1 tanda terima baru")
+            && out.contains("diperbarui dari hub: catalogue v1, prices v1"),
+        "{out}"
+    );
+    // Again: nothing newer, nothing applied twice.
+    let out = ok(ewarong(t.path()).args(["import-receipts", stick.path().to_str().unwrap()]));
+    assert!(!out.contains("diperbarui"), "{out}");
+    // A changed update file is refused whole, with the kind and the reason named.
+    std::fs::write(
+        &prices,
+        "product_id,reference_price_rupiah\nberas-medium,14300\n",
+    )
+    .unwrap();
+    ok(hub(hub_dir.path()).args(["publish", "prices", prices.to_str().unwrap()]));
+    ok(hub(hub_dir.path()).args(["import", stick.path().to_str().unwrap()]));
+    let path = stick.path().join("test-01.updates.json");
+    let forged = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("14300", "14999");
+    std::fs::write(&path, forged).unwrap();
+    let (_, err) =
+        fails(ewarong(t.path()).args(["import-receipts", stick.path().to_str().unwrap()]));
+    assert!(
+        err.contains("prices") && err.contains("tanda tangan hub tidak cocok"),
+        "{err}"
+    );
     let list = ok(ewarong(t.path()).args(["--json", "catalogue", "list"]));
-    assert!(list.contains("14250"), "{list}");
+    assert!(list.contains("14250") && !list.contains("14999"), "{list}");
+    // The network brings the real one.
+    let out = ok(ewarong(t.path()).arg("sync"));
+    assert!(out.contains("diperbarui dari hub: prices v2"), "{out}");
+    let list = ok(ewarong(t.path()).args(["--json", "catalogue", "list"]));
+    assert!(list.contains("14300"), "{list}");
 
     // The period report, as text and as JSON; a bad period is refused with the field named.
     let out = ok(hub(hub_dir.path()).arg("report"));

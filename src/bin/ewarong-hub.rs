@@ -19,7 +19,7 @@ use ewarong::hub::{
 };
 use ewarong::i18n::{Lang, Localize, tr, trf};
 use ewarong::seal::hex;
-use ewarong::sync::client::{BatchFile, receipt_file_name, write_atomic};
+use ewarong::sync::client::{BatchFile, receipt_file_name, updates_file_name, write_atomic};
 use ewarong::sync::protocol::EnrolmentFile;
 
 #[derive(Debug, Parser)]
@@ -364,6 +364,7 @@ async fn import<S: Store>(lang: Lang, state: &HubState<S>, from: &Path) -> Resul
         .collect();
     paths.sort();
     let (mut accepted, mut refused) = (0u64, 0u64);
+    let mut seen = std::collections::BTreeSet::new();
     for path in paths {
         let text = std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
         let file: BatchFile = match serde_json::from_str(&text) {
@@ -380,11 +381,28 @@ async fn import<S: Store>(lang: Lang, state: &HubState<S>, from: &Path) -> Resul
                 write_atomic(&out, &serde_json::to_string_pretty(&receipt)?)
                     .with_context(|| out.display().to_string())?;
                 accepted = accepted.saturating_add(1);
+                seen.insert(file.terminal_id.clone());
             }
             Err(fail) => {
                 refused = refused.saturating_add(1);
                 eprintln!("{}: {}", path.display(), fail.message());
             }
+        }
+    }
+    // The downlink goes back on the same stick: every terminal whose batches came in gets
+    // everything current, signed; it applies what is newer than what it has.
+    if !seen.is_empty() {
+        let updates = ewarong::hub::publish::updates_since(
+            &state.store,
+            &state.identity,
+            &std::collections::BTreeMap::new(),
+            now(),
+        )
+        .await?;
+        let text = serde_json::to_string_pretty(&ewarong::sync::protocol::Updates { updates })?;
+        for id in &seen {
+            let out = from.join(updates_file_name(id));
+            write_atomic(&out, &text).with_context(|| out.display().to_string())?;
         }
     }
     println!(
@@ -395,6 +413,12 @@ async fn import<S: Store>(lang: Lang, state: &HubState<S>, from: &Path) -> Resul
             &[("accepted", &accepted), ("refused", &refused)]
         )
     );
+    if !seen.is_empty() {
+        println!(
+            "{}",
+            trf(lang, "hub.updates_written", &[("n", &seen.len())])
+        );
+    }
     Ok(if refused == 0 {
         ExitCode::SUCCESS
     } else {

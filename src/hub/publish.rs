@@ -175,6 +175,35 @@ pub async fn publish<S: super::Store>(
     Ok(version)
 }
 
+/// Every update newer than the versions a terminal has (`have`, by kind; missing means none):
+/// the newest stored document of each kind, then moves and the revoked list. The same for the
+/// network (`GET …/updates`) and for the USB stick (`ewarong-hub import` writes it beside the
+/// receipts).
+pub async fn updates_since<S: super::Store>(
+    store: &S,
+    identity: &super::HubIdentity,
+    have: &std::collections::BTreeMap<String, u64>,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<Vec<crate::sync::protocol::Update>, super::StoreError> {
+    let has = |kind: &str| have.get(kind).copied().unwrap_or(0);
+    let mut updates: Vec<_> = store
+        .latest_publications()
+        .await?
+        .iter()
+        .filter(|p| p.version > has(&p.kind))
+        .map(to_update)
+        .collect();
+    let moves = has(Kind::Moves.as_str());
+    if let Some(u) = moves_update(store, identity, moves, now).await? {
+        updates.push(u);
+    }
+    let revoked = has(Kind::Revoked.as_str());
+    if let Some(u) = revoked_update(store, identity, revoked, now).await? {
+        updates.push(u);
+    }
+    Ok(updates)
+}
+
 /// The moves update, when the terminal's version (`have`) is older than the hub's: every move
 /// with what was released, signed now. It is built from the moves table on request rather than
 /// stored, because a release arriving in any batch changes it.

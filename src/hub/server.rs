@@ -303,50 +303,14 @@ async fn batches<S: Store>(
     Ok(json(&r))
 }
 
-/// The versions a terminal already has, by kind; missing means none.
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct Have {
-    #[serde(default)]
-    policy: u64,
-    #[serde(default)]
-    catalogue: u64,
-    #[serde(default)]
-    prices: u64,
-    #[serde(default)]
-    roster: u64,
-    #[serde(default)]
-    moves: u64,
-    #[serde(default)]
-    revoked: u64,
-}
-
 async fn updates<S: Store>(
     State(state): State<Arc<HubState<S>>>,
     Path(id): Path<String>,
-    axum::extract::Query(have): axum::extract::Query<Have>,
+    axum::extract::Query(have): axum::extract::Query<std::collections::BTreeMap<String, u64>>,
 ) -> Result<Response, Fail> {
     enrolled(&state.store, &id).await?;
-    let latest = state.store.latest_publications().await?;
-    let newer = |kind: &str, v: u64| match kind {
-        "policy" => v > have.policy,
-        "catalogue" => v > have.catalogue,
-        "prices" => v > have.prices,
-        "roster" => v > have.roster,
-        _ => false,
-    };
-    let mut updates: Vec<_> = latest
-        .iter()
-        .filter(|p| newer(&p.kind, p.version))
-        .map(super::publish::to_update)
-        .collect();
-    let at = now();
-    let (store, key) = (&state.store, &state.identity);
-    if let Some(u) = super::publish::moves_update(store, key, have.moves, at).await? {
-        updates.push(u);
-    }
-    if let Some(u) = super::publish::revoked_update(store, key, have.revoked, at).await? {
-        updates.push(u);
-    }
+    let updates =
+        super::publish::updates_since(&state.store, &state.identity, &have, now()).await?;
     Ok(json(&crate::sync::protocol::Updates { updates }))
 }
 

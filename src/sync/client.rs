@@ -467,6 +467,11 @@ pub fn receipt_file_name(terminal_id: &str, batch_seq: u64) -> String {
     format!("{terminal_id}-b{batch_seq:08}.receipt.json")
 }
 
+/// The hub's updates for one terminal on a USB stick, written by `ewarong-hub import`.
+pub fn updates_file_name(terminal_id: &str) -> String {
+    format!("{terminal_id}.updates.json")
+}
+
 /// Writes `text` to `path` whole or not at all: a stick pulled out mid-write leaves no half file.
 pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
@@ -527,6 +532,10 @@ pub struct ReceiptImport {
     pub already: u64,
     /// Receipts for other terminals, left alone.
     pub other_terminals: u64,
+    /// Updates from the hub's file for this terminal applied, e.g. `roster v2`.
+    pub updates: Vec<String>,
+    /// KPM balances released to a new home (they leave on the next `export-batches`).
+    pub released: u64,
 }
 
 /// Records every receipt file in `dir` meant for this terminal. A receipt that fails its checks
@@ -566,6 +575,24 @@ pub fn import_receipts(
             Acked::AlreadyAcked => out.already = out.already.saturating_add(1),
         }
     }
+    // The downlink by stick: the hub's signed updates for this terminal, each applied only if
+    // newer than what is here and only if its signature verifies, as over the network.
+    let path = dir.join(updates_file_name(&id));
+    if path.exists() {
+        let text = std::fs::read_to_string(&path).map_err(|e| file_err(&path, e.to_string()))?;
+        let mut file: super::protocol::Updates =
+            serde_json::from_str(&text).map_err(|e| file_err(&path, e.to_string()))?;
+        file.updates
+            .sort_by_key(|u| super::protocol::Kind::parse(&u.kind));
+        let have = ledger.hub_versions()?;
+        for u in &file.updates {
+            if u.version > have.get(&u.kind).copied().unwrap_or(0) {
+                apply_update(ledger, u, now)?;
+                out.updates.push(format!("{} v{}", u.kind, u.version));
+            }
+        }
+    }
+    out.released = ledger.release_due(now)?.len() as u64;
     Ok(out)
 }
 

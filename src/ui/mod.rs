@@ -181,6 +181,10 @@ pub struct EwarongApp {
     last_card: Option<String>,
     /// When the process started, until the first frame is logged.
     started: Option<std::time::Instant>,
+    /// The previous frame's own `ui` time and input event count, for the frame trace.
+    last_ui_ms: f64,
+    last_events: usize,
+    last_atlas: f32,
     /// What the sync worker last reported.
     sync: crate::app::sync::SyncView,
     hub_form: screens::HubForm,
@@ -225,6 +229,9 @@ impl EwarongApp {
             banner: None,
             last_card: None,
             started: None,
+            last_ui_ms: 0.0,
+            last_events: 0,
+            last_atlas: 0.0,
             sync: crate::app::sync::SyncView::default(),
             hub_form: screens::HubForm::default(),
         }
@@ -863,12 +870,25 @@ impl eframe::App for EwarongApp {
                 "first frame"
             );
         }
-        // The previous frame's CPU time (egui, tessellation, paint calls): for
-        // docs/performance.md, with EWARONG_LOG=ewarong::frame=trace.
+        // The previous frame's CPU time (egui, tessellation, paint calls) beside the time this
+        // app's own `ui` took in it, so a slow frame shows whether the app or the renderer was
+        // slow: for docs/performance.md, with EWARONG_LOG=ewarong::frame=trace.
         if let Some(cpu) = frame.info().cpu_usage {
-            tracing::trace!(target: "ewarong::frame", cpu_ms = f64::from(cpu) * 1000.0, "frame");
+            tracing::trace!(
+                target: "ewarong::frame",
+                cpu_ms = f64::from(cpu) * 1000.0,
+                ui_ms = self.last_ui_ms,
+                events = self.last_events,
+                atlas = self.last_atlas,
+                "frame"
+            );
         }
+        let started = std::time::Instant::now();
+        self.last_events = ui.input(|i| i.events.len());
         self.show(ui);
+        self.last_ui_ms = started.elapsed().as_secs_f64() * 1000.0;
+        // A change here between frames means new glyphs went up to the GPU in that frame.
+        self.last_atlas = ui.ctx().fonts(|f| f.font_atlas_fill_ratio());
     }
 }
 
