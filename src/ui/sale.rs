@@ -19,6 +19,20 @@ use crate::i18n::{Lang, Localize, tr, trf};
 use crate::ledger::SaleReceipt;
 use crate::receipt::masked;
 
+/// Basket column widths: product, quantity with unit, price, line total (the remove button
+/// is TARGET wide).
+const BASKET_COLUMNS: [f32; 4] = [196.0, 110.0, 84.0, 100.0];
+
+/// A grid cell exactly `width` wide, so two grids with the same widths line up.
+fn cell<R>(ui: &mut Ui, width: f32, add: impl FnOnce(&mut Ui) -> R) -> R {
+    ui.scope(|ui| {
+        ui.set_min_width(width);
+        ui.set_max_width(width);
+        add(ui)
+    })
+    .inner
+}
+
 /// Which field gets the keyboard next frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -585,34 +599,53 @@ impl SaleState {
     ) {
         ui.heading(tr(lang, "ui.sale.basket"));
         let mut remove = None;
+        // The header and the rows are two grids with the same fixed column widths, so that only
+        // the rows in view are laid out: a 50-line basket costs what five lines cost. The view
+        // follows the newest line.
+        egui::Grid::new("basket_head")
+            .num_columns(5)
+            .show(ui, |ui| {
+                for (w, key) in BASKET_COLUMNS.iter().zip([
+                    "list.product",
+                    "ui.sale.qty",
+                    "ui.sale.price",
+                    "ui.sale.line_total",
+                ]) {
+                    cell(ui, *w, |ui| ui.label(tr(lang, key)));
+                }
+                ui.end_row();
+            });
+        let total_rows = self.lines.len();
         ScrollArea::vertical()
             .id_salt("basket")
             .max_height(260.0)
-            .show(ui, |ui| {
+            .stick_to_bottom(true)
+            .show_rows(ui, TARGET, total_rows, |ui, range| {
                 egui::Grid::new("basket_lines")
-                    .min_row_height(26.0)
+                    .min_row_height(TARGET)
                     .num_columns(5)
                     .striped(true)
+                    .start_row(range.start)
                     .show(ui, |ui| {
-                        ui.label(tr(lang, "list.product"));
-                        ui.label(tr(lang, "ui.sale.qty"));
-                        ui.label(tr(lang, "ui.sale.price"));
-                        ui.label(tr(lang, "ui.sale.line_total"));
-                        ui.label("");
-                        ui.end_row();
-                        for (i, line) in self.lines.iter_mut().enumerate() {
+                        let start = range.start;
+                        for (i, line) in self
+                            .lines
+                            .iter_mut()
+                            .enumerate()
+                            .skip(start)
+                            .take(range.len())
+                        {
                             let product = t.catalogue.find(&line.product_id);
                             let name =
                                 product.map_or(line.product_id.as_str(), |p| p.name.as_str());
                             let unit = product.map_or("", |p| p.unit.as_str());
-                            let l = ui
-                                .scope(|ui| {
-                                    ui.set_min_width(170.0);
-                                    ui.set_max_width(170.0);
-                                    ui.add(egui::Label::new(name).wrap())
-                                })
-                                .inner;
+                            // One line of text keeps every row TARGET high, as `show_rows`
+                            // needs; the full name is in the hover text.
+                            let l = cell(ui, BASKET_COLUMNS[0], |ui| {
+                                ui.add(egui::Label::new(name).truncate())
+                            });
                             ui.horizontal(|ui| {
+                                ui.set_width(BASKET_COLUMNS[1]);
                                 ui.add(
                                     egui::TextEdit::singleline(&mut line.quantity)
                                         .desired_width(56.0)
@@ -623,8 +656,8 @@ impl SaleState {
                             });
                             ui.add(
                                 egui::TextEdit::singleline(&mut line.price)
-                                    .desired_width(84.0)
-                                    .min_size(egui::vec2(84.0, 0.0)),
+                                    .desired_width(BASKET_COLUMNS[2])
+                                    .min_size(egui::vec2(BASKET_COLUMNS[2], 0.0)),
                             )
                             .labelled_by(l.id);
                             // Each line's own total, even while another rule blocks the sale.
@@ -640,7 +673,7 @@ impl SaleState {
                                     crate::domain::line_total(price, q).ok()
                                 })
                                 .map_or_else(String::new, |r| r.to_string());
-                            ui.label(total);
+                            cell(ui, BASKET_COLUMNS[3], |ui| ui.label(total));
                             if ui
                                 .add(
                                     egui::Button::new(tr(lang, "ui.sale.remove_x"))
