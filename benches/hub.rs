@@ -112,7 +112,9 @@ fn sqlite_hub(rt: &tokio::runtime::Runtime) -> (TempDir, Arc<HubState<SqliteStor
     (dir, state)
 }
 
-/// A fresh PostgreSQL database on the server `.ci/postgres` provides.
+/// A fresh PostgreSQL database on the server `.ci/postgres` provides. The name is reused from
+/// sample to sample (dropped with its connections first), so runs leave one database per
+/// benchmark behind, not one per sample.
 fn pg_database(rt: &tokio::runtime::Runtime, name: &str) -> String {
     let admin = "host=127.0.0.1 port=5432 user=ewarong password=ewarong dbname=ewarong_test";
     let connect = || {
@@ -135,7 +137,7 @@ fn pg_database(rt: &tokio::runtime::Runtime, name: &str) -> String {
     });
     rt.block_on(async {
         client
-            .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             .await?;
         client
             .batch_execute(&format!("CREATE DATABASE {name}"))
@@ -277,12 +279,10 @@ fn ingest(c: &mut Criterion) {
         )
     });
 
-    let mut n = 0u32;
     g.bench_function("postgres_10k_sales_batches_of_50", |b| {
         b.iter_batched(
             || {
-                n += 1;
-                let url = pg_database(&rt, &format!("bench_hub_{n}"));
+                let url = pg_database(&rt, "bench_hub");
                 let store = PgStore::connect(&url).unwrap();
                 rt.block_on(store.migrate()).unwrap();
                 let state = Arc::new(HubState {
@@ -306,8 +306,7 @@ fn ingest(c: &mut Criterion) {
     g.bench_function("postgres_10k_sales_4_terminals_at_once", |b| {
         b.iter_batched(
             || {
-                n += 1;
-                let url = pg_database(&rt, &format!("bench_fleet_{n}"));
+                let url = pg_database(&rt, "bench_fleet");
                 let store = PgStore::connect(&url).unwrap();
                 rt.block_on(store.migrate()).unwrap();
                 let state = Arc::new(HubState {
@@ -327,8 +326,7 @@ fn ingest(c: &mut Criterion) {
     g.bench_function("postgres_raw_insert_same_rows_txns_of_50", |b| {
         b.iter_batched(
             || {
-                n += 1;
-                let url = pg_database(&rt, &format!("bench_raw_{n}"));
+                let url = pg_database(&rt, "bench_raw");
                 rt.block_on(async {
                     let (c, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
                         .await
