@@ -466,9 +466,26 @@ fn postgres_store(name: &str) -> PgStore {
     };
     let db = format!("hub_{name}_{}", std::process::id());
     rt.block_on(async {
-        client
-            .batch_execute(&format!("DROP DATABASE IF EXISTS {db}"))
-            .await?;
+        // Databases left by earlier test processes that have ended (named by their pid).
+        let prefix = format!("hub_{name}_");
+        for row in client
+            .query(
+                "SELECT datname FROM pg_database WHERE starts_with(datname, $1)",
+                &[&prefix],
+            )
+            .await?
+        {
+            let old: String = row.get(0);
+            let ended = old
+                .strip_prefix(&prefix)
+                .and_then(|pid| pid.parse::<u32>().ok())
+                .is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists());
+            if ended || old == db {
+                client
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS {old} WITH (FORCE)"))
+                    .await?;
+            }
+        }
         client.batch_execute(&format!("CREATE DATABASE {db}")).await
     })
     .unwrap();
