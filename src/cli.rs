@@ -675,6 +675,11 @@ struct BalanceJson<'a> {
     this_period_rupiah: i64,
     spent_this_period_rupiah: i64,
     available_rupiah: i64,
+    /// Set when this terminal is not the KPM's home e-warong.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    home: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    visitor_cap_left_rupiah: Option<i64>,
 }
 
 fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
@@ -779,6 +784,10 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
             let b = ledger
                 .balance(&card, now(&ledger))
                 .map_err(|e| ctx.ledger_err(e))?;
+            let home = match ledger.standing(&card).map_err(|e| ctx.ledger_err(e))? {
+                crate::ledger::Standing::Home => None,
+                crate::ledger::Standing::Visitor { home } => Some(home),
+            };
             if ctx.json {
                 return ctx.print_json(&BalanceJson {
                     card: card.as_str(),
@@ -789,6 +798,8 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
                     this_period_rupiah: b.this_period.as_i64(),
                     spent_this_period_rupiah: b.spent_this_period.as_i64(),
                     available_rupiah: b.available.as_i64(),
+                    visitor_cap_left_rupiah: b.visitor_cap_left.map(Rupiah::as_i64),
+                    home,
                 });
             }
             for (k, v) in [
@@ -801,6 +812,13 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
                 ("bal.available", b.available.to_string()),
             ] {
                 ctx.print(&format!("{:<20} {v}", format!("{}:", tr(lang, k))))?;
+            }
+            if let (Some(home), Some(left)) = (home, b.visitor_cap_left) {
+                ctx.print(&trf(
+                    lang,
+                    "bal.visitor",
+                    &[("home", &home), ("left", &left)],
+                ))?;
             }
             Ok(())
         }

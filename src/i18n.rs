@@ -1634,6 +1634,11 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("bal.this_period", "Bantuan bulan ini", "This period"),
     ("bal.spent", "Terpakai bulan ini", "Spent this period"),
     ("bal.available", "Saldo tersedia", "Available"),
+    (
+        "bal.visitor",
+        "KPM tamu: saldonya ada di e-warong {home}; di sini paling banyak {left} lagi bulan ini",
+        "Visitor: the KPM's balance is at e-warong {home}; at most {left} more here this month",
+    ),
     ("hist.seq", "Seq", "Seq"),
     ("hist.time", "Waktu", "Time"),
     ("hist.kind", "Jenis", "Kind"),

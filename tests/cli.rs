@@ -1195,3 +1195,71 @@ fn a_passphrase_protects_the_key_of_a_terminal() {
     // Reading needs no passphrase.
     ok(ewarong(dir.path()).args(["balance", "--card", CARD_A]));
 }
+
+#[test]
+fn a_visitor_is_served_only_up_to_the_cap_and_told_where_the_balance_is() {
+    let dir = demo();
+    let period = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap())
+        .format("%Y-%m")
+        .to_string();
+    let roster = dir.path().join("roster.csv");
+    std::fs::write(
+        &roster,
+        format!(
+            "card,nik,kk,name,desa,pin,entitlements,home\n\
+             {CARD_A},,5302081103137343,Rosalina Lakilu,Watumbaka,123456,{period}=200000,lain-01\n\
+             {CARD_B},,5302091103106536,Frans Nggiku,Kawangu,123456,{period}=200000,test-01\n"
+        ),
+    )
+    .unwrap();
+    ok(ewarong(dir.path()).args(["import", "roster"]).arg(&roster));
+    let out = ok(ewarong(dir.path()).args(["balance", "--card", CARD_A]));
+    assert!(
+        out.contains("Rp 50.000") && out.contains("KPM tamu") && out.contains("lain-01"),
+        "{out}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&ok(
+        ewarong(dir.path()).args(["--json", "balance", "--card", CARD_A])
+    ))
+    .unwrap();
+    assert_eq!(json["visitor_cap_left_rupiah"].as_i64(), Some(50_000));
+    assert_eq!(json["home"].as_str(), Some("lain-01"));
+    // At home the whole balance, and no visitor fields.
+    let json: serde_json::Value = serde_json::from_str(&ok(
+        ewarong(dir.path()).args(["--json", "balance", "--card", CARD_B])
+    ))
+    .unwrap();
+    assert_eq!(json["available_rupiah"].as_i64(), Some(200_000));
+    assert!(json.get("home").is_none(), "{json}");
+
+    // Over the cap: refused with the cap and the home named; nothing saved.
+    let before: i64 = scalar(dir.path(), "SELECT COUNT(*) FROM sale");
+    let (code, err) = fails(ewarong(dir.path()).args([
+        "sale",
+        "--card",
+        CARD_A,
+        "--pin",
+        "123456",
+        "--operator",
+        "kasir",
+        "--operator-pin",
+        "1111",
+        "--item",
+        "beras-medium=4",
+    ]));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("batas KPM tamu") && err.contains("lain-01") && err.contains("Rp 50.000"),
+        "{err}"
+    );
+    assert_eq!(
+        scalar::<i64>(dir.path(), "SELECT COUNT(*) FROM sale"),
+        before
+    );
+    // Within it: sold.
+    let sale = sale_json(dir.path(), CARD_A, &["beras-medium=2"]);
+    assert_eq!(sale["total_rupiah"].as_i64(), Some(27_000));
+    let out = ok(ewarong(dir.path()).args(["balance", "--card", CARD_A]));
+    assert!(out.contains("Rp 23.000"), "{out}");
+}
