@@ -1882,9 +1882,14 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ),
     ("ui.sale.spent", "Terpakai periode ini", "Spent this period"),
     (
+        "ui.sale.visitor_left",
+        "Sisa batas tamu",
+        "Visitor cap left",
+    ),
+    (
         "ui.sale.visitor",
-        "Batas KPM tamu (saldo di {home})",
-        "Visitor cap left (balance at {home})",
+        "KPM tamu: saldonya ada di e-warong {home}",
+        "Visitor: the KPM's balance is at e-warong {home}",
     ),
     ("ui.sale.catalogue", "Bahan pangan", "Food items"),
     (

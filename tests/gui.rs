@@ -687,3 +687,41 @@ fn activation_on_first_start_with_a_hub() {
         "sabu-07"
     );
 }
+
+#[test]
+fn a_visitor_kpm_is_capped_and_the_counter_says_why() {
+    let dir = demo();
+    let period = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap())
+        .format("%Y-%m")
+        .to_string();
+    let roster = dir.path().join("roster.csv");
+    std::fs::write(
+        &roster,
+        format!(
+            "card,nik,kk,name,desa,pin,entitlements,home\n\
+             {CARD_A},,5302081103137343,Rosalina Lakilu,Watumbaka,123456,{period}=200000,lain-01\n"
+        ),
+    )
+    .unwrap();
+    common::ok(
+        common::ewarong(dir.path())
+            .args(["import", "roster"])
+            .arg(&roster),
+    );
+    let mut h = harness(dir.path());
+    login(&mut h, "kasir", "1111");
+    type_into(&mut h, CARD_FIELD, CARD_A);
+    press(&mut h, Key::Enter);
+    wait_text(&mut h, "Rosalina Lakilu");
+    assert!(shows(&h, "KPM tamu: saldonya ada di e-warong lain-01"));
+    assert!(shows(&h, "Sisa batas tamu"));
+    // Four kg of beras (Rp 54.000) is over the Rp 50.000 cap: refused, and why.
+    type_into(&mut h, PRODUCT_FIELD, "4*1");
+    press(&mut h, Key::Enter);
+    wait_text(&mut h, "melebihi batas KPM tamu");
+    assert!(
+        !shows(&h, "melebihi saldo"),
+        "the cap, not the balance, is named"
+    );
+}

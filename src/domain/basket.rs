@@ -147,6 +147,34 @@ impl Violation {
     }
 }
 
+/// Rewrites "over the balance" as "over the visitor cap" when the KPM is a visitor here (their
+/// balance lives at `home`) and the cap is what bound: the shopkeeper then knows why, and that
+/// the KPM can spend the rest at home.
+pub fn explain_visitor(
+    violations: Vec<Violation>,
+    balance: &super::Balance,
+    home: Option<&str>,
+    cap: Rupiah,
+) -> Vec<Violation> {
+    let (Some(home), Some(left)) = (home, balance.visitor_cap_left) else {
+        return violations;
+    };
+    violations
+        .into_iter()
+        .map(|v| match v {
+            Violation::OverBalance { total, balance, .. } if balance == left => {
+                Violation::OverVisitorCap {
+                    total,
+                    left,
+                    cap,
+                    home: home.to_owned(),
+                }
+            }
+            other => other,
+        })
+        .collect()
+}
+
 /// Checks a basket against the catalogue, the policy and the KPM's balance.
 pub fn check_basket(
     lines: &[LineInput],

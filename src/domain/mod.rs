@@ -11,7 +11,9 @@ pub mod quantity;
 pub mod roster;
 
 pub use balance::{Balance, PeriodFlow, compute_balance};
-pub use basket::{AcceptedBasket, AcceptedLine, LineInput, Violation, check_basket};
+pub use basket::{
+    AcceptedBasket, AcceptedLine, LineInput, Violation, check_basket, explain_visitor,
+};
 pub use catalogue::{Catalogue, CatalogueError, Ean13, Product, ProductClass};
 pub use ids::{CardNumber, IdError, KkNumber, Nik};
 pub use money::{MoneyError, Rupiah};

@@ -357,11 +357,11 @@ impl Ledger {
             override_reason,
         )
         .map_err(|v| {
-            LedgerError::Rejected(super::moves::explain_visitor(
+            LedgerError::Rejected(crate::domain::explain_visitor(
                 v,
                 &balance,
-                &standing,
-                &refs.policy,
+                super::moves::visiting(&standing),
+                refs.policy.visitor_cap_per_period_rupiah,
             ))
         })
     }
@@ -405,11 +405,11 @@ impl Ledger {
             override_reason.as_deref(),
         )
         .map_err(|v| {
-            LedgerError::Rejected(super::moves::explain_visitor(
+            LedgerError::Rejected(crate::domain::explain_visitor(
                 v,
                 &balance,
-                &standing,
-                &refs.policy,
+                super::moves::visiting(&standing),
+                refs.policy.visitor_cap_per_period_rupiah,
             ))
         })?;
         let versions = refs.versions;

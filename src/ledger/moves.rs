@@ -181,31 +181,12 @@ pub(super) fn balance_in(
     Ok((balance, standing))
 }
 
-/// Rewrites "over the balance" as "over the visitor cap" when the cap is what bound.
-pub(super) fn explain_visitor(
-    violations: Vec<crate::domain::Violation>,
-    balance: &Balance,
-    standing: &Standing,
-    policy: &Policy,
-) -> Vec<crate::domain::Violation> {
-    use crate::domain::Violation;
-    let (Standing::Visitor { home }, Some(left)) = (standing, balance.visitor_cap_left) else {
-        return violations;
-    };
-    violations
-        .into_iter()
-        .map(|v| match v {
-            Violation::OverBalance { total, balance, .. } if balance == left => {
-                Violation::OverVisitorCap {
-                    total,
-                    left,
-                    cap: policy.visitor_cap_per_period_rupiah,
-                    home: home.clone(),
-                }
-            }
-            other => other,
-        })
-        .collect()
+/// The home to name in a visitor's refusal (`None` at home).
+pub(super) fn visiting(standing: &Standing) -> Option<&str> {
+    match standing {
+        Standing::Home => None,
+        Standing::Visitor { home } => Some(home),
+    }
 }
 
 /// A release this terminal wrote.

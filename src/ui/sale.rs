@@ -278,7 +278,15 @@ impl SaleState {
             &t.catalogue,
             kpm.balance.available,
             reason,
-        )))
+        )
+        .map_err(|v| {
+            crate::domain::explain_visitor(
+                v,
+                &kpm.balance,
+                kpm.visiting.as_deref(),
+                t.policy.visitor_cap_per_period_rupiah,
+            )
+        })))
     }
 
     /// Draws the screen; returns the commands to send.
@@ -470,12 +478,17 @@ impl SaleState {
                 ui.label(RichText::new(b.this_period.to_string()).strong());
                 ui.end_row();
                 super::widgets::row(ui, lang, "ui.sale.spent", b.spent_this_period.to_string());
-                if let (Some(home), Some(left)) = (&k.visiting, b.visitor_cap_left) {
-                    ui.label(trf(lang, "ui.sale.visitor", &[("home", home)]));
-                    ui.label(RichText::new(left.to_string()).strong());
-                    ui.end_row();
+                if let Some(left) = b.visitor_cap_left {
+                    super::widgets::row(ui, lang, "ui.sale.visitor_left", left.to_string());
                 }
             });
+        if let Some(home) = &k.visiting {
+            ui.label(
+                RichText::new(trf(lang, "ui.sale.visitor", &[("home", home)]))
+                    .color(ui.visuals().warn_fg_color)
+                    .strong(),
+            );
+        }
     }
 
     fn catalogue_panel(&mut self, ui: &mut Ui, lang: Lang, t: &TerminalView) {
