@@ -11,7 +11,7 @@ use super::query::{DayReport, day_report_in};
 use super::{Appended, Ledger, LedgerError, append_entry, timestamp};
 use crate::domain::pin::presence_rule;
 use crate::domain::{
-    AcceptedLine, CardNumber, LineInput, Period, Pin, PinOutcome, PinVerifier, Rupiah, check_basket,
+    AcceptedLine, CardNumber, LineInput, Period, Pin, PinOutcome, PinVerifier, Rupiah,
 };
 use crate::seal::{EntryKind, Hash32, hex};
 
@@ -342,28 +342,15 @@ impl Ledger {
         let Some(refs) = self.cache.as_ref() else {
             return Err(LedgerError::NoPolicy);
         };
-        let (balance, standing) = super::moves::balance_in(
+        super::moves::check_in(
             &self.conn,
             &self.terminal.terminal_id,
             card,
             Period::of(now.date_naive()),
-            &refs.policy,
-        )?;
-        check_basket(
+            refs,
             lines,
-            &refs.policy,
-            &refs.catalogue,
-            balance.available,
             override_reason,
         )
-        .map_err(|v| {
-            LedgerError::Rejected(crate::domain::explain_visitor(
-                v,
-                &balance,
-                super::moves::visiting(&standing),
-                refs.policy.visitor_cap_per_period_rupiah,
-            ))
-        })
     }
 
     /// Records a sale in one transaction: checks the basket against the balance, appends the
@@ -395,23 +382,15 @@ impl Ledger {
             .optional()?
             .ok_or_else(|| LedgerError::UnknownCard(card.to_string()))?;
         let period = Period::of(now.date_naive());
-        let (balance, standing) =
-            super::moves::balance_in(&tx, &terminal_id, card, period, &refs.policy)?;
-        let basket = check_basket(
+        let basket = super::moves::check_in(
+            &tx,
+            &terminal_id,
+            card,
+            period,
+            refs,
             lines,
-            &refs.policy,
-            &refs.catalogue,
-            balance.available,
             override_reason.as_deref(),
-        )
-        .map_err(|v| {
-            LedgerError::Rejected(crate::domain::explain_visitor(
-                v,
-                &balance,
-                super::moves::visiting(&standing),
-                refs.policy.visitor_cap_per_period_rupiah,
-            ))
-        })?;
+        )?;
         let versions = refs.versions;
         let period_s = period.to_string();
         let Appended {

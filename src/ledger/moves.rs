@@ -181,12 +181,33 @@ pub(super) fn balance_in(
     Ok((balance, standing))
 }
 
-/// The home to name in a visitor's refusal (`None` at home).
-pub(super) fn visiting(standing: &Standing) -> Option<&str> {
-    match standing {
+/// Checks a basket for `card` at this terminal against the balance it may spend here (the
+/// visitor cap included), naming the cap when it is what refuses the basket. The one check
+/// behind `Ledger::check_sale` and `Ledger::record_sale`.
+pub(super) fn check_in(
+    conn: &Connection,
+    me: &str,
+    card: &CardNumber,
+    period: Period,
+    refs: &super::reference::Cached,
+    lines: &[crate::domain::LineInput],
+    override_reason: Option<&str>,
+) -> Result<crate::domain::AcceptedBasket, LedgerError> {
+    let (policy, catalogue) = (&refs.policy, &refs.catalogue);
+    let (balance, standing) = balance_in(conn, me, card, period, policy)?;
+    let home = match &standing {
         Standing::Home => None,
-        Standing::Visitor { home } => Some(home),
-    }
+        Standing::Visitor { home } => Some(home.as_str()),
+    };
+    crate::domain::check_basket(lines, policy, catalogue, balance.available, override_reason)
+        .map_err(|v| {
+            LedgerError::Rejected(crate::domain::explain_visitor(
+                v,
+                &balance,
+                home,
+                policy.visitor_cap_per_period_rupiah,
+            ))
+        })
 }
 
 /// A release this terminal wrote.
