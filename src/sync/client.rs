@@ -291,15 +291,27 @@ pub fn pull_updates(
     client: &HubClient,
     now: DateTime<FixedOffset>,
 ) -> Result<Vec<String>, SyncError> {
-    use super::protocol::Kind;
     let id = ledger.terminal().terminal_id.clone();
     let have = ledger.hub_versions()?;
-    let mut updates = client.updates(&id, &have)?.updates;
-    updates.sort_by_key(|u| Kind::parse(&u.kind));
+    let updates = client.updates(&id, &have)?.updates;
+    apply_newer(ledger, updates, now)
+}
+
+/// Applies, in kind order, each update newer than the version this terminal has: what the
+/// network and the USB stick both bring. Returns what was applied, e.g. `["policy v2"]`.
+fn apply_newer(
+    ledger: &mut Ledger,
+    mut updates: Vec<super::protocol::Update>,
+    now: DateTime<FixedOffset>,
+) -> Result<Vec<String>, SyncError> {
+    updates.sort_by_key(|u| super::protocol::Kind::parse(&u.kind));
+    let have = ledger.hub_versions()?;
     let mut applied = Vec::new();
     for u in &updates {
-        apply_update(ledger, u, now)?;
-        applied.push(format!("{} v{}", u.kind, u.version));
+        if u.version > have.get(&u.kind).copied().unwrap_or(0) {
+            apply_update(ledger, u, now)?;
+            applied.push(format!("{} v{}", u.kind, u.version));
+        }
     }
     Ok(applied)
 }
@@ -580,17 +592,9 @@ pub fn import_receipts(
     let path = dir.join(updates_file_name(&id));
     if path.exists() {
         let text = std::fs::read_to_string(&path).map_err(|e| file_err(&path, e.to_string()))?;
-        let mut file: super::protocol::Updates =
+        let file: super::protocol::Updates =
             serde_json::from_str(&text).map_err(|e| file_err(&path, e.to_string()))?;
-        file.updates
-            .sort_by_key(|u| super::protocol::Kind::parse(&u.kind));
-        let have = ledger.hub_versions()?;
-        for u in &file.updates {
-            if u.version > have.get(&u.kind).copied().unwrap_or(0) {
-                apply_update(ledger, u, now)?;
-                out.updates.push(format!("{} v{}", u.kind, u.version));
-            }
-        }
+        out.updates = apply_newer(ledger, file.updates, now)?;
     }
     out.released = ledger.release_due(now)?.len() as u64;
     Ok(out)
