@@ -781,13 +781,10 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
                 .kpm(&card)
                 .map_err(|e| ctx.ledger_err(e))?
                 .ok_or_else(|| ctx.ledger_err(LedgerError::UnknownCard(card.to_string())))?;
-            let b = ledger
-                .balance(&card, now(&ledger))
+            let (b, standing) = ledger
+                .balance_and_standing(&card, now(&ledger))
                 .map_err(|e| ctx.ledger_err(e))?;
-            let home = match ledger.standing(&card).map_err(|e| ctx.ledger_err(e))? {
-                crate::ledger::Standing::Home => None,
-                crate::ledger::Standing::Visitor { home } => Some(home),
-            };
+            let home = standing.visiting().map(str::to_owned);
             if ctx.json {
                 return ctx.print_json(&BalanceJson {
                     card: card.as_str(),

@@ -723,11 +723,8 @@ impl Worker {
             .kpm(card)?
             .ok_or_else(|| LedgerError::UnknownCard(card.to_string()))?;
         let now = l.terminal().now();
-        let balance = l.balance(card, now)?;
-        let visiting = match l.standing(card)? {
-            crate::ledger::Standing::Home => None,
-            crate::ledger::Standing::Visitor { home } => Some(home),
-        };
+        let (balance, standing) = l.balance_and_standing(card, now)?;
+        let visiting = standing.visiting().map(str::to_owned);
         Ok(KpmView {
             card: kpm.card,
             name: kpm.name,

@@ -22,6 +22,16 @@ pub enum Standing {
     Visitor { home: String },
 }
 
+impl Standing {
+    /// The e-warong that holds the balance when it is not this one.
+    pub fn visiting(&self) -> Option<&str> {
+        match self {
+            Standing::Home => None,
+            Standing::Visitor { home } => Some(home),
+        }
+    }
+}
+
 /// A balance handed to this terminal by a finished move.
 struct Opening {
     period: String,
@@ -195,10 +205,7 @@ pub(super) fn check_in(
 ) -> Result<crate::domain::AcceptedBasket, LedgerError> {
     let (policy, catalogue) = (&refs.policy, &refs.catalogue);
     let (balance, standing) = balance_in(conn, me, card, period, policy)?;
-    let home = match &standing {
-        Standing::Home => None,
-        Standing::Visitor { home } => Some(home.as_str()),
-    };
+    let home = standing.visiting();
     crate::domain::check_basket(lines, policy, catalogue, balance.available, override_reason)
         .map_err(|v| {
             LedgerError::Rejected(crate::domain::explain_visitor(

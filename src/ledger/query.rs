@@ -190,18 +190,26 @@ impl Ledger {
         card: &CardNumber,
         now: DateTime<FixedOffset>,
     ) -> Result<Balance, LedgerError> {
+        Ok(self.balance_and_standing(card, now)?.0)
+    }
+
+    /// The balance as [`Ledger::balance`], and where it lives, from one read.
+    pub fn balance_and_standing(
+        &mut self,
+        card: &CardNumber,
+        now: DateTime<FixedOffset>,
+    ) -> Result<(Balance, super::Standing), LedgerError> {
         self.refs()?;
         let Some(refs) = self.cache.as_ref() else {
             return Err(LedgerError::NoPolicy);
         };
-        let (balance, _) = super::moves::balance_in(
+        super::moves::balance_in(
             &self.conn,
             &self.terminal.terminal_id,
             card,
             Period::of(now.date_naive()),
             &refs.policy,
-        )?;
-        Ok(balance)
+        )
     }
 
     /// The running X report of everything since the last day close.
