@@ -872,7 +872,12 @@ impl eframe::App for EwarongApp {
         }
         // The previous frame's CPU time (egui, tessellation, paint calls) beside the time this
         // app's own `ui` took in it, so a slow frame shows whether the app or the renderer was
-        // slow: for docs/performance.md, with EWARONG_LOG=ewarong::frame=trace.
+        // slow: for docs/performance.md, with EWARONG_LOG=ewarong::frame=trace. Nothing of
+        // this is measured unless that trace is on.
+        if !tracing::enabled!(target: "ewarong::frame", tracing::Level::TRACE) {
+            self.show(ui);
+            return;
+        }
         if let Some(cpu) = frame.info().cpu_usage {
             tracing::trace!(
                 target: "ewarong::frame",
