@@ -1199,21 +1199,7 @@ fn a_passphrase_protects_the_key_of_a_terminal() {
 #[test]
 fn a_visitor_is_served_only_up_to_the_cap_and_told_where_the_balance_is() {
     let dir = demo();
-    let period = chrono::Utc::now()
-        .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap())
-        .format("%Y-%m")
-        .to_string();
-    let roster = dir.path().join("roster.csv");
-    std::fs::write(
-        &roster,
-        format!(
-            "card,nik,kk,name,desa,pin,entitlements,home\n\
-             {CARD_A},,5302081103137343,Rosalina Lakilu,Watumbaka,123456,{period}=200000,lain-01\n\
-             {CARD_B},,5302091103106536,Frans Nggiku,Kawangu,123456,{period}=200000,test-01\n"
-        ),
-    )
-    .unwrap();
-    ok(ewarong(dir.path()).args(["import", "roster"]).arg(&roster));
+    common::import_roster_with_homes(dir.path(), "lain-01", Some("test-01"));
     let out = ok(ewarong(dir.path()).args(["balance", "--card", CARD_A]));
     assert!(
         out.contains("Rp 50.000") && out.contains("KPM tamu") && out.contains("lain-01"),

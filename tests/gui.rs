@@ -691,24 +691,7 @@ fn activation_on_first_start_with_a_hub() {
 #[test]
 fn a_visitor_kpm_is_capped_and_the_counter_says_why() {
     let dir = demo();
-    let period = chrono::Utc::now()
-        .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap())
-        .format("%Y-%m")
-        .to_string();
-    let roster = dir.path().join("roster.csv");
-    std::fs::write(
-        &roster,
-        format!(
-            "card,nik,kk,name,desa,pin,entitlements,home\n\
-             {CARD_A},,5302081103137343,Rosalina Lakilu,Watumbaka,123456,{period}=200000,lain-01\n"
-        ),
-    )
-    .unwrap();
-    common::ok(
-        common::ewarong(dir.path())
-            .args(["import", "roster"])
-            .arg(&roster),
-    );
+    common::import_roster_with_homes(dir.path(), "lain-01", None);
     let mut h = harness(dir.path());
     login(&mut h, "kasir", "1111");
     type_into(&mut h, CARD_FIELD, CARD_A);

@@ -235,3 +235,25 @@ impl<S: ewarong::hub::Store> TestHub<S> {
             .last_seq
     }
 }
+
+/// Imports into the demo terminal in `dir` a roster of the two demo KPM with Rp 200.000 each
+/// for this period (the demo's WIB month) and the home e-warong given for each (`None`: left
+/// out of the roster).
+pub fn import_roster_with_homes(dir: &Path, home_a: &str, home_b: Option<&str>) {
+    let period = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap())
+        .format("%Y-%m")
+        .to_string();
+    let mut text = format!(
+        "card,nik,kk,name,desa,pin,entitlements,home\n\
+         {CARD_A},,5302081103137343,Rosalina Lakilu,Watumbaka,123456,{period}=200000,{home_a}\n"
+    );
+    if let Some(home_b) = home_b {
+        text.push_str(&format!(
+            "{CARD_B},,5302091103106536,Frans Nggiku,Kawangu,123456,{period}=200000,{home_b}\n"
+        ));
+    }
+    let roster = dir.join("roster-homes.csv");
+    std::fs::write(&roster, text).unwrap();
+    ok(ewarong(dir).args(["import", "roster"]).arg(&roster));
+}
