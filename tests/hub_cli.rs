@@ -270,36 +270,29 @@ fn enrol_sync_usb_and_revoke_with_the_two_binaries() {
     // still verifies there, with a warning.
     let out = ok(ewarong(t2.path()).arg("sync"));
     assert!(out.contains("revoked v1"), "{out}");
-    let verified = ewarong(t2.path())
-        .args(["verify-receipt", &receipt_code, "--ledger"])
-        .arg(t.path().join("ledger.sqlite3"))
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let (stdout, stderr) = (
-        String::from_utf8(verified.stdout).unwrap(),
-        String::from_utf8(verified.stderr).unwrap(),
-    );
+    // `verify-receipt` run in `dir` on the receipt, against test-01's ledger: (stdout, stderr).
+    let verify_in = |dir: &Path| {
+        let out = ewarong(dir)
+            .args(["verify-receipt", &receipt_code, "--ledger"])
+            .arg(t.path().join("ledger.sqlite3"))
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (stdout, stderr) = verify_in(t2.path());
     assert!(stdout.contains("test-01"), "{stdout}");
     assert!(
         stderr.contains("PERINGATAN: hub mencabut terminal test-01"),
         "{stderr}"
     );
     // On the revoked terminal itself nothing is known of it, and nothing is warned.
-    let own = ewarong(t.path())
-        .args(["verify-receipt", &receipt_code, "--ledger"])
-        .arg(t.path().join("ledger.sqlite3"))
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    assert!(
-        !String::from_utf8(own.stderr)
-            .unwrap()
-            .contains("PERINGATAN"),
-        "no list there"
-    );
+    let (_, stderr) = verify_in(t.path());
+    assert!(!stderr.contains("PERINGATAN"), "no list there");
 
     // No hub at all: exit 4, in plain words, nothing lost.
     drop(server);
