@@ -17,9 +17,9 @@ use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use ewarong::app::search::RosterIndex;
-use ewarong::domain::Policy;
-use ewarong::ledger::KpmSummary;
 use ewarong::ui::EwarongApp;
+use ewarong_core::domain::Policy;
+use ewarong_ledger::KpmSummary;
 
 const FIRST: [&str; 12] = [
     "Maria", "Yohanes", "Rosalina", "Frans", "Agustina", "Petrus", "Yuliana", "Markus", "Siti",
@@ -85,10 +85,10 @@ fn search(c: &mut Criterion) {
 /// A demo terminal with a 60-product catalogue, a KPM at the counter and 50 lines in the basket.
 fn sale_screen_with_50_lines() -> (tempfile::TempDir, Harness<'static, EwarongApp>) {
     let dir = tempfile::tempdir().unwrap();
-    let zone = ewarong::cli::parse_timezone("WITA").unwrap();
+    let zone = ewarong_core::domain::parse_timezone("WITA").unwrap();
     let now = chrono::Utc::now().with_timezone(&zone);
-    let mut created = ewarong::terminal::create(
-        &ewarong::terminal::DataDir::new(dir.path()),
+    let mut created = ewarong_ledger::data_dir::create(
+        &ewarong_ledger::data_dir::DataDir::new(dir.path()),
         "bench-01",
         zone,
         true,
@@ -110,13 +110,13 @@ fn sale_screen_with_50_lines() -> (tempfile::TempDir, Harness<'static, EwarongAp
             500 + i * 10
         ));
     }
-    let products = ewarong::import::parse_catalogue("bench.csv", &csv, &policy).unwrap();
+    let products = ewarong_core::import::parse_catalogue("bench.csv", &csv, &policy).unwrap();
     created
         .ledger
         .import_catalogue(
             products,
             "bench.csv",
-            &ewarong::ledger::sha256(csv.as_bytes()),
+            &ewarong_ledger::sha256(csv.as_bytes()),
             now,
         )
         .unwrap();

@@ -12,20 +12,19 @@
 
 mod common;
 
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
 use common::*;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use ewarong::hub::postgres::PgStore;
-use ewarong::hub::server::{HubState, accept_batch};
-use ewarong::hub::sqlite::SqliteStore;
-use ewarong::hub::{HubIdentity, Store, code_hash};
-use ewarong::ledger::{Ledger, SealReason};
-use ewarong::sync::client::{HubClient, sync_once};
-use ewarong::sync::protocol::{BatchUpload, unb64};
+use ewarong::sync_client::{HubClient, sync_once};
+use ewarong_core::protocol::{BatchUpload, unb64};
+use ewarong_hub::postgres::PgStore;
+use ewarong_hub::server::{HubState, accept_batch};
+use ewarong_hub::sqlite::SqliteStore;
+use ewarong_hub::{HubIdentity, Store, code_hash};
+use ewarong_ledger::{Ledger, SealReason};
 use tempfile::TempDir;
 
 /// Sales per ingest sample, sealed 50 to a batch as a terminal does by default.
@@ -112,39 +111,12 @@ fn sqlite_hub(rt: &tokio::runtime::Runtime) -> (TempDir, Arc<HubState<SqliteStor
     (dir, state)
 }
 
-/// A fresh PostgreSQL database on the server `.ci/postgres` provides. The name is reused from
-/// sample to sample (dropped with its connections first), so runs leave one database per
-/// benchmark behind, not one per sample.
-fn pg_database(rt: &tokio::runtime::Runtime, name: &str) -> String {
-    let admin = "host=127.0.0.1 port=5432 user=ewarong password=ewarong dbname=ewarong_test";
-    let connect = || {
-        rt.block_on(async {
-            let (c, conn) = tokio_postgres::connect(admin, tokio_postgres::NoTls).await?;
-            tokio::spawn(conn);
-            Ok::<_, tokio_postgres::Error>(c)
-        })
-    };
-    let client = connect().unwrap_or_else(|_| {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/postgres");
-        assert!(
-            std::process::Command::new("bash")
-                .arg(script)
-                .status()
-                .unwrap()
-                .success()
-        );
-        connect().unwrap()
-    });
-    rt.block_on(async {
-        client
-            .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .await?;
-        client
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .await
-    })
-    .unwrap();
-    format!("postgres://ewarong:ewarong@127.0.0.1:5432/{name}")
+/// A fresh PostgreSQL database on the server `EWARONG_TEST_DATABASE_URL` names (`None`, and
+/// the PostgreSQL benchmarks skipped, when it is unset). The name is reused from sample to
+/// sample (dropped with its connections first), so runs leave one database per benchmark
+/// behind, not one per sample.
+fn pg_database(name: &str) -> Option<String> {
+    ewarong_hub::test_support::fresh_database(name, name, false)
 }
 
 /// The rows a batch stores, decoded once: what the raw inserts write.
@@ -279,89 +251,92 @@ fn ingest(c: &mut Criterion) {
         )
     });
 
-    g.bench_function("postgres_10k_sales_batches_of_50", |b| {
-        b.iter_batched(
-            || {
-                let url = pg_database(&rt, "bench_hub");
-                let store = PgStore::connect(&url).unwrap();
-                rt.block_on(store.migrate()).unwrap();
-                let state = Arc::new(HubState {
-                    store,
-                    identity: HubIdentity::from_seed(&[42; 32]),
-                });
-                let id = rt.block_on(enrol(&state, &l));
-                (state, id)
-            },
-            |(state, id)| {
-                rt.block_on(async {
-                    for u in batches.iter() {
-                        accept_batch(&state, &id, u).await.unwrap();
+    // PostgreSQL only where EWARONG_TEST_DATABASE_URL names a server (it says so when skipped).
+    if ewarong_hub::test_support::admin_url("hub bench").is_some() {
+        g.bench_function("postgres_10k_sales_batches_of_50", |b| {
+            b.iter_batched(
+                || {
+                    let url = pg_database("bench_hub").unwrap();
+                    let store = PgStore::connect(&url).unwrap();
+                    rt.block_on(store.migrate()).unwrap();
+                    let state = Arc::new(HubState {
+                        store,
+                        identity: HubIdentity::from_seed(&[42; 32]),
+                    });
+                    let id = rt.block_on(enrol(&state, &l));
+                    (state, id)
+                },
+                |(state, id)| {
+                    rt.block_on(async {
+                        for u in batches.iter() {
+                            accept_batch(&state, &id, u).await.unwrap();
+                        }
+                    });
+                },
+                BatchSize::PerIteration,
+            )
+        });
+
+        g.bench_function("postgres_10k_sales_4_terminals_at_once", |b| {
+            b.iter_batched(
+                || {
+                    let url = pg_database("bench_fleet").unwrap();
+                    let store = PgStore::connect(&url).unwrap();
+                    rt.block_on(store.migrate()).unwrap();
+                    let state = Arc::new(HubState {
+                        store,
+                        identity: HubIdentity::from_seed(&[42; 32]),
+                    });
+                    for (_, l, _) in &fleet {
+                        rt.block_on(enrol(&state, l));
                     }
-                });
-            },
-            BatchSize::PerIteration,
-        )
-    });
+                    state
+                },
+                |state| ingest_fleet(&rt, &state, &fleet),
+                BatchSize::PerIteration,
+            )
+        });
 
-    g.bench_function("postgres_10k_sales_4_terminals_at_once", |b| {
-        b.iter_batched(
-            || {
-                let url = pg_database(&rt, "bench_fleet");
-                let store = PgStore::connect(&url).unwrap();
-                rt.block_on(store.migrate()).unwrap();
-                let state = Arc::new(HubState {
-                    store,
-                    identity: HubIdentity::from_seed(&[42; 32]),
-                });
-                for (_, l, _) in &fleet {
-                    rt.block_on(enrol(&state, l));
-                }
-                state
-            },
-            |state| ingest_fleet(&rt, &state, &fleet),
-            BatchSize::PerIteration,
-        )
-    });
-
-    g.bench_function("postgres_raw_insert_same_rows_txns_of_50", |b| {
-        b.iter_batched(
-            || {
-                let url = pg_database(&rt, "bench_raw");
-                rt.block_on(async {
-                    let (c, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-                        .await
-                        .unwrap();
-                    tokio::spawn(conn);
-                    c.batch_execute(
-                        "CREATE TABLE entry (terminal_id TEXT NOT NULL, seq BIGINT NOT NULL, canonical BYTEA NOT NULL,
-                                             PRIMARY KEY (terminal_id, seq))",
-                    )
-                    .await
-                    .unwrap();
-                    c
-                })
-            },
-            |mut client| {
-                rt.block_on(async {
-                    for batch in &rows {
-                        let seqs: Vec<i64> = batch.iter().map(|(s, _)| *s).collect();
-                        let bytes: Vec<&[u8]> = batch.iter().map(|(_, b)| b.as_slice()).collect();
-                        let tx = client.transaction().await.unwrap();
-                        tx.execute(
-                            "INSERT INTO entry (terminal_id, seq, canonical)
-                             SELECT 'bench-01', s, c FROM UNNEST($1::bigint[], $2::bytea[]) AS u(s, c)",
-                            &[&seqs, &bytes],
+        g.bench_function("postgres_raw_insert_same_rows_txns_of_50", |b| {
+            b.iter_batched(
+                || {
+                    let url = pg_database("bench_raw").unwrap();
+                    rt.block_on(async {
+                        let (c, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                            .await
+                            .unwrap();
+                        tokio::spawn(conn);
+                        c.batch_execute(
+                            "CREATE TABLE entry (terminal_id TEXT NOT NULL, seq BIGINT NOT NULL, canonical BYTEA NOT NULL,
+                                                 PRIMARY KEY (terminal_id, seq))",
                         )
                         .await
                         .unwrap();
-                        tx.commit().await.unwrap();
-                    }
-                });
-                client
-            },
-            BatchSize::PerIteration,
-        )
-    });
+                        c
+                    })
+                },
+                |mut client| {
+                    rt.block_on(async {
+                        for batch in &rows {
+                            let seqs: Vec<i64> = batch.iter().map(|(s, _)| *s).collect();
+                            let bytes: Vec<&[u8]> = batch.iter().map(|(_, b)| b.as_slice()).collect();
+                            let tx = client.transaction().await.unwrap();
+                            tx.execute(
+                                "INSERT INTO entry (terminal_id, seq, canonical)
+                                 SELECT 'bench-01', s, c FROM UNNEST($1::bigint[], $2::bytea[]) AS u(s, c)",
+                                &[&seqs, &bytes],
+                            )
+                            .await
+                            .unwrap();
+                            tx.commit().await.unwrap();
+                        }
+                    });
+                    client
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
     g.finish();
 }
 
@@ -382,7 +357,7 @@ fn backlog(c: &mut Criterion) {
                     .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
                     .unwrap();
                 let url = format!("http://{}", listener.local_addr().unwrap());
-                let server = rt.spawn(ewarong::hub::server::serve(
+                let server = rt.spawn(ewarong_hub::server::serve(
                     listener,
                     Arc::clone(&state),
                     std::future::pending(),
@@ -391,7 +366,7 @@ fn backlog(c: &mut Criterion) {
                 let path = term_dir.path().join("ledger.sqlite3");
                 std::fs::copy(template.path().join("ledger.sqlite3"), &path).unwrap();
                 let mut l = Ledger::open(&path).unwrap();
-                l.attach_key(ewarong::keys::TerminalKey::from_seed(&[9; 32]))
+                l.attach_key(ewarong_keys::TerminalKey::from_seed(&[9; 32]))
                     .unwrap();
                 rt.block_on(enrol(&state, &l));
                 let cert = state.identity.certify(

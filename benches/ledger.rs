@@ -17,8 +17,8 @@ use std::time::Duration;
 use chrono::TimeZone;
 use common::*;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use ewarong::domain::{LineInput, Pin};
-use ewarong::ledger::Ledger;
+use ewarong_core::domain::{LineInput, Pin};
+use ewarong_ledger::Ledger;
 
 /// Durable sales, then the same code with `synchronous=OFF` to show the CPU share.
 fn sales(c: &mut Criterion) {
@@ -120,7 +120,7 @@ fn balance_by_history(c: &mut Criterion) {
     }];
     let mut g = c.benchmark_group("balance");
     for (i, sales) in [(0usize, 10usize), (1, 100), (2, 1000)] {
-        let card: ewarong::domain::CardNumber =
+        let card: ewarong_core::domain::CardNumber =
             luhn_card(i).parse().unwrap_or_else(|e| panic!("{e}"));
         let presence = l
             .verify_kpm_pin(&card, &pin, now)
@@ -165,7 +165,7 @@ fn seal_batch(c: &mut Criterion) {
                 }
                 let start = std::time::Instant::now();
                 let sealed = l
-                    .seal(ewarong::ledger::SealReason::Manual, now)
+                    .seal(ewarong_ledger::SealReason::Manual, now)
                     .unwrap_or_else(|e| panic!("{e}"));
                 timed += start.elapsed();
                 assert_eq!(sealed.map(|b| b.last_seq - b.first_seq + 1), Some(1000));
@@ -180,9 +180,9 @@ fn seal_batch(c: &mut Criterion) {
 fn signatures(c: &mut Criterion) {
     use ed25519_dalek::{Signer, SigningKey};
     let seed = [5u8; 32];
-    let ours = ewarong::keys::TerminalKey::from_seed(&seed);
+    let ours = ewarong_keys::TerminalKey::from_seed(&seed);
     let raw = SigningKey::from_bytes(&seed);
-    let text = ewarong::seal::batch::checkpoint_text("warung-01", 123_456, &[7; 32]);
+    let text = ewarong_core::seal::batch::checkpoint_text("warung-01", 123_456, &[7; 32]);
     let sig = ours.sign(text.as_bytes());
     let public = ours.public();
     let raw_sig = raw.sign(text.as_bytes());
@@ -212,7 +212,7 @@ fn signatures(c: &mut Criterion) {
 
 /// Auditing a 100,000-sale ledger from the file: open read-only, read every row, check everything.
 fn audit_100k(c: &mut Criterion) {
-    use ewarong::audit::{AuditOptions, audit};
+    use ewarong_core::audit::{AuditOptions, audit};
     let (dir, l) = bench_ledger();
     let path = dir.path().join("ledger.sqlite3");
     {
@@ -243,7 +243,7 @@ fn audit_100k(c: &mut Criterion) {
                     key,
                     key_is_external: false,
                     all_signatures,
-                    lang: ewarong::i18n::Lang::En,
+                    lang: ewarong_core::i18n::Lang::En,
                 };
                 let report = audit(&input, &options, &mut |_, _| {});
                 assert!(report.findings.is_empty() && report.entries == 100_000);
@@ -260,8 +260,11 @@ fn sha256_entry(c: &mut Criterion) {
     g.throughput(Throughput::Elements(1));
     g.bench_function("leaf_and_chain_hash_400_bytes", |b| {
         b.iter(|| {
-            let leaf = ewarong::seal::leaf_hash(black_box(&canonical));
-            black_box(ewarong::seal::chain_hash(&ewarong::seal::GENESIS, &leaf))
+            let leaf = ewarong_core::seal::leaf_hash(black_box(&canonical));
+            black_box(ewarong_core::seal::chain_hash(
+                &ewarong_core::seal::GENESIS,
+                &leaf,
+            ))
         })
     });
     g.finish();

@@ -9,24 +9,16 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
-use crate::domain::{CardNumber, LineInput, Pin, PinVerifier, ProductClass, Rupiah};
-use crate::i18n::{Lang, Localize, TABLE, tr, trf};
-use crate::import;
-use crate::keys::{KEY_FILE, KeyError, Passphrase, TerminalKey};
-use crate::ledger::SealReason;
-use crate::ledger::{
+use crate::struk::{self, WIDTH_58MM};
+use ewarong_core::domain::parse_timezone;
+use ewarong_core::domain::{CardNumber, LineInput, Pin, PinVerifier, ProductClass, Rupiah};
+use ewarong_core::i18n::{Lang, Localize, help, tr, trf};
+use ewarong_core::import;
+use ewarong_keys::{KEY_FILE, KeyError, Passphrase, TerminalKey};
+use ewarong_ledger::SealReason;
+use ewarong_ledger::{
     ComplaintCategory, HistoryFilter, LEDGER_FILE, Ledger, LedgerError, Operator, Role,
 };
-use crate::receipt::{self, WIDTH_58MM};
-
-/// Help text for clap, from the translation table: Indonesian, then English.
-pub fn help(key: &str) -> String {
-    let (id, en) = TABLE
-        .iter()
-        .find(|(k, _, _)| *k == key)
-        .map_or((key, key), |(_, id, en)| (*id, *en));
-    format!("{id} / {en}")
-}
 
 /// Command-line arguments.
 #[derive(Debug, Parser)]
@@ -383,12 +375,12 @@ impl Ctx<'_> {
         Ledger::open(&self.ledger_path()).map_err(|e| self.ledger_err(e))
     }
 
-    fn dir(&self) -> crate::terminal::DataDir {
-        crate::terminal::DataDir::new(&self.data_dir)
+    fn dir(&self) -> ewarong_ledger::data_dir::DataDir {
+        ewarong_ledger::data_dir::DataDir::new(&self.data_dir)
     }
 
-    fn setup_err(&self, e: crate::terminal::SetupError) -> CliError {
-        use crate::terminal::SetupError;
+    fn setup_err(&self, e: ewarong_ledger::data_dir::SetupError) -> CliError {
+        use ewarong_ledger::data_dir::SetupError;
         match e {
             SetupError::Ledger(e) => self.ledger_err(e),
             SetupError::Key(e) => self.key_err(e),
@@ -398,8 +390,8 @@ impl Ctx<'_> {
     }
 
     /// Opens the ledger to write, signing with the terminal key when the ledger has one.
-    fn sync_err(&self, e: crate::sync::client::SyncError) -> CliError {
-        use crate::sync::client::SyncError;
+    fn sync_err(&self, e: crate::sync_client::SyncError) -> CliError {
+        use crate::sync_client::SyncError;
         let kind = match &e {
             SyncError::Offline(_) => ExitKind::Offline,
             SyncError::Ledger(l) if l.is_storage() => ExitKind::Storage,
@@ -416,7 +408,7 @@ impl Ctx<'_> {
         &self,
         ledger: &Ledger,
         hub: Option<String>,
-    ) -> Result<crate::sync::client::HubClient, CliError> {
+    ) -> Result<crate::sync_client::HubClient, CliError> {
         let url = match hub {
             Some(u) => u,
             None => {
@@ -427,14 +419,14 @@ impl Ctx<'_> {
                     .hub_url
             }
         };
-        Ok(crate::sync::client::HubClient::new(
+        Ok(crate::sync_client::HubClient::new(
             &url,
             std::time::Duration::from_secs(10),
         ))
     }
 
     fn open_signing(&self) -> Result<Ledger, CliError> {
-        crate::terminal::open_signing(&self.dir(), self.passphrase()?.as_ref())
+        ewarong_ledger::data_dir::open_signing(&self.dir(), self.passphrase()?.as_ref())
             .map_err(|e| self.setup_err(e))
     }
 
@@ -499,19 +491,8 @@ pub fn default_data_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("id", "ewarong", "ewarong").map(|d| d.data_dir().to_owned())
 }
 
-/// The terminal's zone from WIB/WITA/WIT.
-pub fn parse_timezone(s: &str) -> Option<FixedOffset> {
-    let hours: i32 = match s.trim().to_ascii_uppercase().as_str() {
-        "WIB" => 7,
-        "WITA" => 8,
-        "WIT" => 9,
-        _ => return None,
-    };
-    FixedOffset::east_opt(hours.saturating_mul(3600))
-}
-
 /// Parses `PRODUCT=QTY` or `PRODUCT=QTY@PRICE`.
-pub fn parse_item(s: &str) -> Option<Result<LineInput, crate::domain::MoneyError>> {
+pub fn parse_item(s: &str) -> Option<Result<LineInput, ewarong_core::domain::MoneyError>> {
     let (product, rest) = s.split_once('=')?;
     let (quantity, price) = match rest.split_once('@') {
         Some((q, p)) => (q, Some(p)),
@@ -575,11 +556,11 @@ fn init(
     let path = ctx.ledger_path();
     let now = chrono::Utc::now().with_timezone(&zone);
     let passphrase = ctx.passphrase()?;
-    let crate::terminal::Created {
+    let ewarong_ledger::data_dir::Created {
         ledger,
         fingerprint,
         demo: summary,
-    } = crate::terminal::create(
+    } = ewarong_ledger::data_dir::create(
         &ctx.dir(),
         terminal_id,
         zone,
@@ -891,7 +872,7 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
                     r.recorded_at,
                     tr(lang, &format!("kind.{}", r.kind)),
                     r.card.as_deref().unwrap_or("-"),
-                    receipt::money_or_dash(r.amount),
+                    struk::money_or_dash(r.amount),
                     note
                 ))?;
                 for l in &r.lines {
@@ -899,7 +880,7 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
                         "{:>7}{} — {} × {} = {}",
                         "",
                         l.name,
-                        receipt::quantity_text(l.quantity_milli, &l.unit),
+                        struk::quantity_text(l.quantity_milli, &l.unit),
                         l.unit_price,
                         l.line_total
                     ))?;
@@ -1162,13 +1143,13 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
             let mut ledger = ctx.open_signing()?;
             let client = ctx.hub_client(&ledger, hub)?;
             let t = now(&ledger);
-            let report = crate::sync::client::sync_once(&mut ledger, &client, t)
+            let report = crate::sync_client::sync_once(&mut ledger, &client, t)
                 .map_err(|e| ctx.sync_err(e))?;
             if ctx.json {
                 return ctx.print_json(&report);
             }
-            ctx.print(&crate::sync::client::report_line(lang, &report))?;
-            if let Some(w) = crate::sync::client::clock_warning(lang, report.clock_skew_seconds) {
+            ctx.print(&crate::sync_client::report_line(lang, &report))?;
+            if let Some(w) = crate::sync_client::clock_warning(lang, report.clock_skew_seconds) {
                 ctx.print(&w)?;
             }
             Ok(())
@@ -1176,7 +1157,7 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
         Command::ExportBatches { to } => {
             let mut ledger = ctx.open_signing()?;
             let t = now(&ledger);
-            let written = crate::sync::client::export_batches(&mut ledger, &to, t)
+            let written = crate::sync_client::export_batches(&mut ledger, &to, t)
                 .map_err(|e| ctx.sync_err(e))?;
             if ctx.json {
                 return ctx.print_json(&written);
@@ -1190,7 +1171,7 @@ fn run_command(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
         Command::ImportReceipts { dir } => {
             let mut ledger = ctx.open_signing()?;
             let t = now(&ledger);
-            let done = crate::sync::client::import_receipts(&mut ledger, &dir, t)
+            let done = crate::sync_client::import_receipts(&mut ledger, &dir, t)
                 .map_err(|e| ctx.sync_err(e))?;
             if ctx.json {
                 return ctx.print_json(&done);
@@ -1224,7 +1205,7 @@ fn enrol(
     code: Option<String>,
     file: Option<PathBuf>,
 ) -> Result<(), CliError> {
-    use crate::sync::protocol::{EnrolRequest, EnrolmentFile};
+    use ewarong_core::protocol::{EnrolRequest, EnrolmentFile};
     let lang = ctx.lang;
     let from_file = match &file {
         Some(path) => {
@@ -1273,12 +1254,12 @@ fn enrol(
         .public_key()
         .map_err(|e| ctx.ledger_err(e))?
         .ok_or_else(|| ctx.ledger_err(LedgerError::NoKey))?;
-    let client = crate::sync::client::HubClient::new(&hub, std::time::Duration::from_secs(10));
+    let client = crate::sync_client::HubClient::new(&hub, std::time::Duration::from_secs(10));
     let cert = client
         .enrol(&EnrolRequest {
             terminal_id: id,
             code,
-            public_key: crate::seal::hex(&key.to_bytes()),
+            public_key: ewarong_core::seal::hex(&key.to_bytes()),
         })
         .map_err(|e| ctx.sync_err(e))?;
     // The file names the hub's key: a certificate from any other key is not our hub.
@@ -1310,14 +1291,14 @@ fn enrol(
 fn print_report(
     ctx: &mut Ctx<'_>,
     ledger: &mut Ledger,
-    report: &crate::ledger::DayReport,
+    report: &ewarong_ledger::DayReport,
 ) -> Result<(), CliError> {
     if ctx.json {
         return ctx.print_json(report);
     }
     let policy = ledger.policy().map_err(|e| ctx.ledger_err(e))?;
     let lang = ctx.lang;
-    let text = receipt::day_report_text(
+    let text = struk::day_report_text(
         report,
         |g| {
             policy
@@ -1370,10 +1351,10 @@ fn sale(ctx: &mut Ctx<'_>, args: SaleArgs) -> Result<(), CliError> {
     if ctx.json {
         return ctx.print_json(&receipt);
     }
-    ctx.print(&receipt::sale_text(&receipt, lang, WIDTH_58MM))?;
+    ctx.print(&struk::sale_text(&receipt, lang, WIDTH_58MM))?;
     if args.qr
         && let Some(code) = &receipt.receipt_code
-        && let Ok(qr) = receipt::qr_text(code)
+        && let Ok(qr) = struk::qr_text(code)
     {
         ctx.print(&qr)?;
     }
@@ -1389,7 +1370,7 @@ fn import_file(ctx: &mut Ctx<'_>, what: ImportKind, file: &Path) -> Result<(), C
     let text = String::from_utf8(bytes.clone()).map_err(|e| {
         CliError::refused(trf(lang, "import.read", &[("file", &name), ("detail", &e)]))
     })?;
-    let sha = crate::ledger::sha256(&bytes);
+    let sha = ewarong_ledger::sha256(&bytes);
     let mut ledger = ctx.open()?;
     let t = now(&ledger);
     let import_err = |e: import::ImportError| CliError::refused(e.localize(lang));
@@ -1470,9 +1451,9 @@ fn verify_receipt(
     ledger: Option<&Path>,
     pubkey: Option<&str>,
 ) -> Result<(), CliError> {
-    use crate::ledger::ReceiptCheck;
-    use crate::seal::receipt::ReceiptProof;
-    use crate::seal::sign::PublicKey;
+    use ewarong_core::seal::receipt::ReceiptProof;
+    use ewarong_core::seal::sign::PublicKey;
+    use ewarong_ledger::ReceiptCheck;
     let lang = ctx.lang;
     let proof: ReceiptProof = code
         .parse()
@@ -1572,7 +1553,7 @@ fn run_audit(
 ) -> Result<(), CliError> {
     let lang = ctx.lang;
     let path = ledger.map_or_else(|| ctx.ledger_path(), Path::to_path_buf);
-    let external: Option<crate::seal::sign::PublicKey> = pubkey
+    let external: Option<ewarong_core::seal::sign::PublicKey> = pubkey
         .map(|k| {
             k.parse()
                 .map_err(|_| CliError::refused(tr(lang, "vr.bad_key").to_owned()))
@@ -1590,11 +1571,11 @@ fn run_audit(
             );
         }
     };
-    let report = crate::ledger::audit_file(&path, external, all_signatures, lang, &mut progress)
+    let report = ewarong_ledger::audit_file(&path, external, all_signatures, lang, &mut progress)
         .map_err(|e| CliError {
-            message: trf(lang, "audit.unreadable", &[("detail", &e.localize(lang))]),
-            kind: ExitKind::Unreadable,
-        })?;
+        message: trf(lang, "audit.unreadable", &[("detail", &e.localize(lang))]),
+        kind: ExitKind::Unreadable,
+    })?;
     warn_if_revoked(ctx, &report.terminal_id);
     if ctx.json {
         ctx.print_json(&report)?;

@@ -1,6 +1,8 @@
-//! ewarong: an offline-first transaction terminal for Program Sembako e-warong shops.
+//! The ewarong counter: the egui window, its worker thread, the `ewarong` command line, the
+//! printed slip (struk) and the terminal's side of sync.
 //!
-//! See `ARCHITECTURE.md` for the module map and the invariants.
+//! The rules, the ledger and the keys live in their own crates (`ewarong-core`,
+//! `ewarong-ledger`, `ewarong-keys`); see `ARCHITECTURE.md` for the crate graph.
 
 // Tests compute expected values with plain arithmetic; shipped code stays checked.
 #![cfg_attr(
@@ -13,17 +15,7 @@
 )]
 
 pub mod app;
-pub mod audit;
 pub mod cli;
-pub mod demo;
-pub mod domain;
-pub mod hub;
-pub mod i18n;
-pub mod import;
-pub mod keys;
-pub mod ledger;
-pub mod receipt;
-pub mod seal;
-pub mod sync;
-pub mod terminal;
+pub mod struk;
+pub mod sync_client;
 pub mod ui;

@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use clap::Parser;
 use clap::error::ErrorKind;
 use ewarong::cli::{Cli, Command, clap_error_line, data_dir, run};
-use ewarong::i18n::Lang;
-use ewarong::i18n::tr;
 use ewarong::ui::Renderer;
+use ewarong_core::i18n::Lang;
+use ewarong_core::i18n::tr;
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();

@@ -10,18 +10,20 @@
     clippy::type_complexity
 )]
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use chrono::{DateTime, FixedOffset, TimeZone};
 use common::ewarong;
-use ewarong::audit::{AuditOptions, AuditReport, audit};
-use ewarong::domain::{Entitlement, KkNumber, Kpm, LineInput, Pin, PinVerifier, Policy, Rupiah};
-use ewarong::i18n::Lang;
-use ewarong::keys::TerminalKey;
-use ewarong::ledger::{Ledger, Role};
+use ewarong_core::audit::{AuditOptions, AuditReport, audit};
+use ewarong_core::domain::{
+    Entitlement, KkNumber, Kpm, LineInput, Pin, PinVerifier, Policy, Rupiah,
+};
+use ewarong_core::i18n::Lang;
+use ewarong_keys::TerminalKey;
+use ewarong_ledger::{Ledger, Role};
 use proptest::prelude::*;
 use tempfile::TempDir;
 
@@ -50,9 +52,12 @@ fn pristine() -> &'static Path {
         .unwrap();
         let policy = Policy::default_sembako().unwrap();
         l.import_policy(&policy, "t", &[0; 32], now).unwrap();
-        let products =
-            ewarong::import::parse_catalogue("c.csv", ewarong::demo::DEMO_CATALOGUE_CSV, &policy)
-                .unwrap();
+        let products = ewarong_core::import::parse_catalogue(
+            "c.csv",
+            ewarong_ledger::demo::DEMO_CATALOGUE_CSV,
+            &policy,
+        )
+        .unwrap();
         l.import_catalogue(products, "t", &[0; 32], now).unwrap();
         let pin = Pin::new("123456").unwrap();
         let v = PinVerifier::create(&pin, &[1; 16]).unwrap();
@@ -81,7 +86,7 @@ fn pristine() -> &'static Path {
             now,
         )
         .unwrap();
-        let key = TerminalKey::create(&dir.path().join(ewarong::keys::KEY_FILE), None).unwrap();
+        let key = TerminalKey::create(&dir.path().join(ewarong_keys::KEY_FILE), None).unwrap();
         l.record_public_key(&key.public(), now).unwrap();
         l.attach_key(key).unwrap();
         l.set_seal_every(10, now).unwrap();
@@ -297,7 +302,7 @@ fn a_replaced_key_is_caught() {
         &path,
         &format!(
             "DROP TRIGGER terminal_key_no_update; UPDATE terminal_key SET public_key = x'{}'",
-            ewarong::seal::hex(&attacker.to_bytes())
+            ewarong_core::seal::hex(&attacker.to_bytes())
         ),
     );
     let pinned = report(&path, Some(&original), false);
@@ -333,9 +338,9 @@ fn a_forged_tail_entry_fails_its_signature() {
     // The seq field sits after magic, version, kind and the terminal id.
     let at = 3 + 1 + 1 + 4 + "audit-01".len();
     canonical[at..at + 8].copy_from_slice(&36u64.to_be_bytes());
-    let leaf = ewarong::seal::leaf_hash(&canonical);
+    let leaf = ewarong_core::seal::leaf_hash(&canonical);
     let prev: [u8; 32] = last.chain_hash.unwrap();
-    let chain = ewarong::seal::chain_hash(&prev, &leaf);
+    let chain = ewarong_core::seal::chain_hash(&prev, &leaf);
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch("DROP TRIGGER entry_seq_no_gap; DROP TRIGGER entry_prev_hash;")
         .unwrap();
@@ -370,8 +375,8 @@ fn a_truncated_file_is_not_a_clean_ledger() {
     assert!(err.contains("tidak bisa dibaca sebagai ledger"), "{err}");
 }
 
-fn base_input() -> &'static ewarong::audit::AuditInput {
-    static INPUT: OnceLock<ewarong::audit::AuditInput> = OnceLock::new();
+fn base_input() -> &'static ewarong_core::audit::AuditInput {
+    static INPUT: OnceLock<ewarong_core::audit::AuditInput> = OnceLock::new();
     INPUT.get_or_init(|| {
         Ledger::open_read_only(&pristine().join("ledger.sqlite3"))
             .unwrap()

@@ -9,12 +9,12 @@
     clippy::cast_sign_loss
 )]
 
-mod common;
+use crate::common;
 
 use common::{
     CARD_A, CARD_B, demo, ewarong, fails, ledger_path, ok, public_key, sale_json, scalar, snapshot,
 };
-use ewarong::domain::{CardNumber, Nik};
+use ewarong_core::domain::{CardNumber, Nik};
 use serde_json::Value;
 
 const KASIR: [&str; 4] = ["--operator", "kasir", "--operator-pin", "1111"];
@@ -477,7 +477,7 @@ fn malformed_imports_change_nothing() {
         );
     }
     // A policy that drops a food group the catalogue uses is refused too.
-    let policy = ewarong::domain::policy::DEFAULT_POLICY_TOML
+    let policy = ewarong_core::domain::policy::DEFAULT_POLICY_TOML
         .replace("id = \"karbohidrat\"", "id = \"pokok\"");
     let (_, err) = fails(
         ewarong(dir.path())
@@ -927,7 +927,7 @@ fn init_creates_an_owner_only_key_that_is_never_shown() {
         out.contains(fingerprint),
         "init prints the fingerprint: {out}"
     );
-    let public: ewarong::seal::sign::PublicKey =
+    let public: ewarong_core::seal::sign::PublicKey =
         shown["public_key"].as_str().unwrap().parse().unwrap();
     assert_eq!(public.fingerprint(), fingerprint);
     let text = ok(ewarong(dir.path()).args(["key", "show"]));
@@ -963,7 +963,7 @@ fn an_older_ledger_gets_a_key_on_request() {
     let dir = tempfile::TempDir::new().unwrap();
     let zone = chrono::FixedOffset::east_opt(7 * 3600).unwrap();
     let now = zone.with_ymd_and_hms(2026, 11, 1, 8, 0, 0).unwrap();
-    drop(ewarong::ledger::Ledger::create(&ledger_path(dir.path()), "lama-01", zone, now).unwrap());
+    drop(ewarong_ledger::Ledger::create(&ledger_path(dir.path()), "lama-01", zone, now).unwrap());
     let (_, err) = fails(ewarong(dir.path()).args(["key", "show"]));
     assert!(err.contains("ewarong key init"), "{err}");
     let out = ok(ewarong(dir.path()).args(["key", "init"]));
@@ -973,9 +973,9 @@ fn an_older_ledger_gets_a_key_on_request() {
 
 #[test]
 fn sales_are_signed_and_sealed_into_batches() {
-    use ewarong::seal::batch::{checkpoint_text, verify_checkpoint_note};
+    use ewarong_core::seal::batch::{checkpoint_text, verify_checkpoint_note};
     let dir = demo();
-    let public: ewarong::seal::sign::PublicKey = public_key(dir.path()).parse().unwrap();
+    let public: ewarong_core::seal::sign::PublicKey = public_key(dir.path()).parse().unwrap();
     let r = sale_json(dir.path(), CARD_A, &["beras-medium=2"]);
     // The receipt's signature covers the checkpoint right after this sale.
     let root: Vec<u8> = (0..64)

@@ -9,7 +9,7 @@
     clippy::cast_sign_loss
 )]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -248,7 +248,7 @@ fn day_close_totals_match_the_ledger() {
     sale_json(dir.path(), CARD_A, &["beras-medium=5", "telur-ayam=1"]);
     sale_json(dir.path(), CARD_B, &["tempe=2"]);
     let net = count(dir.path(), "SELECT SUM(total) FROM sale");
-    let net_text = ewarong::domain::Rupiah::new(net).unwrap().to_string();
+    let net_text = ewarong_core::domain::Rupiah::new(net).unwrap().to_string();
     let mut h = harness(dir.path());
     login(&mut h, "supervisor", "9999");
     press(&mut h, Key::F4);
@@ -269,7 +269,9 @@ fn day_close_totals_match_the_ledger() {
     );
     assert!(shows(
         &h,
-        &ewarong::domain::Rupiah::new(carbs).unwrap().to_string()
+        &ewarong_core::domain::Rupiah::new(carbs)
+            .unwrap()
+            .to_string()
     ));
     let close_seq = count(dir.path(), "SELECT seq FROM day_close");
     assert!(shows(&h, &format!("entri #{close_seq}")));
@@ -313,7 +315,7 @@ fn settings_show_the_terminal_key_and_the_supervisor_can_audit() {
     press(&mut h, Key::F8);
     let public = common::public_key(dir.path());
     assert!(shows(&h, &public), "the public key is shown in settings");
-    let key: ewarong::seal::sign::PublicKey = public.parse().unwrap();
+    let key: ewarong_core::seal::sign::PublicKey = public.parse().unwrap();
     assert!(shows(&h, &key.fingerprint()), "and its fingerprint");
     press(&mut h, Key::F7);
     click(&mut h, "Periksa [F12]");
@@ -604,7 +606,7 @@ fn enrol_from_settings_then_sync_in_the_background() {
 /// counter, and the status bar shows the hub.
 #[test]
 fn activation_on_first_start_with_a_hub() {
-    use ewarong::hub::publish::{Kind, publish};
+    use ewarong_hub::publish::{Kind, publish};
     let hub = common::TestHub::start();
     let t = chrono::Local::now().fixed_offset();
     let period = t.format("%Y-%m").to_string();
@@ -612,7 +614,7 @@ fn activation_on_first_start_with_a_hub() {
         (
             Kind::Catalogue,
             "catalogue.csv",
-            ewarong::demo::DEMO_CATALOGUE_CSV.to_owned(),
+            ewarong_ledger::demo::DEMO_CATALOGUE_CSV.to_owned(),
         ),
         (
             Kind::Roster,

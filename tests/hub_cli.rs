@@ -7,7 +7,7 @@
     clippy::arithmetic_side_effects
 )]
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -16,8 +16,20 @@ use std::process::{Child, Stdio};
 use common::{CARD_A, CARD_B, demo, ewarong, fails, ok, sale_json, scalar};
 use tempfile::TempDir;
 
+/// The `ewarong-hub` binary of this build. It belongs to another crate of the workspace:
+/// `cargo test` at the root builds it (the hub crate has integration tests of its own).
+fn hub_bin() -> std::path::PathBuf {
+    let path = assert_cmd::cargo::cargo_bin("ewarong-hub");
+    assert!(
+        path.is_file(),
+        "{} is missing: run `cargo test` at the workspace root, or `cargo build -p ewarong-hub` first",
+        path.display()
+    );
+    path
+}
+
 fn hub(dir: &Path) -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::cargo_bin("ewarong-hub").unwrap();
+    let mut cmd = assert_cmd::Command::new(hub_bin());
     for var in [
         "EWARONG_HUB_DIR",
         "EWARONG_HUB_DATABASE",
@@ -32,7 +44,7 @@ fn hub(dir: &Path) -> assert_cmd::Command {
 
 /// `ewarong-hub serve` on a free loopback port; returns the child and its URL.
 fn serve(dir: &Path) -> (KillOnDrop, String) {
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("ewarong-hub"))
+    let mut child = std::process::Command::new(hub_bin())
         .env_remove("EWARONG_HUB_DATABASE")
         .env_remove("EWARONG_LANG")
         .arg("--data-dir")
@@ -149,7 +161,7 @@ fn enrol_sync_usb_and_revoke_with_the_two_binaries() {
 
     // The downlink: published at the hub, applied at the next sync, named in its output.
     let cat = hub_dir.path().join("catalogue.csv");
-    std::fs::write(&cat, ewarong::demo::DEMO_CATALOGUE_CSV).unwrap();
+    std::fs::write(&cat, ewarong_ledger::demo::DEMO_CATALOGUE_CSV).unwrap();
     let prices = hub_dir.path().join("prices.csv");
     std::fs::write(
         &prices,

@@ -10,18 +10,18 @@
     clippy::type_complexity
 )]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, TimeZone};
 use common::snapshot;
-use ewarong::domain::{
+use ewarong_core::domain::{
     CardNumber, Entitlement, KkNumber, Kpm, LineInput, Pin, PinVerifier, Policy, Rupiah,
 };
-use ewarong::i18n::{Lang, Localize};
-use ewarong::import;
-use ewarong::ledger::{Ledger, LedgerError, Role};
+use ewarong_core::i18n::{Lang, Localize};
+use ewarong_core::import;
+use ewarong_ledger::{Ledger, LedgerError, Role};
 use rusqlite::ErrorCode;
 
 const CARD: &str = "6032980000000010";
@@ -61,10 +61,11 @@ fn setup(dir: &Path, policy: Policy, roster: &[Kpm]) -> Ledger {
     let mut l = Ledger::create(&dir.join("ledger.sqlite3"), "uji-01", wita(), now).unwrap();
     l.import_policy(&policy, "test", &[0; 32], now).unwrap();
     let products =
-        import::parse_catalogue("c.csv", ewarong::demo::DEMO_CATALOGUE_CSV, &policy).unwrap();
+        import::parse_catalogue("c.csv", ewarong_ledger::demo::DEMO_CATALOGUE_CSV, &policy)
+            .unwrap();
     l.import_catalogue(products, "test", &[0; 32], now).unwrap();
     l.import_roster(roster, "test", &[0; 32], now).unwrap();
-    let key = ewarong::keys::TerminalKey::create(&dir.join(ewarong::keys::KEY_FILE), None).unwrap();
+    let key = ewarong_keys::TerminalKey::create(&dir.join(ewarong_keys::KEY_FILE), None).unwrap();
     l.record_public_key(&key.public(), now).unwrap();
     l.attach_key(key).unwrap();
     for (name, role, pin) in [
@@ -570,7 +571,7 @@ fn the_merkle_tree_is_kept_with_every_entry_and_backfilled_on_upgrade() {
     for (n, r) in roots.iter().enumerate() {
         assert_eq!(
             *r,
-            ewarong::seal::merkle::root(&leaves[..=n]),
+            ewarong_core::seal::merkle::root(&leaves[..=n]),
             "root after entry {}",
             n + 1
         );
@@ -607,7 +608,7 @@ fn the_merkle_tree_is_kept_with_every_entry_and_backfilled_on_upgrade() {
 
 #[test]
 fn batches_are_sealed_signed_and_chained() {
-    use ewarong::seal::batch::{self, verify_checkpoint_note};
+    use ewarong_core::seal::batch::{self, verify_checkpoint_note};
     let dir = tempfile::TempDir::new().unwrap();
     let mut l = standard(dir.path());
     let public = l.public_key().unwrap().unwrap();
@@ -623,7 +624,7 @@ fn batches_are_sealed_signed_and_chained() {
     );
     assert!(auto.iter().all(|b| b.reason == "count"));
     let manual = l
-        .seal(ewarong::ledger::SealReason::Manual, now)
+        .seal(ewarong_ledger::SealReason::Manual, now)
         .unwrap()
         .unwrap();
     assert_eq!(
@@ -631,7 +632,7 @@ fn batches_are_sealed_signed_and_chained() {
         (3, 7, 7)
     );
     assert!(
-        l.seal(ewarong::ledger::SealReason::Manual, now)
+        l.seal(ewarong_ledger::SealReason::Manual, now)
             .unwrap()
             .is_none(),
         "nothing new to seal"
@@ -714,7 +715,7 @@ fn batches_are_sealed_signed_and_chained() {
 fn only_the_recorded_key_may_sign() {
     let dir = tempfile::TempDir::new().unwrap();
     let mut l = standard(dir.path());
-    let stranger = ewarong::keys::TerminalKey::generate().unwrap();
+    let stranger = ewarong_keys::TerminalKey::generate().unwrap();
     assert!(matches!(
         l.attach_key(stranger),
         Err(LedgerError::KeyMismatch)
@@ -728,10 +729,10 @@ fn only_the_recorded_key_may_sign() {
         at(2026, 10, 1, 8, 0),
     )
     .unwrap();
-    let key = ewarong::keys::TerminalKey::generate().unwrap();
+    let key = ewarong_keys::TerminalKey::generate().unwrap();
     assert!(matches!(bare.attach_key(key), Err(LedgerError::NoKey)));
     assert!(matches!(
-        bare.seal(ewarong::ledger::SealReason::Manual, at(2026, 10, 1, 8, 0)),
+        bare.seal(ewarong_ledger::SealReason::Manual, at(2026, 10, 1, 8, 0)),
         Err(LedgerError::NoKey)
     ));
 }

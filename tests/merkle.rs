@@ -8,8 +8,8 @@
     clippy::cast_possible_truncation
 )]
 
-use ewarong::seal::merkle::{self, Frontier};
-use ewarong::seal::{Hash32, hex, leaf_hash};
+use ewarong_core::seal::merkle::{self, Frontier};
+use ewarong_core::seal::{Hash32, hex, leaf_hash};
 use serde_json::Value;
 
 fn vectors() -> Value {

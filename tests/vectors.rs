@@ -1,7 +1,7 @@
 //! Canonical-encoding test vectors: the committed bytes in `tests/vectors/` must match the encoder,
 //! the hashing rules of `docs/ledger-format.md`, and a hand-built encoding of the sale.
 //!
-//! Regenerate deliberately (a format change) with `EWARONG_WRITE_VECTORS=1 cargo test --test vectors`.
+//! Regenerate deliberately (a format change) with `EWARONG_WRITE_VECTORS=1 cargo test --test ewarong vectors::`.
 
 // Test helpers may panic: a panic is a failed test. Arithmetic here computes expected values.
 #![allow(
@@ -15,13 +15,15 @@
 use std::path::PathBuf;
 
 use chrono::{FixedOffset, TimeZone};
-use ewarong::domain::{Entitlement, KkNumber, Kpm, LineInput, Pin, PinVerifier, Policy, Rupiah};
-use ewarong::import;
-use ewarong::ledger::{Ledger, Role};
+use ewarong_core::domain::{
+    Entitlement, KkNumber, Kpm, LineInput, Pin, PinVerifier, Policy, Rupiah,
+};
+use ewarong_core::import;
+use ewarong_ledger::{Ledger, Role};
 use serde_json::{Value, json};
 
 fn merkle_root(leaves: &[[u8; 32]]) -> [u8; 32] {
-    ewarong::seal::merkle::root(leaves)
+    ewarong_core::seal::merkle::root(leaves)
 }
 use sha2::{Digest, Sha256};
 
@@ -58,7 +60,8 @@ fn build() -> Value {
     let policy = Policy::default_sembako().unwrap();
     l.import_policy(&policy, "v", &[0; 32], t(7, 0)).unwrap();
     let products =
-        import::parse_catalogue("c.csv", ewarong::demo::DEMO_CATALOGUE_CSV, &policy).unwrap();
+        import::parse_catalogue("c.csv", ewarong_ledger::demo::DEMO_CATALOGUE_CSV, &policy)
+            .unwrap();
     l.import_catalogue(products, "v", &[0; 32], t(7, 0))
         .unwrap();
     let salt = [9u8; 16];
@@ -82,7 +85,7 @@ fn build() -> Value {
         t(7, 0),
     )
     .unwrap();
-    let key = ewarong::keys::TerminalKey::from_seed(&VECTOR_SEED);
+    let key = ewarong_keys::TerminalKey::from_seed(&VECTOR_SEED);
     l.record_public_key(&key.public(), t(7, 0)).unwrap();
     l.attach_key(key).unwrap();
     let v = PinVerifier::create(&Pin::new("9999").unwrap(), &salt).unwrap();
@@ -169,7 +172,7 @@ fn build() -> Value {
     let public = l.public_key().unwrap().unwrap();
     json!({
         "public_key": public.to_string(),
-        "note_verifier_key": ewarong::seal::batch::note_verifier_key("ewarong/warung-jayapura-01", &public),
+        "note_verifier_key": ewarong_core::seal::batch::note_verifier_key("ewarong/warung-jayapura-01", &public),
         "entries": entries,
         "batches": batches,
     })
@@ -209,7 +212,7 @@ fn the_encoder_matches_the_committed_vectors() {
 #[test]
 fn the_vectors_follow_the_documented_hashing() {
     let committed = committed();
-    let public: ewarong::seal::sign::PublicKey =
+    let public: ewarong_core::seal::sign::PublicKey =
         committed["public_key"].as_str().unwrap().parse().unwrap();
     let mut prev = [0u8; 32];
     let mut leaves: Vec<[u8; 32]> = Vec::new();
@@ -235,15 +238,18 @@ fn the_vectors_follow_the_documented_hashing() {
             .try_into()
             .unwrap();
         let seq = e["seq"].as_u64().unwrap();
-        let checkpoint =
-            ewarong::seal::batch::checkpoint_text("warung-jayapura-01", seq, &merkle_root(&leaves));
+        let checkpoint = ewarong_core::seal::batch::checkpoint_text(
+            "warung-jayapura-01",
+            seq,
+            &merkle_root(&leaves),
+        );
         assert!(
             public.verify(checkpoint.as_bytes(), &sig),
             "checkpoint signature of entry {seq}"
         );
         assert_eq!(
             e["tree_root"],
-            hex(&ewarong::seal::merkle::root(&leaves)),
+            hex(&ewarong_core::seal::merkle::root(&leaves)),
             "tree root after seq {}",
             e["seq"]
         );
@@ -341,9 +347,9 @@ fn the_documented_example_is_the_first_vector() {
 /// signature over it, and the C2SP checkpoint note, all checked with the public key alone.
 #[test]
 fn the_batch_vector_follows_the_documented_layout() {
-    use ewarong::seal::batch::verify_checkpoint_note;
+    use ewarong_core::seal::batch::verify_checkpoint_note;
     let committed = committed();
-    let public: ewarong::seal::sign::PublicKey =
+    let public: ewarong_core::seal::sign::PublicKey =
         committed["public_key"].as_str().unwrap().parse().unwrap();
     let entries = committed["entries"].as_array().unwrap();
     let last = entries.last().unwrap();

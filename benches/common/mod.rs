@@ -6,9 +6,9 @@
 use std::path::Path;
 
 use chrono::{FixedOffset, TimeZone};
-use ewarong::domain::{Entitlement, KkNumber, Kpm, Pin, PinVerifier, Policy, Rupiah};
-use ewarong::import;
-use ewarong::ledger::{Ledger, Role};
+use ewarong_core::domain::{Entitlement, KkNumber, Kpm, Pin, PinVerifier, Policy, Rupiah};
+use ewarong_core::import;
+use ewarong_ledger::{Ledger, Role};
 
 /// KPM in the bench roster. Sales rotate over them, as on a distribution day.
 pub const ROSTER: usize = 500;
@@ -17,7 +17,7 @@ pub fn luhn_card(i: usize) -> String {
     let body = format!("603298{i:09}");
     (0..10)
         .map(|d| format!("{body}{d}"))
-        .find(|c| ewarong::domain::ids::luhn_valid(c))
+        .find(|c| ewarong_core::domain::ids::luhn_valid(c))
         .unwrap_or_else(|| unreachable!())
 }
 
@@ -46,8 +46,9 @@ pub fn terminal_ledger(
     let policy = Policy::default_sembako().unwrap_or_else(|e| panic!("{e}"));
     l.import_policy(&policy, "bench", &[0; 32], now)
         .unwrap_or_else(|e| panic!("{e}"));
-    let products = import::parse_catalogue("c.csv", ewarong::demo::DEMO_CATALOGUE_CSV, &policy)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let products =
+        import::parse_catalogue("c.csv", ewarong_ledger::demo::DEMO_CATALOGUE_CSV, &policy)
+            .unwrap_or_else(|e| panic!("{e}"));
     l.import_catalogue(products, "bench", &[0; 32], now)
         .unwrap_or_else(|e| panic!("{e}"));
     let roster: Vec<Kpm> = (0..ROSTER)
@@ -73,7 +74,7 @@ pub fn terminal_ledger(
     l.add_operator("kasir", Role::Kasir, verifier, now)
         .unwrap_or_else(|e| panic!("{e}"));
     // A real terminal signs every entry's checkpoint.
-    let key = ewarong::keys::TerminalKey::from_seed(&[seed; 32]);
+    let key = ewarong_keys::TerminalKey::from_seed(&[seed; 32]);
     l.record_public_key(&key.public(), now)
         .unwrap_or_else(|e| panic!("{e}"));
     l.attach_key(key).unwrap_or_else(|e| panic!("{e}"));
@@ -112,7 +113,7 @@ pub fn counter(
     l: &mut Ledger,
     n: usize,
     now: chrono::DateTime<FixedOffset>,
-) -> (Vec<ewarong::ledger::Presence>, ewarong::ledger::Operator) {
+) -> (Vec<ewarong_ledger::Presence>, ewarong_ledger::Operator) {
     let pin = Pin::new("123456").unwrap_or_else(|e| panic!("{e}"));
     let presences = (0..n)
         .map(|i| {
@@ -136,12 +137,12 @@ pub fn fill_with_sales(l: &mut Ledger, n: usize) {
         .unwrap_or_else(|e| panic!("{e}"));
     let (presences, op) = counter(l, 20, now);
     let lines = [
-        ewarong::domain::LineInput {
+        ewarong_core::domain::LineInput {
             product: "beras-medium".into(),
             quantity: "5".into(),
             unit_price: None,
         },
-        ewarong::domain::LineInput {
+        ewarong_core::domain::LineInput {
             product: "tempe".into(),
             quantity: "2".into(),
             unit_price: None,

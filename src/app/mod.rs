@@ -6,7 +6,7 @@
 pub mod prefs;
 pub mod print;
 pub mod search;
-pub mod sync;
+pub mod sync_worker;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -14,15 +14,15 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crate::audit::AuditReport;
-use crate::domain::{Balance, CardNumber, Catalogue, LineInput, Pin, Policy};
-use crate::i18n::{Lang, Localize};
-use crate::keys::{KeyError, Passphrase};
-use crate::ledger::{
+use ewarong_core::audit::AuditReport;
+use ewarong_core::domain::{Balance, CardNumber, Catalogue, LineInput, Pin, Policy};
+use ewarong_core::i18n::{Lang, Localize};
+use ewarong_keys::{KeyError, Passphrase};
+use ewarong_ledger::data_dir::{DEMO_TERMINAL_ID, DataDir, SetupError};
+use ewarong_ledger::{
     ComplaintCategory, DayReport, HistoryFilter, HistoryRow, Ledger, LedgerError, Operator,
     SaleReceipt, VoidReceipt,
 };
-use crate::terminal::{DEMO_TERMINAL_ID, DataDir, SetupError};
 use prefs::Prefs;
 use print::{Document, PrintFormat};
 use search::RosterIndex;
@@ -73,7 +73,7 @@ struct IoFailure {
 
 impl Localize for IoFailure {
     fn localize(&self, lang: Lang) -> String {
-        crate::i18n::trf(
+        ewarong_core::i18n::trf(
             lang,
             "cli.io",
             &[("path", &self.path.display()), ("detail", &self.error)],
@@ -165,7 +165,7 @@ pub struct TerminalView {
     pub policy: Arc<Policy>,
     pub catalogue: Arc<Catalogue>,
     pub roster: Arc<RosterIndex>,
-    pub versions: crate::ledger::Versions,
+    pub versions: ewarong_ledger::Versions,
 }
 
 /// A KPM at the counter.
@@ -224,7 +224,7 @@ pub enum Event {
     Audited(Result<AuditReport, Failure>),
     Status(StatusInfo),
     /// What the sync worker sees: online or not, pending batches, last sync, last error.
-    Sync(sync::SyncView),
+    Sync(sync_worker::SyncView),
     /// The reference data changed (a hub update): the same terminal, new policy, catalogue
     /// or roster. The screen stays where it is.
     Refreshed(Box<TerminalView>),
@@ -306,7 +306,7 @@ struct Worker {
     events: Sender<Event>,
     wake: Arc<dyn Fn() + Send + Sync>,
     /// The background sync worker, once the terminal is open.
-    sync: Option<Sender<sync::SyncCommand>>,
+    sync: Option<Sender<sync_worker::SyncCommand>>,
 }
 
 /// Where a command needs an open ledger and there is none.
@@ -315,7 +315,7 @@ struct NotOpen;
 
 impl Localize for NotOpen {
     fn localize(&self, lang: Lang) -> String {
-        crate::i18n::tr(lang, "app.not_open").to_owned()
+        ewarong_core::i18n::tr(lang, "app.not_open").to_owned()
     }
 }
 
@@ -325,7 +325,7 @@ struct NotLoggedIn;
 
 impl Localize for NotLoggedIn {
     fn localize(&self, lang: Lang) -> String {
-        crate::i18n::tr(lang, "app.not_logged_in").to_owned()
+        ewarong_core::i18n::tr(lang, "app.not_logged_in").to_owned()
     }
 }
 
@@ -359,7 +359,7 @@ impl Worker {
             self.emit(Event::NeedsSetup);
             return;
         }
-        match crate::terminal::open_signing(&self.dir, passphrase.as_ref()) {
+        match ewarong_ledger::data_dir::open_signing(&self.dir, passphrase.as_ref()) {
             Ok(ledger) => {
                 self.ready(ledger);
                 self.start_sync(passphrase);
@@ -390,7 +390,9 @@ impl Worker {
                 data_dir: self.dir.path().to_owned(),
                 ledger_path: ledger.path().to_owned(),
                 public_key: key.as_ref().map(ToString::to_string),
-                fingerprint: key.as_ref().map(crate::seal::sign::PublicKey::fingerprint),
+                fingerprint: key
+                    .as_ref()
+                    .map(ewarong_core::seal::sign::PublicKey::fingerprint),
                 policy: Arc::new(ledger.policy()?),
                 catalogue: Arc::new(ledger.catalogue()?),
                 roster: Arc::new(RosterIndex::new(ledger.roster()?)),
@@ -409,9 +411,9 @@ impl Worker {
         zone: chrono::FixedOffset,
         supervisor_pin: &Pin,
     ) -> Result<Ledger, Failure> {
-        use crate::sync::client::{HubClient, pull_updates};
+        use crate::sync_client::{HubClient, pull_updates};
         let now = chrono::Utc::now().with_timezone(&zone);
-        let created = crate::terminal::create(
+        let created = ewarong_ledger::data_dir::create(
             &self.dir,
             terminal_id,
             zone,
@@ -420,21 +422,21 @@ impl Worker {
             now,
         )?;
         let mut ledger = created.ledger;
-        let client = HubClient::new(hub.trim(), sync::UPLOAD_TIMEOUT);
+        let client = HubClient::new(hub.trim(), sync_worker::UPLOAD_TIMEOUT);
         let enrolled = (|| -> Result<(), Failure> {
             let key = ledger.public_key()?.ok_or(LedgerError::NoKey)?;
             let cert = client
-                .enrol(&crate::sync::protocol::EnrolRequest {
+                .enrol(&ewarong_core::protocol::EnrolRequest {
                     terminal_id: terminal_id.to_owned(),
                     code: code.trim().to_owned(),
-                    public_key: crate::seal::hex(&key.to_bytes()),
+                    public_key: ewarong_core::seal::hex(&key.to_bytes()),
                 })
                 .map_err(Failure::new)?;
             ledger.record_enrolment(client.base(), &cert, now)?;
             Ok(())
         })();
         if let Err(f) = enrolled {
-            crate::terminal::discard(&self.dir, ledger);
+            ewarong_ledger::data_dir::discard(&self.dir, ledger);
             return Err(f);
         }
         if let Err(e) = pull_updates(&mut ledger, &client, now) {
@@ -442,16 +444,16 @@ impl Worker {
         }
         // A hub that has not published a policy yet: the shipped Program Sembako policy.
         if matches!(ledger.policy(), Err(LedgerError::NoPolicy)) {
-            let policy = crate::domain::Policy::default_sembako()
+            let policy = ewarong_core::domain::Policy::default_sembako()
                 .map_err(|e| LedgerError::Corrupt(e.to_string()))?;
             ledger.import_policy(&policy, "default", &[0; 32], now)?;
         }
-        let salt = crate::import::new_salt().map_err(LedgerError::from)?;
-        let verifier =
-            crate::domain::PinVerifier::create(supervisor_pin, &salt).map_err(LedgerError::from)?;
+        let salt = ewarong_core::import::new_salt().map_err(LedgerError::from)?;
+        let verifier = ewarong_core::domain::PinVerifier::create(supervisor_pin, &salt)
+            .map_err(LedgerError::from)?;
         ledger.add_operator(
             "supervisor",
-            crate::ledger::Role::Supervisor,
+            ewarong_ledger::Role::Supervisor,
             &verifier,
             now,
         )?;
@@ -465,7 +467,7 @@ impl Worker {
             return;
         }
         let wake = Arc::clone(&self.wake);
-        self.sync = sync::start(
+        self.sync = sync_worker::start(
             self.dir.clone(),
             passphrase,
             self.events.clone(),
@@ -503,10 +505,10 @@ impl Worker {
             Command::CreateDemo => {
                 // The demo shop is in Sumba Timur, NTT: WITA. `parse_timezone` knows WITA, so
                 // this never falls back; UTC would only shift the clock shown.
-                let zone = crate::cli::parse_timezone("WITA")
+                let zone = ewarong_core::domain::parse_timezone("WITA")
                     .unwrap_or_else(|| chrono::Offset::fix(&chrono::Utc));
                 let now = chrono::Utc::now().with_timezone(&zone);
-                match crate::terminal::create(
+                match ewarong_ledger::data_dir::create(
                     &self.dir,
                     DEMO_TERMINAL_ID,
                     zone,
@@ -652,7 +654,7 @@ impl Worker {
             } => {
                 // The same checks as `ewarong audit`, with the key the ledger recorded.
                 let result =
-                    crate::ledger::audit_file(&path, None, all_signatures, lang, &mut |_, _| {})
+                    ewarong_ledger::audit_file(&path, None, all_signatures, lang, &mut |_, _| {})
                         .map_err(Failure::from);
                 self.emit(Event::Audited(result));
                 false
@@ -700,15 +702,15 @@ impl Worker {
             }
             Command::SyncNow => {
                 if let Some(s) = &self.sync {
-                    let _ = s.send(sync::SyncCommand::Now);
+                    let _ = s.send(sync_worker::SyncCommand::Now);
                 }
                 false
             }
             Command::Enrol { hub, code } => {
-                let sent = self
-                    .sync
-                    .as_ref()
-                    .is_some_and(|s| s.send(sync::SyncCommand::Enrol { hub, code }).is_ok());
+                let sent = self.sync.as_ref().is_some_and(|s| {
+                    s.send(sync_worker::SyncCommand::Enrol { hub, code })
+                        .is_ok()
+                });
                 if !sent {
                     self.emit(Event::Enrolled(Err(Failure::new(NotOpen))));
                 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::Lang;
+use ewarong_core::i18n::Lang;
 
 /// The file name in the data directory.
 pub const PREFS_FILE: &str = "ui.toml";
@@ -70,7 +70,7 @@ impl Default for Prefs {
 }
 
 mod lang_serde {
-    use crate::i18n::Lang;
+    use ewarong_core::i18n::Lang;
     use serde::{Deserialize, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(lang: &Lang, s: S) -> Result<S::Ok, S::Error> {

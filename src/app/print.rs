@@ -6,8 +6,8 @@ use std::path::Path;
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
 
 use super::prefs::Paper;
-use crate::i18n::{Lang, tr};
-use crate::ledger::{DayReport, SaleReceipt};
+use ewarong_core::i18n::{Lang, tr};
+use ewarong_ledger::{DayReport, SaleReceipt};
 
 /// How a document leaves the terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,13 +30,13 @@ impl Document {
     pub fn sale(r: &SaleReceipt, lang: Lang, paper: Paper, copy: bool) -> Self {
         let mut lines = Vec::new();
         if copy {
-            lines.push(crate::receipt::center(
+            lines.push(crate::struk::center(
                 &format!("*** {} ***", tr(lang, "rcpt.copy")),
                 paper.columns(),
             ));
         }
         lines.extend(
-            crate::receipt::sale_text(r, lang, paper.columns())
+            crate::struk::sale_text(r, lang, paper.columns())
                 .lines()
                 .map(str::to_owned),
         );
@@ -57,7 +57,7 @@ impl Document {
         Self {
             paper,
             lines: wrap(
-                crate::receipt::day_report_text(r, group_name, lang, paper.columns())
+                crate::struk::day_report_text(r, group_name, lang, paper.columns())
                     .lines()
                     .map(str::to_owned),
                 paper.columns(),
@@ -167,7 +167,7 @@ pub fn pdf(doc: &Document) -> Vec<u8> {
     let qr = doc
         .qr
         .as_deref()
-        .and_then(|c| crate::receipt::qr_modules(c).ok());
+        .and_then(|c| crate::struk::qr_modules(c).ok());
     let qr_side = width * 0.7;
     let text_height = leading * doc.lines.len() as f32;
     let height = margin * 3.0 + text_height + if qr.is_some() { qr_side } else { 0.0 };

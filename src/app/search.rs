@@ -1,7 +1,7 @@
 //! Roster search for the counter: by card number, NIK, name or desa, fast enough to run on every
 //! keystroke over 100,000 KPM (see `benches/gui.rs` and `docs/performance.md`).
 
-use crate::ledger::KpmSummary;
+use ewarong_ledger::KpmSummary;
 
 /// The roster held in memory for search. Built once when the terminal opens.
 #[derive(Debug, Default)]

@@ -15,10 +15,10 @@ use zeroize::Zeroizing;
 
 use crate::app::prefs::{Prefs, Theme};
 use crate::app::{Backend, Command, Event, Failure, StatusInfo, TerminalView};
-use crate::domain::Pin;
-use crate::i18n::{Lang, Localize, tr, trf};
-use crate::keys::Passphrase;
-use crate::ledger::{Operator, Role};
+use ewarong_core::domain::Pin;
+use ewarong_core::i18n::{Lang, Localize, tr, trf};
+use ewarong_keys::Passphrase;
+use ewarong_ledger::{Operator, Role};
 use widgets::{TARGET, action, error_color, field, pin_field, primary, submitted};
 
 pub use sale::SaleState;
@@ -112,7 +112,7 @@ impl ActivationForm {
         if self.hub.trim().is_empty() {
             return Err(field("ui.hub.url", "rule.required"));
         }
-        if !crate::domain::policy::is_slug(self.terminal_id.trim()) {
+        if !ewarong_core::domain::policy::is_slug(self.terminal_id.trim()) {
             return Err(field("ui.activate.terminal_id", "ui.activate.rule_id"));
         }
         if self.code.trim().is_empty() {
@@ -131,7 +131,7 @@ impl ActivationForm {
         if *self.pin != *self.pin_again {
             return Err(field("ui.activate.pin_again", "ui.activate.rule_same"));
         }
-        let zone = crate::cli::parse_timezone(self.zone)
+        let zone = ewarong_core::domain::parse_timezone(self.zone)
             .ok_or_else(|| field("ui.settings.zone", "rule.required"))?;
         Ok(Command::Activate {
             hub: self.hub.trim().to_owned(),
@@ -186,7 +186,7 @@ pub struct EwarongApp {
     last_events: usize,
     last_atlas: f32,
     /// What the sync worker last reported.
-    sync: crate::app::sync::SyncView,
+    sync: crate::app::sync_worker::SyncView,
     hub_form: screens::HubForm,
 }
 
@@ -232,7 +232,7 @@ impl EwarongApp {
             last_ui_ms: 0.0,
             last_events: 0,
             last_atlas: 0.0,
-            sync: crate::app::sync::SyncView::default(),
+            sync: crate::app::sync_worker::SyncView::default(),
             hub_form: screens::HubForm::default(),
         }
     }
@@ -337,7 +337,7 @@ impl EwarongApp {
                 let ok = r.is_ok();
                 self.complaint.on_saved(r, self.lang());
                 if ok {
-                    self.send(Command::History(crate::ledger::HistoryFilter::default()));
+                    self.send(Command::History(ewarong_ledger::HistoryFilter::default()));
                 }
             }
             Event::Printed(r) => {
@@ -424,7 +424,7 @@ impl EwarongApp {
             }
             Screen::Complaints => {
                 self.complaint.prefill(self.last_card.as_deref());
-                self.send(Command::History(crate::ledger::HistoryFilter::default()));
+                self.send(Command::History(ewarong_ledger::HistoryFilter::default()));
             }
             Screen::DayClose => self.send(Command::XReport),
             Screen::Audit | Screen::Settings => {}
@@ -621,7 +621,7 @@ impl EwarongApp {
                 ui.label(format!(
                     "{} {}",
                     now.format("%d-%m-%Y %H:%M"),
-                    crate::ledger::zone_name(t.utc_offset)
+                    ewarong_ledger::zone_name(t.utc_offset)
                 ));
                 ui.separator();
                 sync_status(ui, lang, &self.sync);
@@ -811,7 +811,7 @@ impl EwarongApp {
 /// 20-30 ms (docs/performance.md).
 fn warm_glyphs(ctx: &egui::Context) {
     let mut chars: std::collections::BTreeSet<char> = (' '..='~').collect();
-    for (_, id, en) in crate::i18n::TABLE {
+    for (_, id, en) in ewarong_core::i18n::TABLE {
         chars.extend(id.chars());
         chars.extend(en.chars());
     }
@@ -939,7 +939,7 @@ pub fn run(
 }
 
 /// The sync part of the status bar: hub reachable or not, last sync, the last error in words.
-fn sync_status(ui: &mut Ui, lang: Lang, v: &crate::app::sync::SyncView) {
+fn sync_status(ui: &mut Ui, lang: Lang, v: &crate::app::sync_worker::SyncView) {
     if v.hub.is_none() {
         ui.label(tr(lang, "ui.status.not_enrolled"));
         return;
@@ -956,7 +956,7 @@ fn sync_status(ui: &mut Ui, lang: Lang, v: &crate::app::sync::SyncView) {
     if let Some(t) = &v.last_sync {
         ui.label(trf(lang, "ui.status.last_sync", &[("time", t)]));
     }
-    if let Some(w) = crate::sync::client::clock_warning(lang, v.clock_skew_seconds) {
+    if let Some(w) = crate::sync_client::clock_warning(lang, v.clock_skew_seconds) {
         ui.label(RichText::new(w).color(error_color(ui)));
     }
     if let Some(e) = &v.last_error {

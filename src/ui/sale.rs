@@ -11,13 +11,13 @@ use super::widgets::{
 use crate::app::prefs::Prefs;
 use crate::app::print::Document;
 use crate::app::{Command, Failure, KpmView, SaveFailure, TerminalView};
-use crate::domain::{
+use crate::struk::masked;
+use ewarong_core::domain::{
     AcceptedBasket, CardNumber, LineInput, Pin, Product, ProductClass, Rupiah, Violation,
     check_basket,
 };
-use crate::i18n::{Lang, Localize, tr, trf};
-use crate::ledger::SaleReceipt;
-use crate::receipt::masked;
+use ewarong_core::i18n::{Lang, Localize, tr, trf};
+use ewarong_ledger::SaleReceipt;
 
 /// Basket column widths: product, quantity with unit, price, line total (the remove button
 /// is TARGET wide).
@@ -144,7 +144,7 @@ impl SaleState {
         self.qr = receipt
             .receipt_code
             .as_deref()
-            .and_then(|c| crate::receipt::qr_modules(c).ok());
+            .and_then(|c| crate::struk::qr_modules(c).ok());
         self.receipt = Some((receipt, copy));
     }
 
@@ -280,7 +280,7 @@ impl SaleState {
             reason,
         )
         .map_err(|v| {
-            crate::domain::explain_visitor(
+            ewarong_core::domain::explain_visitor(
                 v,
                 &kpm.balance,
                 kpm.visiting.as_deref(),
@@ -676,14 +676,14 @@ impl SaleState {
                             // Each line's own total, even while another rule blocks the sale.
                             let total = product
                                 .and_then(|p| {
-                                    let q = crate::domain::Quantity::parse_for(
+                                    let q = ewarong_core::domain::Quantity::parse_for(
                                         &line.quantity,
                                         p.unit,
                                         t.policy.max_quantity_per_line,
                                     )
                                     .ok()?;
                                     let price: Rupiah = line.price.parse().ok()?;
-                                    crate::domain::line_total(price, q).ok()
+                                    ewarong_core::domain::line_total(price, q).ok()
                                 })
                                 .map_or_else(String::new, |r| r.to_string());
                             cell(ui, BASKET_COLUMNS[3], |ui| ui.label(total));

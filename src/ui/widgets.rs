@@ -5,7 +5,7 @@ use egui::{Color32, Key, Response, RichText, Sense, TextEdit, Ui, Vec2};
 
 use crate::app::Command;
 use crate::app::print::{Document, PrintFormat};
-use crate::i18n::{Lang, tr};
+use ewarong_core::i18n::{Lang, tr};
 
 /// The smallest touch target, in points.
 pub const TARGET: f32 = 44.0;

@@ -155,9 +155,9 @@ pub fn public_key(dir: &Path) -> String {
 
 /// A hub serving on 127.0.0.1:0 on its own runtime, on any store; embedded SQLite unless
 /// told otherwise. Dropping it stops it.
-pub struct TestHub<S: ewarong::hub::Store = ewarong::hub::sqlite::SqliteStore> {
+pub struct TestHub<S: ewarong_hub::Store = ewarong_hub::sqlite::SqliteStore> {
     pub rt: tokio::runtime::Runtime,
-    pub state: std::sync::Arc<ewarong::hub::server::HubState<S>>,
+    pub state: std::sync::Arc<ewarong_hub::server::HubState<S>>,
     pub url: String,
     _dir: Option<TempDir>,
 }
@@ -167,14 +167,14 @@ impl TestHub {
     pub fn start() -> Self {
         let dir = TempDir::new().unwrap();
         let store =
-            ewarong::hub::sqlite::SqliteStore::open(&dir.path().join("hub.sqlite3")).unwrap();
+            ewarong_hub::sqlite::SqliteStore::open(&dir.path().join("hub.sqlite3")).unwrap();
         let mut hub = TestHub::on(store);
         hub._dir = Some(dir);
         hub
     }
 }
 
-impl<S: ewarong::hub::Store> TestHub<S> {
+impl<S: ewarong_hub::Store> TestHub<S> {
     /// A hub on `store`, migrated, with the hub key from a fixed seed.
     pub fn on(store: S) -> Self {
         let rt = tokio::runtime::Builder::new_multi_thread()
@@ -183,15 +183,15 @@ impl<S: ewarong::hub::Store> TestHub<S> {
             .build()
             .unwrap();
         rt.block_on(store.migrate()).unwrap();
-        let state = std::sync::Arc::new(ewarong::hub::server::HubState {
+        let state = std::sync::Arc::new(ewarong_hub::server::HubState {
             store,
-            identity: ewarong::hub::HubIdentity::from_seed(&[42; 32]),
+            identity: ewarong_hub::HubIdentity::from_seed(&[42; 32]),
         });
         let listener = rt
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
             .unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        rt.spawn(ewarong::hub::server::serve(
+        rt.spawn(ewarong_hub::server::serve(
             listener,
             std::sync::Arc::clone(&state),
             std::future::pending(),
@@ -205,20 +205,20 @@ impl<S: ewarong::hub::Store> TestHub<S> {
     }
 
     /// A client for this hub.
-    pub fn client(&self) -> ewarong::sync::client::HubClient {
-        ewarong::sync::client::HubClient::new(&self.url, std::time::Duration::from_secs(10))
+    pub fn client(&self) -> ewarong::sync_client::HubClient {
+        ewarong::sync_client::HubClient::new(&self.url, std::time::Duration::from_secs(10))
     }
 
     /// A one-time enrolment code for `terminal_id`, as `ewarong-hub terminal enrol` makes.
     pub fn code(&self, terminal_id: &str) -> String {
-        let code = ewarong::hub::new_enrolment_code().unwrap();
+        let code = ewarong_hub::new_enrolment_code().unwrap();
         let t = chrono::Local::now().fixed_offset();
         assert!(
             self.rt
                 .block_on(self.state.store.add_enrolment(
                     terminal_id,
                     "5302",
-                    ewarong::hub::code_hash(&code),
+                    ewarong_hub::code_hash(&code),
                     t,
                     t + chrono::Duration::days(1),
                 ))

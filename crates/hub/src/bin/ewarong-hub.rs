@@ -1,0 +1,453 @@
+//! `ewarong-hub`: the district hub. Serves the sync API, enrols and revokes terminals, and takes
+//! batches carried in on a USB stick.
+
+// Printing results to stdout is what this binary is for.
+#![allow(clippy::print_stdout)]
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use ewarong_core::i18n::help;
+use ewarong_core::i18n::{Lang, Localize, tr, trf};
+use ewarong_core::protocol::EnrolmentFile;
+use ewarong_core::seal::hex;
+use ewarong_hub::postgres::PgStore;
+use ewarong_hub::server::HubState;
+use ewarong_hub::sqlite::SqliteStore;
+use ewarong_hub::{
+    ENROLMENT_DAYS, HUB_DB_FILE, HubIdentity, Store, check_name, code_hash, new_enrolment_code,
+};
+use ewarong_keys::fs::write_atomic;
+
+#[derive(Debug, Parser)]
+#[command(name = "ewarong-hub", version, about = help("hub.help.about"))]
+struct Cli {
+    #[arg(long, global = true, env = "EWARONG_HUB_DIR", help = help("hub.help.data_dir"))]
+    data_dir: Option<PathBuf>,
+    #[arg(long, global = true, env = "EWARONG_HUB_DATABASE", help = help("hub.help.database"))]
+    database: Option<String>,
+    #[arg(long, global = true, env = "EWARONG_LANG", default_value = "id", help = help("help.lang"))]
+    lang: Lang,
+    #[arg(long, global = true, help = help("help.json"))]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    #[command(about = help("hub.help.serve"))]
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:7410", help = help("hub.help.listen"))]
+        listen: String,
+    },
+    #[command(about = help("hub.help.migrate"))]
+    Migrate,
+    #[command(about = help("hub.help.terminal"))]
+    Terminal {
+        #[command(subcommand)]
+        command: TerminalCommand,
+    },
+    #[command(about = help("hub.help.kpm"))]
+    Kpm {
+        #[command(subcommand)]
+        command: KpmCommand,
+    },
+    #[command(about = help("hub.help.import"))]
+    Import {
+        #[arg(help = help("help.dir"))]
+        dir: PathBuf,
+    },
+    #[command(about = help("hub.help.publish"))]
+    Publish {
+        #[arg(value_parser = ["policy", "catalogue", "roster", "prices"])]
+        kind: String,
+        #[arg(help = help("help.file"))]
+        file: PathBuf,
+    },
+    #[command(about = help("hub.help.forks"))]
+    Forks,
+    #[command(about = help("hub.help.report"))]
+    Report {
+        #[arg(long, help = help("hub.help.period"))]
+        period: Option<String>,
+        #[arg(long, default_value_t = 7, help = help("hub.help.silent_days"))]
+        silent_days: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum KpmCommand {
+    #[command(about = help("hub.help.move"))]
+    Move {
+        #[arg(help = help("hub.help.card"))]
+        card: String,
+        #[arg(long, help = help("hub.help.to"))]
+        to: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TerminalCommand {
+    #[command(about = help("hub.help.enrol"))]
+    Enrol {
+        #[arg(long, help = help("help.terminal_id"))]
+        terminal_id: String,
+        #[arg(long, help = help("hub.help.region"))]
+        region: String,
+        #[arg(long, help = help("hub.help.enrol_file"))]
+        file: Option<PathBuf>,
+        #[arg(long, help = help("help.hub_url"))]
+        hub_url: Option<String>,
+    },
+    #[command(about = help("hub.help.revoke"))]
+    Revoke {
+        #[arg(help = help("help.terminal_id"))]
+        terminal_id: String,
+    },
+}
+
+fn data_dir(cli: &Cli) -> Result<PathBuf> {
+    if let Some(d) = &cli.data_dir {
+        return Ok(d.clone());
+    }
+    directories::ProjectDirs::from("id", "ewarong", "ewarong-hub")
+        .map(|d| d.data_dir().to_owned())
+        .context(tr(cli.lang, "cli.data_dir").to_owned())
+}
+
+fn now() -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::Local::now().fixed_offset()
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("EWARONG_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("ewarong-hub: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    match runtime.block_on(dispatch(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("ewarong-hub: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Opens the store named by `--database` (PostgreSQL) or the embedded SQLite file.
+async fn dispatch(cli: Cli) -> Result<ExitCode> {
+    let dir = data_dir(&cli)?;
+    std::fs::create_dir_all(&dir).with_context(|| dir.display().to_string())?;
+    let identity = HubIdentity::open(&dir)?;
+    match cli.database.clone() {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            let store = PgStore::connect(&url)?;
+            run(&cli, store, identity).await
+        }
+        Some(other) => bail!(trf(
+            cli.lang,
+            "hub.bad_database",
+            &[("url", &other.split('@').next_back().unwrap_or(""))]
+        )),
+        None => {
+            let store = SqliteStore::open(&dir.join(HUB_DB_FILE))?;
+            run(&cli, store, identity).await
+        }
+    }
+}
+
+async fn run<S: Store>(cli: &Cli, store: S, identity: HubIdentity) -> Result<ExitCode> {
+    let lang = cli.lang;
+    store.migrate().await?;
+    match &cli.command {
+        Command::Migrate => {
+            println!("{}", tr(lang, "hub.migrated"));
+        }
+        Command::Serve { listen } => {
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .with_context(|| listen.clone())?;
+            let addr = listener.local_addr()?;
+            println!(
+                "{}",
+                trf(
+                    lang,
+                    "hub.serving",
+                    &[
+                        ("addr", &addr),
+                        ("fingerprint", &identity.public().fingerprint())
+                    ]
+                )
+            );
+            let state = Arc::new(HubState { store, identity });
+            let shutdown = async {
+                let _ = tokio::signal::ctrl_c().await;
+            };
+            ewarong_hub::server::serve(listener, state, shutdown).await?;
+        }
+        Command::Terminal {
+            command:
+                TerminalCommand::Enrol {
+                    terminal_id,
+                    region,
+                    file,
+                    hub_url,
+                },
+        } => {
+            check_name("--terminal-id", terminal_id)?;
+            check_name("--region", region)?;
+            let code = new_enrolment_code()?;
+            let t = now();
+            let expires = t
+                .checked_add_signed(chrono::Duration::days(ENROLMENT_DAYS))
+                .context("enrolment expiry")?;
+            if !store
+                .add_enrolment(terminal_id, region, code_hash(&code), t, expires)
+                .await?
+            {
+                bail!(trf(lang, "hub.already_enrolled", &[("id", terminal_id)]));
+            }
+            if let Some(path) = file {
+                let f = EnrolmentFile {
+                    terminal_id: terminal_id.clone(),
+                    region: region.clone(),
+                    code: code.clone(),
+                    hub_url: hub_url.clone(),
+                    hub_public_key: hex(&identity.public().to_bytes()),
+                };
+                write_atomic(path, &serde_json::to_string_pretty(&f)?)
+                    .with_context(|| path.display().to_string())?;
+            }
+            if cli.json {
+                println!(
+                    "{}",
+                    serde_json::json!({"terminal_id": terminal_id, "code": code, "expires_at": ewarong_hub::rfc3339(expires)})
+                );
+            } else {
+                println!(
+                    "{}",
+                    trf(
+                        lang,
+                        "hub.enrol_code",
+                        &[
+                            ("id", terminal_id),
+                            ("code", &code),
+                            ("days", &ENROLMENT_DAYS)
+                        ]
+                    )
+                );
+            }
+        }
+        Command::Terminal {
+            command: TerminalCommand::Revoke { terminal_id },
+        } => {
+            if !store.revoke(terminal_id, now()).await? {
+                bail!(trf(lang, "hub.unknown_terminal", &[("id", terminal_id)]));
+            }
+            println!("{}", trf(lang, "hub.revoked", &[("id", terminal_id)]));
+        }
+        Command::Kpm {
+            command: KpmCommand::Move { card, to },
+        } => {
+            let ordered = ewarong_hub::moves::order_move(&store, card, to, now())
+                .await
+                .map_err(|e| anyhow::anyhow!(e.localize(lang)))?;
+            println!(
+                "{}",
+                trf(
+                    lang,
+                    "hub.moved",
+                    &[
+                        ("id", &ordered.id),
+                        ("card", card),
+                        ("from", &ordered.from),
+                        ("to", to)
+                    ]
+                )
+            );
+        }
+        Command::Import { dir: from } => {
+            let state = HubState { store, identity };
+            return import(lang, &state, from).await;
+        }
+        Command::Publish { kind, file } => {
+            let kind = ewarong_hub::publish::Kind::parse(kind).context("kind")?;
+            let text = std::fs::read_to_string(file).with_context(|| file.display().to_string())?;
+            let name = file.display().to_string();
+            let version =
+                ewarong_hub::publish::publish(&store, &identity, kind, &name, &text, now()).await?;
+            println!(
+                "{}",
+                trf(
+                    lang,
+                    "hub.published",
+                    &[("kind", &kind.as_str()), ("version", &version)]
+                )
+            );
+        }
+        Command::Report {
+            period,
+            silent_days,
+        } => {
+            let t = now();
+            let period = match period {
+                Some(p) => {
+                    p.parse::<ewarong_core::domain::Period>().map_err(|_| {
+                        anyhow::anyhow!(trf(
+                            lang,
+                            "cli.field",
+                            &[
+                                ("field", &"--period"),
+                                ("detail", &tr(lang, "hub.rule.period"))
+                            ]
+                        ))
+                    })?;
+                    p.clone()
+                }
+                None => t.format("%Y-%m").to_string(),
+            };
+            let r = ewarong_hub::report::build(&store, &period, *silent_days, t).await?;
+            if cli.json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                print_report(lang, &r);
+            }
+        }
+        Command::Forks => {
+            let forks = store.forks().await?;
+            for f in &forks {
+                println!(
+                    "{}",
+                    trf(
+                        lang,
+                        "hub.fork_line",
+                        &[
+                            ("id", &f.terminal_id),
+                            ("batch", &f.batch_seq),
+                            ("at", &f.received_at),
+                            ("reason", &f.reason)
+                        ]
+                    )
+                );
+            }
+            if forks.is_empty() {
+                println!("{}", tr(lang, "hub.no_forks"));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `ewarong-hub import DIR`: see `ewarong_hub::usb`; prints each refusal and the counts.
+async fn import<S: Store>(lang: Lang, state: &HubState<S>, from: &Path) -> Result<ExitCode> {
+    let done = ewarong_hub::usb::import_dir(state, from, now()).await?;
+    for (path, why) in &done.refused {
+        eprintln!("{}: {why}", path.display());
+    }
+    let refused = done.refused.len();
+    println!(
+        "{}",
+        trf(
+            lang,
+            "hub.imported",
+            &[("accepted", &done.accepted), ("refused", &refused)]
+        )
+    );
+    if done.updates_written > 0 {
+        println!(
+            "{}",
+            trf(lang, "hub.updates_written", &[("n", &done.updates_written)])
+        );
+    }
+    Ok(if refused == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn print_report(lang: Lang, r: &ewarong_hub::report::Report) {
+    let money = |v: i64| {
+        ewarong_core::domain::Rupiah::new(v).map_or_else(|_| v.to_string(), |m| m.to_string())
+    };
+    println!(
+        "{}",
+        trf(
+            lang,
+            "hub.report.head",
+            &[
+                ("period", &r.period),
+                ("kpm", &r.kpm_served),
+                ("total", &money(r.total_spent))
+            ]
+        )
+    );
+    println!(
+        "{}",
+        trf(lang, "hub.report.overspent", &[("n", &r.overspent.len())])
+    );
+    for c in &r.overspent {
+        println!(
+            "  {}",
+            trf(
+                lang,
+                "hub.report.overspent_line",
+                &[
+                    ("card", &c.card),
+                    ("spent", &money(c.spent)),
+                    ("seen", &money(c.most_seen_balance)),
+                    ("over", &money(c.overspend())),
+                    ("terminals", &c.terminals.join(", "))
+                ]
+            )
+        );
+    }
+    println!(
+        "{}",
+        trf(
+            lang,
+            "hub.report.several",
+            &[("n", &r.served_at_several.len())]
+        )
+    );
+    println!(
+        "{}",
+        trf(lang, "hub.report.forks", &[("n", &r.forks.len())])
+    );
+    for f in &r.forks {
+        println!(
+            "  {} #{} {}: {}",
+            f.terminal_id, f.batch_seq, f.received_at, f.reason
+        );
+    }
+    println!(
+        "{}",
+        trf(
+            lang,
+            "hub.report.silent",
+            &[("n", &r.silent.len()), ("days", &r.silent_days)]
+        )
+    );
+    for t in &r.silent {
+        println!(
+            "  {} ({}) {}",
+            t.terminal_id,
+            t.region,
+            t.last_seen.as_deref().unwrap_or("-")
+        );
+    }
+}

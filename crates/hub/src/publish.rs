@@ -1,0 +1,331 @@
+//! What the hub publishes to terminals: policy, catalogue, roster and reference prices, each
+//! checked with the same parsers the terminal uses, normalised, versioned and signed. Rosters
+//! leave the hub with PIN verifiers only, never a PIN.
+
+use ewarong_core::domain::{Catalogue, Policy};
+use ewarong_core::import::{ImportError, PriceError, parse_catalogue, parse_policy, parse_roster};
+pub use ewarong_core::import::{PriceRow, apply_prices, parse_prices};
+use ewarong_core::protocol::FieldError;
+pub use ewarong_core::protocol::Kind;
+
+/// Why a document cannot be published.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("{0}")]
+    Import(#[from] ImportError),
+    #[error(transparent)]
+    Field(#[from] FieldError),
+    #[error(transparent)]
+    Price(#[from] PriceError),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Checks a document with the terminal's own parsers and returns what is published: policies
+/// as JSON, rosters re-written with PIN verifiers in place of PINs, the rest as given.
+/// `policy` is the policy in force at the hub (the last published, or the shipped default);
+/// `catalogue` the catalogue in force, for prices.
+pub fn prepare(
+    kind: Kind,
+    file: &str,
+    text: &str,
+    policy: &Policy,
+    catalogue: Option<&Catalogue>,
+) -> Result<String, PublishError> {
+    match kind {
+        Kind::Policy => {
+            let p = parse_policy(file, text)?;
+            serde_json::to_string_pretty(&p).map_err(|e| PublishError::Other(e.to_string()))
+        }
+        Kind::Catalogue => {
+            // Terminals read it as `catalogue.csv`: only CSV is published.
+            if file.ends_with(".csv") {
+                parse_catalogue(file, text, policy)?;
+                Ok(text.to_owned())
+            } else {
+                Err(PublishError::Other(format!(
+                    "{file}: publish a catalogue as CSV"
+                )))
+            }
+        }
+        Kind::Prices => {
+            let rows = parse_prices(file, text)?;
+            // Prices change products the terminals hold: only a published catalogue says which.
+            let c = catalogue.ok_or_else(|| {
+                PublishError::Other(format!("{file}: publish a catalogue before its prices"))
+            })?;
+            apply_prices(c, &rows)?;
+            let mut out = String::from("product_id,reference_price_rupiah\n");
+            for r in rows {
+                out.push_str(&format!("{},{}\n", r.product_id, r.price.as_i64()));
+            }
+            Ok(out)
+        }
+        Kind::Moves | Kind::Revoked => Err(PublishError::Other(format!(
+            "{file}: moves and revocations are not published from a file; use `ewarong-hub kpm move` or `ewarong-hub terminal revoke`"
+        ))),
+        Kind::Roster => {
+            let roster = parse_roster(file, text)?;
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let write = |w: &mut csv::Writer<Vec<u8>>, rec: &[&str]| {
+                w.write_record(rec)
+                    .map_err(|e| PublishError::Other(e.to_string()))
+            };
+            write(
+                &mut w,
+                &[
+                    "card",
+                    "nik",
+                    "kk",
+                    "name",
+                    "desa",
+                    "pin_verifier",
+                    "entitlements",
+                    "home",
+                ],
+            )?;
+            for k in &roster {
+                let ent = k
+                    .entitlements
+                    .iter()
+                    .map(|e| format!("{}={}", e.period, e.amount.as_i64()))
+                    .collect::<Vec<_>>()
+                    .join(";");
+                write(
+                    &mut w,
+                    &[
+                        k.card.as_str(),
+                        k.nik.as_ref().map_or("", |n| n.as_str()),
+                        k.kk.as_str(),
+                        &k.name,
+                        &k.desa,
+                        k.pin_verifier.as_phc(),
+                        &ent,
+                        k.home.as_deref().unwrap_or(""),
+                    ],
+                )?;
+            }
+            let bytes = w
+                .into_inner()
+                .map_err(|e| PublishError::Other(e.to_string()))?;
+            String::from_utf8(bytes).map_err(|e| PublishError::Other(e.to_string()))
+        }
+    }
+}
+
+/// Checks, versions, signs and stores a document for terminals. Returns its version.
+pub async fn publish<S: super::Store>(
+    store: &S,
+    identity: &super::HubIdentity,
+    kind: Kind,
+    file: &str,
+    text: &str,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<u64, PublishError> {
+    let store_err = |e: super::StoreError| PublishError::Other(e.to_string());
+    let latest = store.latest_publications().await.map_err(store_err)?;
+    let doc_of = |k: Kind| {
+        latest
+            .iter()
+            .find(|p| p.kind == k.as_str())
+            .map(|p| p.document.as_str())
+    };
+    let policy = match doc_of(Kind::Policy) {
+        Some(d) => Policy::from_json(d).map_err(|e| PublishError::Other(e.to_string()))?,
+        None => Policy::default_sembako().map_err(|e| PublishError::Other(e.to_string()))?,
+    };
+    let catalogue = doc_of(Kind::Catalogue)
+        .map(|d| {
+            parse_catalogue(Kind::Catalogue.file_name(), d, &policy)
+                .map_err(PublishError::from)
+                .and_then(|p| Catalogue::new(p).map_err(|e| PublishError::Other(e.to_string())))
+        })
+        .transpose()?;
+    let document = prepare(kind, file, text, &policy, catalogue.as_ref())?;
+    let version = latest
+        .iter()
+        .find(|p| p.kind == kind.as_str())
+        .map_or(1, |p| p.version.saturating_add(1));
+    let sha256 = ewarong_core::seal::hash::sha256(document.as_bytes());
+    let published_at = super::rfc3339(now);
+    let text = ewarong_core::protocol::Update::signed_text(
+        kind.as_str(),
+        version,
+        &ewarong_core::seal::hex(&sha256),
+        &published_at,
+    );
+    let stored = store
+        .publish(super::store::Publication {
+            kind: kind.as_str().to_owned(),
+            version,
+            document,
+            sha256,
+            signature: identity.sign(text.as_bytes()),
+            published_at,
+        })
+        .await
+        .map_err(store_err)?;
+    if !stored {
+        return Err(PublishError::Other(format!(
+            "{} version {version} was published by someone else at the same moment; publish again",
+            kind.as_str()
+        )));
+    }
+    tracing::info!(kind = kind.as_str(), version, "published");
+    Ok(version)
+}
+
+/// Every update newer than the versions a terminal has (`have`, by kind; missing means none):
+/// the newest stored document of each kind, then moves and the revoked list. The same for the
+/// network (`GET …/updates`) and for the USB stick (`ewarong-hub import` writes it beside the
+/// receipts).
+pub async fn updates_since<S: super::Store>(
+    store: &S,
+    identity: &super::HubIdentity,
+    have: &std::collections::BTreeMap<String, u64>,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<Vec<ewarong_core::protocol::Update>, super::StoreError> {
+    let has = |kind: &str| have.get(kind).copied().unwrap_or(0);
+    let mut updates: Vec<_> = store
+        .latest_publications()
+        .await?
+        .iter()
+        .filter(|p| p.version > has(&p.kind))
+        .map(to_update)
+        .collect();
+    let moves = has(Kind::Moves.as_str());
+    if let Some(u) = moves_update(store, identity, moves, now).await? {
+        updates.push(u);
+    }
+    let revoked = has(Kind::Revoked.as_str());
+    if let Some(u) = revoked_update(store, identity, revoked, now).await? {
+        updates.push(u);
+    }
+    Ok(updates)
+}
+
+/// The moves update, when the terminal's version (`have`) is older than the hub's: every move
+/// with what was released, signed now. It is built from the moves table on request rather than
+/// stored, because a release arriving in any batch changes it.
+pub async fn moves_update<S: super::Store>(
+    store: &S,
+    identity: &super::HubIdentity,
+    have: u64,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<Option<ewarong_core::protocol::Update>, super::StoreError> {
+    let moves = store.moves().await?;
+    let version = super::store::moves_version(&moves);
+    let doc = ewarong_core::protocol::MovesDocument { moves };
+    signed_now(identity, Kind::Moves, version, have, &doc, now)
+}
+
+/// The revoked list, when the terminal's version (`have`) is older: every revoked terminal
+/// with when, signed now, from the terminals table.
+pub async fn revoked_update<S: super::Store>(
+    store: &S,
+    identity: &super::HubIdentity,
+    have: u64,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<Option<ewarong_core::protocol::Update>, super::StoreError> {
+    use ewarong_core::protocol::{RevokedDocument, RevokedTerminal};
+    let mut terminals: Vec<RevokedTerminal> = store
+        .terminals()
+        .await?
+        .into_iter()
+        .filter_map(|t| {
+            t.revoked_at.map(|revoked_at| RevokedTerminal {
+                terminal_id: t.terminal_id,
+                revoked_at,
+            })
+        })
+        .collect();
+    terminals.sort_by(|a, b| a.terminal_id.cmp(&b.terminal_id));
+    let version = terminals.len() as u64;
+    signed_now(
+        identity,
+        Kind::Revoked,
+        version,
+        have,
+        &RevokedDocument { terminals },
+        now,
+    )
+}
+
+/// An update built from the hub's tables at request time, signed with the hub key now;
+/// `None` when the terminal already has `version`.
+fn signed_now(
+    identity: &super::HubIdentity,
+    kind: Kind,
+    version: u64,
+    have: u64,
+    doc: &impl serde::Serialize,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<Option<ewarong_core::protocol::Update>, super::StoreError> {
+    if version <= have {
+        return Ok(None);
+    }
+    let document =
+        serde_json::to_string(doc).map_err(|e| super::StoreError::Corrupt(e.to_string()))?;
+    let sha256 = ewarong_core::seal::hex(&ewarong_core::seal::hash::sha256(document.as_bytes()));
+    let published_at = super::rfc3339(now);
+    let text =
+        ewarong_core::protocol::Update::signed_text(kind.as_str(), version, &sha256, &published_at);
+    Ok(Some(ewarong_core::protocol::Update {
+        kind: kind.as_str().to_owned(),
+        version,
+        document,
+        sha256,
+        published_at,
+        signature: ewarong_core::protocol::b64(&identity.sign(text.as_bytes())),
+    }))
+}
+
+/// The update to send for a stored publication.
+pub fn to_update(p: &super::store::Publication) -> ewarong_core::protocol::Update {
+    ewarong_core::protocol::Update {
+        kind: p.kind.clone(),
+        version: p.version,
+        document: p.document.clone(),
+        sha256: ewarong_core::seal::hex(&p.sha256),
+        published_at: p.published_at.clone(),
+        signature: ewarong_core::protocol::b64(&p.signature),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_published_roster_carries_verifiers_never_pins() {
+        let policy = Policy::default_sembako().unwrap();
+        let text = "card,nik,kk,name,desa,pin,entitlements\n6032980000000010,,5302081103137343,Rosalina,Watumbaka,123456,2026-11=200000\n";
+        let doc = prepare(Kind::Roster, "r.csv", text, &policy, None).unwrap();
+        assert!(!doc.contains("123456"), "{doc}");
+        assert!(doc.contains("$argon2id$"), "{doc}");
+        let back = parse_roster("roster.csv", &doc).unwrap();
+        assert_eq!(back.len(), 1);
+        assert!(
+            back[0]
+                .pin_verifier
+                .verify(&ewarong_core::domain::Pin::new("123456").unwrap())
+        );
+        assert_eq!(back[0].entitlements[0].amount.as_i64(), 200_000);
+    }
+
+    #[test]
+    fn prices_name_the_line_and_the_rule() {
+        let e = parse_prices("p.csv", "product_id,reference_price_rupiah\nberas,-5\n").unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.contains("p.csv:2") && text.contains("above 0"),
+            "{text}"
+        );
+        let rows = parse_prices(
+            "p.csv",
+            "product_id,reference_price_rupiah\nberas-medium,14000\n",
+        )
+        .unwrap();
+        assert_eq!(rows[0].price.as_i64(), 14_000);
+    }
+}

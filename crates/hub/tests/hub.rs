@@ -1,0 +1,169 @@
+//! The hub crate on its own: the `ewarong-hub` binary on a new data directory, and the two
+//! stores' schemas, which must hold the same tables and columns. (The terminal ↔ hub scenarios
+//! are the workspace's end-to-end tests, in the root `tests/`.)
+
+// A panic in a test is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+use ewarong_hub::Store;
+use ewarong_hub::postgres::PgStore;
+use ewarong_hub::sqlite::SqliteStore;
+
+fn hub(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ewarong-hub"));
+    cmd.env_remove("EWARONG_LANG")
+        .env_remove("EWARONG_HUB_DIR")
+        .env_remove("EWARONG_HUB_DATABASE")
+        .arg("--data-dir")
+        .arg(dir);
+    cmd
+}
+
+#[test]
+fn a_new_data_directory_gets_a_key_a_database_and_a_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = hub(dir.path()).arg("migrate").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.path().join("hub.key").is_file());
+    assert!(dir.path().join("hub.sqlite3").is_file());
+    let out = hub(dir.path())
+        .args([
+            "terminal",
+            "enrol",
+            "--terminal-id",
+            "warung-07",
+            "--region",
+            "5302",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).trim().is_empty());
+}
+
+#[test]
+fn an_unknown_database_url_is_refused_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = hub(dir.path())
+        .args([
+            "--database",
+            "mysql://user:secret@db.example/hub",
+            "migrate",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("db.example/hub"), "{err}");
+    assert!(
+        !err.contains("secret"),
+        "the password is never echoed: {err}"
+    );
+}
+
+/// Table → sorted column names.
+type Schema = BTreeMap<String, Vec<String>>;
+
+fn sqlite_schema(path: &std::path::Path) -> Schema {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut tables = conn
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' \
+             AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
+        .unwrap();
+    let names: Vec<String> = tables
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut schema = Schema::new();
+    for table in names {
+        let mut cols = conn
+            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+            .unwrap();
+        let mut columns: Vec<String> = cols
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        columns.sort();
+        schema.insert(table, columns);
+    }
+    schema
+}
+
+fn postgres_schema(url: &str) -> Schema {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(conn);
+        // Partitions of `entry` are storage, not schema: only the parent tables count.
+        let rows = client
+            .query(
+                "SELECT c.table_name, c.column_name FROM information_schema.columns c \
+                 JOIN pg_class k ON k.relname = c.table_name \
+                 WHERE c.table_schema = 'public' AND NOT k.relispartition \
+                 ORDER BY 1, 2",
+                &[],
+            )
+            .await
+            .unwrap();
+        let mut schema = Schema::new();
+        for row in rows {
+            schema
+                .entry(row.get::<_, String>(0))
+                .or_default()
+                .push(row.get(1));
+        }
+        schema
+    })
+}
+
+/// The hub keeps one schema in two dialects; a column added to one and not the other is found
+/// here, not in production. (`hub_schema` is the PostgreSQL migration runner's own bookkeeping.)
+#[test]
+fn both_stores_have_the_same_tables_and_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hub.sqlite3");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(SqliteStore::open(&path).unwrap().migrate())
+        .unwrap();
+    let sqlite = sqlite_schema(&path);
+    assert!(
+        sqlite.contains_key("batch") && sqlite.contains_key("kpm_move"),
+        "{sqlite:?}"
+    );
+
+    let Some(url) = ewarong_hub::test_support::fresh_database(
+        "both_stores_have_the_same_tables_and_columns",
+        "hub_schemas",
+        true,
+    ) else {
+        return;
+    };
+    rt.block_on(PgStore::connect(&url).unwrap().migrate())
+        .unwrap();
+    let mut postgres = postgres_schema(&url);
+    postgres.remove("hub_schema");
+    assert_eq!(sqlite, postgres);
+}

@@ -1,0 +1,211 @@
+//! Reading everything the audit checks, as plain rows, from a ledger opened read-only.
+
+use std::collections::BTreeMap;
+
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OpenFlags};
+
+use super::{Ledger, LedgerError};
+use ewarong_core::audit::{
+    AuditInput, AuditOptions, AuditReport, BatchRow, EntryRow, Table, Value,
+};
+use ewarong_core::domain::Policy;
+use ewarong_core::i18n::Lang;
+use ewarong_core::seal::sign::PublicKey;
+
+/// A projection table and the column that orders its child rows (`None`: one row per seq).
+type Projection = (&'static str, Option<&'static str>);
+
+/// The largest projection, two or more rows per sale, loads on a thread of its own.
+const BIG_PROJECTION: [Projection; 1] = [("sale_item", Some("line_no"))];
+
+/// The other projections, loaded after the entries on the calling thread.
+const PROJECTIONS: [Projection; 7] = [
+    ("sale", None),
+    ("void", None),
+    ("day_close", None),
+    ("day_close_total", Some("group_id")),
+    ("complaint", None),
+    ("lockout", None),
+    ("release", None),
+];
+
+fn value(v: ValueRef<'_>) -> Value {
+    match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::Int(i),
+        // The ledger's tables are STRICT and hold no floats; keep one as text if it ever appears.
+        ValueRef::Real(f) => Value::Text(f.to_string()),
+        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+    }
+}
+
+/// A blob of exactly `N` bytes; anything else (NULL, the wrong length, another type) is `None`.
+fn fixed<const N: usize>(v: ValueRef<'_>) -> Option<[u8; N]> {
+    match v {
+        ValueRef::Blob(b) => b.try_into().ok(),
+        _ => None,
+    }
+}
+
+/// Audits a ledger file without writing to it: a copy from a USB stick, or a terminal's own.
+/// The key is `external_key` when given (it must then be one the ledger recorded), else the
+/// newest key the ledger recorded. `LedgerError` means the file cannot be read as a ledger.
+pub fn audit_file(
+    path: &std::path::Path,
+    external_key: Option<PublicKey>,
+    all_signatures: bool,
+    lang: Lang,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<AuditReport, LedgerError> {
+    let opened = Ledger::open_read_only(path)?;
+    let input = opened.audit_input()?;
+    let key = match external_key {
+        Some(k) => Some(k),
+        None => opened.public_key()?,
+    };
+    let options = AuditOptions {
+        key,
+        key_is_external: external_key.is_some(),
+        all_signatures,
+        lang,
+    };
+    Ok(ewarong_core::audit::audit(&input, &options, progress))
+}
+
+impl Ledger {
+    /// Everything the audit needs, read in one pass per table.
+    pub fn audit_input(&self) -> Result<AuditInput, LedgerError> {
+        // The largest projection loads on a second read-only connection, alongside the rest.
+        let path = self.path.clone();
+        let big = std::thread::spawn(move || {
+            let conn = Connection::open_with_flags(
+                &path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            conn.pragma_update(None, "query_only", "ON")?;
+            load_projections(&conn, &BIG_PROJECTION)
+        });
+        let conn = &self.conn;
+        let mut entries = Vec::new();
+        let mut stmt = conn.prepare(
+            "SELECT e.seq, e.kind, e.recorded_at, e.canonical, e.leaf_hash, e.prev_hash, e.chain_hash, t.root, s.signature
+             FROM entry e LEFT JOIN tree_state t ON t.seq = e.seq LEFT JOIN entry_signature s ON s.seq = e.seq
+             ORDER BY e.seq",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            entries.push(EntryRow {
+                seq: r.get(0)?,
+                kind: r.get(1)?,
+                recorded_at: r.get(2)?,
+                canonical: r.get(3)?,
+                leaf_hash: fixed(r.get_ref(4)?),
+                prev_hash: fixed(r.get_ref(5)?),
+                chain_hash: fixed(r.get_ref(6)?),
+                tree_root: fixed(r.get_ref(7)?),
+                signature: fixed(r.get_ref(8)?),
+            });
+        }
+        let mut batches = Vec::new();
+        let mut stmt = conn.prepare(
+            "SELECT batch_seq, first_seq, last_seq, root, prev_header_hash, sealed_at, header, header_hash, signature,
+                    public_key, checkpoint
+             FROM batch ORDER BY batch_seq",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            batches.push(BatchRow {
+                batch_seq: r.get(0)?,
+                first_seq: r.get(1)?,
+                last_seq: r.get(2)?,
+                root: r.get(3)?,
+                prev_header_hash: r.get(4)?,
+                sealed_at: r.get(5)?,
+                header: r.get(6)?,
+                header_hash: r.get(7)?,
+                signature: r.get(8)?,
+                public_key: r.get(9)?,
+                checkpoint: r.get(10)?,
+            });
+        }
+        let recorded_keys: Vec<[u8; 32]> = conn
+            .prepare("SELECT public_key FROM terminal_key ORDER BY id")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut policies = BTreeMap::new();
+        let mut stmt =
+            conn.prepare("SELECT version, document FROM reference_import WHERE kind = 'policy'")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let version: u64 = r.get(0)?;
+            let doc: Option<String> = r.get(1)?;
+            if let Some(p) = doc.and_then(|d| Policy::from_json(&d).ok()) {
+                policies.insert(version, p);
+            }
+        }
+        let supervisors = conn
+            .prepare("SELECT DISTINCT name FROM operator WHERE role = 'supervisor'")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut projections = load_projections(conn, &PROJECTIONS)?;
+        // The loader thread only fails by returning an error; a panic there is a bug, re-raised.
+        projections.extend(
+            big.join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))?,
+        );
+        Ok(AuditInput {
+            terminal_id: self.terminal.terminal_id.clone(),
+            recorded_keys,
+            entries,
+            batches,
+            projections,
+            policies,
+            supervisors,
+        })
+    }
+}
+
+/// Reads the projection tables into typed rows.
+fn load_projections(
+    conn: &Connection,
+    tables: &[Projection],
+) -> Result<BTreeMap<String, Table>, LedgerError> {
+    let mut projections = BTreeMap::new();
+    for &(table, order) in tables {
+        let sql = match order {
+            None => format!("SELECT * FROM {table} ORDER BY seq"),
+            Some(col) => format!("SELECT * FROM {table} ORDER BY seq, {col}"),
+        };
+        let mut stmt = conn.prepare(&sql)?;
+        let columns: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
+        let seq_col = columns.iter().position(|c| c == "seq").unwrap_or(0);
+        let mut rows = stmt.query([])?;
+        let mut t = Table {
+            columns: columns.clone(),
+            ..Table::default()
+        };
+        let mut last_seq = 0u64;
+        let mut sub = 0u64;
+        while let Some(r) = rows.next()? {
+            let seq = match r.get_ref(seq_col)? {
+                ValueRef::Integer(s) => u64::try_from(s).unwrap_or(0),
+                _ => 0,
+            };
+            sub = if seq == last_seq {
+                sub.saturating_add(1)
+            } else {
+                0
+            };
+            last_seq = seq;
+            let key = (seq, if order.is_some() { sub } else { 0 });
+            t.keys.push(key);
+            for i in 0..columns.len() {
+                t.cells.push(value(r.get_ref(i)?));
+            }
+        }
+        projections.insert(table.to_owned(), t);
+    }
+    Ok(projections)
+}

@@ -1,0 +1,184 @@
+//! Everything that can go wrong in the ledger, each explained in plain words in both languages.
+
+use std::path::PathBuf;
+
+use rusqlite::ErrorCode;
+
+use ewarong_core::domain::{CatalogueError, MoneyError, PinError, Violation};
+use ewarong_core::i18n::{Lang, Localize, tr, trf};
+
+/// A ledger operation that did not happen. When one is returned, nothing was saved.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("{}", self.localize(Lang::En))]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{}", self.localize(Lang::En))]
+    Migration(String),
+    #[error("{}", self.localize(Lang::En))]
+    NewerSchema { found: i64, supported: i64 },
+    #[error("{}", self.localize(Lang::En))]
+    NotInitialized(PathBuf),
+    #[error("{}", self.localize(Lang::En))]
+    AlreadyInitialized(PathBuf),
+    #[error("{}", self.localize(Lang::En))]
+    TerminalId(String),
+    #[error("{}", self.localize(Lang::En))]
+    Corrupt(String),
+    #[error("{}", self.localize(Lang::En))]
+    NoPolicy,
+    #[error("{}", self.localize(Lang::En))]
+    UnknownCard(String),
+    #[error("{}", self.localize(Lang::En))]
+    PinLocked { card: String, max: u32 },
+    #[error("{}", self.localize(Lang::En))]
+    PinWrong { remaining: u32 },
+    #[error("{}", self.localize(Lang::En))]
+    PinLockedNow { card: String, max: u32 },
+    #[error("{}", self.localize(Lang::En))]
+    Rejected(Vec<Violation>),
+    #[error("{}", self.localize(Lang::En))]
+    OperatorUnknown(String),
+    #[error("{}", self.localize(Lang::En))]
+    OperatorPin(String),
+    #[error("{}", self.localize(Lang::En))]
+    OperatorExists(String),
+    #[error("{}", self.localize(Lang::En))]
+    NotSupervisor,
+    #[error("{}", self.localize(Lang::En))]
+    SaleNotFound(u64),
+    #[error("{}", self.localize(Lang::En))]
+    AlreadyVoided { seq: u64, by: u64 },
+    #[error("{}", self.localize(Lang::En))]
+    EmptyField(&'static str),
+    #[error("{}", self.localize(Lang::En))]
+    TooLong { field: &'static str, max: usize },
+    #[error("{}", self.localize(Lang::En))]
+    ComplaintCategory(String),
+    #[error("{}", self.localize(Lang::En))]
+    ComplaintSale { seq: u64, card: String },
+    #[error("{}", self.localize(Lang::En))]
+    NothingToClose(String),
+    #[error("{}", self.localize(Lang::En))]
+    CatalogueVsPolicy(CatalogueError),
+    #[error("{}", self.localize(Lang::En))]
+    NoKey,
+    #[error("{}", self.localize(Lang::En))]
+    KeyMismatch,
+    #[error("{}", self.localize(Lang::En))]
+    NotEnrolled,
+    #[error("{}", self.localize(Lang::En))]
+    Certificate(String),
+    #[error("{}", self.localize(Lang::En))]
+    HubReceipt {
+        batch_seq: u64,
+        reason: &'static str,
+    },
+    #[error("{}", self.localize(Lang::En))]
+    Money(#[from] MoneyError),
+    #[error("{}", self.localize(Lang::En))]
+    Pin(#[from] PinError),
+}
+
+impl LedgerError {
+    /// True when the failure is the storage itself (full, read-only, busy, damaged), not the request.
+    pub fn is_storage(&self) -> bool {
+        matches!(
+            self,
+            Self::Sqlite(_)
+                | Self::Migration(_)
+                | Self::Corrupt(_)
+                | Self::NewerSchema { .. }
+                | Self::NotInitialized(_)
+        )
+    }
+}
+
+fn sqlite_message(e: &rusqlite::Error, lang: Lang) -> String {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => tr(lang, "ledger.disk_full").to_owned(),
+        Some(ErrorCode::ReadOnly) => tr(lang, "ledger.read_only").to_owned(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            tr(lang, "ledger.busy").to_owned()
+        }
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
+            trf(lang, "ledger.corrupt", &[("detail", e)])
+        }
+        _ => trf(lang, "ledger.storage", &[("detail", e)]),
+    }
+}
+
+impl Localize for LedgerError {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            Self::Sqlite(e) => sqlite_message(e, lang),
+            Self::Migration(d) => trf(lang, "ledger.corrupt", &[("detail", d)]),
+            Self::NewerSchema { found, supported } => trf(
+                lang,
+                "ledger.newer",
+                &[("found", found), ("supported", supported)],
+            ),
+            Self::NotInitialized(p) => {
+                trf(lang, "ledger.not_initialized", &[("path", &p.display())])
+            }
+            Self::AlreadyInitialized(p) => trf(lang, "ledger.already", &[("path", &p.display())]),
+            Self::TerminalId(s) => trf(lang, "ledger.terminal_id", &[("input", s)]),
+            Self::Corrupt(d) => trf(lang, "ledger.corrupt", &[("detail", d)]),
+            Self::NoPolicy => tr(lang, "ledger.no_policy").to_owned(),
+            Self::UnknownCard(c) => trf(lang, "ledger.unknown_card", &[("card", c)]),
+            Self::PinLocked { card, max } => {
+                trf(lang, "ledger.pin_locked", &[("card", card), ("max", max)])
+            }
+            Self::PinWrong { remaining } => {
+                trf(lang, "ledger.pin_wrong", &[("remaining", remaining)])
+            }
+            Self::PinLockedNow { card, max } => trf(
+                lang,
+                "ledger.pin_locked_now",
+                &[("card", card), ("max", max)],
+            ),
+            Self::Rejected(v) => {
+                let detail = v
+                    .iter()
+                    .map(|v| v.localize(lang))
+                    .collect::<Vec<_>>()
+                    .join(" | ");
+                trf(lang, "ledger.rejected", &[("detail", &detail)])
+            }
+            Self::OperatorUnknown(n) => trf(lang, "ledger.operator_unknown", &[("name", n)]),
+            Self::OperatorPin(n) => trf(lang, "ledger.operator_pin", &[("name", n)]),
+            Self::OperatorExists(n) => trf(lang, "ledger.operator_exists", &[("name", n)]),
+            Self::NotSupervisor => tr(lang, "ledger.not_supervisor").to_owned(),
+            Self::SaleNotFound(s) => trf(lang, "ledger.sale_not_found", &[("seq", s)]),
+            Self::AlreadyVoided { seq, by } => {
+                trf(lang, "ledger.already_voided", &[("seq", seq), ("by", by)])
+            }
+            Self::EmptyField(f) => trf(lang, "ledger.empty_field", &[("field", f)]),
+            Self::TooLong { field, max } => {
+                trf(lang, "ledger.too_long", &[("field", field), ("max", max)])
+            }
+            Self::ComplaintCategory(c) => trf(lang, "ledger.complaint_category", &[("input", c)]),
+            Self::ComplaintSale { seq, card } => trf(
+                lang,
+                "ledger.complaint_sale",
+                &[("seq", seq), ("card", card)],
+            ),
+            Self::NothingToClose(d) => trf(lang, "ledger.nothing_to_close", &[("day", d)]),
+            Self::CatalogueVsPolicy(e) => trf(
+                lang,
+                "ledger.catalogue_policy",
+                &[("detail", &e.localize(lang))],
+            ),
+            Self::NoKey => tr(lang, "key.none").to_owned(),
+            Self::KeyMismatch => tr(lang, "ledger.key_mismatch").to_owned(),
+            Self::NotEnrolled => tr(lang, "ledger.not_enrolled").to_owned(),
+            Self::Certificate(d) => trf(lang, "ledger.certificate", &[("detail", d)]),
+            Self::HubReceipt { batch_seq, reason } => trf(
+                lang,
+                "ledger.hub_receipt",
+                &[("batch", batch_seq), ("detail", &tr(lang, reason))],
+            ),
+            Self::Money(e) => trf(lang, "ledger.money", &[("detail", &e.localize(lang))]),
+            Self::Pin(e) => e.localize(lang),
+        }
+    }
+}

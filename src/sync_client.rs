@@ -1,0 +1,606 @@
+//! The terminal's side of sync: a small blocking HTTP client for the hub, one sync round, and
+//! the USB-stick path (batches out as files, receipts back in as files).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+use ewarong_core::i18n::{Lang, Localize, tr, trf};
+use ewarong_core::protocol::{
+    ApiError, BatchUpload, Certificate, EnrolRequest, Head, HubReceipt, parse_moves,
+};
+use ewarong_core::seal::hex;
+use ewarong_core::usb::{BatchFile, batch_file_name, updates_file_name};
+use ewarong_keys::fs::write_atomic;
+use ewarong_ledger::{AckVia, Acked, Ledger, LedgerError, Outgoing, SealReason};
+
+/// Batches read from the ledger per round trip to it; a backlog of any size goes page by page.
+pub const PAGE: usize = 32;
+
+/// Why a sync step did not complete. Nothing acknowledged is ever lost: a batch stays pending
+/// until its receipt verified.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// No answer: no signal, the hub down, or a timeout.
+    #[error("{}", self.localize(Lang::En))]
+    Offline(String),
+    /// The hub answered with an error.
+    #[error("{}", self.localize(Lang::En))]
+    Hub {
+        status: u16,
+        code: String,
+        message: String,
+        head: Option<Box<Head>>,
+    },
+    /// The hub's answer was not what the protocol says.
+    #[error("{}", self.localize(Lang::En))]
+    Protocol(String),
+    #[error("{}", self.localize(Lang::En))]
+    Ledger(#[from] LedgerError),
+    #[error("{}", self.localize(Lang::En))]
+    File { path: PathBuf, detail: String },
+    #[error("{}", self.localize(Lang::En))]
+    ReceiptFile { path: PathBuf, error: LedgerError },
+    /// A signed update whose signature does not verify; nothing of it was applied.
+    #[error("{}", self.localize(Lang::En))]
+    UpdateSignature { kind: String, version: u64 },
+    /// A signed update that does not apply; nothing of it was applied.
+    #[error("{}", self.localize(Lang::En))]
+    Update {
+        kind: String,
+        version: u64,
+        detail: String,
+    },
+}
+
+impl Localize for SyncError {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            Self::Offline(d) => trf(lang, "sync.offline", &[("detail", d)]),
+            Self::Hub { code, message, .. } if code == "fork" => {
+                trf(lang, "sync.fork", &[("detail", message)])
+            }
+            Self::Hub {
+                status,
+                code,
+                message,
+                ..
+            } => {
+                // Known refusals in the shopkeeper's words; the hub's sentence stays beside it.
+                let key = format!("sync.code.{code}");
+                let said = if ewarong_core::i18n::TABLE.iter().any(|(k, _, _)| *k == key) {
+                    tr(lang, &key)
+                } else {
+                    ""
+                };
+                trf(
+                    lang,
+                    "sync.hub_error",
+                    &[
+                        ("status", status),
+                        ("code", code),
+                        ("detail", &format!("{said} {message}").trim().to_owned()),
+                    ],
+                )
+            }
+            Self::Protocol(d) => trf(lang, "sync.protocol", &[("detail", d)]),
+            Self::Ledger(e) => e.localize(lang),
+            Self::File { path, detail } => trf(
+                lang,
+                "sync.file",
+                &[("path", &path.display()), ("detail", detail)],
+            ),
+            Self::UpdateSignature { kind, version } => trf(
+                lang,
+                "sync.update_refused",
+                &[
+                    ("kind", kind),
+                    ("version", version),
+                    ("detail", &tr(lang, "sync.update_signature")),
+                ],
+            ),
+            Self::Update {
+                kind,
+                version,
+                detail,
+            } => trf(
+                lang,
+                "sync.update_refused",
+                &[("kind", kind), ("version", version), ("detail", detail)],
+            ),
+            Self::ReceiptFile { path, error } => trf(
+                lang,
+                "sync.file",
+                &[("path", &path.display()), ("detail", &error.localize(lang))],
+            ),
+        }
+    }
+}
+
+/// A blocking client for one hub.
+#[derive(Debug, Clone)]
+pub struct HubClient {
+    base: String,
+    agent: ureq::Agent,
+}
+
+impl HubClient {
+    /// A client for the hub at `base` (`http://host:port`), giving up on any call after `timeout`.
+    pub fn new(base: &str, timeout: Duration) -> Self {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .timeout_connect(Some(timeout.min(Duration::from_secs(5))))
+            .http_status_as_error(false)
+            .build()
+            .into();
+        Self {
+            base: base.trim_end_matches('/').to_owned(),
+            agent,
+        }
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    fn answer<T: serde::de::DeserializeOwned>(
+        &self,
+        result: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    ) -> Result<T, SyncError> {
+        let mut resp = result.map_err(|e| SyncError::Offline(e.to_string()))?;
+        let status = resp.status().as_u16();
+        let text = resp
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| SyncError::Offline(e.to_string()))?;
+        if (200..300).contains(&status) {
+            return serde_json::from_str(&text).map_err(|e| SyncError::Protocol(e.to_string()));
+        }
+        let err: ApiError = serde_json::from_str(&text).unwrap_or(ApiError {
+            error: "http".into(),
+            message: text.chars().take(200).collect(),
+            head: None,
+        });
+        Err(SyncError::Hub {
+            status,
+            code: err.error,
+            message: err.message,
+            head: err.head.map(Box::new),
+        })
+    }
+
+    fn post<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<T, SyncError> {
+        let json = serde_json::to_string(body).map_err(|e| SyncError::Protocol(e.to_string()))?;
+        self.answer(
+            self.agent
+                .post(format!("{}{path}", self.base))
+                .content_type("application/json")
+                .send(json.as_str()),
+        )
+    }
+
+    /// Sends the enrolment request; the hub answers with the terminal's certificate.
+    pub fn enrol(&self, req: &EnrolRequest) -> Result<Certificate, SyncError> {
+        self.post("/v1/enrol", req)
+    }
+
+    /// What the hub holds for `terminal_id`.
+    pub fn head(&self, terminal_id: &str) -> Result<Head, SyncError> {
+        self.answer(
+            self.agent
+                .get(format!("{}/v1/terminals/{terminal_id}/head", self.base))
+                .call(),
+        )
+    }
+
+    /// The newest signed updates the terminal lacks, given the versions it has.
+    pub fn updates(
+        &self,
+        terminal_id: &str,
+        have: &std::collections::BTreeMap<String, u64>,
+    ) -> Result<ewarong_core::protocol::Updates, SyncError> {
+        let query: Vec<String> = have.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        self.answer(
+            self.agent
+                .get(format!(
+                    "{}/v1/terminals/{terminal_id}/updates?{}",
+                    self.base,
+                    query.join("&")
+                ))
+                .call(),
+        )
+    }
+
+    /// Sends one batch; the hub answers with its countersigned receipt.
+    pub fn upload(&self, terminal_id: &str, batch: &BatchUpload) -> Result<HubReceipt, SyncError> {
+        self.post(&format!("/v1/terminals/{terminal_id}/batches"), batch)
+    }
+}
+
+/// Verifies one update against the enrolled hub key and applies it in one transaction, with
+/// the source `hub:<kind>:v<version>` recorded beside it.
+pub fn apply_update(
+    ledger: &mut Ledger,
+    u: &ewarong_core::protocol::Update,
+    now: DateTime<FixedOffset>,
+) -> Result<(), SyncError> {
+    use ewarong_core::import::{
+        apply_prices, parse_catalogue, parse_policy, parse_prices, parse_roster,
+    };
+    use ewarong_core::protocol::Kind;
+    let refuse = |detail: String| SyncError::Update {
+        kind: u.kind.clone(),
+        version: u.version,
+        detail,
+    };
+    let hub = ledger.enrolment()?.ok_or(LedgerError::NotEnrolled)?.hub_key;
+    if !u.verify(&hub) {
+        return Err(SyncError::UpdateSignature {
+            kind: u.kind.clone(),
+            version: u.version,
+        });
+    }
+    let kind = Kind::parse(&u.kind).ok_or_else(|| refuse(format!("kind {}", u.kind)))?;
+    let source = format!("hub:{}:v{}", kind.as_str(), u.version);
+    let sha = ewarong_ledger::sha256(u.document.as_bytes());
+    let file = kind.file_name();
+    let import_err = |e: ewarong_core::import::ImportError| refuse(e.localize(Lang::En));
+    match kind {
+        Kind::Policy => {
+            let p = parse_policy(file, &u.document).map_err(import_err)?;
+            ledger.import_policy(&p, &source, &sha, now)?;
+        }
+        Kind::Catalogue => {
+            let policy = ledger.policy()?;
+            let products = parse_catalogue(file, &u.document, &policy).map_err(import_err)?;
+            ledger.import_catalogue(products, &source, &sha, now)?;
+        }
+        Kind::Prices => {
+            let rows = parse_prices(file, &u.document).map_err(|e| refuse(e.to_string()))?;
+            let catalogue = ledger.catalogue()?;
+            let products = apply_prices(&catalogue, &rows).map_err(|e| refuse(e.to_string()))?;
+            ledger.import_catalogue(products, &source, &sha, now)?;
+        }
+        Kind::Roster => {
+            let roster = parse_roster(file, &u.document).map_err(import_err)?;
+            ledger.import_roster(&roster, &source, &sha, now)?;
+        }
+        Kind::Moves => {
+            let doc = parse_moves(&u.document).map_err(refuse)?;
+            ledger.apply_moves(&doc, u.version, &sha, now)?;
+        }
+        Kind::Revoked => {
+            let doc = ewarong_core::protocol::parse_revoked(&u.document).map_err(refuse)?;
+            ledger.apply_revoked(&doc, u.version, &sha, now)?;
+        }
+    }
+    tracing::info!(
+        kind = kind.as_str(),
+        version = u.version,
+        "hub update applied"
+    );
+    Ok(())
+}
+
+/// Fetches the updates this terminal lacks and applies them in order: policy, catalogue,
+/// prices, roster. Returns what was applied, e.g. `["policy v2"]`.
+pub fn pull_updates(
+    ledger: &mut Ledger,
+    client: &HubClient,
+    now: DateTime<FixedOffset>,
+) -> Result<Vec<String>, SyncError> {
+    let id = ledger.terminal().terminal_id.clone();
+    let have = ledger.hub_versions()?;
+    let updates = client.updates(&id, &have)?.updates;
+    apply_newer(ledger, updates, now)
+}
+
+/// Applies, in kind order, each update newer than the version this terminal has: what the
+/// network and the USB stick both bring. Returns what was applied, e.g. `["policy v2"]`.
+fn apply_newer(
+    ledger: &mut Ledger,
+    mut updates: Vec<ewarong_core::protocol::Update>,
+    now: DateTime<FixedOffset>,
+) -> Result<Vec<String>, SyncError> {
+    updates.sort_by_key(|u| ewarong_core::protocol::Kind::parse(&u.kind));
+    let have = ledger.hub_versions()?;
+    let mut applied = Vec::new();
+    for u in &updates {
+        if u.version > have.get(&u.kind).copied().unwrap_or(0) {
+            apply_update(ledger, u, now)?;
+            applied.push(format!("{} v{}", u.kind, u.version));
+        }
+    }
+    Ok(applied)
+}
+
+/// What one sync round did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    /// Batches whose receipt was recorded in this round.
+    pub acked: u64,
+    /// Batches still without a receipt afterwards.
+    pub pending: u64,
+    /// The hub's head after the round.
+    pub hub_last_seq: u64,
+    /// Hub clock minus terminal clock, in seconds, from the head request.
+    pub clock_skew_seconds: i64,
+    /// Updates from the hub applied in this round, e.g. `policy v2`.
+    pub updates: Vec<String>,
+    /// KPM balances released to a new home in this round (and sent).
+    pub released: u64,
+}
+
+/// Sends one batch and records its receipt: the one place a network receipt is recorded.
+/// Returns what was recorded and the last seq the receipt covers.
+fn send(
+    ledger: &mut Ledger,
+    client: &HubClient,
+    out: &Outgoing,
+    now: DateTime<FixedOffset>,
+) -> Result<(Acked, u64), SyncError> {
+    let id = ledger.terminal().terminal_id.clone();
+    let receipt = client.upload(&id, &out.upload)?;
+    Ok((
+        ledger.record_ack(&receipt, AckVia::Network, now)?,
+        receipt.last_seq,
+    ))
+}
+
+/// One round: seal the open tail (so it waits as a batch even if the hub does not answer),
+/// ask the hub where it stands, then [`sync_with_head`].
+pub fn sync_once(
+    ledger: &mut Ledger,
+    client: &HubClient,
+    now: DateTime<FixedOffset>,
+) -> Result<SyncReport, SyncError> {
+    if ledger.enrolment()?.is_none() {
+        return Err(LedgerError::NotEnrolled.into());
+    }
+    ledger.seal(SealReason::Upload, now)?;
+    let head = client.head(&ledger.terminal().terminal_id)?;
+    sync_with_head(ledger, client, &head, now)
+}
+
+/// The rest of a round once the hub's head is known (the background worker already has it
+/// from its probe): seal the open tail if [`sync_once`] has not, send every batch without a receipt in order, record
+/// each receipt once its countersignature verifies, then take the hub's updates.
+pub fn sync_with_head(
+    ledger: &mut Ledger,
+    client: &HubClient,
+    head: &Head,
+    now: DateTime<FixedOffset>,
+) -> Result<SyncReport, SyncError> {
+    if ledger.enrolment()?.is_none() {
+        return Err(LedgerError::NotEnrolled.into());
+    }
+    ledger.seal(SealReason::Upload, now)?;
+    let skew = DateTime::parse_from_rfc3339(&head.hub_time)
+        .map(|h| h.signed_duration_since(now).num_seconds())
+        .map_err(|e| SyncError::Protocol(format!("hub_time: {e}")))?;
+    let (mut acked, mut hub_last_seq) = upload_pending(ledger, client, head.last_seq, now)?;
+    // Downlink after uplink: the batches above were sealed under the versions that were in
+    // force when their sales were made.
+    let updates = pull_updates(ledger, client, now)?;
+    // A move away from here is answered at once with a release, sent in the same round, so the
+    // new home gets the balance at its next sync.
+    let released = ledger.release_due(now)?;
+    if !released.is_empty() {
+        ledger.seal(SealReason::Upload, now)?;
+        let (more, last) = upload_pending(ledger, client, hub_last_seq, now)?;
+        acked = acked.saturating_add(more);
+        hub_last_seq = last;
+    }
+    let (pending, _) = ledger.pending()?;
+    tracing::info!(
+        acked,
+        pending,
+        skew,
+        updates = updates.len(),
+        released = released.len(),
+        "sync round done"
+    );
+    Ok(SyncReport {
+        acked,
+        pending,
+        hub_last_seq,
+        clock_skew_seconds: skew,
+        updates,
+        released: released.len() as u64,
+    })
+}
+
+/// Sends every batch without a receipt, in order, and records each receipt. Returns how many
+/// receipts were new and the hub's last seq afterwards.
+fn upload_pending(
+    ledger: &mut Ledger,
+    client: &HubClient,
+    hub_last_seq: u64,
+    now: DateTime<FixedOffset>,
+) -> Result<(u64, u64), SyncError> {
+    // The hub may hold batches whose receipts never arrived (the line dropped after it
+    // committed): sending them again returns the same receipts.
+    let mut acked = 0u64;
+    let mut hub_last_seq = hub_last_seq;
+    loop {
+        let page = ledger.unacked_batches(0, PAGE)?;
+        if page.is_empty() {
+            break;
+        }
+        for out in page {
+            let sent = match send(ledger, client, &out, now) {
+                // The hub lost batches it once acknowledged (a restored backup): send them
+                // again from where it stands, then carry on.
+                Err(SyncError::Hub {
+                    code,
+                    head: Some(h),
+                    ..
+                }) if code == "out_of_order" && h.last_batch_seq < out.batch_seq => {
+                    tracing::warn!(
+                        hub_batch = h.last_batch_seq,
+                        ours = out.batch_seq,
+                        "hub is behind our receipts; resending"
+                    );
+                    for b in h.last_batch_seq.saturating_add(1)..out.batch_seq {
+                        send(ledger, client, &ledger.outgoing(b)?, now)?;
+                    }
+                    send(ledger, client, &out, now)?
+                }
+                other => other?,
+            };
+            if sent.0 == Acked::New {
+                acked = acked.saturating_add(1);
+            }
+            hub_last_seq = hub_last_seq.max(sent.1);
+        }
+    }
+    Ok((acked, hub_last_seq))
+}
+
+/// Seals the open tail and writes every batch without a receipt into `dir`. Returns the paths.
+pub fn export_batches(
+    ledger: &mut Ledger,
+    dir: &Path,
+    now: DateTime<FixedOffset>,
+) -> Result<Vec<PathBuf>, SyncError> {
+    let file_err = |path: &Path, e: std::io::Error| SyncError::File {
+        path: path.to_owned(),
+        detail: e.to_string(),
+    };
+    std::fs::create_dir_all(dir).map_err(|e| file_err(dir, e))?;
+    if ledger.enrolment()?.is_none() {
+        return Err(LedgerError::NotEnrolled.into());
+    }
+    ledger.seal(SealReason::Upload, now)?;
+    let id = ledger.terminal().terminal_id.clone();
+    let mut written = Vec::new();
+    let mut after = 0u64;
+    loop {
+        let page = ledger.unacked_batches(after, PAGE)?;
+        let Some(last) = page.last().map(|o| o.batch_seq) else {
+            break;
+        };
+        for out in page {
+            let file = BatchFile {
+                terminal_id: id.clone(),
+                batch_seq: out.batch_seq,
+                header_hash: hex(&out.header_hash),
+                upload: out.upload,
+            };
+            let path = dir.join(batch_file_name(&id, out.batch_seq));
+            let text = serde_json::to_string_pretty(&file)
+                .map_err(|e| SyncError::Protocol(e.to_string()))?;
+            write_atomic(&path, &text).map_err(|e| file_err(&path, e))?;
+            written.push(path);
+        }
+        after = last;
+    }
+    Ok(written)
+}
+
+/// What reading receipts from a directory did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ReceiptImport {
+    pub new: u64,
+    pub already: u64,
+    /// Receipts for other terminals, left alone.
+    pub other_terminals: u64,
+    /// Updates from the hub's file for this terminal applied, e.g. `roster v2`.
+    pub updates: Vec<String>,
+    /// KPM balances released to a new home (they leave on the next `export-batches`).
+    pub released: u64,
+}
+
+/// Records every receipt file in `dir` meant for this terminal. A receipt that fails its checks
+/// stops the import with the file named; those recorded before it stay recorded.
+pub fn import_receipts(
+    ledger: &mut Ledger,
+    dir: &Path,
+    now: DateTime<FixedOffset>,
+) -> Result<ReceiptImport, SyncError> {
+    let file_err = |path: &Path, detail: String| SyncError::File {
+        path: path.to_owned(),
+        detail,
+    };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| file_err(dir, e.to_string()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().ends_with(".receipt.json"))
+        .collect();
+    paths.sort();
+    let id = ledger.terminal().terminal_id.clone();
+    let mut out = ReceiptImport::default();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).map_err(|e| file_err(&path, e.to_string()))?;
+        let receipt: HubReceipt =
+            serde_json::from_str(&text).map_err(|e| file_err(&path, e.to_string()))?;
+        if receipt.terminal_id != id {
+            out.other_terminals = out.other_terminals.saturating_add(1);
+            continue;
+        }
+        let acked = ledger.record_ack(&receipt, AckVia::File, now);
+        match acked.map_err(|error| SyncError::ReceiptFile {
+            path: path.clone(),
+            error,
+        })? {
+            Acked::New => out.new = out.new.saturating_add(1),
+            Acked::AlreadyAcked => out.already = out.already.saturating_add(1),
+        }
+    }
+    // The downlink by stick: the hub's signed updates for this terminal, each applied only if
+    // newer than what is here and only if its signature verifies, as over the network.
+    let path = dir.join(updates_file_name(&id));
+    if path.exists() {
+        let text = std::fs::read_to_string(&path).map_err(|e| file_err(&path, e.to_string()))?;
+        let file: ewarong_core::protocol::Updates =
+            serde_json::from_str(&text).map_err(|e| file_err(&path, e.to_string()))?;
+        out.updates = apply_newer(ledger, file.updates, now)?;
+    }
+    out.released = ledger.release_due(now)?.len() as u64;
+    Ok(out)
+}
+
+/// The text for a skew the shopkeeper should fix, or `None` when the clock is close enough.
+pub fn clock_warning(lang: Lang, skew_seconds: i64) -> Option<String> {
+    (skew_seconds.unsigned_abs() > 300).then(|| {
+        let minutes = skew_seconds.unsigned_abs() / 60;
+        let key = if skew_seconds > 0 {
+            "sync.clock_behind"
+        } else {
+            "sync.clock_ahead"
+        };
+        trf(lang, key, &[("minutes", &minutes)])
+    })
+}
+
+/// A one-line status for people, e.g. after `ewarong sync`.
+pub fn report_line(lang: Lang, r: &SyncReport) -> String {
+    trf(
+        lang,
+        "sync.done",
+        &[
+            ("acked", &r.acked),
+            ("pending", &r.pending),
+            ("seq", &r.hub_last_seq),
+        ],
+    ) + if r.pending == 0 {
+        ""
+    } else {
+        tr(lang, "sync.still_pending")
+    } + &if r.updates.is_empty() {
+        String::new()
+    } else {
+        trf(lang, "sync.updated", &[("list", &r.updates.join(", "))])
+    } + &if r.released == 0 {
+        String::new()
+    } else {
+        trf(lang, "sync.released", &[("n", &r.released)])
+    }
+}

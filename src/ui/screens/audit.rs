@@ -1,0 +1,106 @@
+//! Audit: the supervisor opens a ledger file (a copy from a USB stick) and sees the findings.
+
+use egui::{Key, Modifiers, RichText, ScrollArea, Ui};
+
+use crate::app::{Command, Failure};
+use crate::ui::widgets::{error_color, field, ok_color, primary};
+use ewarong_core::audit::AuditReport;
+use ewarong_core::i18n::{Lang, Localize, tr, trf};
+
+/// Audit: the supervisor opens a ledger file (a copy from a USB stick) and sees the findings.
+#[derive(Debug, Default)]
+pub struct AuditState {
+    pub path: String,
+    all_signatures: bool,
+    running: bool,
+    result: Option<Result<AuditReport, Failure>>,
+}
+
+impl AuditState {
+    pub fn on_report(&mut self, r: Result<AuditReport, Failure>) {
+        self.running = false;
+        self.result = Some(r);
+    }
+
+    pub fn show(&mut self, ui: &mut Ui, lang: Lang) -> Vec<Command> {
+        let mut out = Vec::new();
+        ui.heading(tr(lang, "ui.nav.audit"));
+        ui.label(tr(lang, "ui.audit.intro"));
+        let width = ui.available_width().min(900.0);
+        let f = field(ui, tr(lang, "ui.audit.path"), &mut self.path, width);
+        ui.checkbox(
+            &mut self.all_signatures,
+            tr(lang, "ui.audit.all_signatures"),
+        );
+        let go = primary(ui, !self.running, tr(lang, "ui.audit.run"), "F12").clicked()
+            || (!self.running && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F12)))
+            || crate::ui::widgets::submitted(ui, &f);
+        if go {
+            self.running = true;
+            out.push(Command::Audit {
+                path: self.path.trim().into(),
+                all_signatures: self.all_signatures,
+                lang,
+            });
+        }
+        if self.running {
+            ui.spinner();
+        }
+        match &self.result {
+            None => {}
+            Some(Err(f)) => {
+                ui.label(
+                    RichText::new(trf(
+                        lang,
+                        "audit.unreadable",
+                        &[("detail", &f.localize(lang))],
+                    ))
+                    .color(error_color(ui))
+                    .strong(),
+                );
+            }
+            Some(Ok(r)) => {
+                let args: [(&str, &dyn std::fmt::Display); 6] = [
+                    ("terminal", &r.terminal_id),
+                    ("entries", &r.entries),
+                    ("batches", &r.batches),
+                    ("tail", &r.open_tail),
+                    ("signatures", &r.signatures_checked),
+                    ("count", &r.findings.len()),
+                ];
+                if r.findings.is_empty() {
+                    ui.label(
+                        RichText::new(trf(lang, "audit.clean", &args))
+                            .color(ok_color(ui))
+                            .strong(),
+                    );
+                } else {
+                    ui.label(
+                        RichText::new(trf(lang, "audit.found", &args))
+                            .color(error_color(ui))
+                            .strong(),
+                    );
+                    ScrollArea::vertical().id_salt("findings").show(ui, |ui| {
+                        egui::Grid::new("findings")
+                            .min_row_height(26.0)
+                            .num_columns(3)
+                            .striped(true)
+                            .show(ui, |ui| {
+                                ui.label(RichText::new(tr(lang, "ui.audit.table")).strong());
+                                ui.label(RichText::new(tr(lang, "rcpt.seq")).strong());
+                                ui.label(RichText::new(tr(lang, "ui.audit.detail")).strong());
+                                ui.end_row();
+                                for f in &r.findings {
+                                    ui.label(&f.table);
+                                    ui.label(f.seq.to_string());
+                                    ui.label(&f.detail);
+                                    ui.end_row();
+                                }
+                            });
+                    });
+                }
+            }
+        }
+        out
+    }
+}
