@@ -313,12 +313,24 @@ fn the_dependency_rule_names_a_forbidden_dependency() {
 fn the_hub_links_no_gui_library_at_any_depth() {
     let closure = |package: &str| -> Vec<String> {
         let out = std::process::Command::new(env!("CARGO"))
-            .args(["tree", "--offline", "--locked", "-e", "normal", "--prefix", "none"])
+            .args([
+                "tree",
+                "--offline",
+                "--locked",
+                "-e",
+                "normal",
+                "--prefix",
+                "none",
+            ])
             .args(["--format", "{p}", "-p", package])
             .current_dir(root())
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let mut names: Vec<String> = String::from_utf8_lossy(&out.stdout)
             .lines()
             .filter_map(|l| l.split_whitespace().next())
@@ -329,7 +341,10 @@ fn the_hub_links_no_gui_library_at_any_depth() {
         names
     };
     let hub = closure("ewarong-hub");
-    assert!(hub.iter().any(|n| n == "axum"), "the walk sees the hub's own deps: {hub:?}");
+    assert!(
+        hub.iter().any(|n| n == "axum"),
+        "the walk sees the hub's own deps: {hub:?}"
+    );
     let gui: Vec<&String> = hub
         .iter()
         .filter(|n| ["egui", "eframe", "wgpu", "winit", "glow"].contains(&n.as_str()))

@@ -1,0 +1,74 @@
+//! `ewarong audit`: audits a ledger, this one or a copy, offline and read-only.
+
+use super::*;
+
+pub(super) fn run(
+    ctx: &mut Ctx<'_>,
+    ledger: Option<&Path>,
+    pubkey: Option<&str>,
+    all_signatures: bool,
+) -> Result<(), CliError> {
+    let lang = ctx.lang;
+    let path = ledger.map_or_else(|| ctx.ledger_path(), Path::to_path_buf);
+    let external: Option<ewarong_core::seal::sign::PublicKey> = pubkey
+        .map(|k| {
+            k.parse()
+                .map_err(|_| CliError::refused(tr(lang, "vr.bad_key").to_owned()))
+        })
+        .transpose()?;
+    let mut progress = |done: u64, total: u64| {
+        if total >= 20_000 {
+            eprintln!(
+                "{}",
+                trf(
+                    lang,
+                    "audit.progress",
+                    &[("done", &done), ("total", &total)]
+                )
+            );
+        }
+    };
+    let report = ewarong_ledger::audit_file(&path, external, all_signatures, lang, &mut progress)
+        .map_err(|e| CliError {
+        message: trf(lang, "audit.unreadable", &[("detail", &e.localize(lang))]),
+        kind: ExitKind::Unreadable,
+    })?;
+    warn_if_revoked(ctx, &report.terminal_id);
+    if ctx.json {
+        ctx.print_json(&report)?;
+    } else {
+        for f in &report.findings {
+            ctx.print(&format!("{} seq {}: {}", f.table, f.seq, f.detail))?;
+        }
+        if report.findings.is_empty() {
+            ctx.print(&trf(
+                lang,
+                "audit.clean",
+                &[
+                    ("terminal", &report.terminal_id),
+                    ("entries", &report.entries),
+                    ("batches", &report.batches),
+                    ("tail", &report.open_tail),
+                    ("signatures", &report.signatures_checked),
+                ],
+            ))?;
+        }
+    }
+    if report.findings.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError {
+            message: trf(
+                lang,
+                "audit.found",
+                &[
+                    ("terminal", &report.terminal_id),
+                    ("entries", &report.entries),
+                    ("batches", &report.batches),
+                    ("count", &report.findings.len()),
+                ],
+            ),
+            kind: ExitKind::Refused,
+        })
+    }
+}

@@ -1,0 +1,80 @@
+//! `ewarong verify-receipt`: checks a struk's receipt code against a key or a ledger.
+
+use super::*;
+
+pub(super) fn run(
+    ctx: &mut Ctx<'_>,
+    code: &str,
+    ledger: Option<&Path>,
+    pubkey: Option<&str>,
+) -> Result<(), CliError> {
+    use ewarong_core::seal::receipt::ReceiptProof;
+    use ewarong_core::seal::sign::PublicKey;
+    use ewarong_ledger::ReceiptCheck;
+    let lang = ctx.lang;
+    let proof: ReceiptProof = code
+        .parse()
+        .map_err(|_| CliError::refused(tr(lang, "vr.format").to_owned()))?;
+    let opened = ledger
+        .map(|path| Ledger::open_read_only(path).map_err(|e| ctx.ledger_err(e)))
+        .transpose()?;
+    let key: PublicKey = match (pubkey, &opened) {
+        (Some(k), _) => k
+            .parse()
+            .map_err(|_| CliError::refused(tr(lang, "vr.bad_key").to_owned()))?,
+        (None, Some(l)) => l
+            .public_key()
+            .map_err(|e| ctx.ledger_err(e))?
+            .ok_or_else(|| CliError::refused(tr(lang, "key.none").to_owned()))?,
+        (None, None) => return Err(CliError::refused(tr(lang, "vr.need_key").to_owned())),
+    };
+    if !proof.signature_valid(&key) {
+        return Err(CliError::refused(tr(lang, "vr.bad_signature").to_owned()));
+    }
+    let signed = trf(
+        lang,
+        "vr.signature_ok",
+        &[
+            ("terminal", &proof.terminal_id),
+            ("seq", &proof.seq),
+            ("size", &proof.tree_size),
+        ],
+    );
+    warn_if_revoked(ctx, &proof.terminal_id);
+    let Some(l) = opened else {
+        if ctx.json {
+            return ctx.print_json(
+                &serde_json::json!({ "signature_valid": true, "status": "signature_only" }),
+            );
+        }
+        return ctx.print(&signed);
+    };
+    let check = l
+        .check_receipt(&proof, &key)
+        .map_err(|e| ctx.ledger_err(e))?;
+    if ctx.json {
+        ctx.print_json(&serde_json::json!({ "signature_valid": true, "check": check }))?;
+    }
+    let failed = |key: &str, args: &[(&str, &dyn std::fmt::Display)]| {
+        Err(CliError::refused(trf(lang, key, args)))
+    };
+    match check {
+        ReceiptCheck::Valid { latest_size } => {
+            if ctx.json {
+                return Ok(());
+            }
+            ctx.print(&signed)?;
+            ctx.print(&trf(lang, "vr.valid", &[("latest", &latest_size)]))
+        }
+        ReceiptCheck::OtherTerminal { ledger_terminal } => failed(
+            "vr.other_terminal",
+            &[
+                ("terminal", &proof.terminal_id),
+                ("ledger", &ledger_terminal),
+            ],
+        ),
+        ReceiptCheck::Missing => failed("vr.missing", &[("seq", &proof.seq)]),
+        ReceiptCheck::HistoryDiffers => failed("vr.history", &[("seq", &proof.seq)]),
+        ReceiptCheck::LatestCheckpointBad => failed("vr.latest", &[]),
+    }
+}
