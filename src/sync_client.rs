@@ -24,10 +24,8 @@ pub const PAGE: usize = 32;
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     /// No answer: no signal, the hub down, or a timeout.
-    #[error("{}", self.localize(Lang::En))]
     Offline(String),
     /// The hub answered with an error.
-    #[error("{}", self.localize(Lang::En))]
     Hub {
         status: u16,
         code: String,
@@ -35,25 +33,30 @@ pub enum SyncError {
         head: Option<Box<Head>>,
     },
     /// The hub's answer was not what the protocol says.
-    #[error("{}", self.localize(Lang::En))]
     Protocol(String),
-    #[error("{}", self.localize(Lang::En))]
     Ledger(#[from] LedgerError),
-    #[error("{}", self.localize(Lang::En))]
-    File { path: PathBuf, detail: String },
-    #[error("{}", self.localize(Lang::En))]
-    ReceiptFile { path: PathBuf, error: LedgerError },
+    File {
+        path: PathBuf,
+        detail: String,
+    },
+    ReceiptFile {
+        path: PathBuf,
+        error: LedgerError,
+    },
     /// A signed update whose signature does not verify; nothing of it was applied.
-    #[error("{}", self.localize(Lang::En))]
-    UpdateSignature { kind: String, version: u64 },
+    UpdateSignature {
+        kind: String,
+        version: u64,
+    },
     /// A signed update that does not apply; nothing of it was applied.
-    #[error("{}", self.localize(Lang::En))]
     Update {
         kind: String,
         version: u64,
         detail: String,
     },
 }
+
+ewarong_core::english_display!(SyncError);
 
 impl Localize for SyncError {
     fn localize(&self, lang: Lang) -> String {

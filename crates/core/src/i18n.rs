@@ -34,6 +34,20 @@ impl fmt::Display for Lang {
     }
 }
 
+/// `Display` for error types that speak through [`Localize`]: their English text, for logs and
+/// error chains. One line per type (`english_display!(MoneyError, IdError);`) instead of an
+/// `#[error(...)]` on every variant; thiserror still derives `Error` and its sources.
+#[macro_export]
+macro_rules! english_display {
+    ($($t:ty),+ $(,)?) => {$(
+        impl ::std::fmt::Display for $t {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&$crate::i18n::Localize::localize(self, $crate::i18n::Lang::En))
+            }
+        }
+    )+};
+}
+
 /// Something that can explain itself to a user in either language.
 pub trait Localize {
     fn localize(&self, lang: Lang) -> String;
@@ -2177,6 +2191,16 @@ mod tests {
             missing.is_empty(),
             "keys missing from the table: {missing:#?}"
         );
+    }
+
+    /// `english_display!` gives an error type the English text of its `Localize`.
+    #[test]
+    fn english_display_is_the_english_localization() {
+        use crate::domain::MoneyError;
+        for e in [MoneyError::Negative, MoneyError::Overflow] {
+            assert_eq!(e.to_string(), e.localize(Lang::En));
+            assert_ne!(e.to_string(), e.localize(Lang::Id));
+        }
     }
 
     #[test]

@@ -61,19 +61,24 @@ impl Localize for RowError {
 /// Why a file was refused. Nothing of it was imported.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImportError {
-    #[error("{}", self.localize(Lang::En))]
     Row {
         file: String,
         line: usize,
         error: RowError,
     },
-    #[error("{}", self.localize(Lang::En))]
-    Format { file: String },
-    #[error("{}", self.localize(Lang::En))]
-    Empty { file: String },
-    #[error("{}", self.localize(Lang::En))]
-    Policy { file: String, error: PolicyError },
+    Format {
+        file: String,
+    },
+    Empty {
+        file: String,
+    },
+    Policy {
+        file: String,
+        error: PolicyError,
+    },
 }
+
+crate::english_display!(ImportError);
 
 impl Localize for ImportError {
     fn localize(&self, lang: Lang) -> String {

@@ -11,25 +11,18 @@ use ewarong_core::protocol::Kind;
 /// Why a move was refused. Nothing was stored.
 #[derive(Debug, thiserror::Error)]
 pub enum MoveError {
-    #[error("{}", self.localize(Lang::En))]
     BadCard(String),
-    #[error("{}", self.localize(Lang::En))]
     NotInRoster(String),
-    #[error("{}", self.localize(Lang::En))]
     NoHome(String),
-    #[error("{}", self.localize(Lang::En))]
     Waiting { card: String, id: u64, from: String },
-    #[error("{}", self.localize(Lang::En))]
     AlreadyHome { card: String, home: String },
-    #[error("{}", self.localize(Lang::En))]
     UnknownTerminal(String),
-    #[error("{}", self.localize(Lang::En))]
     Revoked(String),
-    #[error("{0}")]
     Store(#[from] StoreError),
-    #[error("{0}")]
     Roster(String),
 }
+
+ewarong_core::english_display!(MoveError);
 
 impl Localize for MoveError {
     fn localize(&self, lang: Lang) -> String {

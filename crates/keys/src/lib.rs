@@ -77,28 +77,24 @@ impl Passphrase {
 /// Why the key could not be made, read or used. Never contains key material.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
-    #[error("{}", self.localize(Lang::En))]
     Exists(PathBuf),
-    #[error("{}", self.localize(Lang::En))]
     Missing(PathBuf),
-    #[error("{}", self.localize(Lang::En))]
-    Permissions { path: PathBuf, mode: u32 },
-    #[error("{}", self.localize(Lang::En))]
+    Permissions {
+        path: PathBuf,
+        mode: u32,
+    },
     Format(PathBuf),
-    #[error("{}", self.localize(Lang::En))]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}", self.localize(Lang::En))]
     Random,
-    #[error("{}", self.localize(Lang::En))]
     NeedsPassphrase(PathBuf),
-    #[error("{}", self.localize(Lang::En))]
     WrongPassphrase(PathBuf),
-    #[error("{}", self.localize(Lang::En))]
     WeakPassphrase,
 }
+
+ewarong_core::english_display!(KeyError);
 
 impl Localize for KeyError {
     fn localize(&self, lang: Lang) -> String {

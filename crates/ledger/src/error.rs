@@ -10,74 +10,64 @@ use ewarong_core::i18n::{Lang, Localize, tr, trf};
 /// A ledger operation that did not happen. When one is returned, nothing was saved.
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
-    #[error("{}", self.localize(Lang::En))]
     Sqlite(#[from] rusqlite::Error),
-    #[error("{}", self.localize(Lang::En))]
     Migration(String),
-    #[error("{}", self.localize(Lang::En))]
-    NewerSchema { found: i64, supported: i64 },
-    #[error("{}", self.localize(Lang::En))]
+    NewerSchema {
+        found: i64,
+        supported: i64,
+    },
     NotInitialized(PathBuf),
-    #[error("{}", self.localize(Lang::En))]
     AlreadyInitialized(PathBuf),
-    #[error("{}", self.localize(Lang::En))]
     TerminalId(String),
-    #[error("{}", self.localize(Lang::En))]
     Corrupt(String),
-    #[error("{}", self.localize(Lang::En))]
     NoPolicy,
-    #[error("{}", self.localize(Lang::En))]
     UnknownCard(String),
-    #[error("{}", self.localize(Lang::En))]
-    PinLocked { card: String, max: u32 },
-    #[error("{}", self.localize(Lang::En))]
-    PinWrong { remaining: u32 },
-    #[error("{}", self.localize(Lang::En))]
-    PinLockedNow { card: String, max: u32 },
-    #[error("{}", self.localize(Lang::En))]
+    PinLocked {
+        card: String,
+        max: u32,
+    },
+    PinWrong {
+        remaining: u32,
+    },
+    PinLockedNow {
+        card: String,
+        max: u32,
+    },
     Rejected(Vec<Violation>),
-    #[error("{}", self.localize(Lang::En))]
     OperatorUnknown(String),
-    #[error("{}", self.localize(Lang::En))]
     OperatorPin(String),
-    #[error("{}", self.localize(Lang::En))]
     OperatorExists(String),
-    #[error("{}", self.localize(Lang::En))]
     NotSupervisor,
-    #[error("{}", self.localize(Lang::En))]
     SaleNotFound(u64),
-    #[error("{}", self.localize(Lang::En))]
-    AlreadyVoided { seq: u64, by: u64 },
-    #[error("{}", self.localize(Lang::En))]
+    AlreadyVoided {
+        seq: u64,
+        by: u64,
+    },
     EmptyField(&'static str),
-    #[error("{}", self.localize(Lang::En))]
-    TooLong { field: &'static str, max: usize },
-    #[error("{}", self.localize(Lang::En))]
+    TooLong {
+        field: &'static str,
+        max: usize,
+    },
     ComplaintCategory(String),
-    #[error("{}", self.localize(Lang::En))]
-    ComplaintSale { seq: u64, card: String },
-    #[error("{}", self.localize(Lang::En))]
+    ComplaintSale {
+        seq: u64,
+        card: String,
+    },
     NothingToClose(String),
-    #[error("{}", self.localize(Lang::En))]
     CatalogueVsPolicy(CatalogueError),
-    #[error("{}", self.localize(Lang::En))]
     NoKey,
-    #[error("{}", self.localize(Lang::En))]
     KeyMismatch,
-    #[error("{}", self.localize(Lang::En))]
     NotEnrolled,
-    #[error("{}", self.localize(Lang::En))]
     Certificate(String),
-    #[error("{}", self.localize(Lang::En))]
     HubReceipt {
         batch_seq: u64,
         reason: &'static str,
     },
-    #[error("{}", self.localize(Lang::En))]
     Money(#[from] MoneyError),
-    #[error("{}", self.localize(Lang::En))]
     Pin(#[from] PinError),
 }
+
+ewarong_core::english_display!(LedgerError);
 
 impl LedgerError {
     /// True when the failure is the storage itself (full, read-only, busy, damaged), not the request.

@@ -93,23 +93,17 @@ pub struct Product {
 /// Why a catalogue entry was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CatalogueError {
-    #[error("{}", self.localize(Lang::En))]
     Barcode(String),
-    #[error("{}", self.localize(Lang::En))]
     Id(String),
-    #[error("{}", self.localize(Lang::En))]
     EmptyName(String),
-    #[error("{}", self.localize(Lang::En))]
     UnknownGroup { product: String, group: String },
-    #[error("{}", self.localize(Lang::En))]
     UnknownForbidden { product: String, category: String },
-    #[error("{}", self.localize(Lang::En))]
     NeedsOneClass(String),
-    #[error("{}", self.localize(Lang::En))]
     ZeroPrice(String),
-    #[error("{}", self.localize(Lang::En))]
     Duplicate(String),
 }
+
+crate::english_display!(CatalogueError);
 
 impl Localize for CatalogueError {
     fn localize(&self, lang: Lang) -> String {

@@ -29,19 +29,15 @@ impl IdKind {
 /// Why an identifier was refused; each variant names the part that is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IdError {
-    #[error("{}", self.localize(Lang::En))]
     NotSixteenDigits { kind: IdKind, input: String },
-    #[error("{}", self.localize(Lang::En))]
     Luhn { input: String },
-    #[error("{}", self.localize(Lang::En))]
     Province { code: String },
-    #[error("{}", self.localize(Lang::En))]
     Regency { code: String },
-    #[error("{}", self.localize(Lang::En))]
     BirthDate { ddmmyy: String },
-    #[error("{}", self.localize(Lang::En))]
     Serial,
 }
+
+crate::english_display!(IdError);
 
 impl Localize for IdError {
     fn localize(&self, lang: Lang) -> String {

@@ -17,13 +17,12 @@ pub struct Rupiah(i64);
 /// Why an amount was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
-    #[error("{}", self.localize(Lang::En))]
     Negative,
-    #[error("{}", self.localize(Lang::En))]
     Overflow,
-    #[error("{}", self.localize(Lang::En))]
     NotANumber(String),
 }
+
+crate::english_display!(MoneyError);
 
 impl Localize for MoneyError {
     fn localize(&self, lang: Lang) -> String {

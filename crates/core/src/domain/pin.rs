@@ -20,13 +20,12 @@ impl fmt::Debug for Pin {
 /// Why a PIN or verifier was refused. Never contains the PIN.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PinError {
-    #[error("{}", self.localize(Lang::En))]
     Format,
-    #[error("{}", self.localize(Lang::En))]
     Verifier,
-    #[error("{}", self.localize(Lang::En))]
     Hashing,
 }
+
+crate::english_display!(PinError);
 
 impl Localize for PinError {
     fn localize(&self, lang: Lang) -> String {

@@ -82,16 +82,15 @@ pub struct Policy {
 /// Why a policy document was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyError {
-    #[error("{}", self.localize(Lang::En))]
     Syntax(String),
-    #[error("{}", self.localize(Lang::En))]
     Invalid {
         field: &'static str,
         rule: &'static str,
     },
-    #[error("{}", self.localize(Lang::En))]
     DuplicateId(String),
 }
+
+crate::english_display!(PolicyError);
 
 impl Localize for PolicyError {
     fn localize(&self, lang: Lang) -> String {
@@ -246,8 +245,9 @@ impl fmt::Display for Period {
 
 /// A string that is not a `YYYY-MM` period.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}", self.localize(Lang::En))]
 pub struct PeriodError(pub String);
+
+crate::english_display!(PeriodError);
 
 impl Localize for PeriodError {
     fn localize(&self, lang: Lang) -> String {

@@ -77,23 +77,22 @@ pub struct Quantity {
 /// Why a quantity was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QuantityError {
-    #[error("{}", self.localize(Lang::En))]
     NotANumber(String),
-    #[error("{}", self.localize(Lang::En))]
     NotPositive(String),
-    #[error("{}", self.localize(Lang::En))]
     TooManyDecimals(String),
-    #[error("{}", self.localize(Lang::En))]
-    NotWhole { input: String, unit: Unit },
-    #[error("{}", self.localize(Lang::En))]
+    NotWhole {
+        input: String,
+        unit: Unit,
+    },
     TooLarge {
         input: String,
         max_units: i64,
         unit: Unit,
     },
-    #[error("{}", self.localize(Lang::En))]
     UnknownUnit(String),
 }
+
+crate::english_display!(QuantityError);
 
 impl Localize for QuantityError {
     fn localize(&self, lang: Lang) -> String {
