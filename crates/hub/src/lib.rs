@@ -17,6 +17,8 @@ pub mod moves;
 pub mod postgres;
 pub mod publish;
 pub mod report;
+pub mod rules;
+pub mod schema;
 pub mod server;
 pub mod sqlite;
 pub mod store;

@@ -14,12 +14,7 @@ use super::store::{
 use ewarong_core::protocol::{HubReceipt, Released};
 use ewarong_core::seal::Frontier;
 
-/// The schema, in order; each runs once, recorded in `hub_schema`.
-const MIGRATIONS: [&str; 3] = [
-    include_str!("../../../migrations/hub/postgres_0001_hub.sql"),
-    include_str!("../../../migrations/hub/postgres_0002_publication.sql"),
-    include_str!("../../../migrations/hub/postgres_0003_moves.sql"),
-];
+use crate::rules::{self, CodeStep, RedeemFacts, TerminalState};
 
 /// A handle to the hub's PostgreSQL database.
 #[derive(Clone)]
@@ -89,6 +84,24 @@ async fn read_head(
     })
 }
 
+/// The terminal's row as enrolment sees it (see [`rules::TerminalState`]), locked for the
+/// rest of the transaction.
+async fn terminal_state(
+    tx: &tokio_postgres::Transaction<'_>,
+    id: &str,
+) -> Result<TerminalState, StoreError> {
+    let row = tx
+        .query_opt(
+            "SELECT public_key IS NOT NULL, revoked_at IS NOT NULL FROM terminal WHERE terminal_id = $1 FOR UPDATE",
+            &[&id],
+        )
+        .await?;
+    let row = row
+        .map(|r| Ok::<_, StoreError>((r.try_get::<_, bool>(0)?, r.try_get::<_, bool>(1)?)))
+        .transpose()?;
+    Ok(TerminalState::of(row))
+}
+
 impl PgStore {
     /// Connects a pool to `url` (`postgres://user:password@host:port/db`).
     pub fn connect(url: &str) -> Result<Self, StoreError> {
@@ -152,20 +165,21 @@ impl Store for PgStore {
              CREATE TABLE IF NOT EXISTS hub_schema (version INT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)",
         )
         .await?;
-        let done: i32 = tx
+        let applied: i32 = tx
             .query_one("SELECT COALESCE(MAX(version), 0) FROM hub_schema", &[])
             .await?
             .try_get(0)?;
-        for (i, sql) in MIGRATIONS.iter().enumerate() {
-            let version = i32::try_from(i).unwrap_or(i32::MAX).saturating_add(1);
-            if version > done {
-                tx.batch_execute(sql).await?;
-                tx.execute(
-                    "INSERT INTO hub_schema (version, applied_at) VALUES ($1, now())",
-                    &[&version],
-                )
-                .await?;
-            }
+        let applied =
+            u32::try_from(applied).map_err(|_| StoreError::Corrupt("hub_schema".into()))?;
+        for m in crate::schema::pending(applied)? {
+            tx.batch_execute(m.postgres).await?;
+            let version =
+                i32::try_from(m.version).map_err(|_| StoreError::Corrupt("hub_schema".into()))?;
+            tx.execute(
+                "INSERT INTO hub_schema (version, applied_at) VALUES ($1, now())",
+                &[&version],
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -181,16 +195,10 @@ impl Store for PgStore {
     ) -> Result<bool, StoreError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        let existing = tx
-            .query_opt(
-                "SELECT public_key IS NOT NULL OR revoked_at IS NOT NULL FROM terminal WHERE terminal_id = $1 FOR UPDATE",
-                &[&terminal_id],
-            )
-            .await?;
-        match existing {
-            Some(row) if row.try_get::<_, bool>(0)? => return Ok(false),
-            Some(_) => {}
-            None => {
+        match rules::issue_code(terminal_state(&tx, terminal_id).await?) {
+            CodeStep::Refuse => return Ok(false),
+            CodeStep::AddCode => {}
+            CodeStep::CreateTerminal => {
                 tx.execute(
                     "INSERT INTO terminal (terminal_id, region, created_at) VALUES ($1, $2, $3)",
                     &[&terminal_id, &region, &now],
@@ -217,42 +225,36 @@ impl Store for PgStore {
     ) -> Result<Redeemed, StoreError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        let t = tx
-            .query_opt(
-                "SELECT public_key IS NOT NULL, revoked_at IS NOT NULL FROM terminal WHERE terminal_id = $1 FOR UPDATE",
-                &[&terminal_id],
-            )
-            .await?;
-        let Some(t) = t else {
-            return Ok(Redeemed::BadCode);
-        };
-        let (has_key, revoked): (bool, bool) = (t.try_get(0)?, t.try_get(1)?);
-        if revoked {
-            return Ok(Redeemed::Revoked);
-        }
-        if has_key {
-            return Ok(Redeemed::BadCode);
-        }
-        let taken = tx
+        let terminal = terminal_state(&tx, terminal_id).await?;
+        let key_taken = tx
             .query_opt(
                 "SELECT 1 FROM terminal WHERE public_key = $1",
                 &[&public_key.as_slice()],
             )
             .await?
             .is_some();
-        if taken {
-            return Ok(Redeemed::KeyTaken);
-        }
-        let used = tx
-            .execute(
-                "UPDATE enrolment_code SET used_at = $1
-                 WHERE code_hash = $2 AND terminal_id = $3 AND used_at IS NULL AND expires_at > $1",
-                &[&now, &code_hash.as_slice(), &terminal_id],
+        let code_valid = tx
+            .query_opt(
+                "SELECT 1 FROM enrolment_code
+                 WHERE code_hash = $1 AND terminal_id = $2 AND used_at IS NULL AND expires_at > $3
+                 FOR UPDATE",
+                &[&code_hash.as_slice(), &terminal_id, &now],
             )
-            .await?;
-        if used == 0 {
-            return Ok(Redeemed::BadCode);
+            .await?
+            .is_some();
+        let decided = rules::redeem(RedeemFacts {
+            terminal,
+            key_taken,
+            code_valid,
+        });
+        if decided != Redeemed::Enrolled {
+            return Ok(decided);
         }
+        tx.execute(
+            "UPDATE enrolment_code SET used_at = $1 WHERE code_hash = $2",
+            &[&now, &code_hash.as_slice()],
+        )
+        .await?;
         tx.execute(
             "UPDATE terminal SET public_key = $1, certificate = $2, enrolled_at = $3 WHERE terminal_id = $4",
             &[&public_key.as_slice(), &certificate, &now, &terminal_id],

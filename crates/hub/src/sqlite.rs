@@ -2,11 +2,10 @@
 //! blocking pool so the server's tasks never wait on disk.
 
 use std::path::Path;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, FixedOffset};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-use rusqlite_migration::{M, Migrations};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::ingest::{Decision, Prepared, StoredHead};
 use super::rfc3339;
@@ -18,17 +17,7 @@ use ewarong_core::protocol::HubReceipt;
 use ewarong_core::protocol::Released;
 use ewarong_core::seal::Frontier;
 
-static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
-    Migrations::new(vec![
-        M::up(include_str!("../../../migrations/hub/sqlite_0001_hub.sql")),
-        M::up(include_str!(
-            "../../../migrations/hub/sqlite_0002_publication.sql"
-        )),
-        M::up(include_str!(
-            "../../../migrations/hub/sqlite_0003_moves.sql"
-        )),
-    ])
-});
+use crate::rules::{self, CodeStep, RedeemFacts, TerminalState};
 
 /// A handle to the hub's SQLite database.
 #[derive(Debug, Clone)]
@@ -93,9 +82,31 @@ fn receipt_from(json: &str) -> Result<HubReceipt, StoreError> {
     serde_json::from_str(json).map_err(|_| StoreError::Corrupt("batch.receipt".into()))
 }
 
+/// The terminal's row as enrolment sees it (see [`rules::TerminalState`]).
+fn terminal_state(tx: &Transaction<'_>, id: &str) -> Result<TerminalState, StoreError> {
+    let row: Option<(bool, bool)> = tx
+        .query_row(
+            "SELECT public_key IS NOT NULL, revoked_at IS NOT NULL FROM terminal WHERE terminal_id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(TerminalState::of(row))
+}
+
 impl Store for SqliteStore {
     async fn migrate(&self) -> Result<(), StoreError> {
-        self.run(|c| Ok(MIGRATIONS.to_latest(c)?)).await
+        self.run(|c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let applied: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            for m in crate::schema::pending(applied)? {
+                tx.execute_batch(m.sqlite)?;
+                tx.pragma_update(None, "user_version", m.version)?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .await
     }
 
     async fn add_enrolment(
@@ -109,17 +120,10 @@ impl Store for SqliteStore {
         let (id, region) = (terminal_id.to_owned(), region.to_owned());
         self.run(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let existing: Option<(Option<Vec<u8>>, Option<String>)> = tx
-                .query_row(
-                    "SELECT public_key, revoked_at FROM terminal WHERE terminal_id = ?1",
-                    [&id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            match existing {
-                Some((Some(_), _)) | Some((_, Some(_))) => return Ok(false),
-                Some(_) => {}
-                None => {
+            match rules::issue_code(terminal_state(&tx, &id)?) {
+                CodeStep::Refuse => return Ok(false),
+                CodeStep::AddCode => {}
+                CodeStep::CreateTerminal => {
                     tx.execute(
                         "INSERT INTO terminal (terminal_id, region, created_at) VALUES (?1, ?2, ?3)",
                         params![id, region, rfc3339(now)],
@@ -147,26 +151,12 @@ impl Store for SqliteStore {
         let (id, cert) = (terminal_id.to_owned(), certificate.to_owned());
         self.run(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let t: Option<(Option<Vec<u8>>, Option<String>)> = tx
-                .query_row(
-                    "SELECT public_key, revoked_at FROM terminal WHERE terminal_id = ?1",
-                    [&id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            match t {
-                None | Some((Some(_), None)) => return Ok(Redeemed::BadCode),
-                Some((_, Some(_))) => return Ok(Redeemed::Revoked),
-                Some((None, None)) => {}
-            }
-            let taken: bool = tx.query_row(
+            let terminal = terminal_state(&tx, &id)?;
+            let key_taken: bool = tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM terminal WHERE public_key = ?1)",
                 [public_key],
                 |r| r.get(0),
             )?;
-            if taken {
-                return Ok(Redeemed::KeyTaken);
-            }
             let expires: Option<String> = tx
                 .query_row(
                     "SELECT expires_at FROM enrolment_code WHERE code_hash = ?1 AND terminal_id = ?2 AND used_at IS NULL",
@@ -174,11 +164,16 @@ impl Store for SqliteStore {
                     |r| r.get(0),
                 )
                 .optional()?;
-            let valid = expires
+            let code_valid = expires
                 .and_then(|e| DateTime::parse_from_rfc3339(&e).ok())
                 .is_some_and(|e| e > now);
-            if !valid {
-                return Ok(Redeemed::BadCode);
+            let decided = rules::redeem(RedeemFacts {
+                terminal,
+                key_taken,
+                code_valid,
+            });
+            if decided != Redeemed::Enrolled {
+                return Ok(decided);
             }
             tx.execute(
                 "UPDATE enrolment_code SET used_at = ?1 WHERE code_hash = ?2",

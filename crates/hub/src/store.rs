@@ -15,8 +15,10 @@ pub use ewarong_core::protocol::MoveRecord;
 pub enum StoreError {
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("SQLite migration: {0}")]
-    Migration(#[from] rusqlite_migration::Error),
+    #[error(
+        "the hub database is at schema {database}, newer than this hub ({known}); run the newer hub"
+    )]
+    NewerSchema { database: u32, known: u32 },
     #[error("PostgreSQL: {0}")]
     Postgres(#[from] tokio_postgres::Error),
     #[error("PostgreSQL connection pool: {0}")]

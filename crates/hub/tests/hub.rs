@@ -167,3 +167,47 @@ fn both_stores_have_the_same_tables_and_columns() {
     postgres.remove("hub_schema");
     assert_eq!(sqlite, postgres);
 }
+
+/// A hub database from before (the first two migrations, `user_version` 2, as the embedded hub
+/// has always recorded it) takes only the third; one written by a newer hub is refused.
+#[test]
+fn an_older_sqlite_hub_is_upgraded_and_a_newer_one_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hub.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for m in &ewarong_hub::schema::MIGRATIONS[..2] {
+            conn.execute_batch(m.sqlite).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.execute(
+            "INSERT INTO terminal (terminal_id, region, created_at) VALUES ('old-01', '5302', '2026-01-01T00:00:00+08:00')",
+            [],
+        )
+        .unwrap();
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(SqliteStore::open(&path).unwrap().migrate())
+        .unwrap();
+    let schema = sqlite_schema(&path);
+    assert!(schema.contains_key("kpm_move"), "{schema:?}");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: u32 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, ewarong_hub::schema::latest());
+    let kept: String = conn
+        .query_row("SELECT terminal_id FROM terminal", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(kept, "old-01");
+
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let err = rt
+        .block_on(SqliteStore::open(&path).unwrap().migrate())
+        .unwrap_err();
+    assert!(err.to_string().contains("schema 99"), "{err}");
+}
