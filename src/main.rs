@@ -1,5 +1,6 @@
 //! The `ewarong` terminal binary: a thin shell over the library's CLI.
 
+use ewarong_core::key;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -49,13 +50,13 @@ fn main() -> ExitCode {
     };
     if let Some(renderer) = renderer {
         let Some(dir) = data_dir(&cli) else {
-            eprintln!("ewarong: {}", tr(cli.lang, "cli.data_dir"));
+            eprintln!("ewarong: {}", tr(cli.lang, key!("cli.data_dir")));
             return ExitCode::from(3);
         };
         return match ewarong::ui::run(dir, renderer, started) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("ewarong: {}: {e}", tr(cli.lang, "ui.no_window"));
+                eprintln!("ewarong: {}: {e}", tr(cli.lang, key!("ui.no_window")));
                 ExitCode::from(3)
             }
         };

@@ -1,7 +1,8 @@
 //! Plain-text receipts and reports, laid out for a 32-column (58 mm) or 48-column (80 mm) thermal printer.
 
 use ewarong_core::domain::{CardNumber, Quantity, Rupiah};
-use ewarong_core::i18n::{Lang, tr};
+use ewarong_core::i18n::{Lang, TextKey, tr};
+use ewarong_core::key;
 use ewarong_ledger::{DayReport, SaleReceipt};
 
 /// Columns on a 58 mm printer with the standard font.
@@ -40,15 +41,15 @@ pub fn masked(card: &str) -> String {
 /// The receipt of a saved sale.
 pub fn sale_text(r: &SaleReceipt, lang: Lang, width: usize) -> String {
     let rule = "-".repeat(width);
-    let kv = |k: &str, v: &str| pad_between(&format!("{}:", tr(lang, k)), v, width);
+    let kv = |k: TextKey, v: &str| pad_between(&format!("{}:", tr(lang, k)), v, width);
     let mut lines = vec![
-        center(tr(lang, "rcpt.title"), width),
-        kv("rcpt.terminal", &r.terminal_id),
-        kv("rcpt.seq", &r.seq.to_string()),
-        kv("rcpt.time", &local_time_text(&r.recorded_at)),
-        kv("rcpt.card", &masked(&r.card)),
-        kv("rcpt.name", &r.name),
-        kv("rcpt.operator", &r.operator),
+        center(tr(lang, key!("rcpt.title")), width),
+        kv(key!("rcpt.terminal"), &r.terminal_id),
+        kv(key!("rcpt.seq"), &r.seq.to_string()),
+        kv(key!("rcpt.time"), &local_time_text(&r.recorded_at)),
+        kv(key!("rcpt.card"), &masked(&r.card)),
+        kv(key!("rcpt.name"), &r.name),
+        kv(key!("rcpt.operator"), &r.operator),
         rule.clone(),
     ];
     for l in &r.lines {
@@ -58,31 +59,31 @@ pub fn sale_text(r: &SaleReceipt, lang: Lang, width: usize) -> String {
     }
     lines.push(rule.clone());
     lines.push(pad_between(
-        tr(lang, "rcpt.total"),
+        tr(lang, key!("rcpt.total")),
         &r.total.to_string(),
         width,
     ));
     lines.push(pad_between(
-        tr(lang, "rcpt.balance_before"),
+        tr(lang, key!("rcpt.balance_before")),
         &r.balance_before.to_string(),
         width,
     ));
     lines.push(pad_between(
-        tr(lang, "rcpt.balance_after"),
+        tr(lang, key!("rcpt.balance_after")),
         &r.balance_after.to_string(),
         width,
     ));
     if let Some(reason) = &r.override_reason {
-        lines.push(format!("{}: {reason}", tr(lang, "rcpt.override")));
+        lines.push(format!("{}: {reason}", tr(lang, key!("rcpt.override"))));
     }
     lines.push(rule);
     lines.push(format!(
         "{}: {}",
-        tr(lang, "rcpt.hash"),
+        tr(lang, key!("rcpt.hash")),
         r.chain_hash.get(..16).unwrap_or(&r.chain_hash)
     ));
     if let Some(code) = &r.receipt_code {
-        lines.push(format!("{}:", tr(lang, "rcpt.code")));
+        lines.push(format!("{}:", tr(lang, key!("rcpt.code"))));
         let chars: Vec<char> = code.chars().collect();
         lines.extend(
             chars
@@ -90,8 +91,11 @@ pub fn sale_text(r: &SaleReceipt, lang: Lang, width: usize) -> String {
                 .map(|c| c.iter().collect::<String>()),
         );
     }
-    lines.push(center(&format!("** {} **", tr(lang, "rcpt.saved")), width));
-    lines.push(tr(lang, "rcpt.complaint").to_owned());
+    lines.push(center(
+        &format!("** {} **", tr(lang, key!("rcpt.saved"))),
+        width,
+    ));
+    lines.push(tr(lang, key!("rcpt.complaint")).to_owned());
     lines.join("\n")
 }
 
@@ -103,33 +107,36 @@ pub fn day_report_text(
     width: usize,
 ) -> String {
     let rule = "-".repeat(width);
-    let kv = |k: &str, v: String| pad_between(&format!("{}:", tr(lang, k)), &v, width);
+    let kv = |k: TextKey, v: String| pad_between(&format!("{}:", tr(lang, k)), &v, width);
     let mut lines = vec![
         center(
             tr(
                 lang,
                 if r.close_seq.is_some() {
-                    "z.title"
+                    key!("z.title")
                 } else {
-                    "x.title"
+                    key!("x.title")
                 },
             ),
             width,
         ),
-        kv("z.day", r.day.clone()),
+        kv(key!("z.day"), r.day.clone()),
         kv(
-            "z.range",
+            key!("z.range"),
             if r.first_seq > r.last_seq {
                 "-".to_owned()
             } else {
                 format!("{}-{}", r.first_seq, r.last_seq)
             },
         ),
-        kv("z.sales", r.sale_count.to_string()),
-        kv("z.kpm", r.kpm_count.to_string()),
-        kv("z.voids", format!("{} ({})", r.void_count, r.void_total)),
+        kv(key!("z.sales"), r.sale_count.to_string()),
+        kv(key!("z.kpm"), r.kpm_count.to_string()),
+        kv(
+            key!("z.voids"),
+            format!("{} ({})", r.void_count, r.void_total),
+        ),
         rule.clone(),
-        tr(lang, "z.group").to_owned(),
+        tr(lang, key!("z.group")).to_owned(),
     ];
     for t in &r.totals {
         lines.push(pad_between(
@@ -140,7 +147,7 @@ pub fn day_report_text(
     }
     lines.push(rule);
     lines.push(pad_between(
-        tr(lang, "z.net"),
+        tr(lang, key!("z.net")),
         &r.net_total.to_string(),
         width,
     ));

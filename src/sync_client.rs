@@ -1,13 +1,14 @@
 //! The terminal's side of sync: a small blocking HTTP client for the hub, one sync round, and
 //! the USB-stick path (batches out as files, receipts back in as files).
 
+use ewarong_core::key;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-use ewarong_core::i18n::{Lang, Localize, tr, trf};
+use ewarong_core::i18n::{Lang, Localize, TextKey, tr, trf};
 use ewarong_core::protocol::{
     ApiError, BatchUpload, Certificate, EnrolRequest, Head, HubReceipt, parse_moves,
 };
@@ -61,9 +62,9 @@ ewarong_core::english_display!(SyncError);
 impl Localize for SyncError {
     fn localize(&self, lang: Lang) -> String {
         match self {
-            Self::Offline(d) => trf(lang, "sync.offline", &[("detail", d)]),
+            Self::Offline(d) => trf(lang, key!("sync.offline"), &[("detail", d)]),
             Self::Hub { code, message, .. } if code == "fork" => {
-                trf(lang, "sync.fork", &[("detail", message)])
+                trf(lang, key!("sync.fork"), &[("detail", message)])
             }
             Self::Hub {
                 status,
@@ -73,14 +74,14 @@ impl Localize for SyncError {
             } => {
                 // Known refusals in the shopkeeper's words; the hub's sentence stays beside it.
                 let key = format!("sync.code.{code}");
-                let said = if ewarong_core::i18n::TABLE.iter().any(|(k, _, _)| *k == key) {
-                    tr(lang, &key)
+                let said = if let Some(key) = TextKey::runtime(&key) {
+                    tr(lang, key)
                 } else {
                     ""
                 };
                 trf(
                     lang,
-                    "sync.hub_error",
+                    key!("sync.hub_error"),
                     &[
                         ("status", status),
                         ("code", code),
@@ -88,20 +89,20 @@ impl Localize for SyncError {
                     ],
                 )
             }
-            Self::Protocol(d) => trf(lang, "sync.protocol", &[("detail", d)]),
+            Self::Protocol(d) => trf(lang, key!("sync.protocol"), &[("detail", d)]),
             Self::Ledger(e) => e.localize(lang),
             Self::File { path, detail } => trf(
                 lang,
-                "sync.file",
+                key!("sync.file"),
                 &[("path", &path.display()), ("detail", detail)],
             ),
             Self::UpdateSignature { kind, version } => trf(
                 lang,
-                "sync.update_refused",
+                key!("sync.update_refused"),
                 &[
                     ("kind", kind),
                     ("version", version),
-                    ("detail", &tr(lang, "sync.update_signature")),
+                    ("detail", &tr(lang, key!("sync.update_signature"))),
                 ],
             ),
             Self::Update {
@@ -110,12 +111,12 @@ impl Localize for SyncError {
                 detail,
             } => trf(
                 lang,
-                "sync.update_refused",
+                key!("sync.update_refused"),
                 &[("kind", kind), ("version", version), ("detail", detail)],
             ),
             Self::ReceiptFile { path, error } => trf(
                 lang,
-                "sync.file",
+                key!("sync.file"),
                 &[("path", &path.display()), ("detail", &error.localize(lang))],
             ),
         }
@@ -575,9 +576,9 @@ pub fn clock_warning(lang: Lang, skew_seconds: i64) -> Option<String> {
     (skew_seconds.unsigned_abs() > 300).then(|| {
         let minutes = skew_seconds.unsigned_abs() / 60;
         let key = if skew_seconds > 0 {
-            "sync.clock_behind"
+            key!("sync.clock_behind")
         } else {
-            "sync.clock_ahead"
+            key!("sync.clock_ahead")
         };
         trf(lang, key, &[("minutes", &minutes)])
     })
@@ -587,7 +588,7 @@ pub fn clock_warning(lang: Lang, skew_seconds: i64) -> Option<String> {
 pub fn report_line(lang: Lang, r: &SyncReport) -> String {
     trf(
         lang,
-        "sync.done",
+        key!("sync.done"),
         &[
             ("acked", &r.acked),
             ("pending", &r.pending),
@@ -596,14 +597,18 @@ pub fn report_line(lang: Lang, r: &SyncReport) -> String {
     ) + if r.pending == 0 {
         ""
     } else {
-        tr(lang, "sync.still_pending")
+        tr(lang, key!("sync.still_pending"))
     } + &if r.updates.is_empty() {
         String::new()
     } else {
-        trf(lang, "sync.updated", &[("list", &r.updates.join(", "))])
+        trf(
+            lang,
+            key!("sync.updated"),
+            &[("list", &r.updates.join(", "))],
+        )
     } + &if r.released == 0 {
         String::new()
     } else {
-        trf(lang, "sync.released", &[("n", &r.released)])
+        trf(lang, key!("sync.released"), &[("n", &r.released)])
     }
 }

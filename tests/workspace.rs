@@ -205,13 +205,13 @@ fn ui_text_comes_from_the_translation_table() {
     );
 }
 
-/// The line with every `tr(lang, "key")` taken out.
+/// The line with every `key!("…")` taken out.
 fn without_tr(line: &str) -> String {
     let mut out = String::new();
     let mut rest = line;
-    while let Some(at) = rest.find("tr(lang, \"") {
+    while let Some(at) = rest.find("key!(\"") {
         out.push_str(&rest[..at]);
-        let after = &rest[at + "tr(lang, \"".len()..];
+        let after = &rest[at + "key!(\"".len()..];
         rest = after.split_once("\")").map_or("", |(_, r)| r);
     }
     out.push_str(rest);

@@ -8,6 +8,7 @@ pub mod print;
 pub mod search;
 pub mod sync_worker;
 
+use ewarong_core::key;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -75,7 +76,7 @@ impl Localize for IoFailure {
     fn localize(&self, lang: Lang) -> String {
         ewarong_core::i18n::trf(
             lang,
-            "cli.io",
+            key!("cli.io"),
             &[("path", &self.path.display()), ("detail", &self.error)],
         )
     }
@@ -315,7 +316,7 @@ struct NotOpen;
 
 impl Localize for NotOpen {
     fn localize(&self, lang: Lang) -> String {
-        ewarong_core::i18n::tr(lang, "app.not_open").to_owned()
+        ewarong_core::i18n::tr(lang, key!("app.not_open")).to_owned()
     }
 }
 
@@ -325,7 +326,7 @@ struct NotLoggedIn;
 
 impl Localize for NotLoggedIn {
     fn localize(&self, lang: Lang) -> String {
-        ewarong_core::i18n::tr(lang, "app.not_logged_in").to_owned()
+        ewarong_core::i18n::tr(lang, key!("app.not_logged_in")).to_owned()
     }
 }
 

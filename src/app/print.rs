@@ -1,5 +1,6 @@
 //! Receipts and reports for paper: ESC/POS bytes for 58 mm and 80 mm thermal printers, and PDF.
 
+use ewarong_core::key;
 use std::io::Write;
 use std::path::Path;
 
@@ -31,7 +32,7 @@ impl Document {
         let mut lines = Vec::new();
         if copy {
             lines.push(crate::struk::center(
-                &format!("*** {} ***", tr(lang, "rcpt.copy")),
+                &format!("*** {} ***", tr(lang, key!("rcpt.copy"))),
                 paper.columns(),
             ));
         }

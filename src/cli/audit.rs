@@ -1,6 +1,7 @@
 //! `ewarong audit`: audits a ledger, this one or a copy, offline and read-only.
 
 use super::*;
+use ewarong_core::key;
 
 pub(super) fn run(
     ctx: &mut Ctx<'_>,
@@ -13,7 +14,7 @@ pub(super) fn run(
     let external: Option<ewarong_core::seal::sign::PublicKey> = pubkey
         .map(|k| {
             k.parse()
-                .map_err(|_| CliError::refused(tr(lang, "vr.bad_key").to_owned()))
+                .map_err(|_| CliError::refused(tr(lang, key!("vr.bad_key")).to_owned()))
         })
         .transpose()?;
     let mut progress = |done: u64, total: u64| {
@@ -22,7 +23,7 @@ pub(super) fn run(
                 "{}",
                 trf(
                     lang,
-                    "audit.progress",
+                    key!("audit.progress"),
                     &[("done", &done), ("total", &total)]
                 )
             );
@@ -30,7 +31,11 @@ pub(super) fn run(
     };
     let report = ewarong_ledger::audit_file(&path, external, all_signatures, lang, &mut progress)
         .map_err(|e| CliError {
-        message: trf(lang, "audit.unreadable", &[("detail", &e.localize(lang))]),
+        message: trf(
+            lang,
+            key!("audit.unreadable"),
+            &[("detail", &e.localize(lang))],
+        ),
         kind: ExitKind::Unreadable,
     })?;
     warn_if_revoked(ctx, &report.terminal_id);
@@ -43,7 +48,7 @@ pub(super) fn run(
         if report.findings.is_empty() {
             ctx.print(&trf(
                 lang,
-                "audit.clean",
+                key!("audit.clean"),
                 &[
                     ("terminal", &report.terminal_id),
                     ("entries", &report.entries),
@@ -60,7 +65,7 @@ pub(super) fn run(
         Err(CliError {
             message: trf(
                 lang,
-                "audit.found",
+                key!("audit.found"),
                 &[
                     ("terminal", &report.terminal_id),
                     ("entries", &report.entries),

@@ -1,6 +1,7 @@
 //! `ewarong balance`: a KPM's balance (carry-over apart) and, for a visitor, the cap left here.
 
 use super::*;
+use ewarong_core::key;
 
 pub(super) fn run(ctx: &mut Ctx<'_>, card: String) -> Result<(), CliError> {
     let lang = ctx.lang;
@@ -29,20 +30,20 @@ pub(super) fn run(ctx: &mut Ctx<'_>, card: String) -> Result<(), CliError> {
         });
     }
     for (k, v) in [
-        ("bal.card", card.to_string()),
-        ("bal.name", format!("{} ({})", kpm.name, kpm.desa)),
-        ("bal.period", b.period.to_string()),
-        ("bal.carried", b.carried_over.to_string()),
-        ("bal.this_period", b.this_period.to_string()),
-        ("bal.spent", b.spent_this_period.to_string()),
-        ("bal.available", b.available.to_string()),
+        (key!("bal.card"), card.to_string()),
+        (key!("bal.name"), format!("{} ({})", kpm.name, kpm.desa)),
+        (key!("bal.period"), b.period.to_string()),
+        (key!("bal.carried"), b.carried_over.to_string()),
+        (key!("bal.this_period"), b.this_period.to_string()),
+        (key!("bal.spent"), b.spent_this_period.to_string()),
+        (key!("bal.available"), b.available.to_string()),
     ] {
         ctx.print(&format!("{:<20} {v}", format!("{}:", tr(lang, k))))?;
     }
     if let (Some(home), Some(left)) = (home, b.visitor_cap_left) {
         ctx.print(&trf(
             lang,
-            "bal.visitor",
+            key!("bal.visitor"),
             &[("home", &home), ("left", &left)],
         ))?;
     }

@@ -1,6 +1,7 @@
 //! `ewarong batches`: lists the sealed batches and whether the hub acknowledged them.
 
 use super::*;
+use ewarong_core::key;
 
 pub(super) fn run(ctx: &mut Ctx<'_>) -> Result<(), CliError> {
     let lang = ctx.lang;
@@ -10,12 +11,12 @@ pub(super) fn run(ctx: &mut Ctx<'_>) -> Result<(), CliError> {
         return ctx.print_json(&batches);
     }
     if batches.is_empty() {
-        return ctx.print(tr(lang, "cli.nothing"));
+        return ctx.print(tr(lang, key!("cli.nothing")));
     }
     for b in &batches {
         ctx.print(&trf(
             lang,
-            "cli.batch_line",
+            key!("cli.batch_line"),
             &[
                 ("batch", &b.batch_seq),
                 ("first", &b.first_seq),

@@ -1,6 +1,7 @@
 //! `ewarong catalogue`: lists the catalogue in force with each product's food group or refusal.
 
 use super::*;
+use ewarong_core::key;
 
 pub(super) fn list(ctx: &mut Ctx<'_>) -> Result<(), CliError> {
     let lang = ctx.lang;
@@ -31,18 +32,18 @@ pub(super) fn list(ctx: &mut Ctx<'_>) -> Result<(), CliError> {
     }
     ctx.print(&format!(
         "{:<20}  {:<36}  {:<6}  {:<22}  {}",
-        tr(lang, "list.id"),
-        tr(lang, "list.product"),
-        tr(lang, "list.unit"),
-        tr(lang, "list.class"),
-        tr(lang, "list.price")
+        tr(lang, key!("list.id")),
+        tr(lang, key!("list.product")),
+        tr(lang, key!("list.unit")),
+        tr(lang, key!("list.class")),
+        tr(lang, key!("list.price"))
     ))?;
     for p in catalogue.products() {
         let class = match &p.class {
             ProductClass::Group(g) => policy
                 .group(g)
                 .map_or_else(|| g.clone(), |g| g.name(lang).to_owned()),
-            ProductClass::Forbidden(f) => format!("{} ({f})", tr(lang, "list.forbidden")),
+            ProductClass::Forbidden(f) => format!("{} ({f})", tr(lang, key!("list.forbidden"))),
         };
         ctx.print(&format!(
             "{:<20}  {:<36}  {:<6}  {:<22}  {}",

@@ -1,6 +1,7 @@
 //! `ewarong check`: checks the hash chain and the tree of the ledger.
 
 use super::*;
+use ewarong_core::key;
 
 pub(super) fn run(ctx: &mut Ctx<'_>) -> Result<(), CliError> {
     let lang = ctx.lang;
@@ -16,22 +17,22 @@ pub(super) fn run(ctx: &mut Ctx<'_>) -> Result<(), CliError> {
     } else if let Some((seq, key)) = report.first_broken {
         ctx.print(&trf(
             lang,
-            "cli.check_broken",
+            key!("cli.check_broken"),
             &[("seq", &seq), ("detail", &tr(lang, key))],
         ))?;
     } else if report.entries == 0 {
-        ctx.print(tr(lang, "cli.check_empty"))?;
+        ctx.print(tr(lang, key!("cli.check_empty")))?;
     } else {
         ctx.print(&trf(
             lang,
-            "cli.check_ok",
+            key!("cli.check_ok"),
             &[("count", &report.entries), ("last", &report.last_seq)],
         ))?;
     }
     match report.first_broken {
         Some((seq, key)) => Err(CliError::refused(trf(
             lang,
-            "cli.check_broken",
+            key!("cli.check_broken"),
             &[("seq", &seq), ("detail", &tr(lang, key))],
         ))),
         None => Ok(()),

@@ -1,6 +1,7 @@
 //! `ewarong complaint`: records a complaint (pengaduan), optionally about one sale.
 
 use super::*;
+use ewarong_core::key;
 
 pub(super) fn run(
     ctx: &mut Ctx<'_>,
@@ -20,5 +21,5 @@ pub(super) fn run(
     if ctx.json {
         return ctx.print_json(&serde_json::json!({ "seq": n }));
     }
-    ctx.print(&trf(lang, "cli.complaint_done", &[("seq", &n)]))
+    ctx.print(&trf(lang, key!("cli.complaint_done"), &[("seq", &n)]))
 }

@@ -1,10 +1,11 @@
 //! `ewarong demo`: a short tour of the command line on the demo terminal, creating it first if needed.
 
 use super::*;
+use ewarong_core::key;
 
 pub(super) fn run(ctx: &mut Ctx<'_>) -> Result<(), CliError> {
     let lang = ctx.lang;
-    ctx.print(tr(lang, "cli.demo_intro"))?;
+    ctx.print(tr(lang, key!("cli.demo_intro")))?;
     let mut ledger = if ctx.ledger_path().exists() {
         ctx.open()?
     } else {
@@ -19,7 +20,7 @@ pub(super) fn run(ctx: &mut Ctx<'_>) -> Result<(), CliError> {
     let card = roster.first().map_or("-", |k| k.card.as_str());
     ctx.print(&trf(
         lang,
-        "cli.demo_status",
+        key!("cli.demo_status"),
         &[
             ("terminal", &ledger.terminal().terminal_id),
             ("kpm", &roster.len()),
@@ -30,7 +31,7 @@ pub(super) fn run(ctx: &mut Ctx<'_>) -> Result<(), CliError> {
             ("roster", &versions.roster),
         ],
     ))?;
-    ctx.print(tr(lang, "cli.demo_try"))?;
+    ctx.print(tr(lang, key!("cli.demo_try")))?;
     // Show commands that work as printed: the path of this very binary.
     let exe =
         std::env::current_exe().map_or_else(|_| "ewarong".to_owned(), |p| p.display().to_string());

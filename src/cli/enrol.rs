@@ -1,6 +1,7 @@
 //! `ewarong enrol`: enrols the terminal with a hub: `--hub` and `--code`, or the hub's enrolment file.
 
 use super::*;
+use ewarong_core::key;
 
 /// `ewarong enrol`: with `--hub` and `--code`, or from the hub's enrolment file.
 pub(super) fn run(
@@ -17,7 +18,7 @@ pub(super) fn run(
             let parsed: EnrolmentFile = serde_json::from_str(&text).map_err(|e| {
                 CliError::refused(trf(
                     lang,
-                    "cli.field",
+                    key!("cli.field"),
                     &[("field", &"--file"), ("detail", &e)],
                 ))
             })?;
@@ -30,8 +31,11 @@ pub(super) fn run(
         .ok_or_else(|| {
             CliError::refused(trf(
                 lang,
-                "cli.field",
-                &[("field", &"--hub"), ("detail", &tr(lang, "rule.required"))],
+                key!("cli.field"),
+                &[
+                    ("field", &"--hub"),
+                    ("detail", &tr(lang, key!("rule.required"))),
+                ],
             ))
         })?;
     let code = code
@@ -39,8 +43,11 @@ pub(super) fn run(
         .ok_or_else(|| {
             CliError::refused(trf(
                 lang,
-                "cli.field",
-                &[("field", &"--code"), ("detail", &tr(lang, "rule.required"))],
+                key!("cli.field"),
+                &[
+                    ("field", &"--code"),
+                    ("detail", &tr(lang, key!("rule.required"))),
+                ],
             ))
         })?;
     let mut ledger = ctx.open_signing()?;
@@ -50,7 +57,7 @@ pub(super) fn run(
     {
         return Err(CliError::refused(trf(
             lang,
-            "cli.enrol_other_terminal",
+            key!("cli.enrol_other_terminal"),
             &[("file", &f.terminal_id), ("ours", &id)],
         )));
     }
@@ -71,7 +78,7 @@ pub(super) fn run(
         && f.hub_public_key != cert.hub_public_key
     {
         return Err(CliError::refused(
-            tr(lang, "cli.enrol_wrong_hub").to_owned(),
+            tr(lang, key!("cli.enrol_wrong_hub")).to_owned(),
         ));
     }
     let t = now(&ledger);
@@ -83,7 +90,7 @@ pub(super) fn run(
     }
     ctx.print(&trf(
         lang,
-        "cli.enrolled",
+        key!("cli.enrolled"),
         &[
             ("hub", &e.hub_url),
             ("region", &e.region),

@@ -1,6 +1,7 @@
 //! `ewarong export-batches`: writes every batch without a hub receipt to a USB stick.
 
 use super::*;
+use ewarong_core::key;
 
 pub(super) fn run(ctx: &mut Ctx<'_>, to: PathBuf) -> Result<(), CliError> {
     let lang = ctx.lang;
@@ -13,7 +14,7 @@ pub(super) fn run(ctx: &mut Ctx<'_>, to: PathBuf) -> Result<(), CliError> {
     }
     ctx.print(&trf(
         lang,
-        "cli.exported",
+        key!("cli.exported"),
         &[("count", &written.len()), ("dir", &to.display())],
     ))
 }

@@ -1,6 +1,7 @@
 //! `ewarong history`: entries by KPM and date.
 
 use super::*;
+use ewarong_core::key;
 
 pub(super) fn run(
     ctx: &mut Ctx<'_>,
@@ -13,7 +14,7 @@ pub(super) fn run(
         .map(|d| {
             NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
                 .map(|d| d.format("%Y-%m-%d").to_string())
-                .map_err(|_| CliError::refused(trf(lang, "cli.date", &[("input", &d)])))
+                .map_err(|_| CliError::refused(trf(lang, key!("cli.date"), &[("input", &d)])))
         })
         .transpose()?;
     let ledger = ctx.open()?;
@@ -24,32 +25,32 @@ pub(super) fn run(
         return ctx.print_json(&rows);
     }
     if rows.is_empty() {
-        return ctx.print(tr(lang, "cli.nothing"));
+        return ctx.print(tr(lang, key!("cli.nothing")));
     }
     ctx.print(&format!(
         "{:>5}  {:<25}  {:<12}  {:<16}  {:>12}  {}",
-        tr(lang, "hist.seq"),
-        tr(lang, "hist.time"),
-        tr(lang, "hist.kind"),
-        tr(lang, "hist.card"),
-        tr(lang, "hist.amount"),
-        tr(lang, "hist.note")
+        tr(lang, key!("hist.seq")),
+        tr(lang, key!("hist.time")),
+        tr(lang, key!("hist.kind")),
+        tr(lang, key!("hist.card")),
+        tr(lang, key!("hist.amount")),
+        tr(lang, key!("hist.note"))
     ))?;
     for r in &rows {
         let mut note = r.note.clone().unwrap_or_default();
         if let Some(by) = r.voided_by {
-            note = trf(lang, "hist.voided_by", &[("seq", &by)]);
+            note = trf(lang, key!("hist.voided_by"), &[("seq", &by)]);
         }
         if r.kind == "void"
             && let Some(s) = r.refers_to
         {
-            note = format!("{} — {note}", trf(lang, "hist.voids", &[("seq", &s)]));
+            note = format!("{} — {note}", trf(lang, key!("hist.voids"), &[("seq", &s)]));
         }
         ctx.print(&format!(
             "{:>5}  {:<25}  {:<12}  {:<16}  {:>12}  {}",
             r.seq,
             r.recorded_at,
-            tr(lang, &format!("kind.{}", r.kind)),
+            tr_runtime(lang, &format!("kind.{}", r.kind)),
             r.card.as_deref().unwrap_or("-"),
             struk::money_or_dash(r.amount),
             note

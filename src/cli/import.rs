@@ -1,15 +1,24 @@
 //! `ewarong import`: imports a policy, catalogue or roster file, all or nothing.
 
 use super::*;
+use ewarong_core::key;
 
 pub(super) fn run(ctx: &mut Ctx<'_>, what: ImportKind, file: &Path) -> Result<(), CliError> {
     let lang = ctx.lang;
     let name = file.display().to_string();
     let bytes = std::fs::read(file).map_err(|e| {
-        CliError::refused(trf(lang, "import.read", &[("file", &name), ("detail", &e)]))
+        CliError::refused(trf(
+            lang,
+            key!("import.read"),
+            &[("file", &name), ("detail", &e)],
+        ))
     })?;
     let text = String::from_utf8(bytes.clone()).map_err(|e| {
-        CliError::refused(trf(lang, "import.read", &[("file", &name), ("detail", &e)]))
+        CliError::refused(trf(
+            lang,
+            key!("import.read"),
+            &[("file", &name), ("detail", &e)],
+        ))
     })?;
     let sha = ewarong_ledger::sha256(&bytes);
     let mut ledger = ctx.open()?;
@@ -47,7 +56,7 @@ pub(super) fn run(ctx: &mut Ctx<'_>, what: ImportKind, file: &Path) -> Result<()
     }
     ctx.print(&trf(
         lang,
-        "import.done",
+        key!("import.done"),
         &[("kind", &kind), ("rows", &rows), ("version", &version)],
     ))
 }

@@ -1,6 +1,7 @@
 //! `ewarong import-receipts`: reads the hub's receipts and updates back from a USB stick.
 
 use super::*;
+use ewarong_core::key;
 
 pub(super) fn run(ctx: &mut Ctx<'_>, dir: PathBuf) -> Result<(), CliError> {
     let lang = ctx.lang;
@@ -14,7 +15,7 @@ pub(super) fn run(ctx: &mut Ctx<'_>, dir: PathBuf) -> Result<(), CliError> {
     let (pending, _) = ledger.pending().map_err(|e| ctx.ledger_err(e))?;
     let mut line = trf(
         lang,
-        "cli.receipts_imported",
+        key!("cli.receipts_imported"),
         &[
             ("new", &done.new),
             ("already", &done.already),
@@ -22,11 +23,15 @@ pub(super) fn run(ctx: &mut Ctx<'_>, dir: PathBuf) -> Result<(), CliError> {
         ],
     );
     if !done.updates.is_empty() {
-        line += &trf(lang, "sync.updated", &[("list", &done.updates.join(", "))]);
+        line += &trf(
+            lang,
+            key!("sync.updated"),
+            &[("list", &done.updates.join(", "))],
+        );
     }
     if done.released > 0 {
-        line += &trf(lang, "sync.released", &[("n", &done.released)]);
-        line += tr(lang, "cli.released_export");
+        line += &trf(lang, key!("sync.released"), &[("n", &done.released)]);
+        line += tr(lang, key!("cli.released_export"));
     }
     ctx.print(&line)
 }

@@ -1,6 +1,7 @@
 //! `ewarong init`: creates a terminal's data directory (ledger, key, optionally the demo programme).
 
 use super::*;
+use ewarong_core::key;
 
 pub(super) fn create(
     ctx: &mut Ctx<'_>,
@@ -27,18 +28,18 @@ pub(super) fn create(
     .map_err(|e| ctx.setup_err(e))?;
     ctx.print(&trf(
         lang,
-        "cli.init_done",
+        key!("cli.init_done"),
         &[("terminal", &terminal_id), ("path", &path.display())],
     ))?;
     ctx.print(&trf(
         lang,
-        "cli.key_fingerprint",
+        key!("cli.key_fingerprint"),
         &[("fingerprint", &fingerprint)],
     ))?;
     if let Some(s) = summary {
         ctx.print(&trf(
             lang,
-            "cli.demo_loaded",
+            key!("cli.demo_loaded"),
             &[("products", &s.products), ("kpm", &s.kpm)],
         ))?;
     }
@@ -52,7 +53,8 @@ pub(super) fn run(
     timezone: String,
 ) -> Result<(), CliError> {
     let lang = ctx.lang;
-    let zone = parse_timezone(&timezone)
-        .ok_or_else(|| CliError::refused(trf(lang, "cli.timezone", &[("input", &timezone)])))?;
+    let zone = parse_timezone(&timezone).ok_or_else(|| {
+        CliError::refused(trf(lang, key!("cli.timezone"), &[("input", &timezone)]))
+    })?;
     create(ctx, &terminal_id, demo, zone).map(drop)
 }

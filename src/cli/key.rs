@@ -1,12 +1,13 @@
 //! `ewarong key`: shows the terminal's public key, or creates one for a ledger without.
 
 use super::*;
+use ewarong_core::key;
 
 pub(super) fn show(ctx: &mut Ctx<'_>) -> Result<(), CliError> {
     let lang = ctx.lang;
     let ledger = ctx.open()?;
     let Some(public) = ledger.public_key().map_err(|e| ctx.ledger_err(e))? else {
-        return Err(CliError::refused(tr(lang, "key.none").to_owned()));
+        return Err(CliError::refused(tr(lang, key!("key.none")).to_owned()));
     };
     // The file must hold the private half of the recorded key.
     let key_path = ctx.key_path();
@@ -15,7 +16,7 @@ pub(super) fn show(ctx: &mut Ctx<'_>) -> Result<(), CliError> {
     if file_key.public() != public {
         return Err(CliError::refused(trf(
             lang,
-            "key.mismatch",
+            key!("key.mismatch"),
             &[("path", &key_path.display())],
         )));
     }
@@ -27,11 +28,11 @@ pub(super) fn show(ctx: &mut Ctx<'_>) -> Result<(), CliError> {
     }
     ctx.print(&format!(
         "{:<14} {public}",
-        format!("{}:", tr(lang, "key.public"))
+        format!("{}:", tr(lang, key!("key.public")))
     ))?;
     ctx.print(&format!(
         "{:<14} {}",
-        format!("{}:", tr(lang, "key.fingerprint")),
+        format!("{}:", tr(lang, key!("key.fingerprint"))),
         public.fingerprint()
     ))
 }
@@ -54,7 +55,7 @@ pub(super) fn init(ctx: &mut Ctx<'_>) -> Result<(), CliError> {
         .map_err(|e| ctx.ledger_err(e))?;
     ctx.print(&trf(
         lang,
-        "cli.key_fingerprint",
+        key!("cli.key_fingerprint"),
         &[("fingerprint", &key.public().fingerprint())],
     ))
 }

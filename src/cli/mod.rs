@@ -26,6 +26,7 @@ mod verify_receipt;
 mod void;
 mod x_report;
 
+use ewarong_core::key;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -36,7 +37,7 @@ use serde::Serialize;
 use crate::struk::{self, WIDTH_58MM};
 use ewarong_core::domain::parse_timezone;
 use ewarong_core::domain::{CardNumber, LineInput, Pin, PinVerifier, ProductClass, Rupiah};
-use ewarong_core::i18n::{Lang, Localize, help, tr, trf};
+use ewarong_core::i18n::{Lang, Localize, help, tr, tr_runtime, trf};
 use ewarong_keys::{KEY_FILE, KeyError, Passphrase, TerminalKey};
 use ewarong_ledger::SealReason;
 use ewarong_ledger::{
@@ -45,14 +46,14 @@ use ewarong_ledger::{
 
 /// Command-line arguments.
 #[derive(Debug, Parser)]
-#[command(name = "ewarong", version, about = help("help.about"))]
+#[command(name = "ewarong", version, about = help(key!("help.about")))]
 pub struct Cli {
     /// Data directory holding the ledger.
-    #[arg(long, global = true, env = "EWARONG_DATA_DIR", help = help("help.data_dir"))]
+    #[arg(long, global = true, env = "EWARONG_DATA_DIR", help = help(key!("help.data_dir")))]
     pub data_dir: Option<PathBuf>,
-    #[arg(long, global = true, env = "EWARONG_LANG", default_value = "id", help = help("help.lang"))]
+    #[arg(long, global = true, env = "EWARONG_LANG", default_value = "id", help = help(key!("help.lang")))]
     pub lang: Lang,
-    #[arg(long, global = true, help = help("help.json"))]
+    #[arg(long, global = true, help = help(key!("help.json")))]
     pub json: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -61,138 +62,138 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    #[command(about = help("help.gui"))]
+    #[command(about = help(key!("help.gui")))]
     Gui {
-        #[arg(long, value_enum, env = "EWARONG_RENDERER", default_value = "glow", help = help("help.renderer"))]
+        #[arg(long, value_enum, env = "EWARONG_RENDERER", default_value = "glow", help = help(key!("help.renderer")))]
         renderer: crate::ui::Renderer,
     },
-    #[command(about = help("help.demo_tour"))]
+    #[command(about = help(key!("help.demo_tour")))]
     Demo,
-    #[command(about = help("help.init"))]
+    #[command(about = help(key!("help.init")))]
     Init {
-        #[arg(long, help = help("help.terminal_id"))]
+        #[arg(long, help = help(key!("help.terminal_id")))]
         terminal_id: String,
-        #[arg(long, help = help("help.demo"))]
+        #[arg(long, help = help(key!("help.demo")))]
         demo: bool,
-        #[arg(long, default_value = "WIB", help = help("help.timezone"))]
+        #[arg(long, default_value = "WIB", help = help(key!("help.timezone")))]
         timezone: String,
     },
-    #[command(about = help("help.roster"))]
+    #[command(about = help(key!("help.roster")))]
     Roster {
         #[command(subcommand)]
         command: ListCommand,
     },
-    #[command(about = help("help.catalogue"))]
+    #[command(about = help(key!("help.catalogue")))]
     Catalogue {
         #[command(subcommand)]
         command: ListCommand,
     },
-    #[command(about = help("help.sale"))]
+    #[command(about = help(key!("help.sale")))]
     Sale(SaleArgs),
-    #[command(about = help("help.balance"))]
+    #[command(about = help(key!("help.balance")))]
     Balance {
-        #[arg(long, help = help("help.card"))]
+        #[arg(long, help = help(key!("help.card")))]
         card: String,
     },
-    #[command(about = help("help.void"))]
+    #[command(about = help(key!("help.void")))]
     Void {
-        #[arg(long, help = help("help.void_seq"))]
+        #[arg(long, help = help(key!("help.void_seq")))]
         seq: String,
-        #[arg(long, help = help("help.reason"))]
+        #[arg(long, help = help(key!("help.reason")))]
         reason: String,
-        #[arg(long, env = "EWARONG_SUPERVISOR_PIN", hide_env_values = true, help = help("help.supervisor_pin"))]
+        #[arg(long, env = "EWARONG_SUPERVISOR_PIN", hide_env_values = true, help = help(key!("help.supervisor_pin")))]
         supervisor_pin: SecretArg,
     },
-    #[command(about = help("help.history"))]
+    #[command(about = help(key!("help.history")))]
     History {
-        #[arg(long, help = help("help.card"))]
+        #[arg(long, help = help(key!("help.card")))]
         card: Option<String>,
-        #[arg(long, help = help("help.date"))]
+        #[arg(long, help = help(key!("help.date")))]
         date: Option<String>,
     },
-    #[command(about = help("help.x_report"))]
+    #[command(about = help(key!("help.x_report")))]
     XReport,
-    #[command(about = help("help.close_day"))]
+    #[command(about = help(key!("help.close_day")))]
     CloseDay(OperatorArgs),
-    #[command(about = help("help.complaint"))]
+    #[command(about = help(key!("help.complaint")))]
     Complaint {
-        #[arg(long, help = help("help.card"))]
+        #[arg(long, help = help(key!("help.card")))]
         card: String,
-        #[arg(long, help = help("help.complaint_seq"))]
+        #[arg(long, help = help(key!("help.complaint_seq")))]
         seq: Option<String>,
-        #[arg(long, help = help("help.category"))]
+        #[arg(long, help = help(key!("help.category")))]
         category: String,
-        #[arg(long, help = help("help.text"))]
+        #[arg(long, help = help(key!("help.text")))]
         text: String,
     },
-    #[command(about = help("help.import"))]
+    #[command(about = help(key!("help.import")))]
     Import {
         #[arg(value_enum)]
         what: ImportKind,
-        #[arg(help = help("help.file"))]
+        #[arg(help = help(key!("help.file")))]
         file: PathBuf,
     },
-    #[command(about = help("help.operator"))]
+    #[command(about = help(key!("help.operator")))]
     Operator {
         #[command(subcommand)]
         command: OperatorCommand,
     },
-    #[command(about = help("help.seal"))]
+    #[command(about = help(key!("help.seal")))]
     Seal {
-        #[arg(long, help = help("help.seal_every"))]
+        #[arg(long, help = help(key!("help.seal_every")))]
         every: Option<String>,
-        #[arg(long, env = "EWARONG_SUPERVISOR_PIN", hide_env_values = true, help = help("help.supervisor_pin"))]
+        #[arg(long, env = "EWARONG_SUPERVISOR_PIN", hide_env_values = true, help = help(key!("help.supervisor_pin")))]
         supervisor_pin: Option<SecretArg>,
     },
-    #[command(about = help("help.batches"))]
+    #[command(about = help(key!("help.batches")))]
     Batches,
-    #[command(about = help("help.audit"))]
+    #[command(about = help(key!("help.audit")))]
     Audit {
-        #[arg(long, help = help("help.ledger_file"))]
+        #[arg(long, help = help(key!("help.ledger_file")))]
         ledger: Option<PathBuf>,
-        #[arg(long, help = help("help.pubkey"))]
+        #[arg(long, help = help(key!("help.pubkey")))]
         pubkey: Option<String>,
-        #[arg(long, help = help("help.all_signatures"))]
+        #[arg(long, help = help(key!("help.all_signatures")))]
         all_signatures: bool,
     },
-    #[command(about = help("help.verify_receipt"))]
+    #[command(about = help(key!("help.verify_receipt")))]
     VerifyReceipt {
-        #[arg(help = help("help.receipt_code"))]
+        #[arg(help = help(key!("help.receipt_code")))]
         code: String,
-        #[arg(long, help = help("help.ledger_file"))]
+        #[arg(long, help = help(key!("help.ledger_file")))]
         ledger: Option<PathBuf>,
-        #[arg(long, help = help("help.pubkey"))]
+        #[arg(long, help = help(key!("help.pubkey")))]
         pubkey: Option<String>,
     },
-    #[command(about = help("help.key"))]
+    #[command(about = help(key!("help.key")))]
     Key {
         #[command(subcommand)]
         command: KeyCommand,
     },
-    #[command(about = help("help.check"))]
+    #[command(about = help(key!("help.check")))]
     Check,
-    #[command(about = help("help.enrol"))]
+    #[command(about = help(key!("help.enrol")))]
     Enrol {
-        #[arg(long, help = help("help.hub_url"))]
+        #[arg(long, help = help(key!("help.hub_url")))]
         hub: Option<String>,
-        #[arg(long, help = help("help.enrol_code"))]
+        #[arg(long, help = help(key!("help.enrol_code")))]
         code: Option<String>,
-        #[arg(long, help = help("help.enrol_file"))]
+        #[arg(long, help = help(key!("help.enrol_file")))]
         file: Option<PathBuf>,
     },
-    #[command(about = help("help.sync"))]
+    #[command(about = help(key!("help.sync")))]
     Sync {
-        #[arg(long, help = help("help.hub_url"))]
+        #[arg(long, help = help(key!("help.hub_url")))]
         hub: Option<String>,
     },
-    #[command(about = help("help.export_batches"))]
+    #[command(about = help(key!("help.export_batches")))]
     ExportBatches {
-        #[arg(long, help = help("help.dir"))]
+        #[arg(long, help = help(key!("help.dir")))]
         to: PathBuf,
     },
-    #[command(about = help("help.import_receipts"))]
+    #[command(about = help(key!("help.import_receipts")))]
     ImportReceipts {
-        #[arg(help = help("help.dir"))]
+        #[arg(help = help(key!("help.dir")))]
         dir: PathBuf,
     },
 }
@@ -200,31 +201,31 @@ pub enum Command {
 /// The terminal's key pair.
 #[derive(Debug, Subcommand)]
 pub enum KeyCommand {
-    #[command(about = help("help.key_show"))]
+    #[command(about = help(key!("help.key_show")))]
     Show,
-    #[command(about = help("help.key_init"))]
+    #[command(about = help(key!("help.key_init")))]
     Init,
 }
 
 /// `list`, the only action on the roster and catalogue.
 #[derive(Debug, Subcommand)]
 pub enum ListCommand {
-    #[command(about = help("help.list"))]
+    #[command(about = help(key!("help.list")))]
     List,
 }
 
 /// Operator management.
 #[derive(Debug, Subcommand)]
 pub enum OperatorCommand {
-    #[command(about = help("help.operator_add"))]
+    #[command(about = help(key!("help.operator_add")))]
     Add {
-        #[arg(long, help = help("help.operator_name"))]
+        #[arg(long, help = help(key!("help.operator_name")))]
         name: String,
-        #[arg(long, value_enum, help = help("help.role"))]
+        #[arg(long, value_enum, help = help(key!("help.role")))]
         role: RoleArg,
-        #[arg(long, help = help("help.new_pin"))]
+        #[arg(long, help = help(key!("help.new_pin")))]
         pin: SecretArg,
-        #[arg(long, env = "EWARONG_SUPERVISOR_PIN", hide_env_values = true, help = help("help.supervisor_pin"))]
+        #[arg(long, env = "EWARONG_SUPERVISOR_PIN", hide_env_values = true, help = help(key!("help.supervisor_pin")))]
         supervisor_pin: Option<SecretArg>,
     },
 }
@@ -245,26 +246,26 @@ pub enum ImportKind {
 /// Who is at the counter. Also read from the environment so PINs stay out of shell history.
 #[derive(Debug, Args)]
 pub struct OperatorArgs {
-    #[arg(long, env = "EWARONG_OPERATOR", help = help("help.operator_login"))]
+    #[arg(long, env = "EWARONG_OPERATOR", help = help(key!("help.operator_login")))]
     pub operator: Option<String>,
-    #[arg(long, env = "EWARONG_OPERATOR_PIN", hide_env_values = true, help = help("help.operator_pin"))]
+    #[arg(long, env = "EWARONG_OPERATOR_PIN", hide_env_values = true, help = help(key!("help.operator_pin")))]
     pub operator_pin: Option<SecretArg>,
 }
 
 /// `ewarong sale`.
 #[derive(Debug, Args)]
 pub struct SaleArgs {
-    #[arg(long, help = help("help.card"))]
+    #[arg(long, help = help(key!("help.card")))]
     pub card: String,
-    #[arg(long, env = "EWARONG_KPM_PIN", hide_env_values = true, help = help("help.kpm_pin"))]
+    #[arg(long, env = "EWARONG_KPM_PIN", hide_env_values = true, help = help(key!("help.kpm_pin")))]
     pub pin: SecretArg,
-    #[arg(long = "item", required = true, help = help("help.item"))]
+    #[arg(long = "item", required = true, help = help(key!("help.item")))]
     pub items: Vec<String>,
     #[command(flatten)]
     pub operator: OperatorArgs,
-    #[arg(long, help = help("help.override_reason"))]
+    #[arg(long, help = help(key!("help.override_reason")))]
     pub override_reason: Option<String>,
-    #[arg(long, help = help("help.qr"))]
+    #[arg(long, help = help(key!("help.qr")))]
     pub qr: bool,
 }
 
@@ -370,7 +371,7 @@ impl Ctx<'_> {
     fn field(&self, field: &str, e: &dyn Localize) -> CliError {
         CliError::refused(trf(
             self.lang,
-            "cli.field",
+            key!("cli.field"),
             &[("field", &field), ("detail", &e.localize(self.lang))],
         ))
     }
@@ -379,7 +380,7 @@ impl Ctx<'_> {
         CliError {
             message: trf(
                 self.lang,
-                "cli.io",
+                key!("cli.io"),
                 &[("path", &path.display()), ("detail", e)],
             ),
             kind: ExitKind::Storage,
@@ -490,8 +491,11 @@ impl Ctx<'_> {
             .ok_or_else(|| {
                 CliError::refused(trf(
                     self.lang,
-                    "cli.field",
-                    &[("field", &field), ("detail", &tr(self.lang, "cli.seq"))],
+                    key!("cli.field"),
+                    &[
+                        ("field", &field),
+                        ("detail", &tr(self.lang, key!("cli.seq"))),
+                    ],
                 ))
             })
     }
@@ -499,7 +503,7 @@ impl Ctx<'_> {
     fn operator(&self, ledger: &Ledger, args: &OperatorArgs) -> Result<Operator, CliError> {
         let (Some(name), Some(pin)) = (&args.operator, &args.operator_pin) else {
             return Err(CliError::refused(
-                tr(self.lang, "cli.operator_missing").to_owned(),
+                tr(self.lang, key!("cli.operator_missing")).to_owned(),
             ));
         };
         let pin = self.pin("--operator-pin", pin)?;
@@ -548,7 +552,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
         Some(d) => d,
         None => {
             return Err(CliError {
-                message: tr(lang, "cli.data_dir").to_owned(),
+                message: tr(lang, key!("cli.data_dir")).to_owned(),
                 kind: ExitKind::Storage,
             });
         }
@@ -582,13 +586,13 @@ pub fn clap_error_line(err: &clap::Error, lang: Lang) -> String {
         _ => String::new(),
     };
     let key = match err.kind() {
-        ErrorKind::MissingRequiredArgument => "cli.usage_missing",
-        ErrorKind::InvalidValue | ErrorKind::ValueValidation => "cli.usage_value",
-        ErrorKind::UnknownArgument => "cli.usage_unknown",
+        ErrorKind::MissingRequiredArgument => key!("cli.usage_missing"),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => key!("cli.usage_value"),
+        ErrorKind::UnknownArgument => key!("cli.usage_unknown"),
         ErrorKind::InvalidSubcommand
         | ErrorKind::MissingSubcommand
-        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => "cli.usage_subcommand",
-        _ => "cli.usage_other",
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => key!("cli.usage_subcommand"),
+        _ => key!("cli.usage_other"),
     };
     let first_line = err
         .to_string()
@@ -618,7 +622,7 @@ fn warn_if_revoked(ctx: &Ctx<'_>, terminal_id: &str) {
             "{}",
             trf(
                 ctx.lang,
-                "revoked.warning",
+                key!("revoked.warning"),
                 &[("terminal", &terminal_id), ("at", &at)]
             )
         ),

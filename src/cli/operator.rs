@@ -1,6 +1,7 @@
 //! `ewarong operator`: adds an operator (supervisor's PIN once one exists).
 
 use super::*;
+use ewarong_core::key;
 
 pub(super) fn add(
     ctx: &mut Ctx<'_>,
@@ -22,7 +23,7 @@ pub(super) fn add(
             .map_err(|e| ctx.ledger_err(e))?;
     } else if !matches!(role, RoleArg::Supervisor) {
         return Err(CliError::refused(
-            tr(lang, "cli.first_supervisor").to_owned(),
+            tr(lang, key!("cli.first_supervisor")).to_owned(),
         ));
     }
     let role = match role {
@@ -37,7 +38,7 @@ pub(super) fn add(
         .map_err(|e| ctx.ledger_err(e))?;
     ctx.print(&trf(
         lang,
-        "cli.operator_added",
+        key!("cli.operator_added"),
         &[("name", &name.trim()), ("role", &role.as_str())],
     ))
 }

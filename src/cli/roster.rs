@@ -1,6 +1,7 @@
 //! `ewarong roster`: lists the KPM on the roster in force.
 
 use super::*;
+use ewarong_core::key;
 
 pub(super) fn list(ctx: &mut Ctx<'_>) -> Result<(), CliError> {
     let lang = ctx.lang;
@@ -11,10 +12,10 @@ pub(super) fn list(ctx: &mut Ctx<'_>) -> Result<(), CliError> {
     }
     ctx.print(&format!(
         "{:<16}  {:<28}  {:<14}  {}",
-        tr(lang, "list.card"),
-        tr(lang, "list.name"),
-        tr(lang, "list.desa"),
-        tr(lang, "list.nik")
+        tr(lang, key!("list.card")),
+        tr(lang, key!("list.name")),
+        tr(lang, key!("list.desa")),
+        tr(lang, key!("list.nik"))
     ))?;
     for k in &roster {
         ctx.print(&format!(

@@ -1,6 +1,7 @@
 //! `ewarong sale`: records a sale: the basket checked, the KPM's PIN verified, one transaction; prints the struk.
 
 use super::*;
+use ewarong_core::key;
 
 pub(super) fn run(ctx: &mut Ctx<'_>, args: SaleArgs) -> Result<(), CliError> {
     let lang = ctx.lang;
@@ -12,7 +13,7 @@ pub(super) fn run(ctx: &mut Ctx<'_>, args: SaleArgs) -> Result<(), CliError> {
             None => {
                 return Err(CliError::refused(trf(
                     lang,
-                    "cli.item_syntax",
+                    key!("cli.item_syntax"),
                     &[("input", item)],
                 )));
             }

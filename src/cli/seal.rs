@@ -1,6 +1,7 @@
 //! `ewarong seal`: seals the open tail into a batch, or sets the seal interval.
 
 use super::*;
+use ewarong_core::key;
 
 pub(super) fn run(
     ctx: &mut Ctx<'_>,
@@ -18,10 +19,10 @@ pub(super) fn run(
             .ok_or_else(|| {
                 CliError::refused(trf(
                     lang,
-                    "cli.field",
+                    key!("cli.field"),
                     &[
                         ("field", &"--every"),
-                        ("detail", &tr(lang, "rule.positive")),
+                        ("detail", &tr(lang, key!("rule.positive"))),
                     ],
                 ))
             })?;
@@ -31,7 +32,7 @@ pub(super) fn run(
             .map_err(|e| ctx.ledger_err(e))?;
         let t = now(&ledger);
         ledger.set_seal_every(n, t).map_err(|e| ctx.ledger_err(e))?;
-        ctx.print(&trf(lang, "cli.seal_every", &[("n", &n)]))?;
+        ctx.print(&trf(lang, key!("cli.seal_every"), &[("n", &n)]))?;
     }
     let t = now(&ledger);
     let sealed = ledger
@@ -41,10 +42,10 @@ pub(super) fn run(
         return ctx.print_json(&sealed);
     }
     match sealed {
-        None => ctx.print(tr(lang, "cli.seal_nothing")),
+        None => ctx.print(tr(lang, key!("cli.seal_nothing"))),
         Some(b) => ctx.print(&trf(
             lang,
-            "cli.sealed",
+            key!("cli.sealed"),
             &[
                 ("batch", &b.batch_seq),
                 ("first", &b.first_seq),

@@ -1,6 +1,8 @@
 //! `ewarong verify-receipt`: checks a struk's receipt code against a key or a ledger.
 
 use super::*;
+use ewarong_core::i18n::TextKey;
+use ewarong_core::key;
 
 pub(super) fn run(
     ctx: &mut Ctx<'_>,
@@ -14,26 +16,28 @@ pub(super) fn run(
     let lang = ctx.lang;
     let proof: ReceiptProof = code
         .parse()
-        .map_err(|_| CliError::refused(tr(lang, "vr.format").to_owned()))?;
+        .map_err(|_| CliError::refused(tr(lang, key!("vr.format")).to_owned()))?;
     let opened = ledger
         .map(|path| Ledger::open_read_only(path).map_err(|e| ctx.ledger_err(e)))
         .transpose()?;
     let key: PublicKey = match (pubkey, &opened) {
         (Some(k), _) => k
             .parse()
-            .map_err(|_| CliError::refused(tr(lang, "vr.bad_key").to_owned()))?,
+            .map_err(|_| CliError::refused(tr(lang, key!("vr.bad_key")).to_owned()))?,
         (None, Some(l)) => l
             .public_key()
             .map_err(|e| ctx.ledger_err(e))?
-            .ok_or_else(|| CliError::refused(tr(lang, "key.none").to_owned()))?,
-        (None, None) => return Err(CliError::refused(tr(lang, "vr.need_key").to_owned())),
+            .ok_or_else(|| CliError::refused(tr(lang, key!("key.none")).to_owned()))?,
+        (None, None) => return Err(CliError::refused(tr(lang, key!("vr.need_key")).to_owned())),
     };
     if !proof.signature_valid(&key) {
-        return Err(CliError::refused(tr(lang, "vr.bad_signature").to_owned()));
+        return Err(CliError::refused(
+            tr(lang, key!("vr.bad_signature")).to_owned(),
+        ));
     }
     let signed = trf(
         lang,
-        "vr.signature_ok",
+        key!("vr.signature_ok"),
         &[
             ("terminal", &proof.terminal_id),
             ("seq", &proof.seq),
@@ -55,7 +59,7 @@ pub(super) fn run(
     if ctx.json {
         ctx.print_json(&serde_json::json!({ "signature_valid": true, "check": check }))?;
     }
-    let failed = |key: &str, args: &[(&str, &dyn std::fmt::Display)]| {
+    let failed = |key: TextKey, args: &[(&str, &dyn std::fmt::Display)]| {
         Err(CliError::refused(trf(lang, key, args)))
     };
     match check {
@@ -64,17 +68,17 @@ pub(super) fn run(
                 return Ok(());
             }
             ctx.print(&signed)?;
-            ctx.print(&trf(lang, "vr.valid", &[("latest", &latest_size)]))
+            ctx.print(&trf(lang, key!("vr.valid"), &[("latest", &latest_size)]))
         }
         ReceiptCheck::OtherTerminal { ledger_terminal } => failed(
-            "vr.other_terminal",
+            key!("vr.other_terminal"),
             &[
                 ("terminal", &proof.terminal_id),
                 ("ledger", &ledger_terminal),
             ],
         ),
-        ReceiptCheck::Missing => failed("vr.missing", &[("seq", &proof.seq)]),
-        ReceiptCheck::HistoryDiffers => failed("vr.history", &[("seq", &proof.seq)]),
-        ReceiptCheck::LatestCheckpointBad => failed("vr.latest", &[]),
+        ReceiptCheck::Missing => failed(key!("vr.missing"), &[("seq", &proof.seq)]),
+        ReceiptCheck::HistoryDiffers => failed(key!("vr.history"), &[("seq", &proof.seq)]),
+        ReceiptCheck::LatestCheckpointBad => failed(key!("vr.latest"), &[]),
     }
 }

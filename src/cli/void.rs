@@ -1,6 +1,7 @@
 //! `ewarong void`: voids a sale with the supervisor's PIN and a reason (a new entry, never an edit).
 
 use super::*;
+use ewarong_core::key;
 
 pub(super) fn run(
     ctx: &mut Ctx<'_>,
@@ -23,7 +24,7 @@ pub(super) fn run(
     }
     ctx.print(&trf(
         lang,
-        "cli.void_done",
+        key!("cli.void_done"),
         &[
             ("sale", &v.sale_seq),
             ("seq", &v.seq),

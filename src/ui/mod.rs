@@ -7,6 +7,7 @@ mod sale;
 mod screens;
 pub mod widgets;
 
+use ewarong_core::key;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
@@ -16,7 +17,7 @@ use zeroize::Zeroizing;
 use crate::app::prefs::{Prefs, Theme};
 use crate::app::{Backend, Command, Event, Failure, StatusInfo, TerminalView};
 use ewarong_core::domain::Pin;
-use ewarong_core::i18n::{Lang, Localize, tr, trf};
+use ewarong_core::i18n::{Lang, Localize, TextKey, tr, tr_runtime, trf};
 use ewarong_keys::Passphrase;
 use ewarong_ledger::{Operator, Role};
 use widgets::{TARGET, action, error_color, field, pin_field, primary, submitted};
@@ -57,13 +58,31 @@ pub enum Screen {
 
 impl Screen {
     /// (screen, translation key, shortcut, supervisor only)
-    const NAV: [(Self, &'static str, Key, &'static str, bool); 6] = [
-        (Self::Sale, "ui.nav.sale", Key::F1, "F1", false),
-        (Self::History, "ui.nav.history", Key::F2, "F2", false),
-        (Self::Complaints, "ui.nav.complaints", Key::F3, "F3", false),
-        (Self::DayClose, "ui.nav.day_close", Key::F4, "F4", false),
-        (Self::Audit, "ui.nav.audit", Key::F7, "F7", true),
-        (Self::Settings, "ui.nav.settings", Key::F8, "F8", false),
+    const NAV: [(Self, TextKey, Key, &'static str, bool); 6] = [
+        (Self::Sale, key!("ui.nav.sale"), Key::F1, "F1", false),
+        (Self::History, key!("ui.nav.history"), Key::F2, "F2", false),
+        (
+            Self::Complaints,
+            key!("ui.nav.complaints"),
+            Key::F3,
+            "F3",
+            false,
+        ),
+        (
+            Self::DayClose,
+            key!("ui.nav.day_close"),
+            Key::F4,
+            "F4",
+            false,
+        ),
+        (Self::Audit, key!("ui.nav.audit"), Key::F7, "F7", true),
+        (
+            Self::Settings,
+            key!("ui.nav.settings"),
+            Key::F8,
+            "F8",
+            false,
+        ),
     ];
 }
 
@@ -102,37 +121,43 @@ impl Default for ActivationForm {
 impl ActivationForm {
     /// The command, or the first problem with the form in words (field and rule).
     fn command(&self, lang: Lang) -> Result<Command, String> {
-        let field = |key: &str, rule: &str| {
+        let field = |key: TextKey, rule: TextKey| {
             trf(
                 lang,
-                "ui.activate.field",
+                key!("ui.activate.field"),
                 &[("field", &tr(lang, key)), ("rule", &tr(lang, rule))],
             )
         };
         if self.hub.trim().is_empty() {
-            return Err(field("ui.hub.url", "rule.required"));
+            return Err(field(key!("ui.hub.url"), key!("rule.required")));
         }
         if !ewarong_core::domain::policy::is_slug(self.terminal_id.trim()) {
-            return Err(field("ui.activate.terminal_id", "ui.activate.rule_id"));
+            return Err(field(
+                key!("ui.activate.terminal_id"),
+                key!("ui.activate.rule_id"),
+            ));
         }
         if self.code.trim().is_empty() {
-            return Err(field("ui.hub.code", "rule.required"));
+            return Err(field(key!("ui.hub.code"), key!("rule.required")));
         }
         let pin = Pin::new(&self.pin).map_err(|e| {
             trf(
                 lang,
-                "ui.activate.field",
+                key!("ui.activate.field"),
                 &[
-                    ("field", &tr(lang, "ui.activate.pin")),
+                    ("field", &tr(lang, key!("ui.activate.pin"))),
                     ("rule", &e.localize(lang)),
                 ],
             )
         })?;
         if *self.pin != *self.pin_again {
-            return Err(field("ui.activate.pin_again", "ui.activate.rule_same"));
+            return Err(field(
+                key!("ui.activate.pin_again"),
+                key!("ui.activate.rule_same"),
+            ));
         }
         let zone = ewarong_core::domain::parse_timezone(self.zone)
-            .ok_or_else(|| field("ui.settings.zone", "rule.required"))?;
+            .ok_or_else(|| field(key!("ui.settings.zone"), key!("rule.required")))?;
         Ok(Command::Activate {
             hub: self.hub.trim().to_owned(),
             terminal_id: self.terminal_id.trim().to_owned(),
@@ -342,9 +367,11 @@ impl EwarongApp {
             }
             Event::Printed(r) => {
                 self.banner = Some(match r {
-                    Ok(path) => {
-                        Banner::Info(trf(self.lang(), "ui.printed", &[("path", &path.display())]))
-                    }
+                    Ok(path) => Banner::Info(trf(
+                        self.lang(),
+                        key!("ui.printed"),
+                        &[("path", &path.display())],
+                    )),
                     Err(f) => Banner::Error(f),
                 });
             }
@@ -453,13 +480,13 @@ impl EwarongApp {
         self.status_bar(ui);
         egui::CentralPanel::default().show(ui, |ui| match &mut self.phase {
             Phase::Starting => {
-                ui.centered_and_justified(|ui| ui.label(tr(lang, "ui.starting")));
+                ui.centered_and_justified(|ui| ui.label(tr(lang, key!("ui.starting"))));
             }
             Phase::Failed(f) => {
                 let text = f.localize(lang);
                 ui.vertical_centered(|ui| {
                     ui.add_space(120.0);
-                    ui.heading(tr(lang, "ui.failed"));
+                    ui.heading(tr(lang, key!("ui.failed")));
                     ui.label(RichText::new(text).color(error_color(ui)));
                 });
             }
@@ -567,7 +594,7 @@ impl EwarongApp {
         egui::Panel::top("nav").show(ui, |ui| {
             ui.add_space(4.0);
             ui.horizontal_wrapped(|ui| {
-                ui.label(RichText::new(tr(lang, "ui.title")).heading().strong());
+                ui.label(RichText::new(tr(lang, key!("ui.title"))).heading().strong());
                 ui.add_space(8.0);
                 for (screen, key, _, fkey, supervisor_only) in Screen::NAV {
                     if supervisor_only && !supervisor {
@@ -580,7 +607,7 @@ impl EwarongApp {
                         go = Some(screen);
                     }
                 }
-                if action(ui, true, tr(lang, "ui.logout"), "F10").clicked() {
+                if action(ui, true, tr(lang, key!("ui.logout")), "F10").clicked() {
                     logout = true;
                 }
             });
@@ -600,21 +627,28 @@ impl EwarongApp {
             ui.horizontal_wrapped(|ui| {
                 ui.style_mut().override_text_style = Some(egui::TextStyle::Small);
                 let Some(t) = self.terminal.as_deref() else {
-                    ui.label(tr(lang, "ui.title"));
+                    ui.label(tr(lang, key!("ui.title")));
                     return;
                 };
-                ui.label(trf(lang, "ui.status.terminal", &[("id", &t.terminal_id)]));
+                ui.label(trf(
+                    lang,
+                    key!("ui.status.terminal"),
+                    &[("id", &t.terminal_id)],
+                ));
                 ui.separator();
                 match &self.operator {
                     Some(op) => ui.label(trf(
                         lang,
-                        "ui.status.operator",
+                        key!("ui.status.operator"),
                         &[
                             ("name", &op.name()),
-                            ("role", &tr(lang, &format!("role.{}", op.role().as_str()))),
+                            (
+                                "role",
+                                &tr_runtime(lang, &format!("role.{}", op.role().as_str())),
+                            ),
                         ],
                     )),
-                    None => ui.label(tr(lang, "ui.status.no_operator")),
+                    None => ui.label(tr(lang, key!("ui.status.no_operator"))),
                 };
                 ui.separator();
                 let now = chrono::Utc::now().with_timezone(&t.utc_offset);
@@ -628,7 +662,7 @@ impl EwarongApp {
                 ui.separator();
                 ui.label(trf(
                     lang,
-                    "ui.status.pending",
+                    key!("ui.status.pending"),
                     &[
                         ("batches", &self.status.pending_batches),
                         ("entries", &self.status.unsealed_entries),
@@ -637,19 +671,26 @@ impl EwarongApp {
                 ui.separator();
                 match self.status.free_bytes {
                     Some(free) => {
-                        let text = trf(lang, "ui.status.disk", &[("free", &human_bytes(free))]);
+                        let text = trf(
+                            lang,
+                            key!("ui.status.disk"),
+                            &[("free", &human_bytes(free))],
+                        );
                         if free < LOW_DISK {
                             ui.label(
-                                RichText::new(format!("{text} {}", tr(lang, "ui.status.disk_low")))
-                                    .color(error_color(ui))
-                                    .strong(),
+                                RichText::new(format!(
+                                    "{text} {}",
+                                    tr(lang, key!("ui.status.disk_low"))
+                                ))
+                                .color(error_color(ui))
+                                .strong(),
                             );
                         } else {
                             ui.label(text);
                         }
                     }
                     None => {
-                        ui.label(tr(lang, "ui.status.disk_unknown"));
+                        ui.label(tr(lang, key!("ui.status.disk_unknown")));
                     }
                 }
             });
@@ -664,15 +705,15 @@ impl EwarongApp {
         let mut send = None;
         ui.vertical_centered(|ui| {
             ui.add_space(60.0);
-            ui.heading(tr(lang, "ui.setup.title"));
-            ui.label(tr(lang, "ui.setup.intro"));
+            ui.heading(tr(lang, key!("ui.setup.title")));
+            ui.label(tr(lang, key!("ui.setup.intro")));
             ui.add_space(24.0);
             if *busy {
                 ui.spinner();
                 let key = if activation.is_some() {
-                    "ui.activate.busy"
+                    key!("ui.activate.busy")
                 } else {
-                    "ui.setup.creating"
+                    key!("ui.setup.creating")
                 };
                 ui.label(tr(lang, key));
                 return;
@@ -687,20 +728,20 @@ impl EwarongApp {
                 }
                 return;
             }
-            let demo = primary(ui, true, tr(lang, "ui.setup.demo"), "Enter");
+            let demo = primary(ui, true, tr(lang, key!("ui.setup.demo")), "Enter");
             if self.focus_login {
                 demo.request_focus();
                 self.focus_login = false;
             }
-            ui.label(tr(lang, "ui.setup.demo_hint"));
+            ui.label(tr(lang, key!("ui.setup.demo_hint")));
             ui.add_space(16.0);
-            if action(ui, true, tr(lang, "ui.setup.activate"), "F9").clicked()
+            if action(ui, true, tr(lang, key!("ui.setup.activate")), "F9").clicked()
                 || ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F9))
             {
                 *activation = Some(ActivationForm::default());
                 return;
             }
-            ui.label(tr(lang, "ui.setup.activate_hint"));
+            ui.label(tr(lang, key!("ui.setup.activate_hint")));
             if demo.clicked() || ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter)) {
                 send = Some(Command::CreateDemo);
             }
@@ -720,12 +761,12 @@ impl EwarongApp {
         let mut unlock = None;
         ui.vertical_centered(|ui| {
             ui.add_space(120.0);
-            ui.heading(tr(lang, "ui.unlock.title"));
-            let r = pin_field(ui, tr(lang, "ui.unlock.passphrase"), text, 320.0);
+            ui.heading(tr(lang, key!("ui.unlock.title")));
+            let r = pin_field(ui, tr(lang, key!("ui.unlock.passphrase")), text, 320.0);
             if !*busy {
                 r.request_focus();
             }
-            let go = action(ui, !*busy, tr(lang, "ui.unlock.open"), "Enter").clicked()
+            let go = action(ui, !*busy, tr(lang, key!("ui.unlock.open")), "Enter").clicked()
                 || submitted(ui, &r);
             if go && let Ok(p) = Passphrase::new(text) {
                 unlock = Some(p);
@@ -743,14 +784,28 @@ impl EwarongApp {
         let mut submit = false;
         ui.vertical_centered(|ui| {
             ui.add_space(90.0);
-            ui.heading(tr(lang, "ui.login.title"));
+            ui.heading(tr(lang, key!("ui.login.title")));
             if let Some(t) = &self.terminal {
-                ui.label(trf(lang, "ui.status.terminal", &[("id", &t.terminal_id)]));
+                ui.label(trf(
+                    lang,
+                    key!("ui.status.terminal"),
+                    &[("id", &t.terminal_id)],
+                ));
             }
             ui.add_space(12.0);
             ui.allocate_ui(egui::vec2(340.0, 300.0), |ui| {
-                let name = field(ui, tr(lang, "ui.login.name"), &mut self.login.name, 320.0);
-                let pin = pin_field(ui, tr(lang, "ui.login.pin"), &mut self.login.pin, 320.0);
+                let name = field(
+                    ui,
+                    tr(lang, key!("ui.login.name")),
+                    &mut self.login.name,
+                    320.0,
+                );
+                let pin = pin_field(
+                    ui,
+                    tr(lang, key!("ui.login.pin")),
+                    &mut self.login.pin,
+                    320.0,
+                );
                 if self.focus_login {
                     if self.login.name.is_empty() {
                         name.request_focus();
@@ -766,7 +821,7 @@ impl EwarongApp {
                 let enabled = !self.login.busy
                     && !self.login.name.trim().is_empty()
                     && !self.login.pin.is_empty();
-                if primary(ui, enabled, tr(lang, "ui.login.submit"), "Enter").clicked()
+                if primary(ui, enabled, tr(lang, key!("ui.login.submit")), "Enter").clicked()
                     || (submitted(ui, &pin) && enabled)
                 {
                     submit = true;
@@ -781,7 +836,7 @@ impl EwarongApp {
                             .strong(),
                     );
                 }
-                ui.label(RichText::new(tr(lang, "ui.login.demo_hint")).small());
+                ui.label(RichText::new(tr(lang, key!("ui.login.demo_hint"))).small());
             });
         });
         if submit {
@@ -796,7 +851,7 @@ impl EwarongApp {
                 }
                 Err(e) => {
                     self.login.error = Some(Failure::new(FieldFailure {
-                        field: "ui.login.pin",
+                        field: key!("ui.login.pin"),
                         error: e,
                     }));
                 }
@@ -845,7 +900,7 @@ fn human_bytes(b: u64) -> String {
 /// A refused field: its translated name and the rule.
 #[derive(Debug)]
 pub(crate) struct FieldFailure<E> {
-    pub field: &'static str,
+    pub field: TextKey,
     pub error: E,
 }
 
@@ -853,7 +908,7 @@ impl<E: Localize> Localize for FieldFailure<E> {
     fn localize(&self, lang: Lang) -> String {
         trf(
             lang,
-            "cli.field",
+            key!("cli.field"),
             &[
                 ("field", &tr(lang, self.field)),
                 ("detail", &self.error.localize(lang)),
@@ -941,20 +996,20 @@ pub fn run(
 /// The sync part of the status bar: hub reachable or not, last sync, the last error in words.
 fn sync_status(ui: &mut Ui, lang: Lang, v: &crate::app::sync_worker::SyncView) {
     if v.hub.is_none() {
-        ui.label(tr(lang, "ui.status.not_enrolled"));
+        ui.label(tr(lang, key!("ui.status.not_enrolled")));
         return;
     }
     match v.online {
         Some(true) => ui.label(
-            RichText::new(tr(lang, "ui.status.online"))
+            RichText::new(tr(lang, key!("ui.status.online")))
                 .color(egui::Color32::from_rgb(0x2e, 0x8b, 0x57))
                 .strong(),
         ),
-        Some(false) => ui.label(RichText::new(tr(lang, "ui.status.offline")).strong()),
-        None => ui.label(tr(lang, "ui.status.sync_waiting")),
+        Some(false) => ui.label(RichText::new(tr(lang, key!("ui.status.offline"))).strong()),
+        None => ui.label(tr(lang, key!("ui.status.sync_waiting"))),
     };
     if let Some(t) = &v.last_sync {
-        ui.label(trf(lang, "ui.status.last_sync", &[("time", t)]));
+        ui.label(trf(lang, key!("ui.status.last_sync"), &[("time", t)]));
     }
     if let Some(w) = crate::sync_client::clock_warning(lang, v.clock_skew_seconds) {
         ui.label(RichText::new(w).color(error_color(ui)));
@@ -968,8 +1023,8 @@ fn sync_status(ui: &mut Ui, lang: Lang, v: &crate::app::sync_worker::SyncView) {
 
 /// The activation form; returns the command when it is complete and the user asked for it.
 fn activation_form(ui: &mut Ui, lang: Lang, form: &mut ActivationForm) -> Option<Command> {
-    ui.label(RichText::new(tr(lang, "ui.activate.title")).strong());
-    ui.label(tr(lang, "ui.activate.intro"));
+    ui.label(RichText::new(tr(lang, key!("ui.activate.title"))).strong());
+    ui.label(tr(lang, key!("ui.activate.intro")));
     ui.add_space(8.0);
     let mut submit = false;
     // The form is about 560 points wide: centre it under the heading.
@@ -979,7 +1034,7 @@ fn activation_form(ui: &mut Ui, lang: Lang, form: &mut ActivationForm) -> Option
             .num_columns(2)
             .spacing([16.0, 8.0])
             .show(ui, |ui| {
-                let r = field(ui, tr(lang, "ui.hub.url"), &mut form.hub, 320.0);
+                let r = field(ui, tr(lang, key!("ui.hub.url")), &mut form.hub, 320.0);
                 if form.focus {
                     r.request_focus();
                     form.focus = false;
@@ -987,16 +1042,16 @@ fn activation_form(ui: &mut Ui, lang: Lang, form: &mut ActivationForm) -> Option
                 submit |= submitted(ui, &r);
                 let r = field(
                     ui,
-                    tr(lang, "ui.activate.terminal_id"),
+                    tr(lang, key!("ui.activate.terminal_id")),
                     &mut form.terminal_id,
                     200.0,
                 );
                 submit |= submitted(ui, &r);
                 ui.end_row();
-                let r = field(ui, tr(lang, "ui.hub.code"), &mut form.code, 200.0);
+                let r = field(ui, tr(lang, key!("ui.hub.code")), &mut form.code, 200.0);
                 submit |= submitted(ui, &r);
                 ui.vertical(|ui| {
-                    ui.label(tr(lang, "ui.settings.zone"));
+                    ui.label(tr(lang, key!("ui.settings.zone")));
                     ui.horizontal(|ui| {
                         for z in ["WIB", "WITA", "WIT"] {
                             ui.selectable_value(&mut form.zone, z, z);
@@ -1004,11 +1059,11 @@ fn activation_form(ui: &mut Ui, lang: Lang, form: &mut ActivationForm) -> Option
                     });
                 });
                 ui.end_row();
-                let r = pin_field(ui, tr(lang, "ui.activate.pin"), &mut form.pin, 200.0);
+                let r = pin_field(ui, tr(lang, key!("ui.activate.pin")), &mut form.pin, 200.0);
                 submit |= submitted(ui, &r);
                 let r = pin_field(
                     ui,
-                    tr(lang, "ui.activate.pin_again"),
+                    tr(lang, key!("ui.activate.pin_again")),
                     &mut form.pin_again,
                     200.0,
                 );
@@ -1017,8 +1072,8 @@ fn activation_form(ui: &mut Ui, lang: Lang, form: &mut ActivationForm) -> Option
             });
     });
     ui.add_space(8.0);
-    let clicked = primary(ui, true, tr(lang, "ui.activate.go"), "Enter").clicked();
-    ui.label(RichText::new(tr(lang, "ui.activate.back")).italics());
+    let clicked = primary(ui, true, tr(lang, key!("ui.activate.go")), "Enter").clicked();
+    ui.label(RichText::new(tr(lang, key!("ui.activate.back"))).italics());
     if let Some(e) = &form.error {
         ui.label(RichText::new(e).color(error_color(ui)));
     }

@@ -1,6 +1,7 @@
 //! Transaksi, the main screen: identify the KPM, fill the basket, the KPM types the PIN, save.
 
 use egui::{Key, Modifiers, RichText, ScrollArea, Ui};
+use ewarong_core::key;
 use zeroize::Zeroizing;
 
 use super::FieldFailure;
@@ -179,7 +180,7 @@ impl SaleState {
                 let reference = t.catalogue.find(&l.product_id).map(|p| p.reference_price);
                 let price: Rupiah = l.price.parse().map_err(|e| {
                     Failure::new(FieldFailure {
-                        field: "ui.sale.price",
+                        field: key!("ui.sale.price"),
                         error: e,
                     })
                 })?;
@@ -326,17 +327,17 @@ impl SaleState {
         check: &Option<Result<Result<AcceptedBasket, Vec<Violation>>, Failure>>,
         out: &mut Vec<Command>,
     ) {
-        ui.heading(tr(lang, "ui.sale.kpm"));
+        ui.heading(tr(lang, key!("ui.sale.kpm")));
         let width = ui.available_width() - 8.0;
         let (r, lines) = scan_field(
             ui,
-            tr(lang, "ui.sale.card"),
+            tr(lang, key!("ui.sale.card")),
             &mut self.card_input,
             width,
             egui::Id::unique("sale_card"),
         );
         self.take_focus(ui, &r, Focus::Card);
-        ui.label(RichText::new(tr(lang, "ui.sale.card_hint")).small());
+        ui.label(RichText::new(tr(lang, key!("ui.sale.card_hint"))).small());
         // Search the roster as the shopkeeper types (in memory: well under 5 ms for 100,000 KPM).
         if self.card_input != self.last_query {
             self.last_query.clone_from(&self.card_input);
@@ -397,7 +398,7 @@ impl SaleState {
                 }
                 Err(e) => {
                     self.kpm_error = Some(Failure::new(FieldFailure {
-                        field: "ui.sale.card",
+                        field: key!("ui.sale.card"),
                         error: e,
                     }));
                     self.focus = Some(Focus::Card);
@@ -416,7 +417,7 @@ impl SaleState {
         }
         ui.separator();
         let Some(k) = &self.kpm else {
-            ui.label(tr(lang, "ui.sale.no_kpm"));
+            ui.label(tr(lang, key!("ui.sale.no_kpm")));
             return;
         };
         ui.label(RichText::new(&k.name).heading().strong());
@@ -424,15 +425,15 @@ impl SaleState {
             .min_row_height(26.0)
             .num_columns(2)
             .show(ui, |ui| {
-                super::widgets::row(ui, lang, "ui.sale.desa", k.desa.clone());
-                super::widgets::row(ui, lang, "ui.sale.card_no", masked(k.card.as_str()));
+                super::widgets::row(ui, lang, key!("ui.sale.desa"), k.desa.clone());
+                super::widgets::row(ui, lang, key!("ui.sale.card_no"), masked(k.card.as_str()));
                 super::widgets::row(
                     ui,
                     lang,
-                    "ui.sale.nik",
+                    key!("ui.sale.nik"),
                     k.nik
                         .clone()
-                        .unwrap_or_else(|| tr(lang, "ui.sale.no_nik").to_owned()),
+                        .unwrap_or_else(|| tr(lang, key!("ui.sale.no_nik")).to_owned()),
                 );
             });
         ui.add_space(6.0);
@@ -472,19 +473,33 @@ impl SaleState {
             .min_row_height(26.0)
             .num_columns(2)
             .show(ui, |ui| {
-                super::widgets::row(ui, lang, "ui.sale.available", b.available.to_string());
-                super::widgets::row(ui, lang, "ui.sale.carried", b.carried_over.to_string());
-                ui.label(trf(lang, "ui.sale.this_period", &[("period", &b.period)]));
+                super::widgets::row(ui, lang, key!("ui.sale.available"), b.available.to_string());
+                super::widgets::row(
+                    ui,
+                    lang,
+                    key!("ui.sale.carried"),
+                    b.carried_over.to_string(),
+                );
+                ui.label(trf(
+                    lang,
+                    key!("ui.sale.this_period"),
+                    &[("period", &b.period)],
+                ));
                 ui.label(RichText::new(b.this_period.to_string()).strong());
                 ui.end_row();
-                super::widgets::row(ui, lang, "ui.sale.spent", b.spent_this_period.to_string());
+                super::widgets::row(
+                    ui,
+                    lang,
+                    key!("ui.sale.spent"),
+                    b.spent_this_period.to_string(),
+                );
                 if let Some(left) = b.visitor_cap_left {
-                    super::widgets::row(ui, lang, "ui.sale.visitor_left", left.to_string());
+                    super::widgets::row(ui, lang, key!("ui.sale.visitor_left"), left.to_string());
                 }
             });
         if let Some(home) = &k.visiting {
             ui.label(
-                RichText::new(trf(lang, "ui.sale.visitor", &[("home", home)]))
+                RichText::new(trf(lang, key!("ui.sale.visitor"), &[("home", home)]))
                     .color(ui.visuals().warn_fg_color)
                     .strong(),
             );
@@ -492,7 +507,7 @@ impl SaleState {
     }
 
     fn catalogue_panel(&mut self, ui: &mut Ui, lang: Lang, t: &TerminalView) {
-        ui.heading(tr(lang, "ui.sale.catalogue"));
+        ui.heading(tr(lang, key!("ui.sale.catalogue")));
         let width = ui.available_width() - 8.0;
         let id = egui::Id::unique("sale_product");
         // Tab leaves the product field for the PIN and takes what is typed with it, so the
@@ -501,13 +516,13 @@ impl SaleState {
             && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Tab));
         let (r, mut lines) = scan_field(
             ui,
-            tr(lang, "ui.sale.product"),
+            tr(lang, key!("ui.sale.product")),
             &mut self.product_input,
             width,
             id,
         );
         self.take_focus(ui, &r, Focus::Product);
-        ui.label(RichText::new(tr(lang, "ui.sale.product_hint")).small());
+        ui.label(RichText::new(tr(lang, key!("ui.sale.product_hint"))).small());
         if tab {
             lines.push(std::mem::take(&mut self.product_input));
             lines.push(String::new());
@@ -524,7 +539,7 @@ impl SaleState {
         match &self.product_notice {
             Some(ProductNotice::Forbidden { name, reason }) => {
                 ui.label(
-                    RichText::new(trf(lang, "ui.sale.forbidden", &[("product", name)]))
+                    RichText::new(trf(lang, key!("ui.sale.forbidden"), &[("product", name)]))
                         .color(error_color(ui))
                         .strong(),
                 );
@@ -532,7 +547,7 @@ impl SaleState {
             }
             Some(ProductNotice::Unknown(input)) => {
                 ui.label(
-                    RichText::new(trf(lang, "basket.unknown", &[("input", input)]))
+                    RichText::new(trf(lang, key!("basket.unknown"), &[("input", input)]))
                         .color(error_color(ui))
                         .strong(),
                 );
@@ -563,7 +578,7 @@ impl SaleState {
                             .map_or_else(|| g.clone(), |f| f.name(lang).to_owned()),
                     ),
                     ProductClass::Forbidden(_) => {
-                        (None, tr(lang, "ui.sale.forbidden_group").to_owned())
+                        (None, tr(lang, key!("ui.sale.forbidden_group")).to_owned())
                     }
                 };
                 if current.as_deref() != Some(heading.as_str()) {
@@ -580,7 +595,7 @@ impl SaleState {
                     p.unit
                 );
                 if forbidden {
-                    text = format!("{text} · {}", tr(lang, "list.forbidden"));
+                    text = format!("{text} · {}", tr(lang, key!("list.forbidden")));
                 }
                 let mut rich = RichText::new(text);
                 if forbidden {
@@ -610,7 +625,7 @@ impl SaleState {
         check: &Option<Result<Result<AcceptedBasket, Vec<Violation>>, Failure>>,
         out: &mut Vec<Command>,
     ) {
-        ui.heading(tr(lang, "ui.sale.basket"));
+        ui.heading(tr(lang, key!("ui.sale.basket")));
         let mut remove = None;
         // The header and the rows are two grids with the same fixed column widths, so that only
         // the rows in view are laid out: a 50-line basket costs what five lines cost. The view
@@ -619,10 +634,10 @@ impl SaleState {
             .num_columns(5)
             .show(ui, |ui| {
                 for (w, key) in BASKET_COLUMNS.iter().zip([
-                    "list.product",
-                    "ui.sale.qty",
-                    "ui.sale.price",
-                    "ui.sale.line_total",
+                    key!("list.product"),
+                    key!("ui.sale.qty"),
+                    key!("ui.sale.price"),
+                    key!("ui.sale.line_total"),
                 ]) {
                     cell(ui, *w, |ui| ui.label(tr(lang, key)));
                 }
@@ -689,10 +704,10 @@ impl SaleState {
                             cell(ui, BASKET_COLUMNS[3], |ui| ui.label(total));
                             if ui
                                 .add(
-                                    egui::Button::new(tr(lang, "ui.sale.remove_x"))
+                                    egui::Button::new(tr(lang, key!("ui.sale.remove_x")))
                                         .min_size(egui::vec2(TARGET, TARGET)),
                                 )
-                                .on_hover_text(tr(lang, "ui.sale.remove"))
+                                .on_hover_text(tr(lang, key!("ui.sale.remove")))
                                 .clicked()
                             {
                                 remove = Some(i);
@@ -709,15 +724,20 @@ impl SaleState {
         let mut blocking: Option<String> = None;
         let mut needs_reason = false;
         match check {
-            None => blocking = Some(tr(lang, "ui.sale.need_kpm").to_owned()),
+            None => blocking = Some(tr(lang, key!("ui.sale.need_kpm")).to_owned()),
             Some(Err(f)) => blocking = Some(f.localize(lang)),
             Some(Ok(Ok(a))) => {
                 egui::Grid::new("totals")
                     .min_row_height(26.0)
                     .num_columns(2)
                     .show(ui, |ui| {
-                        super::widgets::row(ui, lang, "rcpt.total", a.total.to_string());
-                        super::widgets::row(ui, lang, "ui.sale.after", a.balance_after.to_string());
+                        super::widgets::row(ui, lang, key!("rcpt.total"), a.total.to_string());
+                        super::widgets::row(
+                            ui,
+                            lang,
+                            key!("ui.sale.after"),
+                            a.balance_after.to_string(),
+                        );
                     });
                 needs_reason = a.override_reason.is_some();
             }
@@ -734,21 +754,21 @@ impl SaleState {
                 let hard = violations.iter().find(|v| !v.is_warning());
                 blocking = Some(match hard {
                     Some(v) => v.localize(lang),
-                    None => tr(lang, "ui.sale.need_reason").to_owned(),
+                    None => tr(lang, key!("ui.sale.need_reason")).to_owned(),
                 });
             }
         }
         if needs_reason {
             let r = field(
                 ui,
-                tr(lang, "ui.sale.override"),
+                tr(lang, key!("ui.sale.override")),
                 &mut self.override_reason,
                 ui.available_width() - 8.0,
             );
             let _ = r;
         }
         ui.separator();
-        let pin = pin_field(ui, tr(lang, "ui.sale.pin"), &mut self.pin, 200.0);
+        let pin = pin_field(ui, tr(lang, key!("ui.sale.pin")), &mut self.pin, 200.0);
         self.take_focus(ui, &pin, Focus::Pin);
         if let Some(e) = &self.pin_error {
             ui.label(
@@ -758,26 +778,31 @@ impl SaleState {
             );
         }
         if blocking.is_none() && self.pin.is_empty() {
-            blocking = Some(tr(lang, "ui.sale.need_pin").to_owned());
+            blocking = Some(tr(lang, key!("ui.sale.need_pin")).to_owned());
         }
         if self.saving {
-            blocking = Some(tr(lang, "ui.sale.saving").to_owned());
+            blocking = Some(tr(lang, key!("ui.sale.saving")).to_owned());
         }
         let can_save = blocking.is_none();
         ui.horizontal(|ui| {
-            let clicked = primary(ui, can_save, tr(lang, "ui.sale.save"), "F12").clicked();
+            let clicked = primary(ui, can_save, tr(lang, key!("ui.sale.save")), "F12").clicked();
             let key = ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F12));
             let enter = submitted(ui, &pin);
             if can_save && (clicked || key || enter) {
                 self.save(t, out);
             }
-            if action(ui, true, tr(lang, "ui.sale.cancel"), "Esc").clicked() {
+            if action(ui, true, tr(lang, key!("ui.sale.cancel")), "Esc").clicked() {
                 self.reset();
             }
         });
         if let Some(reason) = blocking {
             ui.label(
-                RichText::new(trf(lang, "ui.sale.cannot_save", &[("reason", &reason)])).italics(),
+                RichText::new(trf(
+                    lang,
+                    key!("ui.sale.cannot_save"),
+                    &[("reason", &reason)],
+                ))
+                .italics(),
             );
         }
         if let Some(e) = &self.save_error {
@@ -803,7 +828,7 @@ impl SaleState {
             Err(e) => {
                 self.pin = Zeroizing::default();
                 self.pin_error = Some(Failure::new(FieldFailure {
-                    field: "ui.sale.pin",
+                    field: key!("ui.sale.pin"),
                     error: e,
                 }));
                 self.focus = Some(Focus::Pin);
@@ -844,10 +869,10 @@ impl SaleState {
         egui::Modal::new(egui::Id::unique("receipt")).show(ui.ctx(), |ui| {
             ui.set_max_height(700.0);
             if *copy {
-                ui.heading(tr(lang, "rcpt.copy"));
+                ui.heading(tr(lang, key!("rcpt.copy")));
             } else {
                 ui.label(
-                    RichText::new(tr(lang, "rcpt.saved"))
+                    RichText::new(tr(lang, key!("rcpt.saved")))
                         .heading()
                         .color(ok_color(ui))
                         .strong(),
@@ -864,13 +889,13 @@ impl SaleState {
                 if let Some(qr) = &self.qr {
                     ui.vertical(|ui| {
                         super::widgets::qr(ui, qr, 220.0);
-                        ui.label(RichText::new(tr(lang, "ui.receipt.qr_hint")).small());
+                        ui.label(RichText::new(tr(lang, key!("ui.receipt.qr_hint"))).small());
                     });
                 }
             });
             ui.horizontal(|ui| {
                 super::widgets::print_buttons(ui, lang, &doc, &prefs.printer, &pdf_path, out);
-                if primary(ui, true, tr(lang, "ui.receipt.next"), "Enter").clicked()
+                if primary(ui, true, tr(lang, key!("ui.receipt.next")), "Enter").clicked()
                     || ui.input_mut(|i| {
                         i.consume_key(Modifiers::NONE, Key::Enter)
                             || i.consume_key(Modifiers::NONE, Key::Escape)

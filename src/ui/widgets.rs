@@ -2,10 +2,11 @@
 //! balance bar, the QR code, colours for food groups.
 
 use egui::{Color32, Key, Response, RichText, Sense, TextEdit, Ui, Vec2};
+use ewarong_core::key;
 
 use crate::app::Command;
 use crate::app::print::{Document, PrintFormat};
-use ewarong_core::i18n::{Lang, tr};
+use ewarong_core::i18n::{Lang, TextKey, tr};
 
 /// The smallest touch target, in points.
 pub const TARGET: f32 = 44.0;
@@ -287,7 +288,7 @@ pub fn notice(ui: &mut Ui, text: &str, color: Color32) {
 }
 
 /// A "key: value" row in a two-column grid.
-pub fn row(ui: &mut Ui, lang: Lang, key: &str, value: impl Into<String>) {
+pub fn row(ui: &mut Ui, lang: Lang, key: TextKey, value: impl Into<String>) {
     ui.label(tr(lang, key));
     ui.label(RichText::new(value.into()).strong());
     ui.end_row();
@@ -304,8 +305,14 @@ pub fn print_buttons(
     out: &mut Vec<Command>,
 ) {
     for (key, name, text, format, target) in [
-        (Key::F5, "F5", "ui.print", PrintFormat::EscPos, printer),
-        (Key::F6, "F6", "ui.pdf", PrintFormat::Pdf, pdf),
+        (
+            Key::F5,
+            "F5",
+            key!("ui.print"),
+            PrintFormat::EscPos,
+            printer,
+        ),
+        (Key::F6, "F6", key!("ui.pdf"), PrintFormat::Pdf, pdf),
     ] {
         if action(ui, true, tr(lang, text), name).clicked()
             || ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, key))

@@ -7,7 +7,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::domain::{Policy, Quantity, Rupiah, line_total};
-use crate::i18n::{Lang, trf};
+use crate::i18n::{Lang, TextKey, trf};
+use crate::key;
 use crate::seal::batch::{checkpoint_text, verify_checkpoint_note};
 use crate::seal::canonical::{Reader, SignedBody, SignedEntry, decode_entry};
 use crate::seal::sign::PublicKey;
@@ -202,10 +203,11 @@ impl Audit<'_> {
         &mut self,
         table: &str,
         seq: u64,
-        code: &'static str,
+        key: TextKey,
         args: &[(&str, &dyn std::fmt::Display)],
     ) {
-        let detail = trf(self.lang, &format!("audit.{code}"), args);
+        let detail = trf(self.lang, key, args);
+        let code = key.as_str().trim_start_matches("audit.");
         self.findings.push(Finding {
             table: table.to_owned(),
             seq,
@@ -386,7 +388,7 @@ fn check_sale_rules(a: &mut Audit<'_>, seq: u64, body: &SignedBody) {
         a.find(
             "sale",
             seq,
-            "unknown_policy",
+            key!("audit.unknown_policy"),
             &[("version", policy_version)],
         );
         return;
@@ -397,7 +399,7 @@ fn check_sale_rules(a: &mut Audit<'_>, seq: u64, body: &SignedBody) {
             a.find(
                 "sale_item",
                 seq,
-                "forbidden",
+                key!("audit.forbidden"),
                 &[("product", &l.product_id), ("group", &l.group_id)],
             );
         }
@@ -409,7 +411,7 @@ fn check_sale_rules(a: &mut Audit<'_>, seq: u64, body: &SignedBody) {
             a.find(
                 "sale_item",
                 seq,
-                "line_total",
+                key!("audit.line_total"),
                 &[("product", &l.product_id), ("total", &l.line_total)],
             );
         }
@@ -420,20 +422,25 @@ fn check_sale_rules(a: &mut Audit<'_>, seq: u64, body: &SignedBody) {
             a.find(
                 "sale_item",
                 seq,
-                "price_without_reason",
+                key!("audit.price_without_reason"),
                 &[("product", &l.product_id), ("price", &l.unit_price)],
             );
         }
         sum = sum.saturating_add(l.line_total);
     }
     if sum != *total {
-        a.find("sale", seq, "total", &[("total", total), ("sum", &sum)]);
+        a.find(
+            "sale",
+            seq,
+            key!("audit.total"),
+            &[("total", total), ("sum", &sum)],
+        );
     }
     if total > balance_before {
         a.find(
             "sale",
             seq,
-            "over_balance",
+            key!("audit.over_balance"),
             &[("total", total), ("balance", balance_before)],
         );
     }
@@ -459,13 +466,18 @@ fn check_entries(input: &AuditInput, entries: &[EntryRow], lang: Lang) -> EntryP
     for e in entries {
         let leaf = leaf_hash(&e.canonical);
         if e.leaf_hash != Some(leaf) {
-            a.find("entry", e.seq, "leaf_mismatch", &[]);
+            a.find("entry", e.seq, key!("audit.leaf_mismatch"), &[]);
         }
         leaves.push(leaf);
         let signed = match decode_entry(&e.canonical) {
             Ok(signed) => signed,
             Err(err) => {
-                a.find("entry", e.seq, "undecodable", &[("detail", &err.0)]);
+                a.find(
+                    "entry",
+                    e.seq,
+                    key!("audit.undecodable"),
+                    &[("detail", &err.0)],
+                );
                 continue;
             }
         };
@@ -473,28 +485,33 @@ fn check_entries(input: &AuditInput, entries: &[EntryRow], lang: Lang) -> EntryP
             a.find(
                 "entry",
                 e.seq,
-                "terminal",
+                key!("audit.terminal"),
                 &[("signed", &signed.terminal_id)],
             );
         }
         if signed.seq != e.seq {
-            a.find("entry", e.seq, "seq_mismatch", &[("signed", &signed.seq)]);
+            a.find(
+                "entry",
+                e.seq,
+                key!("audit.seq_mismatch"),
+                &[("signed", &signed.seq)],
+            );
         }
         if signed.kind.as_str() != e.kind || signed.recorded_at != e.recorded_at {
             a.find(
                 "entry",
                 e.seq,
-                "header_mismatch",
+                key!("audit.header_mismatch"),
                 &[("kind", &signed.kind.as_str()), ("at", &signed.recorded_at)],
             );
         }
         for (table, sub, columns) in expected_rows(&signed) {
             let Some(t) = input.projections.get(table) else {
-                a.find(table, e.seq, "row_missing", &[]);
+                a.find(table, e.seq, key!("audit.row_missing"), &[]);
                 continue;
             };
             let Some(stored) = t.row((e.seq, sub)) else {
-                a.find(table, e.seq, "row_missing", &[]);
+                a.find(table, e.seq, key!("audit.row_missing"), &[]);
                 continue;
             };
             // Entries have distinct seqs, so each claim is a distinct stored row.
@@ -511,7 +528,7 @@ fn check_entries(input: &AuditInput, entries: &[EntryRow], lang: Lang) -> EntryP
                     a.find(
                         table,
                         e.seq,
-                        "column",
+                        key!("audit.column"),
                         &[("column", &col), ("stored", &have), ("signed", &want)],
                     );
                 }
@@ -520,7 +537,12 @@ fn check_entries(input: &AuditInput, entries: &[EntryRow], lang: Lang) -> EntryP
         if let SignedBody::Void { supervisor, .. } = &signed.body
             && !input.supervisors.contains(supervisor)
         {
-            a.find("void", e.seq, "void_not_supervisor", &[("who", supervisor)]);
+            a.find(
+                "void",
+                e.seq,
+                key!("audit.void_not_supervisor"),
+                &[("who", supervisor)],
+            );
         }
         check_sale_rules(&mut a, e.seq, &signed.body);
     }
@@ -587,7 +609,7 @@ pub fn audit(
         a.find(
             "terminal_key",
             0,
-            "key_replaced",
+            key!("audit.key_replaced"),
             &[("key", &k.fingerprint())],
         );
     }
@@ -611,16 +633,21 @@ pub fn audit(
     let mut expected_seq = 1u64;
     for (e, leaf) in input.entries.iter().zip(&leaves) {
         if e.seq != expected_seq {
-            a.find("entry", expected_seq, "gap", &[("found", &e.seq)]);
+            a.find(
+                "entry",
+                expected_seq,
+                key!("audit.gap"),
+                &[("found", &e.seq)],
+            );
             expected_seq = e.seq;
         }
         expected_seq = expected_seq.saturating_add(1);
         if e.prev_hash != Some(prev) {
-            a.find("entry", e.seq, "prev_mismatch", &[]);
+            a.find("entry", e.seq, key!("audit.prev_mismatch"), &[]);
         }
         let chain = chain_hash(&prev, leaf);
         if e.chain_hash != Some(chain) {
-            a.find("entry", e.seq, "chain_mismatch", &[]);
+            a.find("entry", e.seq, key!("audit.chain_mismatch"), &[]);
         }
         prev = chain;
     }
@@ -655,7 +682,7 @@ pub fn audit(
     for (part_roots, mismatched) in parts {
         roots.extend(part_roots);
         for seq in mismatched {
-            a.find("tree_state", seq, "tree_mismatch", &[]);
+            a.find("tree_state", seq, key!("audit.tree_mismatch"), &[]);
         }
     }
     a.findings.extend(entry_findings);
@@ -679,7 +706,7 @@ pub fn audit(
                 .collect::<Vec<_>>()
         });
         for seq in bad.into_iter().flatten() {
-            a.find("entry_signature", seq, "entry_signature", &[]);
+            a.find("entry_signature", seq, key!("audit.entry_signature"), &[]);
         }
         signatures_checked = total;
     }
@@ -695,7 +722,7 @@ pub fn audit(
         let signed_rows = unclaimed_scan(input, table);
         for (seq, sub) in &t.keys {
             if !signed_rows.contains(&(*seq, *sub)) {
-                a.find(table, *seq, "row_unsigned", &[]);
+                a.find(table, *seq, key!("audit.row_unsigned"), &[]);
             }
         }
     }
@@ -711,21 +738,26 @@ pub fn audit(
             a.find(
                 "batch",
                 n,
-                "batch_continuity",
+                key!("audit.batch_continuity"),
                 &[("first", &b.first_seq), ("last", &b.last_seq)],
             );
         }
         prev_last = b.last_seq;
         let digest: Hash32 = Sha256::digest(&b.header).into();
         if b.header_hash != digest {
-            a.find("batch", n, "batch_hash", &[]);
+            a.find("batch", n, key!("audit.batch_hash"), &[]);
         }
         if b.prev_header_hash != prev_header {
-            a.find("batch", n, "batch_prev", &[]);
+            a.find("batch", n, key!("audit.batch_prev"), &[]);
         }
         prev_header = digest;
         if let Some(mismatch) = header_mismatch(b, &input.terminal_id) {
-            a.find("batch", n, "batch_header", &[("field", &mismatch)]);
+            a.find(
+                "batch",
+                n,
+                key!("audit.batch_header"),
+                &[("field", &mismatch)],
+            );
         }
         let root_at = usize::try_from(b.last_seq)
             .ok()
@@ -735,10 +767,10 @@ pub fn audit(
             None => a.find(
                 "batch",
                 n,
-                "batch_beyond",
+                key!("audit.batch_beyond"),
                 &[("last", &b.last_seq), ("entries", &total)],
             ),
-            Some(r) if b.root != r.as_slice() => a.find("batch", n, "batch_root", &[]),
+            Some(r) if b.root != r.as_slice() => a.find("batch", n, key!("audit.batch_root"), &[]),
             Some(_) => {}
         }
     }
@@ -754,8 +786,8 @@ pub fn audit(
                         cp.tree_size == b.last_seq && cp.root.as_slice() == b.root
                     });
                     [
-                        (!sig_ok).then_some((b.batch_seq, "batch_signature")),
-                        (!note_ok).then_some((b.batch_seq, "batch_checkpoint")),
+                        (!sig_ok).then_some((b.batch_seq, key!("audit.batch_signature"))),
+                        (!note_ok).then_some((b.batch_seq, key!("audit.batch_checkpoint"))),
                     ]
                 })
                 .flatten()

@@ -1,5 +1,6 @@
 //! The one translation table: every user-visible string, Bahasa Indonesia first, English beside it.
 
+use crate::key;
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
@@ -20,7 +21,7 @@ impl FromStr for Lang {
         match s.trim().to_ascii_lowercase().as_str() {
             "id" | "in" | "ind" | "indonesia" => Ok(Lang::Id),
             "en" | "eng" | "english" => Ok(Lang::En),
-            other => Err(trf(Lang::Id, "lang.unknown", &[("input", &other)])),
+            other => Err(trf(Lang::Id, key!("lang.unknown"), &[("input", &other)])),
         }
     }
 }
@@ -53,23 +54,122 @@ pub trait Localize {
     fn localize(&self, lang: Lang) -> String;
 }
 
-/// Looks up a key. A missing key returns the key itself (a test keeps the table complete).
-pub fn tr(lang: Lang, key: &str) -> &str {
-    match TABLE_INDEX.get(key) {
+/// A translation key that is known to be in [`TABLE`]. Written as `key!("ui.sale.title")`,
+/// which checks the key at compile time: a key missing from the table does not build.
+/// Keys put together at run time (`kind.{kind}`) go through [`TextKey::runtime`] instead, and
+/// each such family has a test that walks all its members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TextKey(&'static str);
+
+impl TextKey {
+    /// For `key!` only: the macro has already checked the key against the table.
+    #[doc(hidden)]
+    pub const fn checked(key: &'static str) -> Self {
+        Self(key)
+    }
+
+    /// A key put together at run time, if the table has it.
+    pub fn runtime(key: &str) -> Option<Self> {
+        TABLE_INDEX.get_key_value(key).map(|(k, _)| Self(k))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.0
+    }
+}
+
+/// A key serializes as its name (`"check.tree"`), for JSON reports.
+impl serde::Serialize for TextKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0)
+    }
+}
+
+impl fmt::Display for TextKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+/// Whether `key` is in [`TABLE`]. A `const fn`, so that `key!` can ask at compile time.
+pub const fn has_key(key: &str) -> bool {
+    let mut i = 0;
+    while i < TABLE.len() {
+        if same(TABLE[i].0, key) {
+            return true;
+        }
+        i = i.saturating_add(1);
+    }
+    false
+}
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i = i.saturating_add(1);
+    }
+    true
+}
+
+/// A [`TextKey`], checked against the translation table when the code is compiled.
+#[macro_export]
+macro_rules! key {
+    ($key:literal) => {{
+        const _: () = assert!(
+            $crate::i18n::has_key($key),
+            concat!(
+                "no translation for \"",
+                $key,
+                "\" in ewarong_core::i18n::TABLE"
+            )
+        );
+        $crate::i18n::TextKey::checked($key)
+    }};
+}
+
+/// The text of a key in a language.
+pub fn tr(lang: Lang, key: TextKey) -> &'static str {
+    match TABLE_INDEX.get(key.0) {
         Some((id, en)) => match lang {
             Lang::Id => id,
             Lang::En => en,
         },
+        // Unreachable for a TextKey (it is checked), kept so a lookup never panics.
+        None => key.0,
+    }
+}
+
+/// The text of a key put together at run time (`kind.{kind}`). A missing key returns the key
+/// itself and logs it; every family of such keys has a test that walks all its members.
+pub fn tr_runtime(lang: Lang, key: &str) -> String {
+    match TextKey::runtime(key) {
+        Some(k) => tr(lang, k).to_owned(),
         None => {
             tracing::warn!(key, "missing translation");
-            key
+            key.to_owned()
         }
     }
 }
 
 /// Looks up a key and fills `{name}` placeholders.
-pub fn trf(lang: Lang, key: &str, args: &[(&str, &dyn fmt::Display)]) -> String {
-    let mut s = tr(lang, key).to_owned();
+pub fn trf(lang: Lang, key: TextKey, args: &[(&str, &dyn fmt::Display)]) -> String {
+    fill(tr(lang, key), args)
+}
+
+/// [`trf`] for a key put together at run time.
+pub fn trf_runtime(lang: Lang, key: &str, args: &[(&str, &dyn fmt::Display)]) -> String {
+    fill(&tr_runtime(lang, key), args)
+}
+
+fn fill(text: &str, args: &[(&str, &dyn fmt::Display)]) -> String {
+    let mut s = text.to_owned();
     for (name, value) in args {
         s = s.replace(&format!("{{{name}}}"), &value.to_string());
     }
@@ -1618,6 +1718,11 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "nomor urut melompat (hilang atau disisipkan)",
         "the sequence number jumps (missing or inserted)",
     ),
+    (
+        "check.tree",
+        "akar pohon Merkle yang tersimpan tidak cocok dengan entri",
+        "the stored Merkle tree root does not match the entries",
+    ),
     // receipt and reports
     (
         "rcpt.title",
@@ -2104,12 +2209,8 @@ pub static TABLE: &[(&str, &str, &str)] = &[
 ];
 
 /// Help text for clap, from the translation table: Indonesian, then English.
-pub fn help(key: &str) -> String {
-    let (id, en) = TABLE
-        .iter()
-        .find(|(k, _, _)| *k == key)
-        .map_or((key, key), |(_, id, en)| (*id, *en));
-    format!("{id} / {en}")
+pub fn help(key: TextKey) -> String {
+    format!("{} / {}", tr(Lang::Id, key), tr(Lang::En, key))
 }
 
 #[cfg(test)]
@@ -2138,59 +2239,25 @@ mod tests {
         }
     }
 
-    /// Every key used with `tr(…, "key")` or as a rule key anywhere in `src/` is in the table.
+    /// Keys written in the code are checked when it compiles (`key!`). Keys put together at run
+    /// time are checked here, family by family, over every member: the entry kinds here, roles
+    /// and complaint categories in the ledger's tests.
     #[test]
-    fn every_key_used_in_code_exists() {
-        let mut missing = Vec::new();
-        let mut stack = vec![std::path::PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/src"
-        ))];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    stack.push(path);
-                    continue;
-                }
-                let text = std::fs::read_to_string(&path).unwrap();
-                for marker in ["tr(", "trf("] {
-                    for chunk in text.split(marker).skip(1) {
-                        // tr(lang, "key") — the first string literal before the closing paren.
-                        let head = chunk.split(')').next().unwrap_or("");
-                        if let Some(key) = head.split('"').nth(1)
-                            && key.contains('.')
-                            && !key.contains(' ')
-                            && !key.contains('{')
-                            && !TABLE_INDEX.contains_key(key)
-                        {
-                            missing.push(format!("{}: {key}", path.display()));
-                        }
-                    }
-                }
-                for chunk in text.split("\"rule.").skip(1) {
-                    let name = chunk.split('"').next().unwrap_or("");
-                    let key = format!("rule.{name}");
-                    if !name.is_empty()
-                        && !name.contains('{')
-                        && !TABLE_INDEX.contains_key(key.as_str())
-                    {
-                        missing.push(format!("{}: {key}", path.display()));
-                    }
-                }
-            }
-        }
-        // Keys built at run time.
+    fn every_entry_kind_has_a_name() {
         for kind in crate::seal::EntryKind::ALL {
             let key = format!("kind.{}", kind.as_str());
-            if !TABLE_INDEX.contains_key(key.as_str()) {
-                missing.push(key);
-            }
+            assert!(TextKey::runtime(&key).is_some(), "{key}");
         }
-        assert!(
-            missing.is_empty(),
-            "keys missing from the table: {missing:#?}"
-        );
+    }
+
+    #[test]
+    fn keys_are_checked_at_run_time_too() {
+        assert!(has_key("rcpt.saved"));
+        assert!(!has_key("rcpt.no_such_key"));
+        assert_eq!(TextKey::runtime("rcpt.saved"), Some(key!("rcpt.saved")));
+        assert_eq!(TextKey::runtime("rcpt.no_such_key"), None);
+        assert_eq!(tr_runtime(Lang::En, "rcpt.no_such_key"), "rcpt.no_such_key");
+        assert_eq!(tr_runtime(Lang::En, "rcpt.saved"), "Saved");
     }
 
     /// `english_display!` gives an error type the English text of its `Localize`.
@@ -2205,10 +2272,10 @@ mod tests {
 
     #[test]
     fn lookup_and_fill() {
-        assert_eq!(tr(Lang::Id, "rcpt.saved"), "Tersimpan");
-        assert_eq!(tr(Lang::En, "rcpt.saved"), "Saved");
+        assert_eq!(tr(Lang::Id, key!("rcpt.saved")), "Tersimpan");
+        assert_eq!(tr(Lang::En, key!("rcpt.saved")), "Saved");
         assert_eq!(
-            trf(Lang::En, "cli.complaint_done", &[("seq", &7)]),
+            trf(Lang::En, key!("cli.complaint_done"), &[("seq", &7)]),
             "Complaint recorded as entry 7"
         );
         assert_eq!("EN".parse::<Lang>(), Ok(Lang::En));

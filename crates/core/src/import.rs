@@ -2,6 +2,7 @@
 //!
 //! Nothing here touches the ledger: a file is parsed whole first, so a bad row means nothing is imported.
 
+use crate::key;
 use std::collections::{BTreeMap, HashMap};
 use std::thread;
 
@@ -34,23 +35,23 @@ impl Localize for RowError {
         let column = |c: &str, detail: String| {
             trf(
                 lang,
-                "import.column",
+                key!("import.column"),
                 &[("column", &c), ("detail", &detail)],
             )
         };
         match self {
-            Self::Missing(c) => column(c, tr(lang, "import.missing").to_owned()),
+            Self::Missing(c) => column(c, tr(lang, key!("import.missing")).to_owned()),
             Self::Id(c, e) => column(c, e.localize(lang)),
             Self::Money(c, e) => column(c, e.localize(lang)),
             Self::Unit(e) => column("unit", e.localize(lang)),
             Self::Catalogue(e) => e.localize(lang),
             Self::Pin(c, e) => column(c, e.localize(lang)),
-            Self::PinBoth => tr(lang, "import.pin_both").to_owned(),
-            Self::Home(s) => trf(lang, "import.home", &[("input", s)]),
-            Self::Entitlement(s) => trf(lang, "import.entitlement", &[("input", s)]),
+            Self::PinBoth => tr(lang, key!("import.pin_both")).to_owned(),
+            Self::Home(s) => trf(lang, key!("import.home"), &[("input", s)]),
+            Self::Entitlement(s) => trf(lang, key!("import.entitlement"), &[("input", s)]),
             Self::DuplicateCard { card, first } => trf(
                 lang,
-                "import.duplicate_card",
+                key!("import.duplicate_card"),
                 &[("card", card), ("first", first)],
             ),
             Self::Syntax(s) => s.clone(),
@@ -85,15 +86,15 @@ impl Localize for ImportError {
         match self {
             Self::Row { file, line, error } => trf(
                 lang,
-                "import.line",
+                key!("import.line"),
                 &[
                     ("file", file),
                     ("line", line),
                     ("detail", &error.localize(lang)),
                 ],
             ),
-            Self::Format { file } => trf(lang, "import.format", &[("file", file)]),
-            Self::Empty { file } => format!("{file}: {}", tr(lang, "import.empty")),
+            Self::Format { file } => trf(lang, key!("import.format"), &[("file", file)]),
+            Self::Empty { file } => format!("{file}: {}", tr(lang, key!("import.empty"))),
             Self::Policy { file, error } => format!("{file}: {}", error.localize(lang)),
         }
     }

@@ -2,6 +2,7 @@
 //! already ordered, then stored as a move that waits for the old home's release.
 
 use chrono::{DateTime, FixedOffset};
+use ewarong_core::key;
 
 use super::store::{Store, StoreError};
 use ewarong_core::domain::CardNumber;
@@ -27,19 +28,21 @@ ewarong_core::english_display!(MoveError);
 impl Localize for MoveError {
     fn localize(&self, lang: Lang) -> String {
         match self {
-            Self::BadCard(c) => trf(lang, "move.bad_card", &[("card", c)]),
-            Self::NotInRoster(c) => trf(lang, "move.not_in_roster", &[("card", c)]),
-            Self::NoHome(c) => trf(lang, "move.no_home", &[("card", c)]),
+            Self::BadCard(c) => trf(lang, key!("move.bad_card"), &[("card", c)]),
+            Self::NotInRoster(c) => trf(lang, key!("move.not_in_roster"), &[("card", c)]),
+            Self::NoHome(c) => trf(lang, key!("move.no_home"), &[("card", c)]),
             Self::Waiting { card, id, from } => trf(
                 lang,
-                "move.waiting",
+                key!("move.waiting"),
                 &[("card", card), ("id", id), ("from", from)],
             ),
-            Self::AlreadyHome { card, home } => {
-                trf(lang, "move.already_home", &[("card", card), ("home", home)])
-            }
-            Self::UnknownTerminal(id) => trf(lang, "hub.unknown_terminal", &[("id", id)]),
-            Self::Revoked(id) => trf(lang, "move.revoked", &[("id", id)]),
+            Self::AlreadyHome { card, home } => trf(
+                lang,
+                key!("move.already_home"),
+                &[("card", card), ("home", home)],
+            ),
+            Self::UnknownTerminal(id) => trf(lang, key!("hub.unknown_terminal"), &[("id", id)]),
+            Self::Revoked(id) => trf(lang, key!("move.revoked"), &[("id", id)]),
             Self::Store(e) => e.to_string(),
             Self::Roster(e) => e.clone(),
         }

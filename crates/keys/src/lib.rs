@@ -12,6 +12,7 @@
 
 pub mod fs;
 
+use ewarong_core::key;
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -99,27 +100,31 @@ ewarong_core::english_display!(KeyError);
 impl Localize for KeyError {
     fn localize(&self, lang: Lang) -> String {
         match self {
-            Self::Exists(p) => trf(lang, "key.exists", &[("path", &p.display())]),
-            Self::Missing(p) => trf(lang, "key.missing", &[("path", &p.display())]),
+            Self::Exists(p) => trf(lang, key!("key.exists"), &[("path", &p.display())]),
+            Self::Missing(p) => trf(lang, key!("key.missing"), &[("path", &p.display())]),
             Self::Permissions { path, mode } => trf(
                 lang,
-                "key.permissions",
+                key!("key.permissions"),
                 &[("path", &path.display()), ("mode", &format!("{mode:o}"))],
             ),
-            Self::Format(p) => trf(lang, "key.format", &[("path", &p.display())]),
+            Self::Format(p) => trf(lang, key!("key.format"), &[("path", &p.display())]),
             Self::Io { path, source } => trf(
                 lang,
-                "key.io",
+                key!("key.io"),
                 &[("path", &path.display()), ("detail", source)],
             ),
-            Self::Random => trf(lang, "key.random", &[]),
-            Self::NeedsPassphrase(p) => {
-                trf(lang, "key.needs_passphrase", &[("path", &p.display())])
-            }
-            Self::WrongPassphrase(p) => {
-                trf(lang, "key.wrong_passphrase", &[("path", &p.display())])
-            }
-            Self::WeakPassphrase => trf(lang, "key.weak_passphrase", &[]),
+            Self::Random => trf(lang, key!("key.random"), &[]),
+            Self::NeedsPassphrase(p) => trf(
+                lang,
+                key!("key.needs_passphrase"),
+                &[("path", &p.display())],
+            ),
+            Self::WrongPassphrase(p) => trf(
+                lang,
+                key!("key.wrong_passphrase"),
+                &[("path", &p.display())],
+            ),
+            Self::WeakPassphrase => trf(lang, key!("key.weak_passphrase"), &[]),
         }
     }
 }

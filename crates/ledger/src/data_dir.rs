@@ -1,6 +1,7 @@
 //! A terminal's data directory: creating it (ledger, key, optional demo programme) and opening it
 //! for signing. The CLI and the GUI share these, so both set a terminal up the same way.
 
+use ewarong_core::key;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
@@ -34,7 +35,7 @@ impl Localize for SetupError {
         match self {
             Self::Io { path, source } => trf(
                 lang,
-                "cli.io",
+                key!("cli.io"),
                 &[("path", &path.display()), ("detail", source)],
             ),
             Self::Ledger(e) => e.localize(lang),

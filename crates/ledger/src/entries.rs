@@ -696,3 +696,23 @@ impl Ledger {
         Ok(seq)
     }
 }
+
+#[cfg(test)]
+mod key_families {
+    use super::{ComplaintCategory, Role};
+    use ewarong_core::i18n::TextKey;
+
+    /// The screens name roles and complaint categories by keys put together at run time
+    /// (`role.kasir`, `complaint.harga`); every member of both has its translation.
+    #[test]
+    fn every_role_and_complaint_category_has_a_name() {
+        for role in [Role::Kasir, Role::Supervisor] {
+            let key = format!("role.{}", role.as_str());
+            assert!(TextKey::runtime(&key).is_some(), "{key}");
+        }
+        for c in ComplaintCategory::ALL {
+            let key = format!("complaint.{}", c.as_str());
+            assert!(TextKey::runtime(&key).is_some(), "{key}");
+        }
+    }
+}

@@ -1,68 +1,46 @@
 //! Everything that can go wrong in the ledger, each explained in plain words in both languages.
 
+use ewarong_core::key;
 use std::path::PathBuf;
 
 use rusqlite::ErrorCode;
 
 use ewarong_core::domain::{CatalogueError, MoneyError, PinError, Violation};
-use ewarong_core::i18n::{Lang, Localize, tr, trf};
+use ewarong_core::i18n::{Lang, Localize, TextKey, tr, trf};
 
 /// A ledger operation that did not happen. When one is returned, nothing was saved.
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
     Sqlite(#[from] rusqlite::Error),
     Migration(String),
-    NewerSchema {
-        found: i64,
-        supported: i64,
-    },
+    NewerSchema { found: i64, supported: i64 },
     NotInitialized(PathBuf),
     AlreadyInitialized(PathBuf),
     TerminalId(String),
     Corrupt(String),
     NoPolicy,
     UnknownCard(String),
-    PinLocked {
-        card: String,
-        max: u32,
-    },
-    PinWrong {
-        remaining: u32,
-    },
-    PinLockedNow {
-        card: String,
-        max: u32,
-    },
+    PinLocked { card: String, max: u32 },
+    PinWrong { remaining: u32 },
+    PinLockedNow { card: String, max: u32 },
     Rejected(Vec<Violation>),
     OperatorUnknown(String),
     OperatorPin(String),
     OperatorExists(String),
     NotSupervisor,
     SaleNotFound(u64),
-    AlreadyVoided {
-        seq: u64,
-        by: u64,
-    },
+    AlreadyVoided { seq: u64, by: u64 },
     EmptyField(&'static str),
-    TooLong {
-        field: &'static str,
-        max: usize,
-    },
+    TooLong { field: &'static str, max: usize },
     ComplaintCategory(String),
-    ComplaintSale {
-        seq: u64,
-        card: String,
-    },
+    ComplaintSale { seq: u64, card: String },
     NothingToClose(String),
     CatalogueVsPolicy(CatalogueError),
     NoKey,
     KeyMismatch,
     NotEnrolled,
     Certificate(String),
-    HubReceipt {
-        batch_seq: u64,
-        reason: &'static str,
-    },
+    HubReceipt { batch_seq: u64, reason: TextKey },
     Money(#[from] MoneyError),
     Pin(#[from] PinError),
 }
@@ -85,15 +63,15 @@ impl LedgerError {
 
 fn sqlite_message(e: &rusqlite::Error, lang: Lang) -> String {
     match e.sqlite_error_code() {
-        Some(ErrorCode::DiskFull) => tr(lang, "ledger.disk_full").to_owned(),
-        Some(ErrorCode::ReadOnly) => tr(lang, "ledger.read_only").to_owned(),
+        Some(ErrorCode::DiskFull) => tr(lang, key!("ledger.disk_full")).to_owned(),
+        Some(ErrorCode::ReadOnly) => tr(lang, key!("ledger.read_only")).to_owned(),
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
-            tr(lang, "ledger.busy").to_owned()
+            tr(lang, key!("ledger.busy")).to_owned()
         }
         Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
-            trf(lang, "ledger.corrupt", &[("detail", e)])
+            trf(lang, key!("ledger.corrupt"), &[("detail", e)])
         }
-        _ => trf(lang, "ledger.storage", &[("detail", e)]),
+        _ => trf(lang, key!("ledger.storage"), &[("detail", e)]),
     }
 }
 
@@ -101,29 +79,35 @@ impl Localize for LedgerError {
     fn localize(&self, lang: Lang) -> String {
         match self {
             Self::Sqlite(e) => sqlite_message(e, lang),
-            Self::Migration(d) => trf(lang, "ledger.corrupt", &[("detail", d)]),
+            Self::Migration(d) => trf(lang, key!("ledger.corrupt"), &[("detail", d)]),
             Self::NewerSchema { found, supported } => trf(
                 lang,
-                "ledger.newer",
+                key!("ledger.newer"),
                 &[("found", found), ("supported", supported)],
             ),
-            Self::NotInitialized(p) => {
-                trf(lang, "ledger.not_initialized", &[("path", &p.display())])
+            Self::NotInitialized(p) => trf(
+                lang,
+                key!("ledger.not_initialized"),
+                &[("path", &p.display())],
+            ),
+            Self::AlreadyInitialized(p) => {
+                trf(lang, key!("ledger.already"), &[("path", &p.display())])
             }
-            Self::AlreadyInitialized(p) => trf(lang, "ledger.already", &[("path", &p.display())]),
-            Self::TerminalId(s) => trf(lang, "ledger.terminal_id", &[("input", s)]),
-            Self::Corrupt(d) => trf(lang, "ledger.corrupt", &[("detail", d)]),
-            Self::NoPolicy => tr(lang, "ledger.no_policy").to_owned(),
-            Self::UnknownCard(c) => trf(lang, "ledger.unknown_card", &[("card", c)]),
-            Self::PinLocked { card, max } => {
-                trf(lang, "ledger.pin_locked", &[("card", card), ("max", max)])
-            }
+            Self::TerminalId(s) => trf(lang, key!("ledger.terminal_id"), &[("input", s)]),
+            Self::Corrupt(d) => trf(lang, key!("ledger.corrupt"), &[("detail", d)]),
+            Self::NoPolicy => tr(lang, key!("ledger.no_policy")).to_owned(),
+            Self::UnknownCard(c) => trf(lang, key!("ledger.unknown_card"), &[("card", c)]),
+            Self::PinLocked { card, max } => trf(
+                lang,
+                key!("ledger.pin_locked"),
+                &[("card", card), ("max", max)],
+            ),
             Self::PinWrong { remaining } => {
-                trf(lang, "ledger.pin_wrong", &[("remaining", remaining)])
+                trf(lang, key!("ledger.pin_wrong"), &[("remaining", remaining)])
             }
             Self::PinLockedNow { card, max } => trf(
                 lang,
-                "ledger.pin_locked_now",
+                key!("ledger.pin_locked_now"),
                 &[("card", card), ("max", max)],
             ),
             Self::Rejected(v) => {
@@ -132,42 +116,48 @@ impl Localize for LedgerError {
                     .map(|v| v.localize(lang))
                     .collect::<Vec<_>>()
                     .join(" | ");
-                trf(lang, "ledger.rejected", &[("detail", &detail)])
+                trf(lang, key!("ledger.rejected"), &[("detail", &detail)])
             }
-            Self::OperatorUnknown(n) => trf(lang, "ledger.operator_unknown", &[("name", n)]),
-            Self::OperatorPin(n) => trf(lang, "ledger.operator_pin", &[("name", n)]),
-            Self::OperatorExists(n) => trf(lang, "ledger.operator_exists", &[("name", n)]),
-            Self::NotSupervisor => tr(lang, "ledger.not_supervisor").to_owned(),
-            Self::SaleNotFound(s) => trf(lang, "ledger.sale_not_found", &[("seq", s)]),
-            Self::AlreadyVoided { seq, by } => {
-                trf(lang, "ledger.already_voided", &[("seq", seq), ("by", by)])
+            Self::OperatorUnknown(n) => trf(lang, key!("ledger.operator_unknown"), &[("name", n)]),
+            Self::OperatorPin(n) => trf(lang, key!("ledger.operator_pin"), &[("name", n)]),
+            Self::OperatorExists(n) => trf(lang, key!("ledger.operator_exists"), &[("name", n)]),
+            Self::NotSupervisor => tr(lang, key!("ledger.not_supervisor")).to_owned(),
+            Self::SaleNotFound(s) => trf(lang, key!("ledger.sale_not_found"), &[("seq", s)]),
+            Self::AlreadyVoided { seq, by } => trf(
+                lang,
+                key!("ledger.already_voided"),
+                &[("seq", seq), ("by", by)],
+            ),
+            Self::EmptyField(f) => trf(lang, key!("ledger.empty_field"), &[("field", f)]),
+            Self::TooLong { field, max } => trf(
+                lang,
+                key!("ledger.too_long"),
+                &[("field", field), ("max", max)],
+            ),
+            Self::ComplaintCategory(c) => {
+                trf(lang, key!("ledger.complaint_category"), &[("input", c)])
             }
-            Self::EmptyField(f) => trf(lang, "ledger.empty_field", &[("field", f)]),
-            Self::TooLong { field, max } => {
-                trf(lang, "ledger.too_long", &[("field", field), ("max", max)])
-            }
-            Self::ComplaintCategory(c) => trf(lang, "ledger.complaint_category", &[("input", c)]),
             Self::ComplaintSale { seq, card } => trf(
                 lang,
-                "ledger.complaint_sale",
+                key!("ledger.complaint_sale"),
                 &[("seq", seq), ("card", card)],
             ),
-            Self::NothingToClose(d) => trf(lang, "ledger.nothing_to_close", &[("day", d)]),
+            Self::NothingToClose(d) => trf(lang, key!("ledger.nothing_to_close"), &[("day", d)]),
             Self::CatalogueVsPolicy(e) => trf(
                 lang,
-                "ledger.catalogue_policy",
+                key!("ledger.catalogue_policy"),
                 &[("detail", &e.localize(lang))],
             ),
-            Self::NoKey => tr(lang, "key.none").to_owned(),
-            Self::KeyMismatch => tr(lang, "ledger.key_mismatch").to_owned(),
-            Self::NotEnrolled => tr(lang, "ledger.not_enrolled").to_owned(),
-            Self::Certificate(d) => trf(lang, "ledger.certificate", &[("detail", d)]),
+            Self::NoKey => tr(lang, key!("key.none")).to_owned(),
+            Self::KeyMismatch => tr(lang, key!("ledger.key_mismatch")).to_owned(),
+            Self::NotEnrolled => tr(lang, key!("ledger.not_enrolled")).to_owned(),
+            Self::Certificate(d) => trf(lang, key!("ledger.certificate"), &[("detail", d)]),
             Self::HubReceipt { batch_seq, reason } => trf(
                 lang,
-                "ledger.hub_receipt",
-                &[("batch", batch_seq), ("detail", &tr(lang, reason))],
+                key!("ledger.hub_receipt"),
+                &[("batch", batch_seq), ("detail", &tr(lang, *reason))],
             ),
-            Self::Money(e) => trf(lang, "ledger.money", &[("detail", &e.localize(lang))]),
+            Self::Money(e) => trf(lang, key!("ledger.money"), &[("detail", &e.localize(lang))]),
             Self::Pin(e) => e.localize(lang),
         }
     }

@@ -2,6 +2,7 @@
 //! receipt, and receipts recorded only after the hub's countersignature checks out.
 
 use chrono::{DateTime, FixedOffset};
+use ewarong_core::key;
 use rusqlite::{OptionalExtension, params};
 
 use super::{Ledger, LedgerError, timestamp};
@@ -180,7 +181,7 @@ impl Ledger {
             reason,
         };
         if receipt.terminal_id != self.terminal.terminal_id {
-            return Err(refuse("sync.receipt.terminal"));
+            return Err(refuse(key!("sync.receipt.terminal")));
         }
         let batch: Option<(u64, u64, Vec<u8>)> = self
             .conn
@@ -191,16 +192,16 @@ impl Ledger {
             )
             .optional()?;
         let Some((first, last, hash)) = batch else {
-            return Err(refuse("sync.receipt.unknown_batch"));
+            return Err(refuse(key!("sync.receipt.unknown_batch")));
         };
         if (first, last) != (receipt.first_seq, receipt.last_seq) {
-            return Err(refuse("sync.receipt.range"));
+            return Err(refuse(key!("sync.receipt.range")));
         }
         let hash: Hash32 = hash
             .try_into()
             .map_err(|_| LedgerError::Corrupt("batch.header_hash".into()))?;
         if !receipt.verify(&enrolment.hub_key, &hash) {
-            return Err(refuse("sync.receipt.signature"));
+            return Err(refuse(key!("sync.receipt.signature")));
         }
         let json =
             serde_json::to_string(receipt).map_err(|e| LedgerError::Corrupt(e.to_string()))?;

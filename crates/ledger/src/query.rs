@@ -1,5 +1,7 @@
 //! Reading the ledger: balances, history, day reports and the hash-chain check.
 
+use ewarong_core::i18n::TextKey;
+use ewarong_core::key;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, FixedOffset};
@@ -179,7 +181,7 @@ pub struct ChainReport {
     pub entries: u64,
     pub last_seq: u64,
     /// The first seq whose stored hashes do not match, and the reason key.
-    pub first_broken: Option<(u64, &'static str)>,
+    pub first_broken: Option<(u64, TextKey)>,
 }
 
 impl Ledger {
@@ -330,15 +332,15 @@ impl Ledger {
             let computed_chain = seal::chain_hash(&prev, &computed_leaf);
             tree.append(computed_leaf);
             let problem = if seq != expected_seq {
-                Some((expected_seq.min(seq), "check.gap"))
+                Some((expected_seq.min(seq), key!("check.gap")))
             } else if leaf != computed_leaf {
-                Some((seq, "check.leaf"))
+                Some((seq, key!("check.leaf")))
             } else if stored_prev != prev {
-                Some((seq, "check.prev"))
+                Some((seq, key!("check.prev")))
             } else if chain != computed_chain {
-                Some((seq, "check.chain"))
+                Some((seq, key!("check.chain")))
             } else if tree_root.as_deref() != Some(tree.root().as_slice()) {
-                Some((seq, "check.tree"))
+                Some((seq, key!("check.tree")))
             } else {
                 None
             };

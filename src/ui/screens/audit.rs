@@ -1,6 +1,7 @@
 //! Audit: the supervisor opens a ledger file (a copy from a USB stick) and sees the findings.
 
 use egui::{Key, Modifiers, RichText, ScrollArea, Ui};
+use ewarong_core::key;
 
 use crate::app::{Command, Failure};
 use crate::ui::widgets::{error_color, field, ok_color, primary};
@@ -24,15 +25,15 @@ impl AuditState {
 
     pub fn show(&mut self, ui: &mut Ui, lang: Lang) -> Vec<Command> {
         let mut out = Vec::new();
-        ui.heading(tr(lang, "ui.nav.audit"));
-        ui.label(tr(lang, "ui.audit.intro"));
+        ui.heading(tr(lang, key!("ui.nav.audit")));
+        ui.label(tr(lang, key!("ui.audit.intro")));
         let width = ui.available_width().min(900.0);
-        let f = field(ui, tr(lang, "ui.audit.path"), &mut self.path, width);
+        let f = field(ui, tr(lang, key!("ui.audit.path")), &mut self.path, width);
         ui.checkbox(
             &mut self.all_signatures,
-            tr(lang, "ui.audit.all_signatures"),
+            tr(lang, key!("ui.audit.all_signatures")),
         );
-        let go = primary(ui, !self.running, tr(lang, "ui.audit.run"), "F12").clicked()
+        let go = primary(ui, !self.running, tr(lang, key!("ui.audit.run")), "F12").clicked()
             || (!self.running && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F12)))
             || crate::ui::widgets::submitted(ui, &f);
         if go {
@@ -52,7 +53,7 @@ impl AuditState {
                 ui.label(
                     RichText::new(trf(
                         lang,
-                        "audit.unreadable",
+                        key!("audit.unreadable"),
                         &[("detail", &f.localize(lang))],
                     ))
                     .color(error_color(ui))
@@ -70,13 +71,13 @@ impl AuditState {
                 ];
                 if r.findings.is_empty() {
                     ui.label(
-                        RichText::new(trf(lang, "audit.clean", &args))
+                        RichText::new(trf(lang, key!("audit.clean"), &args))
                             .color(ok_color(ui))
                             .strong(),
                     );
                 } else {
                     ui.label(
-                        RichText::new(trf(lang, "audit.found", &args))
+                        RichText::new(trf(lang, key!("audit.found"), &args))
                             .color(error_color(ui))
                             .strong(),
                     );
@@ -86,9 +87,9 @@ impl AuditState {
                             .num_columns(3)
                             .striped(true)
                             .show(ui, |ui| {
-                                ui.label(RichText::new(tr(lang, "ui.audit.table")).strong());
-                                ui.label(RichText::new(tr(lang, "rcpt.seq")).strong());
-                                ui.label(RichText::new(tr(lang, "ui.audit.detail")).strong());
+                                ui.label(RichText::new(tr(lang, key!("ui.audit.table"))).strong());
+                                ui.label(RichText::new(tr(lang, key!("rcpt.seq"))).strong());
+                                ui.label(RichText::new(tr(lang, key!("ui.audit.detail"))).strong());
                                 ui.end_row();
                                 for f in &r.findings {
                                     ui.label(&f.table);

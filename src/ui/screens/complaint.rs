@@ -1,13 +1,14 @@
 //! Pengaduan: record a complaint; the supervisor sees the list.
 
 use egui::{Key, Modifiers, RichText, ScrollArea, Ui};
+use ewarong_core::key;
 
 use crate::app::{Command, Failure};
 use crate::struk::{local_time_text, masked};
 use crate::ui::FieldFailure;
 use crate::ui::widgets::{TARGET, error_color, field, ok_color, primary};
 use ewarong_core::domain::CardNumber;
-use ewarong_core::i18n::{Lang, Localize, tr, trf};
+use ewarong_core::i18n::{Lang, Localize, tr, tr_runtime, trf};
 use ewarong_ledger::{ComplaintCategory, HistoryRow};
 
 /// Pengaduan: record a complaint; the supervisor sees the list.
@@ -37,7 +38,7 @@ impl ComplaintState {
             self.text.clear();
             self.sale_seq.clear();
             self.category = None;
-            trf(lang, "cli.complaint_done", &[("seq", &seq)])
+            trf(lang, key!("cli.complaint_done"), &[("seq", &seq)])
         }));
     }
 
@@ -49,21 +50,31 @@ impl ComplaintState {
         rows: &[HistoryRow],
     ) -> Vec<Command> {
         let mut out = Vec::new();
-        ui.heading(tr(lang, "ui.nav.complaints"));
+        ui.heading(tr(lang, key!("ui.nav.complaints")));
         let (card, sale) = ui
             .horizontal(|ui| {
                 (
-                    field(ui, tr(lang, "ui.complaint.card"), &mut self.card, 240.0),
-                    field(ui, tr(lang, "ui.complaint.sale"), &mut self.sale_seq, 140.0),
+                    field(
+                        ui,
+                        tr(lang, key!("ui.complaint.card")),
+                        &mut self.card,
+                        240.0,
+                    ),
+                    field(
+                        ui,
+                        tr(lang, key!("ui.complaint.sale")),
+                        &mut self.sale_seq,
+                        140.0,
+                    ),
                 )
             })
             .inner;
-        ui.label(tr(lang, "ui.complaint.category"));
+        ui.label(tr(lang, key!("ui.complaint.category")));
         ui.horizontal_wrapped(|ui| {
             for c in ComplaintCategory::ALL {
                 let b = egui::Button::selectable(
                     self.category == Some(c),
-                    tr(lang, &format!("complaint.{}", c.as_str())),
+                    tr_runtime(lang, &format!("complaint.{}", c.as_str())),
                 )
                 .min_size(egui::vec2(TARGET * 2.0, TARGET));
                 if ui.add(b).clicked() {
@@ -71,7 +82,7 @@ impl ComplaintState {
                 }
             }
         });
-        let l = ui.label(tr(lang, "ui.complaint.text"));
+        let l = ui.label(tr(lang, key!("ui.complaint.text")));
         let text = ui
             .add(
                 egui::TextEdit::multiline(&mut self.text)
@@ -92,7 +103,7 @@ impl ComplaintState {
         }
         let ready =
             self.category.is_some() && !self.text.trim().is_empty() && !self.card.trim().is_empty();
-        if primary(ui, ready, tr(lang, "ui.complaint.save"), "F12").clicked()
+        if primary(ui, ready, tr(lang, key!("ui.complaint.save")), "F12").clicked()
             || (ready && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F12)))
         {
             match self.validate() {
@@ -112,10 +123,10 @@ impl ComplaintState {
         }
         ui.separator();
         if !supervisor {
-            ui.label(tr(lang, "ui.complaint.supervisor_only"));
+            ui.label(tr(lang, key!("ui.complaint.supervisor_only")));
             return out;
         }
-        ui.label(RichText::new(tr(lang, "ui.complaint.list")).strong());
+        ui.label(RichText::new(tr(lang, key!("ui.complaint.list"))).strong());
         ScrollArea::vertical().id_salt("complaints").show(ui, |ui| {
             for r in rows.iter().filter(|r| r.kind == "complaint") {
                 ui.label(format!(
@@ -134,7 +145,7 @@ impl ComplaintState {
     fn validate(&self) -> Result<Command, Failure> {
         let card = self.card.trim().parse::<CardNumber>().map_err(|e| {
             Failure::new(FieldFailure {
-                field: "ui.complaint.card",
+                field: key!("ui.complaint.card"),
                 error: e,
             })
         })?;
@@ -142,7 +153,7 @@ impl ComplaintState {
             "" => None,
             s => Some(s.trim_start_matches('#').parse::<u64>().map_err(|_| {
                 Failure::new(FieldFailure {
-                    field: "ui.complaint.sale",
+                    field: key!("ui.complaint.sale"),
                     error: NotASeq,
                 })
             })?),
@@ -161,6 +172,6 @@ struct NotASeq;
 
 impl Localize for NotASeq {
     fn localize(&self, lang: Lang) -> String {
-        tr(lang, "cli.seq").to_owned()
+        tr(lang, key!("cli.seq")).to_owned()
     }
 }

@@ -1,6 +1,7 @@
 //! Tutup hari: the running X report, and the Z report that closes the day.
 
 use egui::{Key, Modifiers, RichText, Ui};
+use ewarong_core::key;
 
 use crate::app::prefs::Prefs;
 use crate::app::print::Document;
@@ -38,7 +39,7 @@ impl DayState {
         prefs: &Prefs,
     ) -> Vec<Command> {
         let mut out = Vec::new();
-        ui.heading(tr(lang, "ui.nav.day_close"));
+        ui.heading(tr(lang, key!("ui.nav.day_close")));
         if let Some(e) = &self.error {
             ui.label(
                 RichText::new(e.localize(lang))
@@ -50,13 +51,17 @@ impl DayState {
             ui.spinner();
             return out;
         };
-        let title = if self.closed { "z.title" } else { "x.title" };
+        let title = if self.closed {
+            key!("z.title")
+        } else {
+            key!("x.title")
+        };
         ui.label(RichText::new(tr(lang, title)).heading().strong());
         if self.closed {
             ui.label(
                 RichText::new(trf(
                     lang,
-                    "ui.day.closed",
+                    key!("ui.day.closed"),
                     &[("seq", &r.close_seq.unwrap_or_default())],
                 ))
                 .color(ok_color(ui))
@@ -73,23 +78,23 @@ impl DayState {
             .num_columns(2)
             .striped(true)
             .show(ui, |ui| {
-                row(ui, lang, "z.day", r.day.clone());
+                row(ui, lang, key!("z.day"), r.day.clone());
                 row(
                     ui,
                     lang,
-                    "z.range",
+                    key!("z.range"),
                     if r.first_seq > r.last_seq {
                         "-".to_owned()
                     } else {
                         format!("{} – {}", r.first_seq, r.last_seq)
                     },
                 );
-                row(ui, lang, "z.sales", r.sale_count.to_string());
-                row(ui, lang, "z.kpm", r.kpm_count.to_string());
+                row(ui, lang, key!("z.sales"), r.sale_count.to_string());
+                row(ui, lang, key!("z.kpm"), r.kpm_count.to_string());
                 row(
                     ui,
                     lang,
-                    "z.voids",
+                    key!("z.voids"),
                     format!("{} ({})", r.void_count, r.void_total),
                 );
                 for g in &r.totals {
@@ -97,7 +102,7 @@ impl DayState {
                     ui.label(RichText::new(g.amount.to_string()).strong());
                     ui.end_row();
                 }
-                row(ui, lang, "z.net", r.net_total.to_string());
+                row(ui, lang, key!("z.net"), r.net_total.to_string());
             });
         let doc = Document::report(r, group_name, lang, prefs.paper);
         let pdf_path = t.data_dir.join("export").join(format!(
@@ -108,14 +113,14 @@ impl DayState {
         ));
         ui.add_space(8.0);
         ui.horizontal(|ui| {
-            if action(ui, true, tr(lang, "ui.day.refresh"), "F9").clicked()
+            if action(ui, true, tr(lang, key!("ui.day.refresh")), "F9").clicked()
                 || ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F9))
             {
                 out.push(Command::XReport);
             }
             crate::ui::widgets::print_buttons(ui, lang, &doc, &prefs.printer, &pdf_path, &mut out);
             if !self.closed
-                && (primary(ui, true, tr(lang, "ui.day.close"), "F12").clicked()
+                && (primary(ui, true, tr(lang, key!("ui.day.close")), "F12").clicked()
                     || ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F12)))
             {
                 self.confirming = true;
@@ -123,15 +128,15 @@ impl DayState {
         });
         if self.confirming {
             ui.separator();
-            ui.label(RichText::new(tr(lang, "ui.day.confirm")).strong());
+            ui.label(RichText::new(tr(lang, key!("ui.day.confirm"))).strong());
             ui.horizontal(|ui| {
-                if primary(ui, true, tr(lang, "ui.day.confirm_yes"), "Enter").clicked()
+                if primary(ui, true, tr(lang, key!("ui.day.confirm_yes")), "Enter").clicked()
                     || ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter))
                 {
                     self.confirming = false;
                     out.push(Command::CloseDay);
                 }
-                if action(ui, true, tr(lang, "ui.cancel"), "Esc").clicked()
+                if action(ui, true, tr(lang, key!("ui.cancel")), "Esc").clicked()
                     || ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape))
                 {
                     self.confirming = false;

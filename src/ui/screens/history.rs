@@ -1,6 +1,7 @@
 //! Riwayat: entries by KPM and date, with reprint and void.
 
 use egui::{Key, Modifiers, RichText, ScrollArea, Ui};
+use ewarong_core::key;
 use zeroize::Zeroizing;
 
 use crate::app::{Command, Failure, TerminalView};
@@ -8,11 +9,11 @@ use crate::struk::{local_time_text, masked, money_or_dash, quantity_text};
 use crate::ui::FieldFailure;
 use crate::ui::widgets::{TARGET, action, error_color, field, ok_color, pin_field, primary, row};
 use ewarong_core::domain::{CardNumber, Pin};
-use ewarong_core::i18n::{Lang, Localize, tr, trf};
+use ewarong_core::i18n::{Lang, Localize, TextKey, tr, tr_runtime, trf};
 use ewarong_ledger::{HistoryFilter, HistoryRow, VoidReceipt};
 
 fn kind_name(lang: Lang, kind: &str) -> String {
-    tr(lang, &format!("kind.{kind}")).to_owned()
+    tr_runtime(lang, &format!("kind.{kind}"))
 }
 
 /// Riwayat: entries by KPM and date; reprint and void.
@@ -69,7 +70,7 @@ impl HistoryState {
             self.void_reason.clear();
             trf(
                 lang,
-                "ui.history.voided",
+                key!("ui.history.voided"),
                 &[
                     ("sale", &v.sale_seq),
                     ("seq", &v.seq),
@@ -82,14 +83,14 @@ impl HistoryState {
 
     pub fn show(&mut self, ui: &mut Ui, lang: Lang, _t: &TerminalView) -> Vec<Command> {
         let mut out = Vec::new();
-        ui.heading(tr(lang, "ui.nav.history"));
+        ui.heading(tr(lang, key!("ui.nav.history")));
         let mut load = false;
         ui.horizontal(|ui| {
-            let c = field(ui, tr(lang, "ui.history.card"), &mut self.card, 220.0);
-            let d = field(ui, tr(lang, "ui.history.day"), &mut self.day, 140.0);
+            let c = field(ui, tr(lang, key!("ui.history.card")), &mut self.card, 220.0);
+            let d = field(ui, tr(lang, key!("ui.history.day")), &mut self.day, 140.0);
             ui.vertical(|ui| {
                 ui.label("");
-                if action(ui, true, tr(lang, "ui.history.show"), "Enter").clicked() {
+                if action(ui, true, tr(lang, key!("ui.history.show")), "Enter").clicked() {
                     load = true;
                 }
             });
@@ -103,7 +104,7 @@ impl HistoryState {
             ui.label(
                 RichText::new(
                     FieldFailure {
-                        field: "ui.history.card",
+                        field: key!("ui.history.card"),
                         error: e,
                     }
                     .localize(lang),
@@ -132,7 +133,7 @@ impl HistoryState {
 
     fn list(&mut self, ui: &mut Ui, lang: Lang) {
         if self.rows.is_empty() {
-            ui.label(tr(lang, "ui.history.empty"));
+            ui.label(tr(lang, key!("ui.history.empty")));
             return;
         }
         ScrollArea::vertical().id_salt("history").show(ui, |ui| {
@@ -150,7 +151,7 @@ impl HistoryState {
                 if let Some(v) = r.voided_by {
                     text = format!(
                         "{text} · {}",
-                        trf(lang, "ui.history.voided_by", &[("seq", &v)])
+                        trf(lang, key!("ui.history.voided_by"), &[("seq", &v)])
                     );
                 }
                 let b = egui::Button::selectable(self.selected == Some(r.seq), text)
@@ -169,7 +170,7 @@ impl HistoryState {
             .selected
             .and_then(|s| self.rows.iter().find(|r| r.seq == s))
         else {
-            ui.label(tr(lang, "ui.history.pick"));
+            ui.label(tr(lang, key!("ui.history.pick")));
             self.void_message(ui, lang);
             return;
         };
@@ -185,29 +186,39 @@ impl HistoryState {
                 row_opt(
                     ui,
                     lang,
-                    "rcpt.time",
+                    key!("rcpt.time"),
                     Some(local_time_text(&entry.recorded_at)),
                 );
-                row_opt(ui, lang, "rcpt.card", entry.card.as_deref().map(masked));
-                row_opt(ui, lang, "rcpt.total", entry.amount.map(|a| a.to_string()));
-                row_opt(ui, lang, "rcpt.operator", entry.operator.clone());
-                row_opt(ui, lang, "ui.history.note", entry.note.clone());
                 row_opt(
                     ui,
                     lang,
-                    "ui.history.refers",
+                    key!("rcpt.card"),
+                    entry.card.as_deref().map(masked),
+                );
+                row_opt(
+                    ui,
+                    lang,
+                    key!("rcpt.total"),
+                    entry.amount.map(|a| a.to_string()),
+                );
+                row_opt(ui, lang, key!("rcpt.operator"), entry.operator.clone());
+                row_opt(ui, lang, key!("ui.history.note"), entry.note.clone());
+                row_opt(
+                    ui,
+                    lang,
+                    key!("ui.history.refers"),
                     entry.refers_to.map(|s| format!("#{s}")),
                 );
                 row_opt(
                     ui,
                     lang,
-                    "ui.history.voided_col",
+                    key!("ui.history.voided_col"),
                     entry.voided_by.map(|s| format!("#{s}")),
                 );
                 row(
                     ui,
                     lang,
-                    "rcpt.hash",
+                    key!("rcpt.hash"),
                     entry.chain_hash.get(..16).unwrap_or("").to_owned(),
                 );
             });
@@ -227,13 +238,13 @@ impl HistoryState {
         let seq = entry.seq;
         let voided = entry.voided_by.is_some();
         ui.horizontal(|ui| {
-            if action(ui, true, tr(lang, "ui.history.reprint"), "F5").clicked()
+            if action(ui, true, tr(lang, key!("ui.history.reprint")), "F5").clicked()
                 || ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F5))
             {
                 out.push(Command::Receipt(seq));
             }
             if !voided
-                && (action(ui, true, tr(lang, "ui.history.void"), "F9").clicked()
+                && (action(ui, true, tr(lang, key!("ui.history.void")), "F9").clicked()
                     || ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F9)))
             {
                 self.voiding = true;
@@ -243,21 +254,21 @@ impl HistoryState {
         });
         if self.voiding && !voided {
             ui.separator();
-            ui.label(RichText::new(tr(lang, "ui.history.void_title")).strong());
+            ui.label(RichText::new(tr(lang, key!("ui.history.void_title"))).strong());
             let reason = field(
                 ui,
-                tr(lang, "ui.history.void_reason"),
+                tr(lang, key!("ui.history.void_reason")),
                 &mut self.void_reason,
                 320.0,
             );
             let p = pin_field(
                 ui,
-                tr(lang, "ui.history.supervisor_pin"),
+                tr(lang, key!("ui.history.supervisor_pin")),
                 &mut self.void_pin,
                 200.0,
             );
             let ready = !self.void_reason.trim().is_empty() && !self.void_pin.is_empty();
-            let confirm = primary(ui, ready, tr(lang, "ui.history.void_confirm"), "F12");
+            let confirm = primary(ui, ready, tr(lang, key!("ui.history.void_confirm")), "F12");
             if self.void_opened {
                 // Just opened: bring the whole form into view and start typing the reason.
                 confirm.scroll_to_me(Some(egui::Align::BOTTOM));
@@ -279,7 +290,7 @@ impl HistoryState {
                     }),
                     Err(e) => {
                         self.void_result = Some(Err(Failure::new(FieldFailure {
-                            field: "ui.history.supervisor_pin",
+                            field: key!("ui.history.supervisor_pin"),
                             error: e,
                         })));
                     }
@@ -308,7 +319,7 @@ impl HistoryState {
     }
 }
 
-fn row_opt(ui: &mut Ui, lang: Lang, key: &str, value: Option<String>) {
+fn row_opt(ui: &mut Ui, lang: Lang, key: TextKey, value: Option<String>) {
     if let Some(v) = value {
         row(ui, lang, key, v);
     }

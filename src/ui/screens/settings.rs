@@ -1,6 +1,7 @@
 //! Pengaturan: language, theme, printer, the terminal's identity, and the hub (enrolment, sync now).
 
 use egui::{RichText, Ui};
+use ewarong_core::key;
 
 use crate::app::prefs::{Paper, Prefs, Theme};
 use crate::app::{Command, Failure, TerminalView};
@@ -9,45 +10,57 @@ use ewarong_core::i18n::{Lang, Localize, tr, trf};
 
 /// Pengaturan: language and theme for anyone; printer for the supervisor; the terminal's identity.
 pub fn settings(ui: &mut Ui, lang: Lang, t: &TerminalView, prefs: &mut Prefs, supervisor: bool) {
-    ui.heading(tr(lang, "ui.nav.settings"));
+    ui.heading(tr(lang, key!("ui.nav.settings")));
     egui::Grid::new("settings")
         .min_row_height(26.0)
         .num_columns(2)
         .spacing([16.0, 10.0])
         .show(ui, |ui| {
-            ui.label(tr(lang, "ui.settings.language"));
+            ui.label(tr(lang, key!("ui.settings.language")));
             ui.horizontal(|ui| {
-                ui.selectable_value(&mut prefs.lang, Lang::Id, tr(lang, "ui.settings.lang_id"));
-                ui.selectable_value(&mut prefs.lang, Lang::En, tr(lang, "ui.settings.lang_en"));
+                ui.selectable_value(
+                    &mut prefs.lang,
+                    Lang::Id,
+                    tr(lang, key!("ui.settings.lang_id")),
+                );
+                ui.selectable_value(
+                    &mut prefs.lang,
+                    Lang::En,
+                    tr(lang, key!("ui.settings.lang_en")),
+                );
             });
             ui.end_row();
-            ui.label(tr(lang, "ui.settings.theme"));
+            ui.label(tr(lang, key!("ui.settings.theme")));
             ui.horizontal(|ui| {
                 ui.selectable_value(
                     &mut prefs.theme,
                     Theme::Light,
-                    tr(lang, "ui.settings.light"),
+                    tr(lang, key!("ui.settings.light")),
                 );
-                ui.selectable_value(&mut prefs.theme, Theme::Dark, tr(lang, "ui.settings.dark"));
+                ui.selectable_value(
+                    &mut prefs.theme,
+                    Theme::Dark,
+                    tr(lang, key!("ui.settings.dark")),
+                );
             });
             ui.end_row();
-            ui.label(tr(lang, "ui.settings.paper"));
+            ui.label(tr(lang, key!("ui.settings.paper")));
             ui.add_enabled_ui(supervisor, |ui| {
                 ui.horizontal(|ui| {
                     ui.selectable_value(
                         &mut prefs.paper,
                         Paper::Mm58,
-                        tr(lang, "ui.settings.paper58"),
+                        tr(lang, key!("ui.settings.paper58")),
                     );
                     ui.selectable_value(
                         &mut prefs.paper,
                         Paper::Mm80,
-                        tr(lang, "ui.settings.paper80"),
+                        tr(lang, key!("ui.settings.paper80")),
                     );
                 });
             });
             ui.end_row();
-            let l = ui.label(tr(lang, "ui.settings.printer"));
+            let l = ui.label(tr(lang, key!("ui.settings.printer")));
             let mut printer = prefs.printer.display().to_string();
             let r = ui
                 .add_enabled(
@@ -61,55 +74,55 @@ pub fn settings(ui: &mut Ui, lang: Lang, t: &TerminalView, prefs: &mut Prefs, su
             ui.end_row();
         });
     if !supervisor {
-        ui.label(RichText::new(tr(lang, "ui.settings.supervisor_only")).italics());
+        ui.label(RichText::new(tr(lang, key!("ui.settings.supervisor_only"))).italics());
     }
     ui.separator();
-    ui.label(RichText::new(tr(lang, "ui.settings.terminal")).strong());
+    ui.label(RichText::new(tr(lang, key!("ui.settings.terminal"))).strong());
     egui::Grid::new("terminal")
         .min_row_height(26.0)
         .num_columns(2)
         .spacing([16.0, 6.0])
         .show(ui, |ui| {
-            row(ui, lang, "rcpt.terminal", t.terminal_id.clone());
+            row(ui, lang, key!("rcpt.terminal"), t.terminal_id.clone());
             row(
                 ui,
                 lang,
-                "ui.settings.zone",
+                key!("ui.settings.zone"),
                 ewarong_ledger::zone_name(t.utc_offset),
             );
             row(
                 ui,
                 lang,
-                "ui.settings.fingerprint",
+                key!("ui.settings.fingerprint"),
                 t.fingerprint.clone().unwrap_or_else(|| "-".into()),
             );
-            ui.label(tr(lang, "ui.settings.public_key"));
+            ui.label(tr(lang, key!("ui.settings.public_key")));
             ui.label(RichText::new(t.public_key.clone().unwrap_or_else(|| "-".into())).monospace());
             ui.end_row();
             row(
                 ui,
                 lang,
-                "ui.settings.ledger",
+                key!("ui.settings.ledger"),
                 t.ledger_path.display().to_string(),
             );
             row(
                 ui,
                 lang,
-                "ui.settings.versions",
+                key!("ui.settings.versions"),
                 format!(
                     "{} {} · {} {} · {} {}",
-                    tr(lang, "ui.settings.policy"),
+                    tr(lang, key!("ui.settings.policy")),
                     t.versions.policy,
-                    tr(lang, "ui.settings.catalogue"),
+                    tr(lang, key!("ui.settings.catalogue")),
                     t.versions.catalogue,
-                    tr(lang, "ui.settings.roster"),
+                    tr(lang, key!("ui.settings.roster")),
                     t.versions.roster
                 ),
             );
             row(
                 ui,
                 lang,
-                "ui.settings.kpm_count",
+                key!("ui.settings.kpm_count"),
                 t.roster.len().to_string(),
             );
         });
@@ -143,23 +156,23 @@ impl HubForm {
         supervisor: bool,
     ) -> Option<Command> {
         let mut out = None;
-        ui.label(RichText::new(tr(lang, "ui.hub.title")).strong());
+        ui.label(RichText::new(tr(lang, key!("ui.hub.title"))).strong());
         match &sync.hub {
             Some(hub) => {
-                ui.label(trf(lang, "ui.hub.enrolled", &[("hub", hub)]));
-                ui.label(trf(lang, "ui.hub.pending", &[("n", &sync.pending)]));
+                ui.label(trf(lang, key!("ui.hub.enrolled"), &[("hub", hub)]));
+                ui.label(trf(lang, key!("ui.hub.pending"), &[("n", &sync.pending)]));
                 ui.horizontal(|ui| {
-                    if action(ui, true, tr(lang, "ui.hub.sync_now"), "").clicked() {
+                    if action(ui, true, tr(lang, key!("ui.hub.sync_now")), "").clicked() {
                         out = Some(Command::SyncNow);
                     }
                 });
             }
             None => {
-                ui.label(tr(lang, "ui.hub.not_enrolled"));
+                ui.label(tr(lang, key!("ui.hub.not_enrolled")));
                 ui.horizontal(|ui| {
                     ui.add_enabled_ui(supervisor && !self.busy, |ui| {
-                        field(ui, tr(lang, "ui.hub.url"), &mut self.hub, 300.0);
-                        field(ui, tr(lang, "ui.hub.code"), &mut self.code, 180.0);
+                        field(ui, tr(lang, key!("ui.hub.url")), &mut self.hub, 300.0);
+                        field(ui, tr(lang, key!("ui.hub.code")), &mut self.code, 180.0);
                     });
                 });
                 let ready = supervisor
@@ -167,7 +180,7 @@ impl HubForm {
                     && !self.hub.trim().is_empty()
                     && !self.code.trim().is_empty();
                 ui.horizontal(|ui| {
-                    if action(ui, ready, tr(lang, "ui.hub.enrol"), "").clicked() {
+                    if action(ui, ready, tr(lang, key!("ui.hub.enrol")), "").clicked() {
                         self.busy = true;
                         self.result = None;
                         out = Some(Command::Enrol {
@@ -178,14 +191,16 @@ impl HubForm {
                     if self.busy {
                         ui.spinner();
                     } else if !supervisor {
-                        ui.label(RichText::new(tr(lang, "ui.settings.supervisor_only")).italics());
+                        ui.label(
+                            RichText::new(tr(lang, key!("ui.settings.supervisor_only"))).italics(),
+                        );
                     }
                 });
             }
         }
         match &self.result {
             Some(Ok(fp)) => {
-                ui.label(trf(lang, "ui.hub.enrol_ok", &[("fingerprint", fp)]));
+                ui.label(trf(lang, key!("ui.hub.enrol_ok"), &[("fingerprint", fp)]));
             }
             Some(Err(f)) => {
                 ui.label(RichText::new(f.localize(lang)).color(error_color(ui)));

@@ -1,5 +1,6 @@
 //! Basket rules: a basket becomes an accepted sale, or the list of all its violations.
 
+use crate::key;
 use serde::Serialize;
 
 use super::catalogue::{Catalogue, ProductClass};
@@ -87,14 +88,16 @@ pub enum Violation {
 impl Localize for Violation {
     fn localize(&self, lang: Lang) -> String {
         match self {
-            Self::EmptyBasket => tr(lang, "basket.empty").to_owned(),
-            Self::UnknownProduct { input } => tr(lang, "basket.unknown").replace("{input}", input),
+            Self::EmptyBasket => tr(lang, key!("basket.empty")).to_owned(),
+            Self::UnknownProduct { input } => {
+                tr(lang, key!("basket.unknown")).replace("{input}", input)
+            }
             Self::Forbidden {
                 product_id,
                 reason_id,
                 reason_en,
                 ..
-            } => tr(lang, "basket.forbidden")
+            } => tr(lang, key!("basket.forbidden"))
                 .replace("{product}", product_id)
                 .replace(
                     "{reason}",
@@ -104,7 +107,7 @@ impl Localize for Violation {
                         reason_en
                     },
                 ),
-            Self::Quantity { product, error } => tr(lang, "basket.quantity")
+            Self::Quantity { product, error } => tr(lang, key!("basket.quantity"))
                 .replace("{product}", product)
                 .replace("{detail}", &error.localize(lang)),
             Self::PriceAboveReference {
@@ -112,7 +115,7 @@ impl Localize for Violation {
                 price,
                 reference,
                 max,
-            } => tr(lang, "basket.price")
+            } => tr(lang, key!("basket.price"))
                 .replace("{product}", product_id)
                 .replace("{price}", &price.to_string())
                 .replace("{reference}", &reference.to_string())
@@ -121,7 +124,7 @@ impl Localize for Violation {
                 total,
                 balance,
                 shortfall,
-            } => tr(lang, "basket.over_balance")
+            } => tr(lang, key!("basket.over_balance"))
                 .replace("{total}", &total.to_string())
                 .replace("{balance}", &balance.to_string())
                 .replace("{shortfall}", &shortfall.to_string()),
@@ -130,7 +133,7 @@ impl Localize for Violation {
                 left,
                 cap,
                 home,
-            } => tr(lang, "basket.over_visitor_cap")
+            } => tr(lang, key!("basket.over_visitor_cap"))
                 .replace("{total}", &total.to_string())
                 .replace("{left}", &left.to_string())
                 .replace("{cap}", &cap.to_string())
@@ -214,8 +217,8 @@ pub fn check_basket(
                 let (reason_id, reason_en) = match category {
                     Some(c) => (c.reason_id.clone(), c.reason_en.clone()),
                     None => (
-                        tr(Lang::Id, "basket.outside_groups").to_owned(),
-                        tr(Lang::En, "basket.outside_groups").to_owned(),
+                        tr(Lang::Id, key!("basket.outside_groups")).to_owned(),
+                        tr(Lang::En, key!("basket.outside_groups")).to_owned(),
                     ),
                 };
                 violations.push(Violation::Forbidden {

@@ -1,5 +1,6 @@
 //! The product catalogue: slug ids, EAN-13 barcodes, units, food group or forbidden category, reference prices.
 
+use crate::key;
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
@@ -108,18 +109,20 @@ crate::english_display!(CatalogueError);
 impl Localize for CatalogueError {
     fn localize(&self, lang: Lang) -> String {
         let (key, a, b) = match self {
-            Self::Barcode(s) => ("cat.barcode", s.as_str(), ""),
-            Self::Id(s) => ("cat.id", s.as_str(), ""),
-            Self::EmptyName(s) => ("cat.empty_name", s.as_str(), ""),
+            Self::Barcode(s) => (key!("cat.barcode"), s.as_str(), ""),
+            Self::Id(s) => (key!("cat.id"), s.as_str(), ""),
+            Self::EmptyName(s) => (key!("cat.empty_name"), s.as_str(), ""),
             Self::UnknownGroup { product, group } => {
-                ("cat.unknown_group", product.as_str(), group.as_str())
+                (key!("cat.unknown_group"), product.as_str(), group.as_str())
             }
-            Self::UnknownForbidden { product, category } => {
-                ("cat.unknown_forbidden", product.as_str(), category.as_str())
-            }
-            Self::NeedsOneClass(s) => ("cat.one_class", s.as_str(), ""),
-            Self::ZeroPrice(s) => ("cat.zero_price", s.as_str(), ""),
-            Self::Duplicate(s) => ("cat.duplicate", s.as_str(), ""),
+            Self::UnknownForbidden { product, category } => (
+                key!("cat.unknown_forbidden"),
+                product.as_str(),
+                category.as_str(),
+            ),
+            Self::NeedsOneClass(s) => (key!("cat.one_class"), s.as_str(), ""),
+            Self::ZeroPrice(s) => (key!("cat.zero_price"), s.as_str(), ""),
+            Self::Duplicate(s) => (key!("cat.duplicate"), s.as_str(), ""),
         };
         tr(lang, key).replace("{a}", a).replace("{b}", b)
     }

@@ -1,5 +1,6 @@
 //! KKS card numbers (Luhn), NIK (province code, birth date) and No. KK: parsed once, valid after.
 
+use crate::key;
 use std::fmt;
 use std::str::FromStr;
 
@@ -19,9 +20,9 @@ pub enum IdKind {
 impl IdKind {
     fn label(self, lang: Lang) -> &'static str {
         match self {
-            IdKind::Card => tr(lang, "id.card"),
-            IdKind::Nik => tr(lang, "id.nik"),
-            IdKind::Kk => tr(lang, "id.kk"),
+            IdKind::Card => tr(lang, key!("id.card")),
+            IdKind::Nik => tr(lang, key!("id.nik")),
+            IdKind::Kk => tr(lang, key!("id.kk")),
         }
     }
 }
@@ -42,15 +43,17 @@ crate::english_display!(IdError);
 impl Localize for IdError {
     fn localize(&self, lang: Lang) -> String {
         match self {
-            Self::NotSixteenDigits { kind, input } => tr(lang, "id.not_16")
+            Self::NotSixteenDigits { kind, input } => tr(lang, key!("id.not_16"))
                 .replace("{what}", kind.label(lang))
                 .replace("{input}", input)
                 .replace("{len}", &input.chars().count().to_string()),
-            Self::Luhn { input } => tr(lang, "id.luhn").replace("{input}", input),
-            Self::Province { code } => tr(lang, "id.nik_province").replace("{code}", code),
-            Self::Regency { code } => tr(lang, "id.nik_regency").replace("{code}", code),
-            Self::BirthDate { ddmmyy } => tr(lang, "id.nik_birth").replace("{ddmmyy}", ddmmyy),
-            Self::Serial => tr(lang, "id.nik_serial").to_owned(),
+            Self::Luhn { input } => tr(lang, key!("id.luhn")).replace("{input}", input),
+            Self::Province { code } => tr(lang, key!("id.nik_province")).replace("{code}", code),
+            Self::Regency { code } => tr(lang, key!("id.nik_regency")).replace("{code}", code),
+            Self::BirthDate { ddmmyy } => {
+                tr(lang, key!("id.nik_birth")).replace("{ddmmyy}", ddmmyy)
+            }
+            Self::Serial => tr(lang, key!("id.nik_serial")).to_owned(),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Money: whole rupiah in an `i64`, with checked arithmetic and Indonesian formatting.
 
+use crate::key;
 use std::fmt;
 use std::str::FromStr;
 
@@ -27,9 +28,9 @@ crate::english_display!(MoneyError);
 impl Localize for MoneyError {
     fn localize(&self, lang: Lang) -> String {
         match self {
-            Self::Negative => tr(lang, "money.negative").to_owned(),
-            Self::Overflow => tr(lang, "money.overflow").to_owned(),
-            Self::NotANumber(s) => tr(lang, "money.not_a_number").replace("{input}", s),
+            Self::Negative => tr(lang, key!("money.negative")).to_owned(),
+            Self::Overflow => tr(lang, key!("money.overflow")).to_owned(),
+            Self::NotANumber(s) => tr(lang, key!("money.not_a_number")).replace("{input}", s),
         }
     }
 }

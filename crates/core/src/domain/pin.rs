@@ -1,5 +1,6 @@
 //! PINs and their argon2id verifiers; the PIN itself is never stored, printed or shown in `Debug`.
 
+use crate::key;
 use std::fmt;
 
 use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
@@ -30,9 +31,9 @@ crate::english_display!(PinError);
 impl Localize for PinError {
     fn localize(&self, lang: Lang) -> String {
         match self {
-            Self::Format => tr(lang, "pin.format").to_owned(),
-            Self::Verifier => tr(lang, "pin.verifier").to_owned(),
-            Self::Hashing => tr(lang, "pin.hashing").to_owned(),
+            Self::Format => tr(lang, key!("pin.format")).to_owned(),
+            Self::Verifier => tr(lang, key!("pin.verifier")).to_owned(),
+            Self::Hashing => tr(lang, key!("pin.hashing")).to_owned(),
         }
     }
 }

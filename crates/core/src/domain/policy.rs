@@ -1,5 +1,6 @@
 //! Programme policy as data: food groups, forbidden categories with reasons, period amount, carry-over, tolerances.
 
+use crate::key;
 use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
@@ -8,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::money::{MoneyError, Rupiah};
-use crate::i18n::{Lang, Localize, tr};
+use crate::i18n::{Lang, Localize, TextKey, tr};
 
 /// The Program Sembako 2020 policy shipped as the default.
 pub const DEFAULT_POLICY_TOML: &str = include_str!("../../../../assets/policy-sembako-2020.toml");
@@ -83,10 +84,7 @@ pub struct Policy {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyError {
     Syntax(String),
-    Invalid {
-        field: &'static str,
-        rule: &'static str,
-    },
+    Invalid { field: &'static str, rule: TextKey },
     DuplicateId(String),
 }
 
@@ -95,11 +93,11 @@ crate::english_display!(PolicyError);
 impl Localize for PolicyError {
     fn localize(&self, lang: Lang) -> String {
         match self {
-            Self::Syntax(s) => tr(lang, "policy.syntax").replace("{detail}", s),
-            Self::Invalid { field, rule } => tr(lang, "policy.invalid")
+            Self::Syntax(s) => tr(lang, key!("policy.syntax")).replace("{detail}", s),
+            Self::Invalid { field, rule } => tr(lang, key!("policy.invalid"))
                 .replace("{field}", field)
-                .replace("{rule}", tr(lang, rule)),
-            Self::DuplicateId(id) => tr(lang, "policy.duplicate").replace("{id}", id),
+                .replace("{rule}", tr(lang, *rule)),
+            Self::DuplicateId(id) => tr(lang, key!("policy.duplicate")).replace("{id}", id),
         }
     }
 }
@@ -138,33 +136,33 @@ impl Policy {
     pub fn validate(&self) -> Result<(), PolicyError> {
         let invalid = |field, rule| Err(PolicyError::Invalid { field, rule });
         if !is_slug(&self.id) {
-            return invalid("id", "rule.slug");
+            return invalid("id", key!("rule.slug"));
         }
         if self.name.trim().is_empty() {
-            return invalid("name", "rule.not_empty");
+            return invalid("name", key!("rule.not_empty"));
         }
         if self.amount_per_period_rupiah == Rupiah::ZERO {
-            return invalid("amount_per_period_rupiah", "rule.positive");
+            return invalid("amount_per_period_rupiah", key!("rule.positive"));
         }
         if self.max_quantity_per_line <= 0 {
-            return invalid("max_quantity_per_line", "rule.positive");
+            return invalid("max_quantity_per_line", key!("rule.positive"));
         }
         if self.max_pin_attempts == 0 {
-            return invalid("max_pin_attempts", "rule.positive");
+            return invalid("max_pin_attempts", key!("rule.positive"));
         }
         if self.visitor_cap_per_period_rupiah > self.amount_per_period_rupiah {
-            return invalid("visitor_cap_per_period_rupiah", "rule.at_most_amount");
+            return invalid("visitor_cap_per_period_rupiah", key!("rule.at_most_amount"));
         }
         if self.food_group.is_empty() {
-            return invalid("food_group", "rule.not_empty");
+            return invalid("food_group", key!("rule.not_empty"));
         }
         let mut seen = BTreeSet::new();
         for g in &self.food_group {
             if !is_slug(&g.id) {
-                return invalid("food_group.id", "rule.slug");
+                return invalid("food_group.id", key!("rule.slug"));
             }
             if g.name_id.trim().is_empty() || g.name_en.trim().is_empty() {
-                return invalid("food_group.name", "rule.not_empty");
+                return invalid("food_group.name", key!("rule.not_empty"));
             }
             if !seen.insert(g.id.as_str()) {
                 return Err(PolicyError::DuplicateId(g.id.clone()));
@@ -172,10 +170,10 @@ impl Policy {
         }
         for f in &self.forbidden {
             if !is_slug(&f.id) {
-                return invalid("forbidden.id", "rule.slug");
+                return invalid("forbidden.id", key!("rule.slug"));
             }
             if f.reason_id.trim().is_empty() || f.reason_en.trim().is_empty() {
-                return invalid("forbidden.reason", "rule.not_empty");
+                return invalid("forbidden.reason", key!("rule.not_empty"));
             }
             if !seen.insert(f.id.as_str()) {
                 return Err(PolicyError::DuplicateId(f.id.clone()));
@@ -251,7 +249,7 @@ crate::english_display!(PeriodError);
 
 impl Localize for PeriodError {
     fn localize(&self, lang: Lang) -> String {
-        tr(lang, "period.invalid").replace("{input}", &self.0)
+        tr(lang, key!("period.invalid")).replace("{input}", &self.0)
     }
 }
 
@@ -335,7 +333,7 @@ mod tests {
             zero.validate(),
             Err(PolicyError::Invalid {
                 field: "amount_per_period_rupiah",
-                rule: "rule.positive"
+                rule: key!("rule.positive")
             })
         );
         let mut dup = base.clone();
@@ -350,7 +348,7 @@ mod tests {
             slug.validate(),
             Err(PolicyError::Invalid {
                 field: "food_group.id",
-                rule: "rule.slug"
+                rule: key!("rule.slug")
             })
         );
         let mut cap = base.clone();
@@ -359,7 +357,7 @@ mod tests {
             cap.validate(),
             Err(PolicyError::Invalid {
                 field: "visitor_cap_per_period_rupiah",
-                rule: "rule.at_most_amount"
+                rule: key!("rule.at_most_amount")
             })
         );
         let text = cap.validate().unwrap_err().localize(Lang::Id);

@@ -1,5 +1,6 @@
 //! Quantities in thousandths of a unit (gram precision for kg) and the one line-total rounding rule.
 
+use crate::key;
 use std::fmt;
 use std::str::FromStr;
 
@@ -97,21 +98,21 @@ crate::english_display!(QuantityError);
 impl Localize for QuantityError {
     fn localize(&self, lang: Lang) -> String {
         match self {
-            Self::NotANumber(s) => tr(lang, "qty.not_a_number").replace("{input}", s),
-            Self::NotPositive(s) => tr(lang, "qty.not_positive").replace("{input}", s),
-            Self::TooManyDecimals(s) => tr(lang, "qty.decimals").replace("{input}", s),
-            Self::NotWhole { input, unit } => tr(lang, "qty.not_whole")
+            Self::NotANumber(s) => tr(lang, key!("qty.not_a_number")).replace("{input}", s),
+            Self::NotPositive(s) => tr(lang, key!("qty.not_positive")).replace("{input}", s),
+            Self::TooManyDecimals(s) => tr(lang, key!("qty.decimals")).replace("{input}", s),
+            Self::NotWhole { input, unit } => tr(lang, key!("qty.not_whole"))
                 .replace("{input}", input)
                 .replace("{unit}", unit.as_str()),
             Self::TooLarge {
                 input,
                 max_units,
                 unit,
-            } => tr(lang, "qty.too_large")
+            } => tr(lang, key!("qty.too_large"))
                 .replace("{input}", input)
                 .replace("{max}", &max_units.to_string())
                 .replace("{unit}", unit.as_str()),
-            Self::UnknownUnit(s) => tr(lang, "qty.unknown_unit").replace("{input}", s),
+            Self::UnknownUnit(s) => tr(lang, key!("qty.unknown_unit")).replace("{input}", s),
         }
     }
 }

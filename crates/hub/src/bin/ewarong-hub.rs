@@ -4,6 +4,7 @@
 // Printing results to stdout is what this binary is for.
 #![allow(clippy::print_stdout)]
 
+use ewarong_core::key;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -23,15 +24,15 @@ use ewarong_hub::{
 use ewarong_keys::fs::write_atomic;
 
 #[derive(Debug, Parser)]
-#[command(name = "ewarong-hub", version, about = help("hub.help.about"))]
+#[command(name = "ewarong-hub", version, about = help(key!("hub.help.about")))]
 struct Cli {
-    #[arg(long, global = true, env = "EWARONG_HUB_DIR", help = help("hub.help.data_dir"))]
+    #[arg(long, global = true, env = "EWARONG_HUB_DIR", help = help(key!("hub.help.data_dir")))]
     data_dir: Option<PathBuf>,
-    #[arg(long, global = true, env = "EWARONG_HUB_DATABASE", help = help("hub.help.database"))]
+    #[arg(long, global = true, env = "EWARONG_HUB_DATABASE", help = help(key!("hub.help.database")))]
     database: Option<String>,
-    #[arg(long, global = true, env = "EWARONG_LANG", default_value = "id", help = help("help.lang"))]
+    #[arg(long, global = true, env = "EWARONG_LANG", default_value = "id", help = help(key!("help.lang")))]
     lang: Lang,
-    #[arg(long, global = true, help = help("help.json"))]
+    #[arg(long, global = true, help = help(key!("help.json")))]
     json: bool,
     #[command(subcommand)]
     command: Command,
@@ -39,73 +40,73 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    #[command(about = help("hub.help.serve"))]
+    #[command(about = help(key!("hub.help.serve")))]
     Serve {
-        #[arg(long, default_value = "127.0.0.1:7410", help = help("hub.help.listen"))]
+        #[arg(long, default_value = "127.0.0.1:7410", help = help(key!("hub.help.listen")))]
         listen: String,
     },
-    #[command(about = help("hub.help.migrate"))]
+    #[command(about = help(key!("hub.help.migrate")))]
     Migrate,
-    #[command(about = help("hub.help.terminal"))]
+    #[command(about = help(key!("hub.help.terminal")))]
     Terminal {
         #[command(subcommand)]
         command: TerminalCommand,
     },
-    #[command(about = help("hub.help.kpm"))]
+    #[command(about = help(key!("hub.help.kpm")))]
     Kpm {
         #[command(subcommand)]
         command: KpmCommand,
     },
-    #[command(about = help("hub.help.import"))]
+    #[command(about = help(key!("hub.help.import")))]
     Import {
-        #[arg(help = help("help.dir"))]
+        #[arg(help = help(key!("help.dir")))]
         dir: PathBuf,
     },
-    #[command(about = help("hub.help.publish"))]
+    #[command(about = help(key!("hub.help.publish")))]
     Publish {
         #[arg(value_parser = ["policy", "catalogue", "roster", "prices"])]
         kind: String,
-        #[arg(help = help("help.file"))]
+        #[arg(help = help(key!("help.file")))]
         file: PathBuf,
     },
-    #[command(about = help("hub.help.forks"))]
+    #[command(about = help(key!("hub.help.forks")))]
     Forks,
-    #[command(about = help("hub.help.report"))]
+    #[command(about = help(key!("hub.help.report")))]
     Report {
-        #[arg(long, help = help("hub.help.period"))]
+        #[arg(long, help = help(key!("hub.help.period")))]
         period: Option<String>,
-        #[arg(long, default_value_t = 7, help = help("hub.help.silent_days"))]
+        #[arg(long, default_value_t = 7, help = help(key!("hub.help.silent_days")))]
         silent_days: i64,
     },
 }
 
 #[derive(Debug, Subcommand)]
 enum KpmCommand {
-    #[command(about = help("hub.help.move"))]
+    #[command(about = help(key!("hub.help.move")))]
     Move {
-        #[arg(help = help("hub.help.card"))]
+        #[arg(help = help(key!("hub.help.card")))]
         card: String,
-        #[arg(long, help = help("hub.help.to"))]
+        #[arg(long, help = help(key!("hub.help.to")))]
         to: String,
     },
 }
 
 #[derive(Debug, Subcommand)]
 enum TerminalCommand {
-    #[command(about = help("hub.help.enrol"))]
+    #[command(about = help(key!("hub.help.enrol")))]
     Enrol {
-        #[arg(long, help = help("help.terminal_id"))]
+        #[arg(long, help = help(key!("help.terminal_id")))]
         terminal_id: String,
-        #[arg(long, help = help("hub.help.region"))]
+        #[arg(long, help = help(key!("hub.help.region")))]
         region: String,
-        #[arg(long, help = help("hub.help.enrol_file"))]
+        #[arg(long, help = help(key!("hub.help.enrol_file")))]
         file: Option<PathBuf>,
-        #[arg(long, help = help("help.hub_url"))]
+        #[arg(long, help = help(key!("help.hub_url")))]
         hub_url: Option<String>,
     },
-    #[command(about = help("hub.help.revoke"))]
+    #[command(about = help(key!("hub.help.revoke")))]
     Revoke {
-        #[arg(help = help("help.terminal_id"))]
+        #[arg(help = help(key!("help.terminal_id")))]
         terminal_id: String,
     },
 }
@@ -116,7 +117,7 @@ fn data_dir(cli: &Cli) -> Result<PathBuf> {
     }
     directories::ProjectDirs::from("id", "ewarong", "ewarong-hub")
         .map(|d| d.data_dir().to_owned())
-        .context(tr(cli.lang, "cli.data_dir").to_owned())
+        .context(tr(cli.lang, key!("cli.data_dir")).to_owned())
 }
 
 fn now() -> chrono::DateTime<chrono::FixedOffset> {
@@ -160,7 +161,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Some(other) => bail!(trf(
             cli.lang,
-            "hub.bad_database",
+            key!("hub.bad_database"),
             &[("url", &other.split('@').next_back().unwrap_or(""))]
         )),
         None => {
@@ -175,7 +176,7 @@ async fn run<S: Store>(cli: &Cli, store: S, identity: HubIdentity) -> Result<Exi
     store.migrate().await?;
     match &cli.command {
         Command::Migrate => {
-            println!("{}", tr(lang, "hub.migrated"));
+            println!("{}", tr(lang, key!("hub.migrated")));
         }
         Command::Serve { listen } => {
             let listener = tokio::net::TcpListener::bind(listen)
@@ -186,7 +187,7 @@ async fn run<S: Store>(cli: &Cli, store: S, identity: HubIdentity) -> Result<Exi
                 "{}",
                 trf(
                     lang,
-                    "hub.serving",
+                    key!("hub.serving"),
                     &[
                         ("addr", &addr),
                         ("fingerprint", &identity.public().fingerprint())
@@ -219,7 +220,11 @@ async fn run<S: Store>(cli: &Cli, store: S, identity: HubIdentity) -> Result<Exi
                 .add_enrolment(terminal_id, region, code_hash(&code), t, expires)
                 .await?
             {
-                bail!(trf(lang, "hub.already_enrolled", &[("id", terminal_id)]));
+                bail!(trf(
+                    lang,
+                    key!("hub.already_enrolled"),
+                    &[("id", terminal_id)]
+                ));
             }
             if let Some(path) = file {
                 let f = EnrolmentFile {
@@ -242,7 +247,7 @@ async fn run<S: Store>(cli: &Cli, store: S, identity: HubIdentity) -> Result<Exi
                     "{}",
                     trf(
                         lang,
-                        "hub.enrol_code",
+                        key!("hub.enrol_code"),
                         &[
                             ("id", terminal_id),
                             ("code", &code),
@@ -256,9 +261,13 @@ async fn run<S: Store>(cli: &Cli, store: S, identity: HubIdentity) -> Result<Exi
             command: TerminalCommand::Revoke { terminal_id },
         } => {
             if !store.revoke(terminal_id, now()).await? {
-                bail!(trf(lang, "hub.unknown_terminal", &[("id", terminal_id)]));
+                bail!(trf(
+                    lang,
+                    key!("hub.unknown_terminal"),
+                    &[("id", terminal_id)]
+                ));
             }
-            println!("{}", trf(lang, "hub.revoked", &[("id", terminal_id)]));
+            println!("{}", trf(lang, key!("hub.revoked"), &[("id", terminal_id)]));
         }
         Command::Kpm {
             command: KpmCommand::Move { card, to },
@@ -270,7 +279,7 @@ async fn run<S: Store>(cli: &Cli, store: S, identity: HubIdentity) -> Result<Exi
                 "{}",
                 trf(
                     lang,
-                    "hub.moved",
+                    key!("hub.moved"),
                     &[
                         ("id", &ordered.id),
                         ("card", card),
@@ -294,7 +303,7 @@ async fn run<S: Store>(cli: &Cli, store: S, identity: HubIdentity) -> Result<Exi
                 "{}",
                 trf(
                     lang,
-                    "hub.published",
+                    key!("hub.published"),
                     &[("kind", &kind.as_str()), ("version", &version)]
                 )
             );
@@ -309,10 +318,10 @@ async fn run<S: Store>(cli: &Cli, store: S, identity: HubIdentity) -> Result<Exi
                     p.parse::<ewarong_core::domain::Period>().map_err(|_| {
                         anyhow::anyhow!(trf(
                             lang,
-                            "cli.field",
+                            key!("cli.field"),
                             &[
                                 ("field", &"--period"),
-                                ("detail", &tr(lang, "hub.rule.period"))
+                                ("detail", &tr(lang, key!("hub.rule.period")))
                             ]
                         ))
                     })?;
@@ -334,7 +343,7 @@ async fn run<S: Store>(cli: &Cli, store: S, identity: HubIdentity) -> Result<Exi
                     "{}",
                     trf(
                         lang,
-                        "hub.fork_line",
+                        key!("hub.fork_line"),
                         &[
                             ("id", &f.terminal_id),
                             ("batch", &f.batch_seq),
@@ -345,7 +354,7 @@ async fn run<S: Store>(cli: &Cli, store: S, identity: HubIdentity) -> Result<Exi
                 );
             }
             if forks.is_empty() {
-                println!("{}", tr(lang, "hub.no_forks"));
+                println!("{}", tr(lang, key!("hub.no_forks")));
             }
         }
     }
@@ -363,14 +372,18 @@ async fn import<S: Store>(lang: Lang, state: &HubState<S>, from: &Path) -> Resul
         "{}",
         trf(
             lang,
-            "hub.imported",
+            key!("hub.imported"),
             &[("accepted", &done.accepted), ("refused", &refused)]
         )
     );
     if done.updates_written > 0 {
         println!(
             "{}",
-            trf(lang, "hub.updates_written", &[("n", &done.updates_written)])
+            trf(
+                lang,
+                key!("hub.updates_written"),
+                &[("n", &done.updates_written)]
+            )
         );
     }
     Ok(if refused == 0 {
@@ -388,7 +401,7 @@ fn print_report(lang: Lang, r: &ewarong_hub::report::Report) {
         "{}",
         trf(
             lang,
-            "hub.report.head",
+            key!("hub.report.head"),
             &[
                 ("period", &r.period),
                 ("kpm", &r.kpm_served),
@@ -398,14 +411,18 @@ fn print_report(lang: Lang, r: &ewarong_hub::report::Report) {
     );
     println!(
         "{}",
-        trf(lang, "hub.report.overspent", &[("n", &r.overspent.len())])
+        trf(
+            lang,
+            key!("hub.report.overspent"),
+            &[("n", &r.overspent.len())]
+        )
     );
     for c in &r.overspent {
         println!(
             "  {}",
             trf(
                 lang,
-                "hub.report.overspent_line",
+                key!("hub.report.overspent_line"),
                 &[
                     ("card", &c.card),
                     ("spent", &money(c.spent)),
@@ -420,13 +437,13 @@ fn print_report(lang: Lang, r: &ewarong_hub::report::Report) {
         "{}",
         trf(
             lang,
-            "hub.report.several",
+            key!("hub.report.several"),
             &[("n", &r.served_at_several.len())]
         )
     );
     println!(
         "{}",
-        trf(lang, "hub.report.forks", &[("n", &r.forks.len())])
+        trf(lang, key!("hub.report.forks"), &[("n", &r.forks.len())])
     );
     for f in &r.forks {
         println!(
@@ -438,7 +455,7 @@ fn print_report(lang: Lang, r: &ewarong_hub::report::Report) {
         "{}",
         trf(
             lang,
-            "hub.report.silent",
+            key!("hub.report.silent"),
             &[("n", &r.silent.len()), ("days", &r.silent_days)]
         )
     );
