@@ -72,6 +72,13 @@ fn an_unknown_database_url_is_refused_naming_it() {
     );
 }
 
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
 /// Table → sorted column names.
 type Schema = BTreeMap<String, Vec<String>>;
 
@@ -105,10 +112,7 @@ fn sqlite_schema(path: &std::path::Path) -> Schema {
 }
 
 fn postgres_schema(url: &str) -> Schema {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime();
     rt.block_on(async {
         let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
             .await
@@ -142,10 +146,7 @@ fn postgres_schema(url: &str) -> Schema {
 fn both_stores_have_the_same_tables_and_columns() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("hub.sqlite3");
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime();
     rt.block_on(SqliteStore::open(&path).unwrap().migrate())
         .unwrap();
     let sqlite = sqlite_schema(&path);
@@ -186,10 +187,7 @@ fn an_older_sqlite_hub_is_upgraded_and_a_newer_one_refused() {
         )
         .unwrap();
     }
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime();
     rt.block_on(SqliteStore::open(&path).unwrap().migrate())
         .unwrap();
     let schema = sqlite_schema(&path);
