@@ -3,7 +3,7 @@
 use ewarong_core::domain::{CardNumber, Quantity, Rupiah};
 use ewarong_core::i18n::{Lang, TextKey, tr};
 use ewarong_core::key;
-use ewarong_ledger::{DayReport, SaleReceipt};
+use ewarong_ledger::{DayReport, SavedSale};
 
 /// Columns on a 58 mm printer with the standard font.
 pub const WIDTH_58MM: usize = 32;
@@ -39,7 +39,7 @@ pub fn masked(card: &str) -> String {
 }
 
 /// The receipt of a saved sale.
-pub fn sale_text(r: &SaleReceipt, lang: Lang, width: usize) -> String {
+pub fn sale_text(r: &SavedSale, lang: Lang, width: usize) -> String {
     let rule = "-".repeat(width);
     let kv = |k: TextKey, v: &str| pad_between(&format!("{}:", tr(lang, k)), v, width);
     let mut lines = vec![

@@ -22,7 +22,7 @@ use ewarong_keys::{KeyError, Passphrase};
 use ewarong_ledger::data_dir::{DEMO_TERMINAL_ID, DataDir, SetupError};
 use ewarong_ledger::{
     ComplaintCategory, DayReport, HistoryFilter, HistoryRow, Ledger, LedgerError, Operator,
-    SaleReceipt, VoidReceipt,
+    SavedSale, SavedVoid,
 };
 use prefs::Prefs;
 use print::{Document, PrintFormat};
@@ -212,10 +212,10 @@ pub enum Event {
     LoggedIn(Operator),
     LoginFailed(Failure),
     Kpm(Result<KpmView, Failure>),
-    Saved(Result<Box<SaleReceipt>, SaveFailure>),
+    Saved(Result<Box<SavedSale>, SaveFailure>),
     History(Result<Vec<HistoryRow>, Failure>),
-    Receipt(Result<Box<SaleReceipt>, Failure>),
-    Voided(Result<VoidReceipt, Failure>),
+    Receipt(Result<Box<SavedSale>, Failure>),
+    Voided(Result<SavedVoid, Failure>),
     Report {
         report: Result<DayReport, Failure>,
         closed: bool,
@@ -744,7 +744,7 @@ impl Worker {
         pin: &Pin,
         lines: &[LineInput],
         override_reason: Option<&str>,
-    ) -> Result<Box<SaleReceipt>, SaveFailure> {
+    ) -> Result<Box<SavedSale>, SaveFailure> {
         let plain = |failure: Failure| SaveFailure {
             failure,
             pin: false,

@@ -8,7 +8,7 @@ use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
 
 use super::prefs::Paper;
 use ewarong_core::i18n::{Lang, tr};
-use ewarong_ledger::{DayReport, SaleReceipt};
+use ewarong_ledger::{DayReport, SavedSale};
 
 /// How a document leaves the terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +28,7 @@ pub struct Document {
 
 impl Document {
     /// A sale receipt. A reprint (`copy`) says SALINAN at the top.
-    pub fn sale(r: &SaleReceipt, lang: Lang, paper: Paper, copy: bool) -> Self {
+    pub fn sale(r: &SavedSale, lang: Lang, paper: Paper, copy: bool) -> Self {
         let mut lines = Vec::new();
         if copy {
             lines.push(crate::struk::center(

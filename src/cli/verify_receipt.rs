@@ -10,9 +10,9 @@ pub(super) fn run(
     ledger: Option<&Path>,
     pubkey: Option<&str>,
 ) -> Result<(), CliError> {
-    use ewarong_core::seal::receipt::ReceiptProof;
+    use ewarong_core::seal::receipt_code::ReceiptProof;
     use ewarong_core::seal::sign::PublicKey;
-    use ewarong_ledger::ReceiptCheck;
+    use ewarong_ledger::ReceiptCodeCheck;
     let lang = ctx.lang;
     let proof: ReceiptProof = code
         .parse()
@@ -63,22 +63,22 @@ pub(super) fn run(
         Err(CliError::refused(trf(lang, key, args)))
     };
     match check {
-        ReceiptCheck::Valid { latest_size } => {
+        ReceiptCodeCheck::Valid { latest_size } => {
             if ctx.json {
                 return Ok(());
             }
             ctx.print(&signed)?;
             ctx.print(&trf(lang, key!("vr.valid"), &[("latest", &latest_size)]))
         }
-        ReceiptCheck::OtherTerminal { ledger_terminal } => failed(
+        ReceiptCodeCheck::OtherTerminal { ledger_terminal } => failed(
             key!("vr.other_terminal"),
             &[
                 ("terminal", &proof.terminal_id),
                 ("ledger", &ledger_terminal),
             ],
         ),
-        ReceiptCheck::Missing => failed(key!("vr.missing"), &[("seq", &proof.seq)]),
-        ReceiptCheck::HistoryDiffers => failed(key!("vr.history"), &[("seq", &proof.seq)]),
-        ReceiptCheck::LatestCheckpointBad => failed(key!("vr.latest"), &[]),
+        ReceiptCodeCheck::Missing => failed(key!("vr.missing"), &[("seq", &proof.seq)]),
+        ReceiptCodeCheck::HistoryDiffers => failed(key!("vr.history"), &[("seq", &proof.seq)]),
+        ReceiptCodeCheck::LatestCheckpointBad => failed(key!("vr.latest"), &[]),
     }
 }

@@ -18,7 +18,7 @@ use ewarong_core::domain::{
     check_basket,
 };
 use ewarong_core::i18n::{Lang, Localize, tr, trf};
-use ewarong_ledger::SaleReceipt;
+use ewarong_ledger::SavedSale;
 
 /// Basket column widths: product, quantity with unit, price, line total (the remove button
 /// is TARGET wide).
@@ -80,7 +80,7 @@ pub struct SaleState {
     saving: bool,
     pub(crate) focus: Option<Focus>,
     /// The receipt on screen, and whether it is a reprint.
-    pub receipt: Option<(Box<SaleReceipt>, bool)>,
+    pub receipt: Option<(Box<SavedSale>, bool)>,
     qr: Option<(usize, Vec<bool>)>,
 }
 
@@ -122,7 +122,7 @@ impl SaleState {
         }
     }
 
-    pub(crate) fn on_saved(&mut self, r: Result<Box<SaleReceipt>, SaveFailure>) {
+    pub(crate) fn on_saved(&mut self, r: Result<Box<SavedSale>, SaveFailure>) {
         self.saving = false;
         self.pin = Zeroizing::default();
         match r {
@@ -141,7 +141,7 @@ impl SaleState {
         }
     }
 
-    pub(crate) fn show_receipt(&mut self, receipt: Box<SaleReceipt>, copy: bool) {
+    pub(crate) fn show_receipt(&mut self, receipt: Box<SavedSale>, copy: bool) {
         self.qr = receipt
             .receipt_code
             .as_deref()

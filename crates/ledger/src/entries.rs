@@ -114,7 +114,7 @@ impl fmt::Display for ComplaintCategory {
 
 /// A saved sale, as printed on the receipt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SaleReceipt {
+pub struct SavedSale {
     pub terminal_id: String,
     pub seq: u64,
     pub recorded_at: String,
@@ -137,13 +137,13 @@ pub struct SaleReceipt {
     pub tree_root: String,
     /// The terminal's Ed25519 signature over that checkpoint (base64), when a key is attached.
     pub signature: Option<String>,
-    /// The receipt's verification code (its QR content), when signed: see `seal::receipt`.
+    /// The receipt's verification code (its QR content), when signed: see `seal::receipt_code`.
     pub receipt_code: Option<String>,
 }
 
 /// A saved void.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct VoidReceipt {
+pub struct SavedVoid {
     pub seq: u64,
     pub sale_seq: u64,
     pub card: String,
@@ -363,7 +363,7 @@ impl Ledger {
         lines: &[LineInput],
         override_reason: Option<&str>,
         now: DateTime<FixedOffset>,
-    ) -> Result<SaleReceipt, LedgerError> {
+    ) -> Result<SavedSale, LedgerError> {
         let override_reason = override_reason
             .map(|r| checked_text("--override-reason", r))
             .transpose()?;
@@ -468,7 +468,7 @@ impl Ledger {
         tracing::info!(seq, total = basket.total.as_i64(), "sale recorded");
         self.seal_if_due(now);
         let receipt_code = signature.map(|signature| {
-            ewarong_core::seal::receipt::ReceiptProof {
+            ewarong_core::seal::receipt_code::ReceiptProof {
                 terminal_id: terminal_id.clone(),
                 seq,
                 leaf,
@@ -478,7 +478,7 @@ impl Ledger {
             }
             .to_string()
         });
-        Ok(SaleReceipt {
+        Ok(SavedSale {
             terminal_id,
             seq,
             recorded_at: timestamp(&now),
@@ -508,7 +508,7 @@ impl Ledger {
         reason: &str,
         supervisor: &Operator,
         now: DateTime<FixedOffset>,
-    ) -> Result<VoidReceipt, LedgerError> {
+    ) -> Result<SavedVoid, LedgerError> {
         if supervisor.role != Role::Supervisor {
             return Err(LedgerError::NotSupervisor);
         }
@@ -560,7 +560,7 @@ impl Ledger {
         tx.commit()?;
         tracing::info!(seq, sale_seq, "sale voided");
         self.seal_if_due(now);
-        Ok(VoidReceipt {
+        Ok(SavedVoid {
             seq,
             sale_seq,
             card,

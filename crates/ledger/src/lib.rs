@@ -41,11 +41,11 @@ use ewarong_keys::TerminalKey;
 
 pub use audit_rows::audit_file;
 pub use batches::{BatchInfo, SealReason};
-pub use entries::{ComplaintCategory, Operator, Presence, Role, SaleReceipt, VoidReceipt};
+pub use entries::{ComplaintCategory, Operator, Presence, Role, SavedSale, SavedVoid};
 pub use error::LedgerError;
 pub use hub_state::{AckVia, Acked, Enrolment, Outgoing};
 pub use moves::{ReleaseRecord, Standing};
-pub use proofs::ReceiptCheck;
+pub use proofs::ReceiptCodeCheck;
 pub use query::{ChainReport, DayReport, GroupTotal, HistoryFilter, HistoryRow, SaleLine};
 pub use reference::{KpmSummary, Versions, sha256};
 

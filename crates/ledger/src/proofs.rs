@@ -6,14 +6,14 @@ use serde::Serialize;
 use super::{Ledger, LedgerError};
 use ewarong_core::seal::batch::checkpoint_text;
 use ewarong_core::seal::merkle;
-use ewarong_core::seal::receipt::ReceiptProof;
+use ewarong_core::seal::receipt_code::ReceiptProof;
 use ewarong_core::seal::sign::PublicKey;
 use ewarong_core::seal::{Hash32, leaf_hash};
 
 /// The outcome of checking a receipt against a ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
-pub enum ReceiptCheck {
+pub enum ReceiptCodeCheck {
     /// The sale is in the ledger and the ledger's latest checkpoint (of `latest_size` entries)
     /// extends the tree signed on the receipt.
     Valid { latest_size: u64 },
@@ -51,25 +51,25 @@ impl Ledger {
         &self,
         proof: &ReceiptProof,
         key: &PublicKey,
-    ) -> Result<ReceiptCheck, LedgerError> {
+    ) -> Result<ReceiptCodeCheck, LedgerError> {
         if proof.terminal_id != self.terminal.terminal_id {
-            return Ok(ReceiptCheck::OtherTerminal {
+            return Ok(ReceiptCodeCheck::OtherTerminal {
                 ledger_terminal: self.terminal.terminal_id.clone(),
             });
         }
         let Some(leaves) = self.recomputed_leaves()? else {
-            return Ok(ReceiptCheck::Missing);
+            return Ok(ReceiptCodeCheck::Missing);
         };
         let index = usize::try_from(proof.seq.saturating_sub(1)).unwrap_or(usize::MAX);
         let size = usize::try_from(proof.tree_size).unwrap_or(usize::MAX);
         if leaves.get(index) != Some(&proof.leaf) || size > leaves.len() {
-            return Ok(ReceiptCheck::Missing);
+            return Ok(ReceiptCodeCheck::Missing);
         }
         let Some(prefix) = leaves.get(..size) else {
-            return Ok(ReceiptCheck::Missing);
+            return Ok(ReceiptCodeCheck::Missing);
         };
         let Some(path) = merkle::inclusion_proof(index, prefix) else {
-            return Ok(ReceiptCheck::Missing);
+            return Ok(ReceiptCodeCheck::Missing);
         };
         if !merkle::verify_inclusion(
             proof.seq.saturating_sub(1),
@@ -78,7 +78,7 @@ impl Ledger {
             &path,
             &proof.root,
         ) {
-            return Ok(ReceiptCheck::HistoryDiffers);
+            return Ok(ReceiptCodeCheck::HistoryDiffers);
         }
         // The latest signed checkpoint: the newest entry's stored root and signature.
         let latest: Option<(u64, [u8; 32], [u8; 64])> = rusqlite::OptionalExtension::optional(self.conn.query_row(
@@ -88,7 +88,7 @@ impl Ledger {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         ))?;
         let Some((latest_size, latest_root, latest_sig)) = latest else {
-            return Ok(ReceiptCheck::LatestCheckpointBad);
+            return Ok(ReceiptCodeCheck::LatestCheckpointBad);
         };
         let signed = key.verify(
             checkpoint_text(&proof.terminal_id, latest_size, &latest_root).as_bytes(),
@@ -108,8 +108,8 @@ impl Ledger {
                 )
             });
         if !signed || !consistent {
-            return Ok(ReceiptCheck::LatestCheckpointBad);
+            return Ok(ReceiptCodeCheck::LatestCheckpointBad);
         }
-        Ok(ReceiptCheck::Valid { latest_size })
+        Ok(ReceiptCodeCheck::Valid { latest_size })
     }
 }

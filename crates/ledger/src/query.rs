@@ -8,7 +8,7 @@ use chrono::{DateTime, FixedOffset};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
-use super::{Ledger, LedgerError, SaleReceipt};
+use super::{Ledger, LedgerError, SavedSale};
 use ewarong_core::domain::{AcceptedLine, Quantity, Unit};
 use ewarong_core::domain::{Balance, CardNumber, Period, Rupiah};
 use ewarong_core::seal::{self, Frontier, GENESIS, hex};
@@ -356,7 +356,7 @@ impl Ledger {
     }
 
     /// A saved sale rebuilt from the ledger, for a reprint (SALINAN) or a receipt on another screen.
-    pub fn sale_receipt(&self, seq: u64) -> Result<SaleReceipt, LedgerError> {
+    pub fn sale_receipt(&self, seq: u64) -> Result<SavedSale, LedgerError> {
         type Row = (
             String,
             String,
@@ -435,7 +435,7 @@ impl Ledger {
         let signature: Option<[u8; 64]> = signature.and_then(|s| s.try_into().ok());
         let receipt_code = match (root, signature) {
             (Some(root), Some(signature)) => Some(
-                seal::receipt::ReceiptProof {
+                seal::receipt_code::ReceiptProof {
                     terminal_id: self.terminal.terminal_id.clone(),
                     seq,
                     leaf,
@@ -449,7 +449,7 @@ impl Ledger {
         };
         let total = rp(total, "sale.total")?;
         let balance_before = rp(before, "sale.balance_before")?;
-        Ok(SaleReceipt {
+        Ok(SavedSale {
             terminal_id: self.terminal.terminal_id.clone(),
             seq,
             recorded_at,

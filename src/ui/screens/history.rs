@@ -10,7 +10,7 @@ use crate::ui::FieldFailure;
 use crate::ui::widgets::{TARGET, action, error_color, field, ok_color, pin_field, primary, row};
 use ewarong_core::domain::{CardNumber, Pin};
 use ewarong_core::i18n::{Lang, Localize, TextKey, tr, tr_runtime, trf};
-use ewarong_ledger::{HistoryFilter, HistoryRow, VoidReceipt};
+use ewarong_ledger::{HistoryFilter, HistoryRow, SavedVoid};
 
 fn kind_name(lang: Lang, kind: &str) -> String {
     tr_runtime(lang, &format!("kind.{kind}"))
@@ -63,7 +63,7 @@ impl HistoryState {
         }
     }
 
-    pub fn on_voided(&mut self, r: Result<VoidReceipt, Failure>, lang: Lang) {
+    pub fn on_voided(&mut self, r: Result<SavedVoid, Failure>, lang: Lang) {
         self.void_arrived = true;
         self.void_result = Some(r.map(|v| {
             self.voiding = false;

@@ -4,7 +4,7 @@ pub mod batch;
 pub mod canonical;
 pub mod hash;
 pub mod merkle;
-pub mod receipt;
+pub mod receipt_code;
 pub mod sign;
 
 pub use canonical::{EntryKind, Writer};

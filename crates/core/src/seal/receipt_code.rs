@@ -1,4 +1,4 @@
-//! The proof a receipt carries (its QR code): which entry, the tree after it, and the terminal's
+//! The receipt code: the proof a struk carries (its QR code): which entry, the tree after it, and the terminal's
 //! signature over that checkpoint. Compact text, checkable offline with the public key.
 
 use std::fmt;
