@@ -243,7 +243,6 @@ fn audit_100k(c: &mut Criterion) {
                     key,
                     key_is_external: false,
                     all_signatures,
-                    lang: ewarong_core::i18n::Lang::En,
                 };
                 let report = audit(&input, &options, &mut |_, _| {});
                 assert!(report.findings.is_empty() && report.entries == 100_000);

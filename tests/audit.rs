@@ -21,7 +21,6 @@ use ewarong_core::audit::{AuditOptions, AuditReport, audit};
 use ewarong_core::domain::{
     Entitlement, KkNumber, Kpm, LineInput, Pin, PinVerifier, Policy, Rupiah,
 };
-use ewarong_core::i18n::Lang;
 use ewarong_keys::TerminalKey;
 use ewarong_ledger::{Ledger, Role};
 use proptest::prelude::*;
@@ -192,7 +191,6 @@ fn report(path: &Path, key: Option<&str>, all: bool) -> AuditReport {
             key,
             key_is_external: external.is_some(),
             all_signatures: all,
-            lang: Lang::En,
         },
         &mut |_, _| {},
     )
@@ -290,6 +288,46 @@ fn every_kind_of_tampering_is_caught_and_named() {
         let (exit, out, err) = run(&path, &[]);
         assert_eq!(exit, 1, "{name}: {out}{err}");
         assert!(err.contains("TEMUAN"), "{name}: {err}");
+    }
+}
+
+/// A finding is a value: its code and arguments carry no language, and its words are chosen
+/// where it is shown, in either language, from the same finding.
+#[test]
+fn a_finding_is_a_value_put_in_words_where_it_is_shown() {
+    let (_d, path) = copy();
+    tamper(
+        &path,
+        "DROP TRIGGER sale_no_update; UPDATE sale SET total = total + 1000 WHERE seq = 5",
+    );
+    let r = report(&path, None, false);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.table == "sale" && f.seq == 5)
+        .unwrap();
+    assert_eq!(f.code, "column");
+    let arg = |name: &str| {
+        f.args
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap()
+    };
+    assert_eq!(arg("column"), "total");
+    let (stored, signed) = (arg("stored"), arg("signed"));
+    assert_eq!(
+        stored.parse::<i64>().unwrap() - signed.parse::<i64>().unwrap(),
+        1000
+    );
+    let id = f.detail(ewarong_core::i18n::Lang::Id);
+    let en = f.detail(ewarong_core::i18n::Lang::En);
+    assert_ne!(id, en);
+    for words in [&id, &en] {
+        assert!(
+            words.contains(&stored) && words.contains(&signed),
+            "{words}"
+        );
     }
 }
 
@@ -418,7 +456,7 @@ proptest! {
                 _ => { let mut t = b.checkpoint.clone().into_bytes(); flip(&mut t); b.checkpoint = String::from_utf8_lossy(&t).into_owned(); }
             }
         }
-        let r = audit(&input, &AuditOptions { key, key_is_external: false, all_signatures: true, lang: Lang::En }, &mut |_, _| {});
+        let r = audit(&input, &AuditOptions { key, key_is_external: false, all_signatures: true }, &mut |_, _| {});
         prop_assert!(!r.findings.is_empty(), "field {field} pick {pick} byte {byte} mask {mask}");
     }
 }

@@ -884,14 +884,7 @@ fn bounded<S: Store>(store: S) {
 
     // The supervisor's audit reads the release entry like any other.
     let path = home.ledger.path().to_owned();
-    let audit = ewarong_ledger::audit_file(
-        &path,
-        None,
-        true,
-        ewarong_core::i18n::Lang::En,
-        &mut |_, _| {},
-    )
-    .unwrap();
+    let audit = ewarong_ledger::audit_file(&path, None, true, &mut |_, _| {}).unwrap();
     assert!(audit.findings.is_empty(), "{:?}", audit.findings);
 }
 

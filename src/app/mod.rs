@@ -126,10 +126,10 @@ pub enum Command {
         target: PathBuf,
     },
     /// Audit a ledger file, read-only: a copy from a USB stick, or this terminal's own.
+    /// The findings come back as values; the screen puts them in words in its language.
     Audit {
         path: PathBuf,
         all_signatures: bool,
-        lang: Lang,
     },
     SavePrefs(Prefs),
     Status,
@@ -651,11 +651,10 @@ impl Worker {
             Command::Audit {
                 path,
                 all_signatures,
-                lang,
             } => {
                 // The same checks as `ewarong audit`, with the key the ledger recorded.
                 let result =
-                    ewarong_ledger::audit_file(&path, None, all_signatures, lang, &mut |_, _| {})
+                    ewarong_ledger::audit_file(&path, None, all_signatures, &mut |_, _| {})
                         .map_err(Failure::from);
                 self.emit(Event::Audited(result));
                 false

@@ -29,21 +29,39 @@ pub(super) fn run(
             );
         }
     };
-    let report = ewarong_ledger::audit_file(&path, external, all_signatures, lang, &mut progress)
+    let report = ewarong_ledger::audit_file(&path, external, all_signatures, &mut progress)
         .map_err(|e| CliError {
-        message: trf(
-            lang,
-            key!("audit.unreadable"),
-            &[("detail", &e.localize(lang))],
-        ),
-        kind: ExitKind::Unreadable,
-    })?;
+            message: trf(
+                lang,
+                key!("audit.unreadable"),
+                &[("detail", &e.localize(lang))],
+            ),
+            kind: ExitKind::Unreadable,
+        })?;
     warn_if_revoked(ctx, &report.terminal_id);
     if ctx.json {
-        ctx.print_json(&report)?;
+        // The findings are values; their words are put in here, in the chosen language.
+        let mut json = serde_json::to_value(&report).map_err(|e| CliError {
+            message: e.to_string(),
+            kind: ExitKind::Storage,
+        })?;
+        json["findings"] = report
+            .findings
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "table": f.table,
+                    "seq": f.seq,
+                    "code": f.code,
+                    "args": f.args.iter().map(|(n, v)| (*n, v.as_str())).collect::<std::collections::BTreeMap<_, _>>(),
+                    "detail": f.detail(lang),
+                })
+            })
+            .collect();
+        ctx.print_json(&json)?;
     } else {
         for f in &report.findings {
-            ctx.print(&format!("{} seq {}: {}", f.table, f.seq, f.detail))?;
+            ctx.print(&format!("{} seq {}: {}", f.table, f.seq, f.detail(lang)))?;
         }
         if report.findings.is_empty() {
             ctx.print(&trf(

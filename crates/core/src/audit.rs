@@ -156,15 +156,30 @@ pub struct AuditInput {
     pub supervisors: BTreeSet<String>,
 }
 
-/// One thing that differs from what was signed, or breaks a programme rule.
+/// One thing that differs from what was signed, or breaks a programme rule: a value, with no
+/// language in it. Its words come from [`Finding::detail`] where it is shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub table: String,
     pub seq: u64,
-    /// A stable code, e.g. `leaf_mismatch`.
+    /// A stable code, e.g. `leaf_mismatch`; its words are the translation key `audit.{code}`.
     pub code: &'static str,
-    /// What differs, in the chosen language.
-    pub detail: String,
+    /// The values its words are filled with (counts, amounts, hashes, ids), as text.
+    pub args: Vec<(&'static str, String)>,
+    #[serde(skip)]
+    key: TextKey,
+}
+
+impl Finding {
+    /// What differs, in words, in `lang`.
+    pub fn detail(&self, lang: Lang) -> String {
+        let args: Vec<(&str, &dyn std::fmt::Display)> = self
+            .args
+            .iter()
+            .map(|(name, value)| (*name, value as &dyn std::fmt::Display))
+            .collect();
+        trf(lang, self.key, &args)
+    }
 }
 
 /// The audit's result.
@@ -189,11 +204,9 @@ pub struct AuditOptions {
     pub key_is_external: bool,
     /// Also verify every entry's checkpoint signature, not only the batches'.
     pub all_signatures: bool,
-    pub lang: Lang,
 }
 
 struct Audit<'a> {
-    lang: Lang,
     findings: Vec<Finding>,
     input: &'a AuditInput,
 }
@@ -204,15 +217,18 @@ impl Audit<'_> {
         table: &str,
         seq: u64,
         key: TextKey,
-        args: &[(&str, &dyn std::fmt::Display)],
+        args: &[(&'static str, &dyn std::fmt::Display)],
     ) {
-        let detail = trf(self.lang, key, args);
         let code = key.as_str().trim_start_matches("audit.");
         self.findings.push(Finding {
             table: table.to_owned(),
             seq,
             code,
-            detail,
+            args: args
+                .iter()
+                .map(|(name, value)| (*name, value.to_string()))
+                .collect(),
+            key,
         });
     }
 }
@@ -455,9 +471,8 @@ struct EntryPass {
 }
 
 /// The checks that need only the entry itself: leaf hash, decoding, its table rows, the rules.
-fn check_entries(input: &AuditInput, entries: &[EntryRow], lang: Lang) -> EntryPass {
+fn check_entries(input: &AuditInput, entries: &[EntryRow]) -> EntryPass {
     let mut a = Audit {
-        lang,
         findings: Vec::new(),
         input,
     };
@@ -594,11 +609,9 @@ pub fn audit(
     options: &AuditOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> AuditReport {
-    let lang = options.lang;
     let key = options.key;
     let total = input.entries.len() as u64;
     let mut a = Audit {
-        lang,
         findings: Vec::new(),
         input,
     };
@@ -615,7 +628,7 @@ pub fn audit(
     }
     progress(0, total);
     // Pass 1, on all cores: everything that needs only the entry itself.
-    let passes = parallel(&input.entries, |part| check_entries(input, part, lang));
+    let passes = parallel(&input.entries, |part| check_entries(input, part));
     let mut leaves = Vec::with_capacity(input.entries.len());
     let mut claimed: BTreeMap<&str, usize> = BTreeMap::new();
     let mut entry_findings = Vec::new();

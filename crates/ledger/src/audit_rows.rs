@@ -10,7 +10,6 @@ use ewarong_core::audit::{
     AuditInput, AuditOptions, AuditReport, BatchRow, EntryRow, Table, Value,
 };
 use ewarong_core::domain::Policy;
-use ewarong_core::i18n::Lang;
 use ewarong_core::seal::sign::PublicKey;
 
 /// A projection table and the column that orders its child rows (`None`: one row per seq).
@@ -56,7 +55,6 @@ pub fn audit_file(
     path: &std::path::Path,
     external_key: Option<PublicKey>,
     all_signatures: bool,
-    lang: Lang,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<AuditReport, LedgerError> {
     let opened = Ledger::open_read_only(path)?;
@@ -69,7 +67,6 @@ pub fn audit_file(
         key,
         key_is_external: external_key.is_some(),
         all_signatures,
-        lang,
     };
     Ok(ewarong_core::audit::audit(&input, &options, progress))
 }

@@ -41,7 +41,6 @@ impl AuditState {
             out.push(Command::Audit {
                 path: self.path.trim().into(),
                 all_signatures: self.all_signatures,
-                lang,
             });
         }
         if self.running {
@@ -94,7 +93,7 @@ impl AuditState {
                                 for f in &r.findings {
                                     ui.label(&f.table);
                                     ui.label(f.seq.to_string());
-                                    ui.label(&f.detail);
+                                    ui.label(f.detail(lang));
                                     ui.end_row();
                                 }
                             });
