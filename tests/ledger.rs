@@ -197,6 +197,73 @@ fn raw_update_and_delete_fail_on_every_ledger_table() {
     assert!(err.to_string().contains("last seq + 1"), "{err}");
 }
 
+/// The tables an import or a signed hub update replaces whole (each replacement logged with its
+/// hash and version); every other table is append-only.
+const REFERENCE_TABLES: [&str; 5] = ["product", "kpm", "entitlement", "hub_move", "hub_revoked"];
+
+/// Every table the migrations create, read from `sqlite_master`, is append-only unless it is a
+/// named reference table: a table a later migration adds cannot be forgotten here. The rows
+/// test above shows the triggers at work; this one checks each table has both, and that each
+/// raises the append-only refusal.
+#[test]
+fn every_table_but_the_reference_tables_refuses_update_and_delete() {
+    let dir = tempfile::TempDir::new().unwrap();
+    drop(standard(dir.path()));
+    let conn = rusqlite::Connection::open(dir.path().join("ledger.sqlite3")).unwrap();
+    let tables: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(tables.len() > LEDGER_TABLES.len(), "{tables:?}");
+    let mut missing = Vec::new();
+    for table in tables
+        .iter()
+        .filter(|t| !REFERENCE_TABLES.contains(&t.as_str()))
+    {
+        for event in ["UPDATE", "DELETE"] {
+            let sql: Option<String> = conn
+                .query_row(
+                    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?1
+                       AND sql LIKE '%BEFORE ' || ?2 || ' ON %' AND sql LIKE '%RAISE(ABORT%append-only%'",
+                    rusqlite::params![table, event],
+                    |r| r.get(0),
+                )
+                .ok();
+            if sql.is_none() {
+                missing.push(format!("{table}: no append-only {event} trigger"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{missing:#?}");
+    for table in REFERENCE_TABLES {
+        assert!(
+            tables.iter().any(|t| t == table),
+            "reference table {table} is gone"
+        );
+    }
+    // The schema version is the number of migrations: every file in migrations/ is applied.
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "sql")
+        })
+        .count();
+    assert_eq!(version, ewarong_ledger::supported_schema_version());
+    assert_eq!(version, i64::try_from(files).unwrap());
+}
+
 #[test]
 fn the_stock_sqlite3_tool_reads_the_ledger() {
     let dir = tempfile::TempDir::new().unwrap();

@@ -52,24 +52,35 @@ pub use reference::{KpmSummary, Versions, sha256};
 /// The file name of the ledger inside the data directory.
 pub const LEDGER_FILE: &str = "ledger.sqlite3";
 
-/// Migrations embedded at build time, applied in order on open.
+/// The ledger's migrations, in order; never edited once released, only added.
+const MIGRATION_SQL: [&str; 6] = [
+    include_str!("../../../migrations/0001_ledger.sql"),
+    include_str!("../../../migrations/0002_tree_state.sql"),
+    include_str!("../../../migrations/0003_terminal_key.sql"),
+    include_str!("../../../migrations/0004_batches.sql"),
+    include_str!("../../../migrations/0005_sync.sql"),
+    include_str!("../../../migrations/0006_moves.sql"),
+];
+
+/// Migrations embedded at build time, applied in order on open. 0002 also backfills the tree
+/// state of entries written before it.
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
-    Migrations::new(vec![
-        M::up(include_str!("../../../migrations/0001_ledger.sql")),
-        M::up_with_hook(
-            include_str!("../../../migrations/0002_tree_state.sql"),
-            backfill_tree_state,
-        ),
-        M::up(include_str!("../../../migrations/0003_terminal_key.sql")),
-        M::up(include_str!("../../../migrations/0004_batches.sql")),
-        M::up(include_str!("../../../migrations/0005_sync.sql")),
-        M::up(include_str!("../../../migrations/0006_moves.sql")),
-    ])
+    Migrations::new(
+        MIGRATION_SQL
+            .iter()
+            .enumerate()
+            .map(|(i, sql)| match i {
+                1 => M::up_with_hook(sql, backfill_tree_state),
+                _ => M::up(sql),
+            })
+            .collect(),
+    )
 });
 
-/// The newest schema version this build understands.
+/// The newest schema version this build understands: the number of migrations
+/// (rusqlite_migration keeps it in `user_version`).
 pub fn supported_schema_version() -> i64 {
-    6
+    i64::try_from(MIGRATION_SQL.len()).unwrap_or(i64::MAX)
 }
 
 /// Fills `tree_state` for entries written before migration 0002, from their stored leaf hashes.
