@@ -6,10 +6,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use clap::error::ErrorKind;
-use ewarong::cli::{Cli, Command, clap_error_line, data_dir, run};
+use ewarong::cli::{Cli, Command, clap_error_line, data_dir, non_utf8_argument, run};
 use ewarong::ui::Renderer;
 use ewarong_core::i18n::Lang;
-use ewarong_core::i18n::tr;
+use ewarong_core::i18n::{tr, trf};
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
@@ -27,18 +27,28 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(e) => {
+            // Arguments as the OS gave them: one that is not UTF-8 (a PIN typed with a stray
+            // byte) must not panic here, and its value is never echoed.
+            let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
             // --lang may itself be what failed to parse; fall back to the environment, then Indonesian.
             let lang = std::env::var("EWARONG_LANG")
                 .ok()
                 .and_then(|l| l.parse().ok())
                 .unwrap_or_else(|| {
-                    let args: Vec<String> = std::env::args().collect();
                     args.windows(2)
                         .find(|w| w[0] == "--lang")
-                        .and_then(|w| w[1].parse().ok())
+                        .and_then(|w| w[1].to_str()?.parse().ok())
                         .unwrap_or(Lang::Id)
                 });
-            eprintln!("ewarong: {}", clap_error_line(&e, lang));
+            let line = match e.kind() {
+                ErrorKind::InvalidUtf8 => trf(
+                    lang,
+                    key!("cli.usage_utf8"),
+                    &[("arg", &non_utf8_argument(&args))],
+                ),
+                _ => clap_error_line(&e, lang),
+            };
+            eprintln!("ewarong: {line}");
             return ExitCode::from(2);
         }
     };

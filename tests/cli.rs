@@ -288,6 +288,46 @@ fn refused_sales_change_nothing() {
     assert_eq!(snapshot(&ledger_path(dir.path())), before);
 }
 
+/// A PIN typed with a stray byte is not UTF-8: exit 2 naming the option, no panic, and the
+/// PIN never appears, in either form of the option, and nothing is saved.
+#[test]
+fn an_argument_that_is_not_utf8_is_named_and_never_echoed() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = demo();
+    let before = snapshot(&ledger_path(dir.path()));
+    let bad_pin = OsStr::from_bytes(b"123456\xff");
+    let mut pin_eq = b"--pin=".to_vec();
+    pin_eq.extend_from_slice(b"123456\xff");
+    for pin_args in [
+        vec![OsStr::new("--pin").to_owned(), bad_pin.to_owned()],
+        vec![OsStr::from_bytes(&pin_eq).to_owned()],
+    ] {
+        let out = ewarong(dir.path())
+            .args(["sale", "--card", CARD_A, "--item", "beras-medium=1"])
+            .args(&pin_args)
+            .args(KASIR)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("--pin") && err.contains("UTF-8"), "{err}");
+        assert!(
+            !err.contains("123456") && !err.contains("panicked"),
+            "{err}"
+        );
+    }
+    let out = ewarong(dir.path())
+        .args(["--lang", "en", "balance", "--card"])
+        .arg(OsStr::from_bytes(b"6032\xfe"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--card: not valid text (UTF-8)"), "{err}");
+    assert_eq!(snapshot(&ledger_path(dir.path())), before);
+}
+
 #[test]
 fn price_override_reason_is_recorded() {
     let dir = demo();

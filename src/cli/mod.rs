@@ -574,6 +574,32 @@ fn now(ledger: &Ledger) -> DateTime<FixedOffset> {
 }
 
 /// Re-words a clap parse error as one line in the chosen language naming the argument.
+/// The name of the first argument that is not valid UTF-8, never its value: the option it
+/// belongs to (`--pin` for `--pin <bytes>` or `--pin=<bytes>`), or its position.
+pub fn non_utf8_argument(args: &[std::ffi::OsString]) -> String {
+    let Some(at) = args.iter().position(|a| a.to_str().is_none()) else {
+        return String::new();
+    };
+    let bytes = args
+        .get(at)
+        .map(|a| a.as_encoded_bytes())
+        .unwrap_or_default();
+    if let Some(eq) = bytes.iter().position(|b| *b == b'=')
+        && let Some(name) = bytes.get(..eq).and_then(|n| std::str::from_utf8(n).ok())
+        && name.starts_with("--")
+    {
+        return name.to_owned();
+    }
+    match at
+        .checked_sub(1)
+        .and_then(|p| args.get(p))
+        .and_then(|p| p.to_str())
+    {
+        Some(flag) if flag.starts_with('-') => flag.to_owned(),
+        _ => format!("#{at}"),
+    }
+}
+
 pub fn clap_error_line(err: &clap::Error, lang: Lang) -> String {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
     let arg = match err.get(ContextKind::InvalidArg) {

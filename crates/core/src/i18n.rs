@@ -934,6 +934,11 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "invalid command line: {detail}",
     ),
     (
+        "cli.usage_utf8",
+        "{arg}: bukan teks yang sah (UTF-8); nilainya tidak ditampilkan",
+        "{arg}: not valid text (UTF-8); the value is not shown",
+    ),
+    (
         "help.seal",
         "segel entri baru menjadi batch bertanda tangan (antrean kirim)",
         "seal new entries into a signed batch (the outbox)",
