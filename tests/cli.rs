@@ -328,6 +328,47 @@ fn an_argument_that_is_not_utf8_is_named_and_never_echoed() {
     assert_eq!(snapshot(&ledger_path(dir.path())), before);
 }
 
+/// A copied-off ledger holds every KPM's PIN verifier: `init` makes the data directory it
+/// creates owner-only (0700) and the ledger, its WAL files and the key owner-only (0600). A
+/// directory the user already had keeps its own mode.
+#[test]
+fn init_leaves_the_data_directory_and_its_files_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let parent = tempfile::TempDir::new().unwrap();
+    let dir = parent.path().join("warung");
+    ok(ewarong(&dir).args(["init", "--terminal-id", "t-07", "--demo"]));
+    ok(ewarong(&dir)
+        .args([
+            "sale",
+            "--card",
+            CARD_A,
+            "--pin",
+            "123456",
+            "--item",
+            "beras-medium=1",
+        ])
+        .args(KASIR));
+    assert_eq!(mode(&dir), 0o700);
+    let mut files = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        assert_eq!(mode(&path), 0o600, "{}", path.display());
+        files += 1;
+    }
+    assert!(files >= 2, "ledger and key at least");
+
+    let shared = tempfile::TempDir::new().unwrap();
+    std::fs::set_permissions(shared.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    ok(ewarong(shared.path()).args(["init", "--terminal-id", "t-08"]));
+    assert_eq!(
+        mode(shared.path()),
+        0o755,
+        "a directory the user chose keeps its mode"
+    );
+    assert_eq!(mode(&shared.path().join("ledger.sqlite3")), 0o600);
+}
+
 #[test]
 fn price_override_reason_is_recorded() {
     let dir = demo();

@@ -934,6 +934,11 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "invalid command line: {detail}",
     ),
     (
+        "ledger.permissions",
+        "{path}: tidak dapat dibuat hanya untuk pemilik ({detail}); buku besar tidak dibuat",
+        "{path}: could not be made owner-only ({detail}); no ledger was created",
+    ),
+    (
         "cli.usage_utf8",
         "{arg}: bukan teks yang sah (UTF-8); nilainya tidak ditampilkan",
         "{arg}: not valid text (UTF-8); the value is not shown",

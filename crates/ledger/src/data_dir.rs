@@ -86,10 +86,22 @@ pub fn create(
     passphrase: Option<&Passphrase>,
     now: DateTime<FixedOffset>,
 ) -> Result<Created, SetupError> {
-    std::fs::create_dir_all(dir.path()).map_err(|source| SetupError::Io {
+    let io = |source| SetupError::Io {
         path: dir.path().to_owned(),
         source,
-    })?;
+    };
+    // A directory made here is the terminal's own: owner-only. One that already existed (a
+    // --data-dir the user chose) keeps its mode; the ledger and key files inside are
+    // owner-only either way.
+    if !dir.path().exists() {
+        std::fs::create_dir_all(dir.path()).map_err(io)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700))
+                .map_err(io)?;
+        }
+    }
     let path = dir.ledger();
     let key_path = dir.key();
     if key_path.exists() && !path.exists() {

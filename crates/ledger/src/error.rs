@@ -13,34 +13,62 @@ use ewarong_core::i18n::{Lang, Localize, TextKey, tr, trf};
 pub enum LedgerError {
     Sqlite(#[from] rusqlite::Error),
     Migration(String),
-    NewerSchema { found: i64, supported: i64 },
+    NewerSchema {
+        found: i64,
+        supported: i64,
+    },
     NotInitialized(PathBuf),
     AlreadyInitialized(PathBuf),
+    /// The new ledger file could not be made owner-only.
+    Permissions {
+        path: PathBuf,
+        detail: String,
+    },
     TerminalId(String),
     Corrupt(String),
     NoPolicy,
     UnknownCard(String),
-    PinLocked { card: String, max: u32 },
-    PinWrong { remaining: u32 },
-    PinLockedNow { card: String, max: u32 },
+    PinLocked {
+        card: String,
+        max: u32,
+    },
+    PinWrong {
+        remaining: u32,
+    },
+    PinLockedNow {
+        card: String,
+        max: u32,
+    },
     Rejected(Vec<Violation>),
     OperatorUnknown(String),
     OperatorPin(String),
     OperatorExists(String),
     NotSupervisor,
     SaleNotFound(u64),
-    AlreadyVoided { seq: u64, by: u64 },
+    AlreadyVoided {
+        seq: u64,
+        by: u64,
+    },
     EmptyField(&'static str),
-    TooLong { field: &'static str, max: usize },
+    TooLong {
+        field: &'static str,
+        max: usize,
+    },
     ComplaintCategory(String),
-    ComplaintSale { seq: u64, card: String },
+    ComplaintSale {
+        seq: u64,
+        card: String,
+    },
     NothingToClose(String),
     CatalogueVsPolicy(CatalogueError),
     NoKey,
     KeyMismatch,
     NotEnrolled,
     Certificate(String),
-    HubReceipt { batch_seq: u64, reason: TextKey },
+    HubReceipt {
+        batch_seq: u64,
+        reason: TextKey,
+    },
     Money(#[from] MoneyError),
     Pin(#[from] PinError),
 }
@@ -57,6 +85,7 @@ impl LedgerError {
                 | Self::Corrupt(_)
                 | Self::NewerSchema { .. }
                 | Self::NotInitialized(_)
+                | Self::Permissions { .. }
         )
     }
 }
@@ -93,6 +122,11 @@ impl Localize for LedgerError {
             Self::AlreadyInitialized(p) => {
                 trf(lang, key!("ledger.already"), &[("path", &p.display())])
             }
+            Self::Permissions { path, detail } => trf(
+                lang,
+                key!("ledger.permissions"),
+                &[("path", &path.display()), ("detail", detail)],
+            ),
             Self::TerminalId(s) => trf(lang, key!("ledger.terminal_id"), &[("input", s)]),
             Self::Corrupt(d) => trf(lang, key!("ledger.corrupt"), &[("detail", d)]),
             Self::NoPolicy => tr(lang, key!("ledger.no_policy")).to_owned(),
