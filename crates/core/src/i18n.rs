@@ -148,28 +148,19 @@ pub fn tr(lang: Lang, key: TextKey) -> &'static str {
 
 /// The text of a key put together at run time (`kind.{kind}`). A missing key returns the key
 /// itself and logs it; every family of such keys has a test that walks all its members.
-pub fn tr_runtime(lang: Lang, key: &str) -> String {
+pub fn tr_runtime(lang: Lang, key: &str) -> &str {
     match TextKey::runtime(key) {
-        Some(k) => tr(lang, k).to_owned(),
+        Some(k) => tr(lang, k),
         None => {
             tracing::warn!(key, "missing translation");
-            key.to_owned()
+            key
         }
     }
 }
 
 /// Looks up a key and fills `{name}` placeholders.
 pub fn trf(lang: Lang, key: TextKey, args: &[(&str, &dyn fmt::Display)]) -> String {
-    fill(tr(lang, key), args)
-}
-
-/// [`trf`] for a key put together at run time.
-pub fn trf_runtime(lang: Lang, key: &str, args: &[(&str, &dyn fmt::Display)]) -> String {
-    fill(&tr_runtime(lang, key), args)
-}
-
-fn fill(text: &str, args: &[(&str, &dyn fmt::Display)]) -> String {
-    let mut s = text.to_owned();
+    let mut s = tr(lang, key).to_owned();
     for (name, value) in args {
         s = s.replace(&format!("{{{name}}}"), &value.to_string());
     }

@@ -13,7 +13,7 @@ use ewarong_core::i18n::{Lang, Localize, TextKey, tr, tr_runtime, trf};
 use ewarong_ledger::{HistoryFilter, HistoryRow, SavedVoid};
 
 fn kind_name(lang: Lang, kind: &str) -> String {
-    tr_runtime(lang, &format!("kind.{kind}"))
+    tr_runtime(lang, &format!("kind.{kind}")).to_owned()
 }
 
 /// Riwayat: entries by KPM and date; reprint and void.
