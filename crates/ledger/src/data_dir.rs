@@ -95,12 +95,7 @@ pub fn create(
     // owner-only either way.
     if !dir.path().exists() {
         std::fs::create_dir_all(dir.path()).map_err(io)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700))
-                .map_err(io)?;
-        }
+        ewarong_keys::fs::owner_only(dir.path()).map_err(io)?;
     }
     let path = dir.ledger();
     let key_path = dir.key();

@@ -83,24 +83,6 @@ pub fn supported_schema_version() -> i64 {
     i64::try_from(MIGRATION_SQL.len()).unwrap_or(i64::MAX)
 }
 
-/// Makes a new ledger file readable and writable by its owner only (on Unix; elsewhere the
-/// data directory's place in the user's profile is what protects it).
-fn owner_only(path: &Path) -> Result<(), LedgerError> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(|e| {
-            LedgerError::Permissions {
-                path: path.to_owned(),
-                detail: e.to_string(),
-            }
-        })?;
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-    Ok(())
-}
-
 /// Fills `tree_state` for entries written before migration 0002, from their stored leaf hashes.
 fn backfill_tree_state(tx: &Transaction<'_>) -> rusqlite_migration::HookResult {
     let mut frontier = Frontier::default();
@@ -217,7 +199,10 @@ impl Ledger {
         )?;
         // Owner-only before anything is written: the ledger holds the KPM's PIN verifiers, and
         // SQLite gives its -wal and -shm files the database file's mode.
-        owner_only(path)?;
+        ewarong_keys::fs::owner_only(path).map_err(|e| LedgerError::Permissions {
+            path: path.to_owned(),
+            detail: e.to_string(),
+        })?;
         configure(&conn)?;
         migrate(&mut conn)?;
         conn.execute(
