@@ -14,6 +14,7 @@
 
 pub mod ingest;
 pub mod moves;
+pub mod plan;
 pub mod postgres;
 pub mod publish;
 pub mod report;

@@ -6,7 +6,8 @@ use chrono::{DateTime, FixedOffset, Utc};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
-use super::ingest::{Decision, Prepared, StoredHead};
+use super::ingest::{Prepared, StoredHead};
+use super::plan::{self, StoredBatch, Write};
 use super::store::{
     CardSpend, ForkRecord, Ingested, MoveRecord, Publication, Redeemed, Store, StoreError,
     TerminalRecord, TerminalSeen, sorted_list, stored_hash,
@@ -153,6 +154,147 @@ impl PgStore {
         }
         Ok(())
     }
+}
+
+/// One step of [`plan::plan`] in PostgreSQL's dialect: the entries and spends of a batch go
+/// in as one array insert each.
+async fn write(tx: &tokio_postgres::Transaction<'_>, w: &Write<'_>) -> Result<(), StoreError> {
+    match w {
+        Write::Fork {
+            terminal_id,
+            batch_seq,
+            header_hash,
+            reason,
+            upload,
+            received_at,
+        } => {
+            tx.execute(
+                "INSERT INTO fork (terminal_id, batch_seq, header_hash, reason, upload, received_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                &[terminal_id, &big(*batch_seq)?, &header_hash.as_slice(), reason, upload, &at(received_at)?],
+            )
+            .await?;
+        }
+        Write::Entries {
+            terminal_id,
+            batch_seq,
+            entries,
+        } => {
+            let n = entries.len();
+            let ids = vec![*terminal_id; n];
+            let seqs = entries
+                .iter()
+                .map(|e| big(e.seq))
+                .collect::<Result<Vec<_>, _>>()?;
+            let months: Vec<&str> = entries.iter().map(|e| e.month.as_str()).collect();
+            let kinds: Vec<&str> = entries.iter().map(|e| e.kind).collect();
+            let ats: Vec<&str> = entries.iter().map(|e| e.recorded_at.as_str()).collect();
+            let canon: Vec<&[u8]> = entries.iter().map(|e| e.canonical.as_slice()).collect();
+            let leaves: Vec<&[u8]> = entries.iter().map(|e| e.leaf.as_slice()).collect();
+            tx.execute(
+                "INSERT INTO entry (terminal_id, seq, month, kind, recorded_at, batch_seq, canonical, leaf_hash)
+                 SELECT t, s, m, k, r, $8, c, l
+                 FROM UNNEST($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bytea[], $7::bytea[])
+                      AS u(t, s, m, k, r, c, l)",
+                &[&ids, &seqs, &months, &kinds, &ats, &canon, &leaves, &big(*batch_seq)?],
+            )
+            .await?;
+        }
+        Write::Spends {
+            terminal_id,
+            entries,
+        } => {
+            let (mut seq, mut card, mut period, mut amount, mut before) =
+                (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            for e in *entries {
+                if let Some(s) = &e.spend {
+                    seq.push(big(e.seq)?);
+                    card.push(s.card.as_str());
+                    period.push(s.period.as_str());
+                    amount.push(s.amount);
+                    before.push(s.balance_before);
+                }
+            }
+            tx.execute(
+                "INSERT INTO spend (terminal_id, seq, card, period, amount, balance_before)
+                 SELECT $1, s, c, p, a, b
+                 FROM UNNEST($2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[]) AS u(s, c, p, a, b)",
+                &[terminal_id, &seq, &card, &period, &amount, &before],
+            )
+            .await?;
+        }
+        Write::Release {
+            terminal_id,
+            seq,
+            fact,
+            received_at,
+        } => {
+            let rows = tx
+                .execute(
+                    "UPDATE kpm_move SET release_seq = $1, released_period = $2,
+                                         released_amount = $3, released_at = $4
+                     WHERE id = $5 AND card = $6 AND from_terminal = $7
+                       AND to_terminal = $8 AND released_amount IS NULL",
+                    &[
+                        &big(*seq)?,
+                        &fact.period,
+                        &fact.amount,
+                        received_at,
+                        &big(fact.move_id)?,
+                        &fact.card,
+                        terminal_id,
+                        &fact.to_terminal,
+                    ],
+                )
+                .await?;
+            plan::released(terminal_id, fact, rows);
+        }
+        Write::Batch {
+            prepared: p,
+            receipt,
+            received_at,
+        } => {
+            tx.execute(
+                "INSERT INTO batch (terminal_id, batch_seq, first_seq, last_seq, header, header_hash, signature,
+                                    checkpoint, receipt, received_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                &[
+                    &p.header.terminal_id,
+                    &big(p.header.batch_seq)?,
+                    &big(p.header.first_seq)?,
+                    &big(p.header.last_seq)?,
+                    &p.header_bytes,
+                    &p.header_hash.as_slice(),
+                    &p.signature.as_slice(),
+                    &p.checkpoint,
+                    receipt,
+                    &at(received_at)?,
+                ],
+            )
+            .await?;
+        }
+        Write::Head {
+            terminal_id,
+            next,
+            received_at,
+        } => {
+            tx.execute(
+                "UPDATE head SET last_seq = $1, last_batch_seq = $2, last_header_hash = $3, frontier = $4,
+                                 updated_at = $5
+                 WHERE terminal_id = $6",
+                &[
+                    &big(next.last_seq)?,
+                    &big(next.last_batch_seq)?,
+                    &next.last_header_hash.as_slice(),
+                    &next.frontier.encode(),
+                    &at(received_at)?,
+                    terminal_id,
+                ],
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 impl Store for PgStore {
@@ -327,150 +469,31 @@ impl Store for PgStore {
         months.sort_unstable();
         months.dedup();
         self.ensure_partitions(&months).await?;
-        let id = p.header.terminal_id.as_str();
-        let batch_seq = big(p.header.batch_seq)?;
-        let received = at(&receipt.received_at)?;
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         // The row lock serialises uploads from one terminal; other terminals go in parallel.
-        let head = read_head(&tx, id, true).await?;
+        let head = read_head(&tx, &p.header.terminal_id, true).await?;
         let stored = tx
             .query_opt(
                 "SELECT header_hash, receipt FROM batch WHERE terminal_id = $1 AND batch_seq = $2",
-                &[&id, &batch_seq],
+                &[&p.header.terminal_id, &big(p.header.batch_seq)?],
             )
-            .await?;
-        let stored_hash = stored
-            .as_ref()
-            .map(|r| stored_hash("batch.header_hash", r.try_get::<_, &[u8]>(0)?))
+            .await?
+            .map(|r| {
+                Ok::<_, StoreError>(StoredBatch {
+                    header_hash: stored_hash("batch.header_hash", r.try_get::<_, &[u8]>(0)?)?,
+                    receipt: r.try_get(1)?,
+                })
+            })
             .transpose()?;
-        match super::ingest::decide(&head, stored_hash, &p) {
-            Decision::Duplicate => {
-                let json: String = stored
-                    .ok_or_else(|| StoreError::Corrupt("batch".into()))?
-                    .try_get(1)?;
-                let r = serde_json::from_str(&json)
-                    .map_err(|_| StoreError::Corrupt("batch.receipt".into()))?;
-                Ok(Ingested::Duplicate(r))
+        let plan = plan::plan(head, stored, &p, &receipt)?;
+        if !plan.writes.is_empty() {
+            for w in &plan.writes {
+                write(&tx, w).await?;
             }
-            Decision::OutOfOrder => Ok(Ingested::OutOfOrder(head)),
-            Decision::RootMismatch => Ok(Ingested::RootMismatch),
-            Decision::Fork(reason) => {
-                tx.execute(
-                    "INSERT INTO fork (terminal_id, batch_seq, header_hash, reason, upload, received_at)
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                    &[&id, &batch_seq, &p.header_hash.as_slice(), &reason, &p.evidence(), &received],
-                )
-                .await?;
-                tx.commit().await?;
-                Ok(Ingested::Fork { reason, head })
-            }
-            Decision::Store(next) => {
-                let n = p.entries.len();
-                let mut ids = Vec::with_capacity(n);
-                let mut seqs = Vec::with_capacity(n);
-                let mut months = Vec::with_capacity(n);
-                let mut kinds = Vec::with_capacity(n);
-                let mut ats = Vec::with_capacity(n);
-                let mut canon = Vec::with_capacity(n);
-                let mut leaves = Vec::with_capacity(n);
-                let (mut s_seq, mut s_card, mut s_period, mut s_amount, mut s_before) =
-                    (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-                for e in &p.entries {
-                    ids.push(id);
-                    seqs.push(big(e.seq)?);
-                    months.push(e.month.as_str());
-                    kinds.push(e.kind);
-                    ats.push(e.recorded_at.as_str());
-                    canon.push(e.canonical.as_slice());
-                    leaves.push(e.leaf.as_slice());
-                    if let Some(s) = &e.spend {
-                        s_seq.push(big(e.seq)?);
-                        s_card.push(s.card.as_str());
-                        s_period.push(s.period.as_str());
-                        s_amount.push(s.amount);
-                        s_before.push(s.balance_before);
-                    }
-                }
-                tx.execute(
-                    "INSERT INTO entry (terminal_id, seq, month, kind, recorded_at, batch_seq, canonical, leaf_hash)
-                     SELECT t, s, m, k, r, $8, c, l
-                     FROM UNNEST($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bytea[], $7::bytea[])
-                          AS u(t, s, m, k, r, c, l)",
-                    &[&ids, &seqs, &months, &kinds, &ats, &canon, &leaves, &batch_seq],
-                )
-                .await?;
-                if !s_seq.is_empty() {
-                    tx.execute(
-                        "INSERT INTO spend (terminal_id, seq, card, period, amount, balance_before)
-                         SELECT $1, s, c, p, a, b
-                         FROM UNNEST($2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[]) AS u(s, c, p, a, b)",
-                        &[&id, &s_seq, &s_card, &s_period, &s_amount, &s_before],
-                    )
-                    .await?;
-                }
-                for e in &p.entries {
-                    let Some(r) = &e.release else { continue };
-                    let n = tx
-                        .execute(
-                            "UPDATE kpm_move SET release_seq = $1, released_period = $2,
-                                                 released_amount = $3, released_at = $4
-                             WHERE id = $5 AND card = $6 AND from_terminal = $7
-                               AND to_terminal = $8 AND released_amount IS NULL",
-                            &[
-                                &big(e.seq)?,
-                                &r.period,
-                                &r.amount,
-                                &receipt.received_at,
-                                &big(r.move_id)?,
-                                &r.card,
-                                &id,
-                                &r.to_terminal,
-                            ],
-                        )
-                        .await?;
-                    if n == 0 {
-                        super::store::release_unmatched(id, r);
-                    }
-                }
-                let json = serde_json::to_string(&receipt)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                tx.execute(
-                    "INSERT INTO batch (terminal_id, batch_seq, first_seq, last_seq, header, header_hash, signature,
-                                        checkpoint, receipt, received_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                    &[
-                        &id,
-                        &batch_seq,
-                        &big(p.header.first_seq)?,
-                        &big(p.header.last_seq)?,
-                        &p.header_bytes,
-                        &p.header_hash.as_slice(),
-                        &p.signature.as_slice(),
-                        &p.checkpoint,
-                        &json,
-                        &received,
-                    ],
-                )
-                .await?;
-                tx.execute(
-                    "UPDATE head SET last_seq = $1, last_batch_seq = $2, last_header_hash = $3, frontier = $4,
-                                     updated_at = $5
-                     WHERE terminal_id = $6",
-                    &[
-                        &big(next.last_seq)?,
-                        &big(next.last_batch_seq)?,
-                        &next.last_header_hash.as_slice(),
-                        &next.frontier.encode(),
-                        &received,
-                        &id,
-                    ],
-                )
-                .await?;
-                tx.commit().await?;
-                Ok(Ingested::Stored(receipt))
-            }
+            tx.commit().await?;
         }
+        Ok(plan.outcome)
     }
 
     async fn forks(&self) -> Result<Vec<ForkRecord>, StoreError> {

@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
-use super::ingest::{Decision, Prepared, StoredHead};
+use super::ingest::{Prepared, StoredHead};
+use super::plan::{self, StoredBatch, Write};
 use super::rfc3339;
 use super::store::{
     CardSpend, ForkRecord, Ingested, MoveRecord, Publication, Redeemed, Store, StoreError,
@@ -78,10 +79,6 @@ fn read_head(tx: &Connection, terminal_id: &str) -> Result<StoredHead, StoreErro
     })
 }
 
-fn receipt_from(json: &str) -> Result<HubReceipt, StoreError> {
-    serde_json::from_str(json).map_err(|_| StoreError::Corrupt("batch.receipt".into()))
-}
-
 /// The terminal's row as enrolment sees it (see [`rules::TerminalState`]).
 fn terminal_state(tx: &Transaction<'_>, id: &str) -> Result<TerminalState, StoreError> {
     let row: Option<(bool, bool)> = tx
@@ -92,6 +89,136 @@ fn terminal_state(tx: &Transaction<'_>, id: &str) -> Result<TerminalState, Store
         )
         .optional()?;
     Ok(TerminalState::of(row))
+}
+
+/// One step of [`plan::plan`] in SQLite's dialect.
+fn write(tx: &Transaction<'_>, w: &Write<'_>) -> Result<(), StoreError> {
+    match w {
+        Write::Fork {
+            terminal_id,
+            batch_seq,
+            header_hash,
+            reason,
+            upload,
+            received_at,
+        } => {
+            tx.execute(
+                "INSERT INTO fork (terminal_id, batch_seq, header_hash, reason, upload, received_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![terminal_id, batch_seq, header_hash, reason, upload, received_at],
+            )?;
+        }
+        Write::Entries {
+            terminal_id,
+            batch_seq,
+            entries,
+        } => {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO entry (terminal_id, seq, month, kind, recorded_at, batch_seq, canonical, leaf_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            for e in *entries {
+                stmt.execute(params![
+                    terminal_id,
+                    e.seq,
+                    e.month,
+                    e.kind,
+                    e.recorded_at,
+                    batch_seq,
+                    e.canonical,
+                    e.leaf
+                ])?;
+            }
+        }
+        Write::Spends {
+            terminal_id,
+            entries,
+        } => {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO spend (terminal_id, seq, card, period, amount, balance_before)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for e in *entries {
+                if let Some(s) = &e.spend {
+                    stmt.execute(params![
+                        terminal_id,
+                        e.seq,
+                        s.card,
+                        s.period,
+                        s.amount,
+                        s.balance_before
+                    ])?;
+                }
+            }
+        }
+        Write::Release {
+            terminal_id,
+            seq,
+            fact,
+            received_at,
+        } => {
+            let rows = tx.execute(
+                "UPDATE kpm_move SET release_seq = ?1, released_period = ?2,
+                                     released_amount = ?3, released_at = ?4
+                 WHERE id = ?5 AND card = ?6 AND from_terminal = ?7
+                   AND to_terminal = ?8 AND released_amount IS NULL",
+                params![
+                    seq,
+                    fact.period,
+                    fact.amount,
+                    received_at,
+                    fact.move_id,
+                    fact.card,
+                    terminal_id,
+                    fact.to_terminal
+                ],
+            )?;
+            plan::released(terminal_id, fact, rows as u64);
+        }
+        Write::Batch {
+            prepared: p,
+            receipt,
+            received_at,
+        } => {
+            tx.execute(
+                "INSERT INTO batch (terminal_id, batch_seq, first_seq, last_seq, header, header_hash, signature,
+                                    checkpoint, receipt, received_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    p.header.terminal_id,
+                    p.header.batch_seq,
+                    p.header.first_seq,
+                    p.header.last_seq,
+                    p.header_bytes,
+                    p.header_hash,
+                    p.signature,
+                    p.checkpoint,
+                    receipt,
+                    received_at
+                ],
+            )?;
+        }
+        Write::Head {
+            terminal_id,
+            next,
+            received_at,
+        } => {
+            tx.execute(
+                "UPDATE head SET last_seq = ?1, last_batch_seq = ?2, last_header_hash = ?3, frontier = ?4,
+                                 updated_at = ?5
+                 WHERE terminal_id = ?6",
+                params![
+                    next.last_seq,
+                    next.last_batch_seq,
+                    next.last_header_hash,
+                    next.frontier.encode(),
+                    received_at,
+                    terminal_id
+                ],
+            )?;
+        }
+    }
+    Ok(())
 }
 
 impl Store for SqliteStore {
@@ -245,126 +372,31 @@ impl Store for SqliteStore {
 
     async fn ingest(&self, p: Prepared, receipt: HubReceipt) -> Result<Ingested, StoreError> {
         self.run(move |c| {
-            let id = p.header.terminal_id.clone();
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let head = read_head(&tx, &id)?;
+            let head = read_head(&tx, &p.header.terminal_id)?;
             let stored: Option<(Vec<u8>, String)> = tx
                 .query_row(
                     "SELECT header_hash, receipt FROM batch WHERE terminal_id = ?1 AND batch_seq = ?2",
-                    params![id, p.header.batch_seq],
+                    params![p.header.terminal_id, p.header.batch_seq],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?;
-            let stored_hash = stored
-                .as_ref()
-                .map(|(h, _)| stored_hash("batch.header_hash", h))
+            let stored = stored
+                .map(|(hash, receipt)| {
+                    Ok::<_, StoreError>(StoredBatch {
+                        header_hash: stored_hash("batch.header_hash", hash)?,
+                        receipt,
+                    })
+                })
                 .transpose()?;
-            match super::ingest::decide(&head, stored_hash, &p) {
-                Decision::Duplicate => {
-                    let (_, json) = stored.ok_or_else(|| StoreError::Corrupt("batch".into()))?;
-                    Ok(Ingested::Duplicate(receipt_from(&json)?))
+            let plan = plan::plan(head, stored, &p, &receipt)?;
+            if !plan.writes.is_empty() {
+                for w in &plan.writes {
+                    write(&tx, w)?;
                 }
-                Decision::OutOfOrder => Ok(Ingested::OutOfOrder(head)),
-                Decision::RootMismatch => Ok(Ingested::RootMismatch),
-                Decision::Fork(reason) => {
-                    tx.execute(
-                        "INSERT INTO fork (terminal_id, batch_seq, header_hash, reason, upload, received_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                        params![id, p.header.batch_seq, p.header_hash, reason, p.evidence(), receipt.received_at],
-                    )?;
-                    tx.commit()?;
-                    Ok(Ingested::Fork { reason, head })
-                }
-                Decision::Store(next) => {
-                    let json = serde_json::to_string(&receipt)
-                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                    {
-                        let mut entry = tx.prepare_cached(
-                            "INSERT INTO entry (terminal_id, seq, month, kind, recorded_at, batch_seq, canonical, leaf_hash)
-                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                        )?;
-                        let mut spend = tx.prepare_cached(
-                            "INSERT INTO spend (terminal_id, seq, card, period, amount, balance_before)
-                             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                        )?;
-                        for e in &p.entries {
-                            entry.execute(params![
-                                id,
-                                e.seq,
-                                e.month,
-                                e.kind,
-                                e.recorded_at,
-                                p.header.batch_seq,
-                                e.canonical,
-                                e.leaf
-                            ])?;
-                            if let Some(s) = &e.spend {
-                                spend.execute(params![
-                                    id,
-                                    e.seq,
-                                    s.card,
-                                    s.period,
-                                    s.amount,
-                                    s.balance_before
-                                ])?;
-                            }
-                            if let Some(r) = &e.release {
-                                let n = tx.execute(
-                                    "UPDATE kpm_move SET release_seq = ?1, released_period = ?2,
-                                                         released_amount = ?3, released_at = ?4
-                                     WHERE id = ?5 AND card = ?6 AND from_terminal = ?7
-                                       AND to_terminal = ?8 AND released_amount IS NULL",
-                                    params![
-                                        e.seq,
-                                        r.period,
-                                        r.amount,
-                                        receipt.received_at,
-                                        r.move_id,
-                                        r.card,
-                                        id,
-                                        r.to_terminal
-                                    ],
-                                )?;
-                                if n == 0 {
-                                    super::store::release_unmatched(&id, r);
-                                }
-                            }
-                        }
-                    }
-                    tx.execute(
-                        "INSERT INTO batch (terminal_id, batch_seq, first_seq, last_seq, header, header_hash, signature,
-                                            checkpoint, receipt, received_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                        params![
-                            id,
-                            p.header.batch_seq,
-                            p.header.first_seq,
-                            p.header.last_seq,
-                            p.header_bytes,
-                            p.header_hash,
-                            p.signature,
-                            p.checkpoint,
-                            json,
-                            receipt.received_at
-                        ],
-                    )?;
-                    tx.execute(
-                        "UPDATE head SET last_seq = ?1, last_batch_seq = ?2, last_header_hash = ?3, frontier = ?4,
-                                         updated_at = ?5
-                         WHERE terminal_id = ?6",
-                        params![
-                            next.last_seq,
-                            next.last_batch_seq,
-                            next.last_header_hash,
-                            next.frontier.encode(),
-                            receipt.received_at,
-                            id
-                        ],
-                    )?;
-                    tx.commit()?;
-                    Ok(Ingested::Stored(receipt))
-                }
+                tx.commit()?;
             }
+            Ok(plan.outcome)
         })
         .await
     }

@@ -120,9 +120,9 @@ pub trait Store: Clone + Send + Sync + 'static {
         terminal_id: &str,
     ) -> impl Future<Output = Result<StoredHead, StoreError>> + Send;
 
-    /// In one transaction: reads the head, decides (see `ingest::decide`), and either stores the
-    /// batch, its entries, its spending and `receipt` and moves the head, or keeps the upload
-    /// as a fork (`Prepared::evidence`).
+    /// In one transaction: reads the head and the batch stored at this number, and executes
+    /// the writes the plan module lists: the batch, its entries, its spending and `receipt`
+    /// and the new head, or the upload kept as a fork (`Prepared::evidence`).
     fn ingest(
         &self,
         prepared: Prepared,
@@ -168,18 +168,6 @@ pub trait Store: Clone + Send + Sync + 'static {
 pub fn moves_version(moves: &[MoveRecord]) -> u64 {
     let released = moves.iter().filter(|m| m.released.is_some()).count();
     (moves.len() as u64).saturating_add(released as u64)
-}
-
-/// Marks the move a release entry answers, inside the transaction that stores the entry. A
-/// release that answers no waiting move (a card or target that does not match) is stored with
-/// its batch like any entry and logged; it moves nothing.
-pub(super) fn release_unmatched(terminal_id: &str, r: &super::ingest::ReleaseFact) {
-    tracing::warn!(
-        terminal_id,
-        move_id = r.move_id,
-        card = r.card.as_str(),
-        "release entry answers no waiting move"
-    );
 }
 
 /// A signed update as stored.
