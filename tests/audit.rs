@@ -183,14 +183,12 @@ fn tamper(path: &Path, sql: &str) {
 fn report(path: &Path, key: Option<&str>, all: bool) -> AuditReport {
     let l = Ledger::open_read_only(path).unwrap();
     let input = l.audit_input().unwrap();
-    let external = key.map(|k| k.parse().unwrap());
-    let key = external.or_else(|| l.public_key().unwrap());
     audit(
         &input,
         &AuditOptions {
-            key,
-            key_is_external: external.is_some(),
+            pinned_key: key.map(|k| k.parse().unwrap()),
             all_signatures: all,
+            ..AuditOptions::default()
         },
         &mut |_, _| {},
     )
@@ -456,7 +454,7 @@ proptest! {
                 _ => { let mut t = b.checkpoint.clone().into_bytes(); flip(&mut t); b.checkpoint = String::from_utf8_lossy(&t).into_owned(); }
             }
         }
-        let r = audit(&input, &AuditOptions { key, key_is_external: false, all_signatures: true }, &mut |_, _| {});
+        let r = audit(&input, &AuditOptions { pinned_key: key, all_signatures: true, ..AuditOptions::default() }, &mut |_, _| {});
         prop_assert!(!r.findings.is_empty(), "field {field} pick {pick} byte {byte} mask {mask}");
     }
 }

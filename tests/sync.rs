@@ -882,10 +882,18 @@ fn bounded<S: Store>(store: S) {
         a.batches
     );
 
-    // The supervisor's audit reads the release entry like any other.
+    // The supervisor's audit reads the release entry like any other, and with the real hub's
+    // key pinned, the certificate and every receipt in the ledger vouch for the terminal's key.
     let path = home.ledger.path().to_owned();
-    let audit = ewarong_ledger::audit_file(&path, None, true, &mut |_, _| {}).unwrap();
+    let options = ewarong_core::audit::AuditOptions {
+        pinned_hub: Some(hub.state.identity.public()),
+        all_signatures: true,
+        ..Default::default()
+    };
+    let audit = ewarong_ledger::audit_file(&path, &options, &mut |_, _| {}).unwrap();
     assert!(audit.findings.is_empty(), "{:?}", audit.findings);
+    assert_eq!(audit.verdict(), ewarong_core::audit::Verdict::Clean);
+    assert_eq!(audit.trust, ewarong_core::audit::Trust::HubCertificate);
 }
 
 #[test]

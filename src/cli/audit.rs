@@ -1,22 +1,78 @@
-//! `ewarong audit`: audits a ledger, this one or a copy, offline and read-only.
+//! `ewarong audit`: audits a ledger, this one or a copy, offline and read-only, against the keys
+//! the supervisor trusts.
 
 use super::*;
+use ewarong_core::audit::{AuditOptions, Trust, Verdict};
 use ewarong_core::key;
+use ewarong_core::seal::sign::PublicKey;
 
-pub(super) fn run(
-    ctx: &mut Ctx<'_>,
-    ledger: Option<&Path>,
-    pubkey: Option<&str>,
-    all_signatures: bool,
-) -> Result<(), CliError> {
+/// The command's options.
+pub(super) struct Args<'a> {
+    pub ledger: Option<&'a Path>,
+    pub pubkey: Option<&'a str>,
+    pub hub_key: Option<&'a str>,
+    pub trust: Option<&'a Path>,
+    pub all_signatures: bool,
+}
+
+/// A public key as base64 (as `key show` prints it) or as hex (as certificates carry it).
+fn parse_key(lang: Lang, option: &str, text: &str) -> Result<PublicKey, CliError> {
+    text.parse()
+        .ok()
+        .or_else(|| ewarong_core::protocol::public_key(option, text.trim()).ok())
+        .ok_or_else(|| CliError::refused(format!("{option}: {}", tr(lang, key!("vr.bad_key")))))
+}
+
+pub(super) fn run(ctx: &mut Ctx<'_>, args: Args<'_>) -> Result<(), CliError> {
     let lang = ctx.lang;
-    let path = ledger.map_or_else(|| ctx.ledger_path(), Path::to_path_buf);
-    let external: Option<ewarong_core::seal::sign::PublicKey> = pubkey
-        .map(|k| {
-            k.parse()
-                .map_err(|_| CliError::refused(tr(lang, key!("vr.bad_key")).to_owned()))
-        })
-        .transpose()?;
+    let path = args
+        .ledger
+        .map_or_else(|| ctx.ledger_path(), Path::to_path_buf);
+    let unreadable = |e: ewarong_ledger::LedgerError| CliError {
+        message: trf(
+            lang,
+            key!("audit.unreadable"),
+            &[("detail", &e.localize(lang))],
+        ),
+        kind: ExitKind::Unreadable,
+    };
+    let opened = ewarong_ledger::Ledger::open_for_audit(&path).map_err(unreadable)?;
+    let terminal_id = opened.terminal().terminal_id.clone();
+    let mut options = AuditOptions {
+        pinned_key: args
+            .pubkey
+            .map(|k| parse_key(lang, "--pubkey", k))
+            .transpose()?,
+        pinned_hub: args
+            .hub_key
+            .map(|k| parse_key(lang, "--hub-key", k))
+            .transpose()?,
+        all_signatures: args.all_signatures,
+    };
+    if let Some(file) = args.trust {
+        let refused = |detail: &dyn std::fmt::Display| {
+            CliError::refused(trf(
+                lang,
+                key!("audit.trust_file"),
+                &[("path", &file.display()), ("detail", detail)],
+            ))
+        };
+        let text = std::fs::read_to_string(file).map_err(|e| refused(&e))?;
+        let (hub, terminal) = ewarong_core::protocol::TrustFile::keys_for(&text, &terminal_id)
+            .map_err(|e| refused(&e))?;
+        options.pinned_hub = options.pinned_hub.or(Some(hub));
+        match terminal {
+            Some(k) => options.pinned_key = options.pinned_key.or(Some(k)),
+            None => eprintln!(
+                "{}",
+                trf(
+                    lang,
+                    key!("audit.trust_unknown_terminal"),
+                    &[("terminal", &terminal_id), ("path", &file.display())],
+                )
+            ),
+        }
+    }
     let mut progress = |done: u64, total: u64| {
         if total >= 20_000 {
             eprintln!(
@@ -29,22 +85,40 @@ pub(super) fn run(
             );
         }
     };
-    let report = ewarong_ledger::audit_file(&path, external, all_signatures, &mut progress)
-        .map_err(|e| CliError {
-            message: trf(
-                lang,
-                key!("audit.unreadable"),
-                &[("detail", &e.localize(lang))],
-            ),
-            kind: ExitKind::Unreadable,
-        })?;
+    let input = opened.audit_input().map_err(unreadable)?;
+    drop(opened);
+    let report = ewarong_core::audit::audit(&input, &options, &mut progress);
     warn_if_revoked(ctx, &report.terminal_id);
+    let verdict = report.verdict();
+    let none = "-".to_owned();
+    let trust_line = match report.trust {
+        Trust::PinnedKey => trf(
+            lang,
+            key!("audit.trust.pinned_key"),
+            &[("key", report.key.as_ref().unwrap_or(&none))],
+        ),
+        Trust::HubCertificate => trf(
+            lang,
+            key!("audit.trust.hub_certificate"),
+            &[
+                ("hub", report.hub_key.as_ref().unwrap_or(&none)),
+                ("key", report.key.as_ref().unwrap_or(&none)),
+            ],
+        ),
+        Trust::LedgerOnly => trf(
+            lang,
+            key!("audit.trust.ledger_only"),
+            &[("key", report.key.as_ref().unwrap_or(&none))],
+        ),
+    };
     if ctx.json {
         // The findings are values; their words are put in here, in the chosen language.
         let mut json = serde_json::to_value(&report).map_err(|e| CliError {
             message: e.to_string(),
             kind: ExitKind::Storage,
         })?;
+        json["verdict"] = serde_json::to_value(verdict).unwrap_or_default();
+        json["trust_detail"] = trust_line.into();
         json["findings"] = report
             .findings
             .iter()
@@ -63,10 +137,16 @@ pub(super) fn run(
         for f in &report.findings {
             ctx.print(&format!("{} seq {}: {}", f.table, f.seq, f.detail(lang)))?;
         }
-        if report.findings.is_empty() {
+        ctx.print(&trust_line)?;
+        let summary = match verdict {
+            Verdict::Clean => Some(key!("audit.clean")),
+            Verdict::IntegrityOnly => Some(key!("audit.integrity_only")),
+            Verdict::Findings => None,
+        };
+        if let Some(k) = summary {
             ctx.print(&trf(
                 lang,
-                key!("audit.clean"),
+                k,
                 &[
                     ("terminal", &report.terminal_id),
                     ("entries", &report.entries),
@@ -77,10 +157,13 @@ pub(super) fn run(
             ))?;
         }
     }
-    if report.findings.is_empty() {
-        Ok(())
-    } else {
-        Err(CliError {
+    match verdict {
+        Verdict::Clean => Ok(()),
+        Verdict::IntegrityOnly => Err(CliError {
+            message: tr(lang, key!("audit.unverified")).to_owned(),
+            kind: ExitKind::Unverified,
+        }),
+        Verdict::Findings => Err(CliError {
             message: trf(
                 lang,
                 key!("audit.found"),
@@ -92,6 +175,6 @@ pub(super) fn run(
                 ],
             ),
             kind: ExitKind::Refused,
-        })
+        }),
     }
 }

@@ -153,6 +153,10 @@ pub enum Command {
         ledger: Option<PathBuf>,
         #[arg(long, help = help(key!("help.pubkey")))]
         pubkey: Option<String>,
+        #[arg(long, help = help(key!("help.hub_key")))]
+        hub_key: Option<String>,
+        #[arg(long, help = help(key!("help.trust_file")))]
+        trust: Option<PathBuf>,
         #[arg(long, help = help(key!("help.all_signatures")))]
         all_signatures: bool,
     },
@@ -308,6 +312,9 @@ pub enum ExitKind {
     ClosedOutput = 0,
     /// `sync`, `enrol`: the hub did not answer. Nothing was lost; try again later.
     Offline = 4,
+    /// `audit`: no findings, but no key from outside the ledger was given, so who wrote it is
+    /// not verified.
+    Unverified = 5,
 }
 
 /// A failed command: one localized line and an exit code.
@@ -642,7 +649,8 @@ fn warn_if_revoked(ctx: &Ctx<'_>, terminal_id: &str) {
     if !path.exists() {
         return;
     }
-    let at = Ledger::open_read_only(&path).and_then(|l| l.revoked_at(terminal_id));
+    // Opened as the audit opens a file: reading it leaves nothing beside it.
+    let at = Ledger::open_for_audit(&path).and_then(|l| l.revoked_at(terminal_id));
     match at {
         Ok(Some(at)) => eprintln!(
             "{}",
@@ -706,8 +714,19 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
         Command::Audit {
             ledger,
             pubkey,
+            hub_key,
+            trust,
             all_signatures,
-        } => audit::run(ctx, ledger.as_deref(), pubkey.as_deref(), all_signatures),
+        } => audit::run(
+            ctx,
+            audit::Args {
+                ledger: ledger.as_deref(),
+                pubkey: pubkey.as_deref(),
+                hub_key: hub_key.as_deref(),
+                trust: trust.as_deref(),
+                all_signatures,
+            },
+        ),
         Command::VerifyReceipt {
             code,
             ledger,

@@ -123,6 +123,8 @@ pub struct EntryRow {
     pub prev_hash: Option<Hash32>,
     pub chain_hash: Option<Hash32>,
     pub tree_root: Option<Hash32>,
+    /// The tree frontier stored with the entry (`tree_state.frontier`), as stored.
+    pub frontier: Option<Vec<u8>>,
     pub signature: Option<[u8; 64]>,
 }
 
@@ -142,11 +144,35 @@ pub struct BatchRow {
     pub checkpoint: String,
 }
 
+/// One row of `hub_enrolment`.
+#[derive(Debug, Clone)]
+pub struct EnrolmentRow {
+    pub id: u64,
+    pub hub_public_key: Vec<u8>,
+    /// The hub's certificate, JSON as stored.
+    pub certificate: String,
+}
+
+/// One row of `batch_ack`: the hub's receipt for a batch, JSON as stored.
+#[derive(Debug, Clone)]
+pub struct AckRow {
+    pub batch_seq: u64,
+    pub receipt: String,
+}
+
 /// Everything the audit reads from a ledger.
 #[derive(Debug, Clone, Default)]
 pub struct AuditInput {
     pub terminal_id: String,
+    /// `terminal_key`, oldest first: the newest signs.
     pub recorded_keys: Vec<[u8; 32]>,
+    /// `hub_enrolment`, oldest first: the newest is in force.
+    pub enrolments: Vec<EnrolmentRow>,
+    pub acks: Vec<AckRow>,
+    /// The batch numbers `outbox` lists.
+    pub outbox: Vec<u64>,
+    /// The terminal's seal interval (`seal_every_entries`), when it has one.
+    pub seal_every: Option<u64>,
     pub entries: Vec<EntryRow>,
     pub batches: Vec<BatchRow>,
     /// table → (seq, child index) → column → value as text (`NULL` for null).
@@ -182,10 +208,41 @@ impl Finding {
     }
 }
 
+/// What the audit's signatures were checked against: how far a clean result can be believed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trust {
+    /// A terminal key given from outside the ledger (`--pubkey`, or a hub's trust file).
+    PinnedKey,
+    /// The hub certificate stored in the ledger, verified with a hub key given from outside;
+    /// the certificate names the terminal's key.
+    HubCertificate,
+    /// Only the key the ledger recorded itself: whoever wrote the file could have chosen it.
+    /// The audit then proves integrity, never authorship.
+    LedgerOnly,
+}
+
+/// The one-word result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// No findings, and the signatures were checked against a pinned key or a pinned hub.
+    Clean,
+    /// No findings, but nothing outside the ledger vouches for the key ([`Trust::LedgerOnly`]).
+    IntegrityOnly,
+    /// At least one finding.
+    Findings,
+}
+
 /// The audit's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditReport {
     pub terminal_id: String,
+    pub trust: Trust,
+    /// The fingerprint of the terminal key the signatures were checked with, if there was one.
+    pub key: Option<String>,
+    /// The fingerprint of the pinned hub key, with [`Trust::HubCertificate`].
+    pub hub_key: Option<String>,
     pub entries: u64,
     pub batches: u64,
     /// Entries after the last sealed batch (not yet sealed, which is allowed).
@@ -194,15 +251,27 @@ pub struct AuditReport {
     pub findings: Vec<Finding>,
 }
 
-/// How the audit runs.
-#[derive(Debug, Clone)]
+impl AuditReport {
+    /// Clean only with no findings and a key that came from outside the ledger.
+    pub fn verdict(&self) -> Verdict {
+        match (self.findings.is_empty(), self.trust) {
+            (false, _) => Verdict::Findings,
+            (true, Trust::LedgerOnly) => Verdict::IntegrityOnly,
+            (true, _) => Verdict::Clean,
+        }
+    }
+}
+
+/// How the audit runs: what the supervisor trusts, and how much to verify.
+#[derive(Debug, Clone, Default)]
 pub struct AuditOptions {
-    /// The key batches and checkpoints must verify with: given on the command line, or else the
-    /// newest key the ledger recorded.
-    pub key: Option<PublicKey>,
-    /// Whether the key was given from outside the ledger (then it must match the ledger's).
-    pub key_is_external: bool,
-    /// Also verify every entry's checkpoint signature, not only the batches'.
+    /// The terminal's key, given from outside the ledger (`--pubkey`, or a trust file).
+    pub pinned_key: Option<PublicKey>,
+    /// The hub's key, given from outside the ledger (`--hub-key`, or a trust file): the hub
+    /// certificate and receipts in the ledger must verify with it.
+    pub pinned_hub: Option<PublicKey>,
+    /// Verify every entry's checkpoint signature. Without it, the open tail's entries are
+    /// verified one by one and the sealed entries through their batch's signature.
     pub all_signatures: bool,
 }
 
@@ -609,23 +678,13 @@ pub fn audit(
     options: &AuditOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> AuditReport {
-    let key = options.key;
     let total = input.entries.len() as u64;
     let mut a = Audit {
         findings: Vec::new(),
         input,
     };
-    if options.key_is_external
-        && let Some(k) = key
-        && !input.recorded_keys.contains(&k.to_bytes())
-    {
-        a.find(
-            "terminal_key",
-            0,
-            key!("audit.key_replaced"),
-            &[("key", &k.fingerprint())],
-        );
-    }
+    let anchor = trust_anchor(&mut a, options);
+    let key = anchor.key;
     progress(0, total);
     // Pass 1, on all cores: everything that needs only the entry itself.
     let passes = parallel(&input.entries, |part| check_entries(input, part));
@@ -675,6 +734,7 @@ pub fn audit(
         }
         let mut roots = Vec::with_capacity(part.len());
         let mut mismatched = Vec::new();
+        let mut frontier_bad = Vec::new();
         for (e, leaf) in input
             .entries
             .iter()
@@ -687,24 +747,35 @@ pub fn audit(
             if e.tree_root != Some(root) {
                 mismatched.push(e.seq);
             }
+            if e.frontier.as_deref() != Some(frontier.encode().as_slice()) {
+                frontier_bad.push(e.seq);
+            }
             roots.push(root);
         }
-        (roots, mismatched)
+        (roots, mismatched, frontier_bad)
     });
     let mut roots: Vec<Hash32> = Vec::with_capacity(leaves.len());
-    for (part_roots, mismatched) in parts {
+    for (part_roots, mismatched, frontier_bad) in parts {
         roots.extend(part_roots);
         for seq in mismatched {
             a.find("tree_state", seq, key!("audit.tree_mismatch"), &[]);
         }
+        for seq in frontier_bad {
+            a.find("tree_state", seq, key!("audit.frontier_mismatch"), &[]);
+        }
     }
     a.findings.extend(entry_findings);
-    // Pass 4, on all cores: every entry's checkpoint signature, when asked.
+    // Pass 4, on all cores: the checkpoint signature of every entry the batches do not cover
+    // (the open tail, and entries past a missing batch), or of every entry when asked.
+    let sealed_to = sealed_through(input);
     let mut signatures_checked = 0u64;
-    if options.all_signatures
-        && let Some(k) = key
-    {
-        let pairs: Vec<(&EntryRow, &Hash32)> = input.entries.iter().zip(&roots).collect();
+    if let Some(k) = key {
+        let pairs: Vec<(&EntryRow, &Hash32)> = input
+            .entries
+            .iter()
+            .zip(&roots)
+            .filter(|(e, _)| options.all_signatures || e.seq > sealed_to)
+            .collect();
         let bad = parallel(&pairs, |part| {
             part.iter()
                 .filter(|(e, root)| {
@@ -721,7 +792,7 @@ pub fn audit(
         for seq in bad.into_iter().flatten() {
             a.find("entry_signature", seq, key!("audit.entry_signature"), &[]);
         }
-        signatures_checked = total;
+        signatures_checked = pairs.len() as u64;
     }
     progress(total, total);
     // Claims count distinct rows only while every entry has its own seq.
@@ -812,14 +883,212 @@ pub fn audit(
         signatures_checked =
             signatures_checked.saturating_add((input.batches.len() as u64).saturating_mul(2));
     }
+    check_hub_records(&mut a, anchor.hub);
     let open_tail = total.saturating_sub(prev_last.min(total));
+    if let Some(every) = input.seal_every
+        && open_tail > every
+    {
+        a.find(
+            "batch",
+            prev_last.saturating_add(1),
+            key!("audit.tail_unsealed"),
+            &[("tail", &open_tail), ("every", &every)],
+        );
+    }
+    if signatures_checked == 0 {
+        a.find("entry_signature", 0, key!("audit.no_signatures"), &[]);
+    }
     AuditReport {
         terminal_id: input.terminal_id.clone(),
+        trust: anchor.trust,
+        key: key.map(|k| k.fingerprint()),
+        hub_key: (anchor.trust == Trust::HubCertificate)
+            .then(|| anchor.hub.map(|h| h.fingerprint()))
+            .flatten(),
         entries: total,
         batches: input.batches.len() as u64,
         open_tail,
         signatures_checked,
         findings: a.findings,
+    }
+}
+
+/// The last entry the stored batches seal, counting only batches that follow on from the first
+/// without a gap: entries after it are verified one by one.
+fn sealed_through(input: &AuditInput) -> u64 {
+    let mut last = 0u64;
+    for (i, b) in input.batches.iter().enumerate() {
+        if b.batch_seq != (i as u64).saturating_add(1) || b.first_seq != last.saturating_add(1) {
+            break;
+        }
+        last = b.last_seq;
+    }
+    last
+}
+
+/// What the signatures are checked against, and the hub key receipts are checked with.
+struct Anchor {
+    trust: Trust,
+    key: Option<PublicKey>,
+    hub: Option<PublicKey>,
+}
+
+/// Settles which key signs for the terminal, from what the supervisor pinned and what the
+/// ledger recorded, and finds every disagreement between them.
+fn trust_anchor(a: &mut Audit<'_>, options: &AuditOptions) -> Anchor {
+    let input = a.input;
+    let newest = input
+        .recorded_keys
+        .last()
+        .and_then(|b| PublicKey::from_bytes(b).ok());
+    if input.recorded_keys.is_empty() {
+        a.find("terminal_key", 0, key!("audit.key_missing"), &[]);
+    }
+    // The certificate in force, if it verifies: (its terminal key, its hub key).
+    let mut certified: Option<(PublicKey, PublicKey)> = None;
+    if let Some(row) = input.enrolments.last() {
+        match certificate_keys(row, &input.terminal_id) {
+            Ok(keys) => certified = Some(keys),
+            Err(detail) => a.find(
+                "hub_enrolment",
+                row.id,
+                key!("audit.certificate_invalid"),
+                &[("detail", &detail)],
+            ),
+        }
+        if let (Some(pinned), Some((_, hub))) = (options.pinned_hub, certified)
+            && pinned != hub
+        {
+            a.find(
+                "hub_enrolment",
+                row.id,
+                key!("audit.hub_key_mismatch"),
+                &[
+                    ("found", &hub.fingerprint()),
+                    ("trusted", &pinned.fingerprint()),
+                ],
+            );
+        }
+    } else if options.pinned_hub.is_some() {
+        a.find("hub_enrolment", 0, key!("audit.certificate_missing"), &[]);
+    }
+    let hub_vouches = options
+        .pinned_hub
+        .zip(certified)
+        .is_some_and(|(pinned, (_, hub))| pinned == hub);
+    let (trust, key) = if let Some(k) = options.pinned_key {
+        (Trust::PinnedKey, Some(k))
+    } else if hub_vouches {
+        (Trust::HubCertificate, certified.map(|(k, _)| k))
+    } else {
+        (Trust::LedgerOnly, newest)
+    };
+    if let Some(k) = key {
+        if options.pinned_key.is_some() && !input.recorded_keys.contains(&k.to_bytes()) {
+            a.find(
+                "terminal_key",
+                0,
+                key!("audit.key_replaced"),
+                &[("key", &k.fingerprint())],
+            );
+        } else if let Some(n) = newest
+            && n != k
+        {
+            a.find(
+                "terminal_key",
+                input.recorded_keys.len() as u64,
+                key!("audit.key_not_newest"),
+                &[("key", &n.fingerprint()), ("trusted", &k.fingerprint())],
+            );
+        }
+        if let Some((cert_key, _)) = certified
+            && cert_key != k
+        {
+            a.find(
+                "hub_enrolment",
+                input.enrolments.last().map_or(0, |r| r.id),
+                key!("audit.certificate_key"),
+                &[
+                    ("certified", &cert_key.fingerprint()),
+                    ("key", &k.fingerprint()),
+                ],
+            );
+        }
+    }
+    // Receipts are checked with the pinned hub key, else the certificate's, else the row's.
+    let hub = options
+        .pinned_hub
+        .or(certified.map(|(_, h)| h))
+        .or_else(|| {
+            input
+                .enrolments
+                .last()
+                .and_then(|r| <[u8; 32]>::try_from(r.hub_public_key.as_slice()).ok())
+                .and_then(|b| PublicKey::from_bytes(&b).ok())
+        });
+    Anchor { trust, key, hub }
+}
+
+/// The certificate of an enrolment row, checked: signed by the hub key it names (which must be
+/// the row's), for this terminal. Returns (terminal key, hub key), or what is wrong.
+fn certificate_keys(
+    row: &EnrolmentRow,
+    terminal_id: &str,
+) -> Result<(PublicKey, PublicKey), String> {
+    let cert: crate::protocol::Certificate =
+        serde_json::from_str(&row.certificate).map_err(|e| format!("JSON: {e}"))?;
+    let (terminal, hub) = cert.verify().map_err(|e| e.to_string())?;
+    if cert.terminal_id != terminal_id {
+        return Err(format!("terminal_id {}", cert.terminal_id));
+    }
+    if hub.to_bytes().as_slice() != row.hub_public_key.as_slice() {
+        return Err("hub_public_key".to_owned());
+    }
+    Ok((terminal, hub))
+}
+
+/// Every hub receipt against its batch and the hub key; every outbox row against a batch.
+fn check_hub_records(a: &mut Audit<'_>, hub: Option<PublicKey>) {
+    let input = a.input;
+    if !input.acks.is_empty() && input.enrolments.is_empty() {
+        a.find("batch_ack", 0, key!("audit.ack_without_enrolment"), &[]);
+    }
+    let batch = |n: u64| input.batches.iter().find(|b| b.batch_seq == n);
+    for ack in &input.acks {
+        let problem = match (
+            serde_json::from_str::<crate::protocol::HubReceipt>(&ack.receipt),
+            batch(ack.batch_seq),
+        ) {
+            (Err(e), _) => Some(format!("JSON: {e}")),
+            (Ok(_), None) => Some("batch".to_owned()),
+            (Ok(r), Some(b)) => {
+                let hash = crate::seal::hash::to_hash32(&b.header_hash);
+                if r.terminal_id != input.terminal_id {
+                    Some("terminal_id".to_owned())
+                } else if (r.batch_seq, r.first_seq, r.last_seq)
+                    != (b.batch_seq, b.first_seq, b.last_seq)
+                {
+                    Some("batch_seq/first_seq/last_seq".to_owned())
+                } else if !hub.zip(hash).is_some_and(|(h, hash)| r.verify(&h, &hash)) {
+                    Some("hub_signature".to_owned())
+                } else {
+                    None
+                }
+            }
+        };
+        if let Some(detail) = problem {
+            a.find(
+                "batch_ack",
+                ack.batch_seq,
+                key!("audit.ack_invalid"),
+                &[("detail", &detail)],
+            );
+        }
+    }
+    for n in &input.outbox {
+        if batch(*n).is_none() {
+            a.find("outbox", *n, key!("audit.batch_missing"), &[("batch", n)]);
+        }
     }
 }
 

@@ -1131,6 +1131,21 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "terminal id of the new home e-warong",
     ),
     (
+        "hub.keys_written",
+        "berkas kepercayaan {path} ditulis: {count} terminal, kunci hub {fingerprint}",
+        "trust file {path} written: {count} terminals, hub key {fingerprint}",
+    ),
+    (
+        "hub.help.keys",
+        "berkas kepercayaan untuk pemeriksa: kunci hub dan kunci setiap terminal (untuk `ewarong audit --trust`)",
+        "a trust file for supervisors: the hub's key and every terminal's key (for `ewarong audit --trust`)",
+    ),
+    (
+        "hub.help.keys_out",
+        "tulis ke berkas ini (bawaan: cetak ke layar)",
+        "write to this file (default: print it)",
+    ),
+    (
         "hub.revoked",
         "terminal {id} dicabut",
         "terminal {id} revoked",
@@ -1654,6 +1669,96 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "the batch checkpoint (signed note) is invalid or does not match",
     ),
     (
+        "audit.key_missing",
+        "ledger tidak mencatat kunci terminal: tidak ada yang bisa membuktikan siapa yang menandatangani",
+        "the ledger records no terminal key: nothing can show who signed it",
+    ),
+    (
+        "audit.key_not_newest",
+        "kunci yang menandatangani sekarang ({key}) bukan kunci yang dipercaya ({trusted}): kunci diganti",
+        "the key that signs now ({key}) is not the trusted key ({trusted}): the key was replaced",
+    ),
+    (
+        "audit.no_signatures",
+        "tidak ada tanda tangan yang diperiksa: isi ledger ini tidak terbukti",
+        "no signature was checked: nothing in this ledger is proven",
+    ),
+    (
+        "audit.certificate_invalid",
+        "sertifikat hub tidak sah ({detail})",
+        "the hub certificate is not valid ({detail})",
+    ),
+    (
+        "audit.certificate_key",
+        "sertifikat hub mengikat kunci {certified}, tetapi ledger ditandatangani dengan {key}: kunci diganti",
+        "the hub certificate binds key {certified}, but the ledger is signed with {key}: the key was replaced",
+    ),
+    (
+        "audit.certificate_missing",
+        "kunci hub diberikan, tetapi ledger tidak menyimpan sertifikat hub",
+        "a hub key was given, but the ledger holds no hub certificate",
+    ),
+    (
+        "audit.hub_key_mismatch",
+        "sertifikat di ledger ditandatangani hub {found}, bukan hub yang dipercaya ({trusted})",
+        "the certificate in the ledger was signed by hub {found}, not the trusted hub ({trusted})",
+    ),
+    (
+        "audit.ack_invalid",
+        "tanda terima hub untuk batch ini tidak sah atau bukan untuk header batch ini ({detail})",
+        "the hub's receipt for this batch is not valid or not for this batch header ({detail})",
+    ),
+    (
+        "audit.ack_without_enrolment",
+        "ada tanda terima hub, tetapi ledger tidak menyimpan pendaftaran hub",
+        "there are hub receipts, but the ledger holds no hub enrolment",
+    ),
+    (
+        "audit.batch_missing",
+        "outbox menunjuk batch {batch} yang tidak ada (baris batch dihapus)",
+        "the outbox names batch {batch}, which is not there (a batch row was deleted)",
+    ),
+    (
+        "audit.frontier_mismatch",
+        "frontier pohon tersimpan tidak cocok dengan entri",
+        "the stored tree frontier does not match the entries",
+    ),
+    (
+        "audit.tail_unsealed",
+        "{tail} entri belum disegel, lebih dari batas {every}: batch dihapus atau penyegelan berhenti",
+        "{tail} entries are not sealed, more than the limit of {every}: batches were deleted or sealing stopped",
+    ),
+    (
+        "audit.trust.pinned_key",
+        "Diperiksa terhadap: kunci terminal yang disematkan pemeriksa ({key})",
+        "Verified against: the terminal key the supervisor pinned ({key})",
+    ),
+    (
+        "audit.trust.hub_certificate",
+        "Diperiksa terhadap: sertifikat hub di ledger, dicek dengan kunci hub yang disematkan ({hub}); kunci terminal {key}",
+        "Verified against: the hub certificate in the ledger, checked with the pinned hub key ({hub}); terminal key {key}",
+    ),
+    (
+        "audit.trust.ledger_only",
+        "Diperiksa terhadap: hanya kunci yang dicatat ledger sendiri ({key}). Integritas saja: penulis TIDAK diverifikasi (pakai --pubkey, --hub-key atau --trust)",
+        "Verified against: only the key the ledger itself recorded ({key}). Integrity only: authorship NOT verified (use --pubkey, --hub-key or --trust)",
+    ),
+    (
+        "audit.integrity_only",
+        "Audit {terminal}: {entries} entri, {batches} batch ({tail} entri belum disegel), {signatures} tanda tangan diperiksa: UTUH, PENULIS BELUM DIVERIFIKASI",
+        "Audit {terminal}: {entries} entries, {batches} batches ({tail} entries not yet sealed), {signatures} signatures checked: INTACT, AUTHORSHIP NOT VERIFIED",
+    ),
+    (
+        "audit.trust_file",
+        "berkas kepercayaan {path} tidak bisa dipakai: {detail}",
+        "the trust file {path} cannot be used: {detail}",
+    ),
+    (
+        "audit.trust_unknown_terminal",
+        "terminal {terminal} tidak ada di berkas kepercayaan {path}",
+        "terminal {terminal} is not in the trust file {path}",
+    ),
+    (
         "audit.clean",
         "Audit {terminal}: {entries} entri, {batches} batch ({tail} entri belum disegel), {signatures} tanda tangan diperiksa: BERSIH",
         "Audit {terminal}: {entries} entries, {batches} batches ({tail} entries not yet sealed), {signatures} signatures checked: CLEAN",
@@ -1677,6 +1782,21 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "help.audit",
         "audit ledger secara offline (hanya dibaca): rantai, pohon, batch, tanda tangan, aturan program",
         "audit a ledger offline (read only): chain, tree, batches, signatures, programme rules",
+    ),
+    (
+        "help.hub_key",
+        "kunci publik hub (base64 atau hex) yang dipercaya: sertifikat dan tanda terima di ledger harus cocok",
+        "the trusted hub's public key (base64 or hex): the certificate and receipts in the ledger must match it",
+    ),
+    (
+        "help.trust_file",
+        "berkas kepercayaan dari `ewarong-hub terminal keys`: kunci hub dan kunci setiap terminal",
+        "a trust file from `ewarong-hub terminal keys`: the hub's key and every terminal's key",
+    ),
+    (
+        "audit.unverified",
+        "tidak ada temuan, tetapi penulis ledger belum diverifikasi: tidak ada kunci dari luar ledger",
+        "no findings, but who wrote the ledger is not verified: no key from outside the ledger",
     ),
     (
         "help.all_signatures",

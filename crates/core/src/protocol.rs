@@ -120,6 +120,54 @@ impl Certificate {
     }
 }
 
+/// What `ewarong-hub terminal keys` writes for supervisors: the hub's key and every enrolled
+/// terminal's key, so `ewarong audit --trust FILE` checks a ledger against keys that did not
+/// come from the ledger itself. Keys are hex, as in certificates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrustFile {
+    /// `ewarong-trust/v1`.
+    pub format: String,
+    pub hub_public_key: String,
+    pub terminals: Vec<TrustedTerminal>,
+}
+
+/// One terminal in a [`TrustFile`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrustedTerminal {
+    pub terminal_id: String,
+    pub region: String,
+    pub public_key: String,
+}
+
+impl TrustFile {
+    pub const FORMAT: &'static str = "ewarong-trust/v1";
+
+    /// Reads a trust file and finds `terminal_id` in it: the hub's key, and the terminal's key
+    /// when the file lists it. The error names the field that is wrong.
+    pub fn keys_for(
+        text: &str,
+        terminal_id: &str,
+    ) -> Result<(PublicKey, Option<PublicKey>), FieldError> {
+        let file: Self = serde_json::from_str(text).map_err(|_| {
+            FieldError::new(
+                "trust file",
+                "must be JSON with format, hub_public_key and terminals",
+            )
+        })?;
+        if file.format != Self::FORMAT {
+            return Err(FieldError::new("format", "must be ewarong-trust/v1"));
+        }
+        let hub = public_key("hub_public_key", &file.hub_public_key)?;
+        let terminal = file
+            .terminals
+            .iter()
+            .find(|t| t.terminal_id == terminal_id)
+            .map(|t| public_key("terminals[].public_key", &t.public_key))
+            .transpose()?;
+        Ok((hub, terminal))
+    }
+}
+
 /// What `ewarong-hub terminal enrol --file` writes, for a terminal to enrol from a USB stick or
 /// a download: the code, and the hub's key, so the terminal can tell the real hub from another.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -71,3 +71,30 @@ pub async fn build<S: Store>(
         silent,
     })
 }
+
+/// The trust file supervisors audit with (`ewarong audit --trust FILE`): the hub's key and the
+/// key of every enrolled terminal, revoked ones included (their old ledgers are still audited).
+pub async fn trust_file<S: Store>(
+    store: &S,
+    hub: &ewarong_core::seal::sign::PublicKey,
+) -> Result<ewarong_core::protocol::TrustFile, StoreError> {
+    use ewarong_core::protocol::{TrustFile, TrustedTerminal};
+    let mut terminals = Vec::new();
+    for seen in store.terminals().await? {
+        let Some(t) = store.terminal(&seen.terminal_id).await? else {
+            continue;
+        };
+        if let Some(key) = t.public_key {
+            terminals.push(TrustedTerminal {
+                terminal_id: t.terminal_id,
+                region: t.region,
+                public_key: ewarong_core::seal::hex(&key),
+            });
+        }
+    }
+    Ok(TrustFile {
+        format: TrustFile::FORMAT.to_owned(),
+        hub_public_key: ewarong_core::seal::hex(&hub.to_bytes()),
+        terminals,
+    })
+}

@@ -1,4 +1,5 @@
-//! Reading everything the audit checks, as plain rows, from a ledger opened read-only.
+//! Reading everything the audit checks, as plain rows, from a ledger opened read-only, in one
+//! consistent snapshot, writing nothing beside the file.
 
 use std::collections::BTreeMap;
 
@@ -7,10 +8,9 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::{Ledger, LedgerError};
 use ewarong_core::audit::{
-    AuditInput, AuditOptions, AuditReport, BatchRow, EntryRow, Table, Value,
+    AckRow, AuditInput, AuditOptions, AuditReport, BatchRow, EnrolmentRow, EntryRow, Table, Value,
 };
 use ewarong_core::domain::Policy;
-use ewarong_core::seal::sign::PublicKey;
 
 /// A projection table and the column that orders its child rows (`None`: one row per seq).
 type Projection = (&'static str, Option<&'static str>);
@@ -48,46 +48,99 @@ fn fixed<const N: usize>(v: ValueRef<'_>) -> Option<[u8; N]> {
     }
 }
 
-/// Audits a ledger file without writing to it: a copy from a USB stick, or a terminal's own.
-/// The key is `external_key` when given (it must then be one the ledger recorded), else the
-/// newest key the ledger recorded. `LedgerError` means the file cannot be read as a ledger.
+/// Audits a ledger file without writing to it or beside it: a copy from a USB stick, or a
+/// terminal's own, live or not. What the signatures are checked against is in `options` (see
+/// [`AuditOptions`]). `LedgerError` means the file cannot be read as a ledger.
 pub fn audit_file(
     path: &std::path::Path,
-    external_key: Option<PublicKey>,
-    all_signatures: bool,
+    options: &AuditOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<AuditReport, LedgerError> {
-    let opened = Ledger::open_read_only(path)?;
+    let opened = Ledger::open_for_audit(path)?;
     let input = opened.audit_input()?;
-    let key = match external_key {
-        Some(k) => Some(k),
-        None => opened.public_key()?,
-    };
-    let options = AuditOptions {
-        key,
-        key_is_external: external_key.is_some(),
-        all_signatures,
-    };
-    Ok(ewarong_core::audit::audit(&input, &options, progress))
+    Ok(ewarong_core::audit::audit(&input, options, progress))
+}
+
+/// `path` as an SQLite URI that opens it read-only and `immutable`: no lock, no `-wal` or
+/// `-shm` file made beside it.
+fn immutable_uri(path: &std::path::Path) -> Result<String, LedgerError> {
+    let absolute = std::path::absolute(path).map_err(|e| LedgerError::Corrupt(e.to_string()))?;
+    let text = absolute
+        .to_str()
+        .ok_or_else(|| LedgerError::Corrupt("the path is not UTF-8".into()))?
+        .replace('\\', "/");
+    let mut uri = String::from("file:");
+    if !text.starts_with('/') {
+        uri.push('/');
+    }
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~:".contains(&b) {
+            uri.push(char::from(b));
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri.push_str("?mode=ro&immutable=1");
+    Ok(uri)
 }
 
 impl Ledger {
-    /// Everything the audit needs, read in one pass per table.
+    /// Opens a ledger for the audit. A file with no `-wal` beside it (a copy, or a ledger whose
+    /// last writer closed cleanly) opens `immutable`, which writes nothing anywhere. A file with
+    /// a `-wal` beside it may be live: it opens read-only through its WAL, and
+    /// [`Ledger::audit_input`] reads it in one transaction.
+    pub fn open_for_audit(path: &std::path::Path) -> Result<Self, LedgerError> {
+        if !path.exists() {
+            return Err(LedgerError::NotInitialized(path.to_owned()));
+        }
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        if std::path::Path::new(&wal).exists() {
+            return Self::open_read_only(path);
+        }
+        let conn = Connection::open_with_flags(
+            immutable_uri(path)?,
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )?;
+        conn.pragma_update(None, "query_only", "ON")?;
+        let mut l = Self::checked(conn, path)?;
+        l.immutable = true;
+        Ok(l)
+    }
+
+    /// Everything the audit needs, read in one pass per table, all from one snapshot: a ledger
+    /// written to meanwhile shows the state of one moment, never half of a sale or a seal.
     pub fn audit_input(&self) -> Result<AuditInput, LedgerError> {
-        // The largest projection loads on a second read-only connection, alongside the rest.
-        let path = self.path.clone();
-        let big = std::thread::spawn(move || {
-            let conn = Connection::open_with_flags(
-                &path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
-            conn.pragma_update(None, "query_only", "ON")?;
-            load_projections(&conn, &BIG_PROJECTION)
+        let conn = &self.conn;
+        conn.execute_batch("BEGIN DEFERRED")?;
+        let read = self.audit_input_in_snapshot();
+        // A read transaction: ending it changes nothing, whatever was read.
+        let _ = conn.execute_batch("COMMIT");
+        read
+    }
+
+    fn audit_input_in_snapshot(&self) -> Result<AuditInput, LedgerError> {
+        // An immutable file cannot change, so the largest projection may load on a second
+        // connection alongside the rest; a file that may be live is read on this one only.
+        let big = self.immutable.then(|| {
+            let uri = immutable_uri(&self.path);
+            std::thread::spawn(move || {
+                let conn = Connection::open_with_flags(
+                    uri?,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                        | OpenFlags::SQLITE_OPEN_URI,
+                )?;
+                load_projections(&conn, &BIG_PROJECTION)
+            })
         });
         let conn = &self.conn;
         let mut entries = Vec::new();
         let mut stmt = conn.prepare(
-            "SELECT e.seq, e.kind, e.recorded_at, e.canonical, e.leaf_hash, e.prev_hash, e.chain_hash, t.root, s.signature
+            "SELECT e.seq, e.kind, e.recorded_at, e.canonical, e.leaf_hash, e.prev_hash, e.chain_hash, t.root, s.signature,
+                    t.frontier
              FROM entry e LEFT JOIN tree_state t ON t.seq = e.seq LEFT JOIN entry_signature s ON s.seq = e.seq
              ORDER BY e.seq",
         )?;
@@ -103,6 +156,10 @@ impl Ledger {
                 chain_hash: fixed(r.get_ref(6)?),
                 tree_root: fixed(r.get_ref(7)?),
                 signature: fixed(r.get_ref(8)?),
+                frontier: match r.get_ref(9)? {
+                    ValueRef::Blob(b) => Some(b.to_vec()),
+                    _ => None,
+                },
             });
         }
         let mut batches = Vec::new();
@@ -146,15 +203,47 @@ impl Ledger {
             .prepare("SELECT DISTINCT name FROM operator WHERE role = 'supervisor'")?
             .query_map([], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
+        let enrolments = conn
+            .prepare("SELECT id, hub_public_key, certificate FROM hub_enrolment ORDER BY id")?
+            .query_map([], |r| {
+                Ok(EnrolmentRow {
+                    id: r.get(0)?,
+                    hub_public_key: r.get(1)?,
+                    certificate: r.get(2)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let acks = conn
+            .prepare("SELECT batch_seq, receipt FROM batch_ack ORDER BY batch_seq")?
+            .query_map([], |r| {
+                Ok(AckRow {
+                    batch_seq: r.get(0)?,
+                    receipt: r.get(1)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let outbox = conn
+            .prepare("SELECT batch_seq FROM outbox ORDER BY batch_seq")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let seal_every = Some(self.seal_every()?);
         let mut projections = load_projections(conn, &PROJECTIONS)?;
-        // The loader thread only fails by returning an error; a panic there is a bug, re-raised.
-        projections.extend(
-            big.join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p))?,
-        );
+        match big {
+            // The loader thread only fails by returning an error; a panic there is a bug,
+            // re-raised.
+            Some(big) => projections.extend(
+                big.join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p))?,
+            ),
+            None => projections.extend(load_projections(conn, &BIG_PROJECTION)?),
+        }
         Ok(AuditInput {
             terminal_id: self.terminal.terminal_id.clone(),
             recorded_keys,
+            enrolments,
+            acks,
+            outbox,
+            seal_every,
             entries,
             batches,
             projections,

@@ -141,6 +141,8 @@ pub struct Ledger {
     cache: Option<reference::Cached>,
     /// The terminal key, when attached: entries are then signed and batches can be sealed.
     signer: Option<TerminalKey>,
+    /// Opened `immutable` for the audit: the file cannot change while it is open.
+    immutable: bool,
 }
 
 /// RFC 3339 with seconds and the terminal's offset: `2026-11-28T14:05:00+07:00`.
@@ -237,6 +239,11 @@ impl Ledger {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.pragma_update(None, "query_only", "ON")?;
+        Self::checked(conn, path)
+    }
+
+    /// A read-only connection, refused when a newer ewarong wrote the file.
+    fn checked(conn: Connection, path: &Path) -> Result<Self, LedgerError> {
         let found = schema_version(&conn)?;
         if found > supported_schema_version() {
             return Err(LedgerError::NewerSchema {
@@ -273,6 +280,7 @@ impl Ledger {
             },
             cache: None,
             signer: None,
+            immutable: false,
         })
     }
 

@@ -69,11 +69,16 @@ impl AuditState {
                     ("count", &r.findings.len()),
                 ];
                 if r.findings.is_empty() {
-                    ui.label(
-                        RichText::new(trf(lang, key!("audit.clean"), &args))
-                            .color(ok_color(ui))
-                            .strong(),
-                    );
+                    let clean = r.verdict() == ewarong_core::audit::Verdict::Clean;
+                    let (words, color) = if clean {
+                        (key!("audit.clean"), ok_color(ui))
+                    } else {
+                        (key!("audit.integrity_only"), error_color(ui))
+                    };
+                    ui.label(RichText::new(trf(lang, words, &args)).color(color).strong());
+                    if !clean {
+                        ui.label(tr(lang, key!("audit.unverified")));
+                    }
                 } else {
                     ui.label(
                         RichText::new(trf(lang, key!("audit.found"), &args))

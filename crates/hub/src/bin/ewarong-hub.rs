@@ -109,6 +109,11 @@ enum TerminalCommand {
         #[arg(help = help(key!("help.terminal_id")))]
         terminal_id: String,
     },
+    #[command(about = help(key!("hub.help.keys")))]
+    Keys {
+        #[arg(long, help = help(key!("hub.help.keys_out")))]
+        out: Option<PathBuf>,
+    },
 }
 
 fn data_dir(cli: &Cli) -> Result<PathBuf> {
@@ -268,6 +273,31 @@ async fn run<S: Store>(cli: &Cli, store: S, identity: HubIdentity) -> Result<Exi
                 ));
             }
             println!("{}", trf(lang, key!("hub.revoked"), &[("id", terminal_id)]));
+        }
+        Command::Terminal {
+            command: TerminalCommand::Keys { out },
+        } => {
+            let file = ewarong_hub::report::trust_file(&store, &identity.public()).await?;
+            let json = serde_json::to_string_pretty(&file)?;
+            match out {
+                Some(path) => {
+                    ewarong_keys::fs::write_atomic(path, &format!("{json}\n"))
+                        .with_context(|| path.display().to_string())?;
+                    println!(
+                        "{}",
+                        trf(
+                            lang,
+                            key!("hub.keys_written"),
+                            &[
+                                ("path", &path.display()),
+                                ("count", &file.terminals.len()),
+                                ("fingerprint", &identity.public().fingerprint())
+                            ]
+                        )
+                    );
+                }
+                None => println!("{json}"),
+            }
         }
         Command::Kpm {
             command: KpmCommand::Move { card, to },
