@@ -894,6 +894,30 @@ fn bounded<S: Store>(store: S) {
     assert!(audit.findings.is_empty(), "{:?}", audit.findings);
     assert_eq!(audit.verdict(), ewarong_core::audit::Verdict::Clean);
     assert_eq!(audit.trust, ewarong_core::audit::Trust::HubCertificate);
+    // The same through the trust file the hub exports for supervisors, from the command line.
+    let trust = hub
+        .rt
+        .block_on(ewarong_hub::report::trust_file(
+            &hub.state.store,
+            &hub.state.identity.public(),
+        ))
+        .unwrap();
+    assert!(trust.terminals.iter().any(|t| t.terminal_id == "sumba-01"));
+    let file = path.with_file_name("trust.json");
+    std::fs::write(&file, serde_json::to_string(&trust).unwrap()).unwrap();
+    let out = common::ewarong(path.parent().unwrap())
+        .args(["audit", "--ledger"])
+        .arg(&path)
+        .arg("--trust")
+        .arg(&file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("BERSIH") && text.contains("disematkan"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -1090,6 +1090,13 @@ fn check_hub_records(a: &mut Audit<'_>, hub: Option<PublicKey>) {
             a.find("outbox", *n, key!("audit.batch_missing"), &[("batch", n)]);
         }
     }
+    // Sealing writes the batch and its outbox row in one transaction, and neither is removed.
+    let queued: BTreeSet<u64> = input.outbox.iter().copied().collect();
+    for b in &input.batches {
+        if !queued.contains(&b.batch_seq) {
+            a.find("outbox", b.batch_seq, key!("audit.outbox_missing"), &[]);
+        }
+    }
 }
 
 /// Decodes a batch header and names the first field that differs from the row's columns.

@@ -1719,6 +1719,11 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "the outbox names batch {batch}, which is not there (a batch row was deleted)",
     ),
     (
+        "audit.outbox_missing",
+        "batch ini tidak ada di outbox (baris outbox dihapus)",
+        "this batch is not in the outbox (its outbox row was deleted)",
+    ),
+    (
         "audit.frontier_mismatch",
         "frontier pohon tersimpan tidak cocok dengan entri",
         "the stored tree frontier does not match the entries",

@@ -209,3 +209,43 @@ fn an_older_sqlite_hub_is_upgraded_and_a_newer_one_refused() {
         .unwrap_err();
     assert!(err.to_string().contains("schema 99"), "{err}");
 }
+
+#[test]
+fn the_trust_file_for_supervisors_names_the_hub_key_and_only_enrolled_terminals() {
+    let dir = tempfile::tempdir().unwrap();
+    let enrol = hub(dir.path())
+        .args([
+            "terminal",
+            "enrol",
+            "--terminal-id",
+            "warung-07",
+            "--region",
+            "5302",
+        ])
+        .output()
+        .unwrap();
+    assert!(enrol.status.success());
+    let out = hub(dir.path()).args(["terminal", "keys"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(printed["format"], "ewarong-trust/v1");
+    let hub_key = printed["hub_public_key"].as_str().unwrap();
+    assert_eq!(hub_key.len(), 64, "{hub_key}");
+    // A code was issued, but nothing enrolled yet: no key to vouch for.
+    assert_eq!(printed["terminals"].as_array().unwrap().len(), 0);
+    let file = dir.path().join("trust.json");
+    let out = hub(dir.path())
+        .args(["terminal", "keys", "--out"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("trust.json"));
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(written, printed);
+}
