@@ -444,6 +444,66 @@ fn a_lockout_lasts_until_local_midnight() {
     ));
 }
 
+/// Twelve wrong PINs for one card at the same moment, each from its own connection (as two
+/// counters or a script would send them): exactly the policy's three tries are checked and
+/// recorded, one lockout entry is written, and the rest are refused as locked.
+#[test]
+fn wrong_pins_sent_at_once_give_exactly_the_limit_and_one_lockout() {
+    let dir = tempfile::TempDir::new().unwrap();
+    drop(standard(dir.path()));
+    let path = dir.path().join("ledger.sqlite3");
+    let start = std::sync::Barrier::new(12);
+    let answers: Vec<LedgerError> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..12)
+            .map(|_| {
+                let (path, start) = (&path, &start);
+                s.spawn(move || {
+                    let mut l = Ledger::open(path).unwrap();
+                    start.wait();
+                    l.verify_kpm_pin(
+                        &card(CARD),
+                        &Pin::new("000000").unwrap(),
+                        at(2026, 10, 5, 9, 0),
+                    )
+                    .unwrap_err()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let count = |f: fn(&LedgerError) -> bool| answers.iter().filter(|e| f(e)).count();
+    assert_eq!(
+        count(|e| matches!(e, LedgerError::PinWrong { .. })),
+        2,
+        "{answers:?}"
+    );
+    assert_eq!(
+        count(|e| matches!(e, LedgerError::PinLockedNow { .. })),
+        1,
+        "{answers:?}"
+    );
+    assert_eq!(
+        count(|e| matches!(e, LedgerError::PinLocked { .. })),
+        9,
+        "{answers:?}"
+    );
+    let l = Ledger::open(&path).unwrap();
+    let rows = |sql: &str| -> i64 { l.connection().query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(rows("SELECT COUNT(*) FROM pin_failure"), 3);
+    assert_eq!(rows("SELECT COUNT(*) FROM lockout"), 1);
+    assert_eq!(rows("SELECT COUNT(*) FROM entry WHERE kind = 'lockout'"), 1);
+    // And the right PIN, now, is refused too: the card is locked for the day.
+    let mut l = l;
+    assert!(matches!(
+        l.verify_kpm_pin(
+            &card(CARD),
+            &Pin::new("123456").unwrap(),
+            at(2026, 10, 5, 9, 1)
+        ),
+        Err(LedgerError::PinLocked { .. })
+    ));
+}
+
 #[test]
 fn unspent_balance_carries_over_when_the_policy_says_so() {
     let roster = [kpm(

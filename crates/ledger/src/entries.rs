@@ -174,6 +174,11 @@ fn local_day(now: &DateTime<FixedOffset>) -> String {
 impl Ledger {
     /// Checks a KPM's PIN. Wrong tries are recorded; at the policy's limit the card is locked
     /// on this terminal for the rest of the local day, and the lockout becomes a ledger entry.
+    ///
+    /// The failures are counted, the PIN checked and a failure recorded inside one write
+    /// transaction, so tries made at once (two counters, a script) are taken one after another:
+    /// however many arrive together, exactly the policy's limit is checked and one lockout is
+    /// written. A right PIN writes nothing.
     pub fn verify_kpm_pin(
         &mut self,
         card: &CardNumber,
@@ -185,22 +190,22 @@ impl Ledger {
             .kpm(card)?
             .ok_or_else(|| LedgerError::UnknownCard(card.to_string()))?;
         let day = local_day(&now);
-        let failures: u32 = self.conn.query_row(
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let failures: u32 = tx.query_row(
             "SELECT COUNT(*) FROM pin_failure WHERE card = ?1 AND day = ?2",
             params![card.as_str(), day],
             |r| r.get(0),
         )?;
-        let outcome = presence_rule(failures, max, || kpm.pin_verifier.verify(pin));
-        match outcome {
+        // Dropping `tx` without a commit ends it and writes nothing.
+        match presence_rule(failures, max, || kpm.pin_verifier.verify(pin)) {
             None => Err(LedgerError::PinLocked {
                 card: card.to_string(),
                 max,
             }),
             Some(PinOutcome::Accepted) => Ok(Presence { card: card.clone() }),
             Some(wrong) => {
-                let tx = self
-                    .conn
-                    .transaction_with_behavior(TransactionBehavior::Immediate)?;
                 tx.execute(
                     "INSERT INTO pin_failure (card, day, at) VALUES (?1, ?2, ?3)",
                     params![card.as_str(), day, timestamp(&now)],
@@ -208,10 +213,9 @@ impl Ledger {
                 let err = if let PinOutcome::Wrong { remaining } = wrong {
                     LedgerError::PinWrong { remaining }
                 } else {
-                    let terminal_id = self.terminal.terminal_id.clone();
                     let Appended { seq, .. } = append_entry(
                         &tx,
-                        &terminal_id,
+                        &self.terminal.terminal_id,
                         self.signer.as_ref(),
                         EntryKind::Lockout,
                         &now,
