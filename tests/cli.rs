@@ -1330,3 +1330,85 @@ fn a_visitor_is_served_only_up_to_the_cap_and_told_where_the_balance_is() {
     let out = ok(ewarong(dir.path()).args(["balance", "--card", CARD_A]));
     assert!(out.contains("Rp 23.000"), "{out}");
 }
+
+/// A committed entry whose output cannot be written (stdout on a full disk) is exit 6 naming
+/// its seq, never exit 3 ("nothing was saved"), which would invite charging the family twice.
+#[test]
+fn a_saved_sale_whose_output_fails_is_exit_6_naming_the_seq() {
+    let dir = demo();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = common::ewarong_std(dir.path())
+        .args([
+            "sale",
+            "--card",
+            CARD_A,
+            "--pin",
+            "123456",
+            "--operator",
+            "kasir",
+            "--operator-pin",
+            "1111",
+            "--item",
+            "tempe=1",
+        ])
+        .stdout(full)
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(6), "{err}");
+    let seq: i64 = scalar(dir.path(), "SELECT MAX(seq) FROM sale");
+    assert!(
+        err.contains(&format!("TERSIMPAN sebagai seq {seq}")),
+        "{err}"
+    );
+    assert!(err.contains("JANGAN ulangi"), "{err}");
+    assert_eq!(scalar::<i64>(dir.path(), "SELECT COUNT(*) FROM sale"), 1);
+    // The same for a complaint, in English.
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = common::ewarong_std(dir.path())
+        .args([
+            "--lang",
+            "en",
+            "complaint",
+            "--card",
+            CARD_A,
+            "--category",
+            "harga",
+            "--text",
+            "mahal",
+        ])
+        .stdout(full)
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(6), "{err}");
+    assert!(
+        err.contains("SAVED as seq") && err.contains("do NOT repeat"),
+        "{err}"
+    );
+    // A reader that goes away (`| head`) is not a failure: the sale is saved and said so.
+    let out = common::ewarong_std(dir.path())
+        .args([
+            "sale",
+            "--card",
+            CARD_A,
+            "--pin",
+            "123456",
+            "--operator",
+            "kasir",
+            "--operator-pin",
+            "1111",
+            "--item",
+            "tempe=1",
+        ])
+        .stdout(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -31,5 +31,6 @@ pub(super) fn run(ctx: &mut Ctx<'_>, args: OperatorArgs) -> Result<(), CliError>
     let report = ledger
         .close_day(&operator, now(&ledger))
         .map_err(|e| ctx.ledger_err(e))?;
-    print_report(ctx, &mut ledger, &report)
+    let seq = report.close_seq.unwrap_or(report.last_seq);
+    ctx.after_commit(seq, |ctx| print_report(ctx, &mut ledger, &report))
 }

@@ -18,8 +18,10 @@ pub(super) fn run(
     let n = ledger
         .record_complaint(&card, seq, category, &text, now(&ledger))
         .map_err(|e| ctx.ledger_err(e))?;
-    if ctx.json {
-        return ctx.print_json(&serde_json::json!({ "seq": n }));
-    }
-    ctx.print(&trf(lang, key!("cli.complaint_done"), &[("seq", &n)]))
+    ctx.after_commit(n, |ctx| {
+        if ctx.json {
+            return ctx.print_json(&serde_json::json!({ "seq": n }));
+        }
+        ctx.print(&trf(lang, key!("cli.complaint_done"), &[("seq", &n)]))
+    })
 }

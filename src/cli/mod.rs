@@ -315,6 +315,9 @@ pub enum ExitKind {
     /// `audit`: no findings, but no key from outside the ledger was given, so who wrote it is
     /// not verified.
     Unverified = 5,
+    /// `sale`, `void`, `complaint`, `close-day`: the entry was committed, but its output could
+    /// not be written. It is saved: doing it again would record it twice.
+    SavedNotPrinted = 6,
 }
 
 /// A failed command: one localized line and an exit code.
@@ -470,6 +473,28 @@ impl Ctx<'_> {
             _ => CliError {
                 message: e.to_string(),
                 kind: ExitKind::Storage,
+            },
+        })
+    }
+
+    /// Writes the output of an entry already committed as `seq`. A failure to write it is
+    /// exit 6 naming the seq, never exit 3 ("nothing was saved"), which would invite a second
+    /// sale for the same family.
+    fn after_commit(
+        &mut self,
+        seq: u64,
+        print: impl FnOnce(&mut Self) -> Result<(), CliError>,
+    ) -> Result<(), CliError> {
+        let lang = self.lang;
+        print(self).map_err(|e| match e.kind {
+            ExitKind::ClosedOutput => e,
+            _ => CliError {
+                message: trf(
+                    lang,
+                    key!("cli.saved_not_printed"),
+                    &[("seq", &seq), ("detail", &e.message)],
+                ),
+                kind: ExitKind::SavedNotPrinted,
             },
         })
     }

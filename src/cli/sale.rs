@@ -40,15 +40,17 @@ pub(super) fn run(ctx: &mut Ctx<'_>, args: SaleArgs) -> Result<(), CliError> {
             t,
         )
         .map_err(|e| ctx.ledger_err(e))?;
-    if ctx.json {
-        return ctx.print_json(&receipt);
-    }
-    ctx.print(&struk::sale_text(&receipt, lang, WIDTH_58MM))?;
-    if args.qr
-        && let Some(code) = &receipt.receipt_code
-        && let Ok(qr) = struk::qr_text(code)
-    {
-        ctx.print(&qr)?;
-    }
-    Ok(())
+    ctx.after_commit(receipt.seq, |ctx| {
+        if ctx.json {
+            return ctx.print_json(&receipt);
+        }
+        ctx.print(&struk::sale_text(&receipt, lang, WIDTH_58MM))?;
+        if args.qr
+            && let Some(code) = &receipt.receipt_code
+            && let Ok(qr) = struk::qr_text(code)
+        {
+            ctx.print(&qr)?;
+        }
+        Ok(())
+    })
 }

@@ -19,17 +19,19 @@ pub(super) fn run(
     let v = ledger
         .void_sale(seq, &reason, &supervisor, now(&ledger))
         .map_err(|e| ctx.ledger_err(e))?;
-    if ctx.json {
-        return ctx.print_json(&v);
-    }
-    ctx.print(&trf(
-        lang,
-        key!("cli.void_done"),
-        &[
-            ("sale", &v.sale_seq),
-            ("seq", &v.seq),
-            ("card", &v.card),
-            ("amount", &v.amount),
-        ],
-    ))
+    ctx.after_commit(v.seq, |ctx| {
+        if ctx.json {
+            return ctx.print_json(&v);
+        }
+        ctx.print(&trf(
+            lang,
+            key!("cli.void_done"),
+            &[
+                ("sale", &v.sale_seq),
+                ("seq", &v.seq),
+                ("card", &v.card),
+                ("amount", &v.amount),
+            ],
+        ))
+    })
 }

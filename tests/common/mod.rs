@@ -14,19 +14,32 @@ pub const CARD_A: &str = "6032980000000010";
 /// The second demo KPM: entitled this month only (Rp 200.000).
 pub const CARD_B: &str = "6032980000000028";
 
+/// The environment a test's `ewarong` never inherits.
+const CLEARED_ENV: [&str; 8] = [
+    "EWARONG_DATA_DIR",
+    "EWARONG_LANG",
+    "EWARONG_OPERATOR",
+    "EWARONG_OPERATOR_PIN",
+    "EWARONG_SUPERVISOR_PIN",
+    "EWARONG_LOG",
+    "EWARONG_KPM_PIN",
+    "EWARONG_KEY_PASSPHRASE",
+];
+
 /// The `ewarong` binary with a clean environment and the given data directory.
 pub fn ewarong(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("ewarong").unwrap();
-    for var in [
-        "EWARONG_DATA_DIR",
-        "EWARONG_LANG",
-        "EWARONG_OPERATOR",
-        "EWARONG_OPERATOR_PIN",
-        "EWARONG_SUPERVISOR_PIN",
-        "EWARONG_LOG",
-        "EWARONG_KPM_PIN",
-        "EWARONG_KEY_PASSPHRASE",
-    ] {
+    for var in CLEARED_ENV {
+        cmd.env_remove(var);
+    }
+    cmd.arg("--data-dir").arg(dir);
+    cmd
+}
+
+/// [`ewarong`] as a plain `std::process::Command`, for tests that choose where stdout goes.
+pub fn ewarong_std(dir: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("ewarong"));
+    for var in CLEARED_ENV {
         cmd.env_remove(var);
     }
     cmd.arg("--data-dir").arg(dir);

@@ -1789,6 +1789,11 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "audit a ledger offline (read only): chain, tree, batches, signatures, programme rules",
     ),
     (
+        "cli.saved_not_printed",
+        "TERSIMPAN sebagai seq {seq}, tetapi keluaran gagal ditulis ({detail}); JANGAN ulangi: lihat `ewarong history`",
+        "SAVED as seq {seq}, but the output could not be written ({detail}); do NOT repeat it: see `ewarong history`",
+    ),
+    (
         "help.hub_key",
         "kunci publik hub (base64 atau hex) yang dipercaya: sertifikat dan tanda terima di ledger harus cocok",
         "the trusted hub's public key (base64 or hex): the certificate and receipts in the ledger must match it",
