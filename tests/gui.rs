@@ -712,3 +712,34 @@ fn a_visitor_kpm_is_capped_and_the_counter_says_why() {
         "the cap, not the balance, is named"
     );
 }
+
+/// The last four digits of a card and Enter pick the family whose card *ends* with them, not
+/// the first card that merely contains them; digits no card ends with pick nobody until the
+/// shopkeeper chooses from the list.
+#[test]
+fn the_last_digits_of_a_card_pick_the_family_that_was_asked_for() {
+    let dir = demo();
+    let mut h = harness(dir.path());
+    login(&mut h, "kasir", "1111");
+    // "0010" is inside 6032 9800 0000 1091 (Anastasia Ndapa, earlier in no order) and at the
+    // end of 6032 9800 0000 0010 (Rosalina Lakilu).
+    type_into(&mut h, CARD_FIELD, "0010");
+    press(&mut h, Key::Enter);
+    wait_text(&mut h, "Rosalina Lakilu");
+    assert!(shows(&h, "Watumbaka"));
+    assert!(!shows(&h, "Anastasia Ndapa"));
+
+    // "0109" ends no card: the counter says so, keeps the list, and picks nobody.
+    press(&mut h, Key::F1);
+    type_into(&mut h, CARD_FIELD, "0109");
+    press(&mut h, Key::Enter);
+    wait_text(&mut h, "tidak ada kartu yang berakhiran 0109");
+    assert!(shows(&h, "Anastasia Ndapa"), "the list stays for choosing");
+    // Choosing it with the arrow keys and Enter picks it.
+    press(&mut h, Key::ArrowDown);
+    press(&mut h, Key::Enter);
+    wait_for(&mut h, "Anastasia Ndapa chosen", |h| {
+        !shows(h, "Rosalina Lakilu") && shows(h, "Anastasia Ndapa")
+    });
+    assert!(!shows(&h, "tidak ada kartu yang berakhiran"));
+}

@@ -13,6 +13,12 @@ pub struct RosterIndex {
     starts: Vec<usize>,
 }
 
+/// How many ranks a hit can have.
+const RANKS: usize = 4;
+
+/// The rank of a card that ends with the digits typed.
+pub const SUFFIX: u8 = 1;
+
 /// A search hit: the KPM and how well it matched (lower is better).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hit<'a> {
@@ -48,8 +54,9 @@ impl RosterIndex {
     }
 
     /// The KPM whose every query word appears in their name, desa, card or NIK. Exact card or NIK
-    /// matches come first, then names starting with the first word, then the rest, each in
-    /// roster order. At most `limit` hits.
+    /// matches come first (rank 0), then cards that end with the first word (rank 1: the last
+    /// digits printed on a card are how a shopkeeper types it), then names starting with it
+    /// (rank 2), then the rest (rank 3), each in roster order. At most `limit` hits.
     pub fn search(&self, query: &str, limit: usize) -> Vec<Hit<'_>> {
         let query = query.trim().to_lowercase();
         let words: Vec<&str> = query.split_whitespace().collect();
@@ -63,7 +70,7 @@ impl RosterIndex {
         };
         // Roster order within each rank, and the scan runs in roster order: keep at most
         // `limit` per rank and stop once the best rank is full.
-        let mut ranks: [Vec<usize>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+        let mut ranks: [Vec<usize>; RANKS] = Default::default();
         let mut last_row = usize::MAX;
         let finder = memchr::memmem::Finder::new(longest.as_bytes());
         for at in finder.find_iter(self.text.as_bytes()) {
@@ -84,10 +91,12 @@ impl RosterIndex {
             let Some(k) = self.kpm.get(row) else { continue };
             let rank = if k.card == *first || k.nik.as_deref() == Some(first) {
                 0
+            } else if k.card.ends_with(first) {
+                usize::from(SUFFIX)
             } else if line.starts_with(first) {
-                1
-            } else {
                 2
+            } else {
+                3
             };
             if let Some(r) = ranks.get_mut(rank)
                 && r.len() < limit
@@ -169,6 +178,25 @@ mod tests {
         // All words must match, in any field.
         assert_eq!(cards(&ix.search("maria kambera", 10)).len(), 2);
         assert_eq!(cards(&ix.search("yohanes kambera", 10)).len(), 0);
+    }
+
+    #[test]
+    fn a_card_that_ends_with_the_digits_comes_before_one_that_only_contains_them() {
+        let ix = RosterIndex::new(vec![
+            kpm("6032980000001091", None, "Anastasia Ndapa", "Kambera"),
+            kpm("6032980000000010", None, "Rosalina Lakilu", "Watumbaka"),
+            kpm("6032980000010010", None, "Yakobus Hama", "Prailiu"),
+        ]);
+        let hits = ix.search("0010", 10);
+        assert_eq!(
+            cards(&hits),
+            ["6032980000000010", "6032980000010010", "6032980000001091"]
+        );
+        assert_eq!(
+            hits.iter().map(|h| h.rank).collect::<Vec<_>>(),
+            [SUFFIX, SUFFIX, 3]
+        );
+        assert_eq!(cards(&ix.search("1091", 10)), ["6032980000001091"]);
     }
 
     #[test]

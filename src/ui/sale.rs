@@ -11,6 +11,7 @@ use super::widgets::{
 };
 use crate::app::prefs::Prefs;
 use crate::app::print::Document;
+use crate::app::search::SUFFIX;
 use crate::app::{Command, Failure, KpmView, SaveFailure, TerminalView};
 use crate::struk::masked;
 use ewarong_core::domain::{
@@ -58,13 +59,23 @@ enum ProductNotice {
     Unknown(String),
 }
 
+/// Whether `s` is digits only: part of a card number or NIK.
+fn is_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Everything the sale screen shows between frames.
 #[derive(Debug, Default)]
 pub struct SaleState {
     pub card_input: String,
     last_query: String,
+    /// Card, name and desa of each hit shown under the card field.
     hits: Vec<(String, String, String)>,
     selected_hit: usize,
+    /// Whether the shopkeeper moved the highlight with the arrow keys since the last keystroke.
+    hit_chosen: bool,
+    /// Digits typed and Enter, but not exactly one card ends with them: (digits, how many do).
+    which_card: Option<(String, usize)>,
     pub kpm: Option<KpmView>,
     kpm_error: Option<Failure>,
     looking_up: bool,
@@ -108,6 +119,7 @@ fn display_order(t: &TerminalView) -> Vec<&Product> {
 impl SaleState {
     pub(crate) fn on_kpm(&mut self, r: Result<KpmView, Failure>) {
         self.looking_up = false;
+        self.which_card = None;
         match r {
             Ok(k) => {
                 self.card_input.clear();
@@ -329,19 +341,72 @@ impl SaleState {
     ) {
         ui.heading(tr(lang, key!("ui.sale.kpm")));
         let width = ui.available_width() - 8.0;
+        let card_id = egui::Id::unique("sale_card");
+        // The arrows move through the hits, taken before the text field sees them (it would
+        // move its cursor, or egui the focus).
+        if ui.memory(|m| m.has_focus(card_id)) && !self.hits.is_empty() {
+            if ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::ArrowDown)) {
+                self.selected_hit = self
+                    .selected_hit
+                    .saturating_add(1)
+                    .min(self.hits.len().saturating_sub(1));
+                self.hit_chosen = true;
+            }
+            if ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::ArrowUp)) {
+                self.selected_hit = self.selected_hit.saturating_sub(1);
+                self.hit_chosen = true;
+            }
+        }
         let (r, lines) = scan_field(
             ui,
             tr(lang, key!("ui.sale.card")),
             &mut self.card_input,
             width,
-            egui::Id::unique("sale_card"),
+            card_id,
         );
         self.take_focus(ui, &r, Focus::Card);
         ui.label(RichText::new(tr(lang, key!("ui.sale.card_hint"))).small());
+        let mut lookup: Option<String> = None;
+        // The field empties on Enter, so the next scan never lands after a failed one. Of several
+        // lines in one frame, the last one counts. Enter is read against the query and hits the
+        // shopkeeper saw, before the emptied field starts a new search below.
+        if let Some(typed) = lines.last().map(|l| l.trim().to_owned()) {
+            self.which_card = None;
+            let chosen = typed == self.last_query.trim()
+                && (self.hit_chosen || !is_digits(&typed))
+                && !self.hits.is_empty();
+            if typed.parse::<CardNumber>().is_ok() {
+                lookup = Some(typed);
+            } else if chosen {
+                lookup = self.hits.get(self.selected_hit).map(|h| h.0.clone());
+            } else if is_digits(&typed) {
+                // Digits pick a family only when exactly one card ends with them (or one NIK is
+                // exactly them); otherwise the counter asks which, and picks nothing.
+                let hits = t.roster.search(&typed, 8);
+                let ending: Vec<_> = hits.iter().filter(|h| h.rank <= SUFFIX).collect();
+                if let [one] = ending.as_slice() {
+                    lookup = Some(one.kpm.card.clone());
+                } else if typed.len() >= 16 {
+                    // A whole card number that is not one: let the card parser say why.
+                    lookup = Some(typed);
+                } else {
+                    self.which_card = Some((typed.clone(), ending.len()));
+                    // Keep the digits and the list, so the shopkeeper can choose.
+                    self.card_input.clone_from(&typed);
+                    self.focus = Some(Focus::Card);
+                }
+            } else if let Some(hit) = t.roster.search(&typed, 1).first() {
+                lookup = Some(hit.kpm.card.clone());
+            } else if !typed.is_empty() {
+                // Let the card parser say what is wrong with it.
+                lookup = Some(typed);
+            }
+        }
         // Search the roster as the shopkeeper types (in memory: well under 5 ms for 100,000 KPM).
         if self.card_input != self.last_query {
             self.last_query.clone_from(&self.card_input);
             self.selected_hit = 0;
+            self.hit_chosen = false;
             let q = self.card_input.trim();
             self.hits = if q.len() >= 2 && !q.chars().all(|c| c.is_ascii_digit()) || q.len() >= 4 {
                 t.roster
@@ -353,33 +418,17 @@ impl SaleState {
                 Vec::new()
             };
         }
-        if r.has_focus() && !self.hits.is_empty() {
-            if ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::ArrowDown)) {
-                self.selected_hit = self
-                    .selected_hit
-                    .saturating_add(1)
-                    .min(self.hits.len().saturating_sub(1));
-            }
-            if ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::ArrowUp)) {
-                self.selected_hit = self.selected_hit.saturating_sub(1);
-            }
-        }
-        let mut lookup: Option<String> = None;
-        // The field empties on Enter, so the next scan never lands after a failed one. Of several
-        // lines in one frame, the last one counts.
-        if let Some(typed) = lines.last().map(|l| l.trim().to_owned()) {
-            if typed.parse::<CardNumber>().is_ok() {
-                lookup = Some(typed);
-            } else if typed == self.last_query.trim()
-                && let Some((card, _, _)) = self.hits.get(self.selected_hit)
-            {
-                lookup = Some(card.clone());
-            } else if let Some(hit) = t.roster.search(&typed, 1).first() {
-                lookup = Some(hit.kpm.card.clone());
-            } else if !typed.is_empty() {
-                // Let the card parser say what is wrong with it.
-                lookup = Some(typed);
-            }
+        if let Some((digits, count)) = &self.which_card {
+            let words = if *count == 0 {
+                trf(lang, key!("ui.sale.no_card_ends"), &[("digits", digits)])
+            } else {
+                trf(
+                    lang,
+                    key!("ui.sale.which_card"),
+                    &[("digits", digits), ("count", count)],
+                )
+            };
+            ui.label(RichText::new(words).color(error_color(ui)).strong());
         }
         for (i, (card, name, desa)) in self.hits.iter().enumerate() {
             let text = format!("{name} · {desa} · {}", masked(card));

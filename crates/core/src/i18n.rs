@@ -2105,6 +2105,16 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "KPM card / search name, NIK, village",
     ),
     (
+        "ui.sale.which_card",
+        "{count} kartu berakhiran {digits}: pilih dengan panah lalu Enter, atau ketik lebih banyak angka",
+        "{count} cards end with {digits}: choose with the arrows and Enter, or type more digits",
+    ),
+    (
+        "ui.sale.no_card_ends",
+        "tidak ada kartu yang berakhiran {digits}: pilih dari daftar atau ketik nomor kartu lengkap",
+        "no card ends with {digits}: choose from the list or type the whole card number",
+    ),
+    (
         "ui.sale.card_hint",
         "Pindai kartu atau ketik, lalu Enter. Panah atas/bawah memilih hasil.",
         "Scan the card or type, then Enter. Up/Down arrows pick a result.",
