@@ -1412,3 +1412,39 @@ fn a_saved_sale_whose_output_fails_is_exit_6_naming_the_seq() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// The copy a supervisor takes away audits clean against the terminal's key, but holds no PIN
+/// verifier, not even in a freed page: nothing to search a KPM's or operator's PIN against.
+#[test]
+fn the_audit_copy_holds_every_signed_entry_and_no_pin_verifier() {
+    let dir = demo();
+    sale_json(dir.path(), CARD_A, &["tempe=1"]);
+    let original = std::fs::read(ledger_path(dir.path())).unwrap();
+    assert!(
+        original.windows(9).any(|w| w == b"$argon2id"),
+        "the shop's own ledger has them"
+    );
+    let copy = dir.path().join("stick.sqlite3");
+    let out = ok(ewarong(dir.path())
+        .args(["--json", "audit-copy", "--out"])
+        .arg(&copy));
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["verifiers_removed"], 240 + 2);
+    let bytes = std::fs::read(&copy).unwrap();
+    assert!(
+        !bytes.windows(7).any(|w| w == b"argon2i"),
+        "no verifier left in the copy"
+    );
+    assert!(!dir.path().join("stick.sqlite3-wal").exists());
+    let audited = ok(ewarong(dir.path())
+        .args(["audit", "--ledger"])
+        .arg(&copy)
+        .args(["--pubkey", &public_key(dir.path())]));
+    assert!(audited.contains("BERSIH"), "{audited}");
+    // Never over an existing file, and the refusal names the option.
+    let (code, err) = fails(ewarong(dir.path()).args(["audit-copy", "--out"]).arg(&copy));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("--out") && err.contains("sudah ada"), "{err}");
+    // The shop goes on selling with its PINs.
+    sale_json(dir.path(), CARD_A, &["tempe=1"]);
+}

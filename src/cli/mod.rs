@@ -3,6 +3,7 @@
 //! On failure a command returns one line in the chosen language that names the field and the rule.
 
 mod audit;
+mod audit_copy;
 mod balance;
 mod batches;
 mod catalogue;
@@ -189,6 +190,11 @@ pub enum Command {
     Sync {
         #[arg(long, help = help(key!("help.hub_url")))]
         hub: Option<String>,
+    },
+    #[command(about = help(key!("help.audit_copy")))]
+    AuditCopy {
+        #[arg(long, help = help(key!("help.out_file")))]
+        out: PathBuf,
     },
     #[command(about = help(key!("help.export_batches")))]
     ExportBatches {
@@ -768,6 +774,7 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
         Command::Enrol { hub, code, file } => enrol::run(ctx, hub, code, file),
         Command::Sync { hub } => sync::run(ctx, hub),
         Command::ExportBatches { to } => export_batches::run(ctx, to),
+        Command::AuditCopy { out } => audit_copy::run(ctx, &out),
         Command::ImportReceipts { dir } => import_receipts::run(ctx, dir),
     }
 }

@@ -435,6 +435,26 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "a ledger already exists at {path}; init never overwrites data",
     ),
     (
+        "ledger.target_exists",
+        "--out: {path} sudah ada; salinan tidak pernah menimpa berkas",
+        "--out: {path} already exists; a copy never overwrites a file",
+    ),
+    (
+        "help.audit_copy",
+        "salinan ledger untuk pemeriksa: semua entri bertanda tangan, tanpa verifier PIN KPM dan operator",
+        "a copy of the ledger for a supervisor: every signed entry, without the KPM and operator PIN verifiers",
+    ),
+    (
+        "help.out_file",
+        "berkas yang ditulis (tidak boleh sudah ada)",
+        "the file to write (must not exist yet)",
+    ),
+    (
+        "cli.audit_copy_done",
+        "Salinan audit {path}: {entries} entri, {removed} verifier PIN dihapus. Periksa dengan: ewarong audit --ledger {path} --trust BERKAS",
+        "Audit copy {path}: {entries} entries, {removed} PIN verifiers removed. Check it with: ewarong audit --ledger {path} --trust FILE",
+    ),
+    (
         "ledger.terminal_id",
         "--terminal-id '{input}' tidak valid: huruf kecil, angka dan '-', 1-64 karakter",
         "--terminal-id '{input}' is not valid: lower-case letters, digits and '-', 1-64 characters",

@@ -295,3 +295,60 @@ fn load_projections(
     }
     Ok(projections)
 }
+
+/// What [`Ledger::write_audit_copy`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AuditCopy {
+    pub path: std::path::PathBuf,
+    pub entries: u64,
+    /// KPM and operator PIN verifiers left out of the copy.
+    pub verifiers_removed: u64,
+}
+
+impl Ledger {
+    /// Writes a copy of this ledger for a supervisor to take away: every signed table as it is,
+    /// so `ewarong audit` checks it like the original, but with every KPM and operator PIN
+    /// verifier replaced by `removed`, and no deleted page keeping the old bytes. A copy that
+    /// leaves the shop then holds nothing a PIN can be searched against. `target` must not exist.
+    pub fn write_audit_copy(&self, target: &std::path::Path) -> Result<AuditCopy, LedgerError> {
+        if target.exists() {
+            return Err(LedgerError::TargetExists(target.to_owned()));
+        }
+        let text = target
+            .to_str()
+            .ok_or_else(|| LedgerError::Corrupt("the path is not UTF-8".into()))?;
+        // One consistent snapshot, compacted: no free page of the original comes along.
+        self.conn.execute("VACUUM INTO ?1", [text])?;
+        let written = (|| -> Result<AuditCopy, LedgerError> {
+            let copy = Connection::open(target)?;
+            copy.pragma_update(None, "secure_delete", "ON")?;
+            let trigger: Option<String> = copy
+                .query_row(
+                    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'operator_no_update'",
+                    [],
+                    |r| r.get(0),
+                )
+                .ok();
+            copy.execute_batch("BEGIN; DROP TRIGGER IF EXISTS operator_no_update;")?;
+            let kpm = copy.execute("UPDATE kpm SET pin_verifier = 'removed'", [])?;
+            let ops = copy.execute("UPDATE operator SET pin_verifier = 'removed'", [])?;
+            if let Some(sql) = trigger {
+                copy.execute_batch(&sql)?;
+            }
+            copy.execute_batch("COMMIT")?;
+            // Rewrite the file so not even the journal's or a freed page's bytes remain.
+            copy.execute_batch("VACUUM")?;
+            let entries = copy.query_row("SELECT COUNT(*) FROM entry", [], |r| r.get(0))?;
+            Ok(AuditCopy {
+                path: target.to_owned(),
+                entries,
+                verifiers_removed: u64::try_from(kpm.saturating_add(ops)).unwrap_or(u64::MAX),
+            })
+        })();
+        if written.is_err() {
+            // A half-made copy would still hold verifiers: never leave it behind.
+            let _ = std::fs::remove_file(target);
+        }
+        written
+    }
+}

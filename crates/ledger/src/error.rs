@@ -19,6 +19,8 @@ pub enum LedgerError {
     },
     NotInitialized(PathBuf),
     AlreadyInitialized(PathBuf),
+    /// A copy would overwrite a file that is already there.
+    TargetExists(PathBuf),
     /// The new ledger file could not be made owner-only.
     Permissions {
         path: PathBuf,
@@ -122,6 +124,11 @@ impl Localize for LedgerError {
             Self::AlreadyInitialized(p) => {
                 trf(lang, key!("ledger.already"), &[("path", &p.display())])
             }
+            Self::TargetExists(p) => trf(
+                lang,
+                key!("ledger.target_exists"),
+                &[("path", &p.display())],
+            ),
             Self::Permissions { path, detail } => trf(
                 lang,
                 key!("ledger.permissions"),

@@ -39,7 +39,7 @@ use ewarong_core::seal::sign::PublicKey;
 use ewarong_core::seal::{self, EntryKind, Frontier, GENESIS, Hash32};
 use ewarong_keys::TerminalKey;
 
-pub use audit_rows::audit_file;
+pub use audit_rows::{AuditCopy, audit_file};
 pub use batches::{BatchInfo, SealReason};
 pub use entries::{ComplaintCategory, Operator, Presence, Role, SavedSale, SavedVoid};
 pub use error::LedgerError;
