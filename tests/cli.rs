@@ -1448,3 +1448,75 @@ fn the_audit_copy_holds_every_signed_entry_and_no_pin_verifier() {
     // The shop goes on selling with its PINs.
     sale_json(dir.path(), CARD_A, &["tempe=1"]);
 }
+
+/// Every refusal names its field and rule, echoes at most the start of a long value, and saves
+/// nothing.
+#[test]
+fn refusals_name_the_field_cut_long_values_and_save_nothing() {
+    let dir = demo();
+    let before = snapshot(&ledger_path(dir.path()));
+    let big = "9".repeat(100_000);
+    let sale = |card: &str, item: &str| {
+        let mut cmd = ewarong(dir.path());
+        cmd.args([
+            "sale",
+            "--card",
+            card,
+            "--pin",
+            "123456",
+            "--operator",
+            "kasir",
+            "--operator-pin",
+            "1111",
+            "--item",
+            item,
+        ]);
+        fails(&mut cmd)
+    };
+    let long_item = format!("tempe={big}");
+    for (card, item, names) in [
+        (big.as_str(), "tempe=1", "--card"),
+        (CARD_A, long_item.as_str(), "tempe"),
+        (CARD_A, big.as_str(), "--item"),
+        (CARD_A, "beras-medium=1@0", "beras-medium"),
+    ] {
+        let (code, err) = sale(card, item);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains(names), "{names}: {err}");
+        assert!(
+            err.len() < 400,
+            "one readable line, not the value: {} bytes",
+            err.len()
+        );
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    }
+    let (code, err) = sale(CARD_A, "beras-medium=1@0");
+    assert!(code == 1 && err.contains("Rp 0"), "{err}");
+    for cmd in [
+        &[
+            "void",
+            "--seq",
+            "-1",
+            "--reason",
+            "x",
+            "--supervisor-pin",
+            "9999",
+        ][..],
+        &[
+            "complaint",
+            "--card",
+            CARD_A,
+            "--seq",
+            "-5",
+            "--category",
+            "harga",
+            "--text",
+            "x",
+        ][..],
+    ] {
+        let (code, err) = fails(ewarong(dir.path()).args(cmd));
+        assert_eq!(code, 1, "{cmd:?}: {err}");
+        assert!(err.contains("--seq"), "{cmd:?}: {err}");
+    }
+    assert_eq!(snapshot(&ledger_path(dir.path())), before, "nothing saved");
+}

@@ -14,7 +14,13 @@ pub(super) fn run(
         .map(|d| {
             NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
                 .map(|d| d.format("%Y-%m-%d").to_string())
-                .map_err(|_| CliError::refused(trf(lang, key!("cli.date"), &[("input", &d)])))
+                .map_err(|_| {
+                    CliError::refused(trf(
+                        lang,
+                        key!("cli.date"),
+                        &[("input", &ewarong_core::i18n::echo(&d))],
+                    ))
+                })
         })
         .transpose()?;
     let ledger = ctx.open()?;

@@ -54,7 +54,11 @@ pub(super) fn run(
 ) -> Result<(), CliError> {
     let lang = ctx.lang;
     let zone = parse_timezone(&timezone).ok_or_else(|| {
-        CliError::refused(trf(lang, key!("cli.timezone"), &[("input", &timezone)]))
+        CliError::refused(trf(
+            lang,
+            key!("cli.timezone"),
+            &[("input", &ewarong_core::i18n::echo(&timezone))],
+        ))
     })?;
     create(ctx, &terminal_id, demo, zone).map(drop)
 }

@@ -98,7 +98,8 @@ pub enum Command {
     },
     #[command(about = help(key!("help.void")))]
     Void {
-        #[arg(long, help = help(key!("help.void_seq")))]
+        // A negative number is a value to refuse by name, not an unknown option.
+        #[arg(long, allow_negative_numbers = true, help = help(key!("help.void_seq")))]
         seq: String,
         #[arg(long, help = help(key!("help.reason")))]
         reason: String,
@@ -120,7 +121,7 @@ pub enum Command {
     Complaint {
         #[arg(long, help = help(key!("help.card")))]
         card: String,
-        #[arg(long, help = help(key!("help.complaint_seq")))]
+        #[arg(long, allow_negative_numbers = true, help = help(key!("help.complaint_seq")))]
         seq: Option<String>,
         #[arg(long, help = help(key!("help.category")))]
         category: String,

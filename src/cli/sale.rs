@@ -14,7 +14,7 @@ pub(super) fn run(ctx: &mut Ctx<'_>, args: SaleArgs) -> Result<(), CliError> {
                 return Err(CliError::refused(trf(
                     lang,
                     key!("cli.item_syntax"),
-                    &[("input", item)],
+                    &[("input", &ewarong_core::i18n::echo(item))],
                 )));
             }
             Some(Err(e)) => return Err(ctx.field("--item", &e)),

@@ -134,6 +134,21 @@ macro_rules! key {
     }};
 }
 
+/// How many characters of a value a message repeats back.
+pub const ECHO_CHARS: usize = 40;
+
+/// A value as a message repeats it: whole when short, otherwise its first [`ECHO_CHARS`]
+/// characters and how many more there were, so a pasted 128 KiB value still makes a one-line
+/// error a person can read.
+pub fn echo(value: &str) -> String {
+    let count = value.chars().count();
+    if count <= ECHO_CHARS {
+        return value.to_owned();
+    }
+    let head: String = value.chars().take(ECHO_CHARS).collect();
+    format!("{head}… (+{})", count.saturating_sub(ECHO_CHARS))
+}
+
 /// The text of a key in a language.
 pub fn tr(lang: Lang, key: TextKey) -> &'static str {
     match TABLE_INDEX.get(key.0) {
@@ -286,6 +301,11 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "must not be more than amount_per_period_rupiah",
     ),
     (
+        "rule.amount_max",
+        "paling banyak Rp 1.000.000.000.000 per periode",
+        "at most Rp 1,000,000,000,000 per period",
+    ),
+    (
         "rule.positive",
         "harus lebih dari nol",
         "must be more than zero",
@@ -382,6 +402,11 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "basket.over_visitor_cap",
         "total {total} melebihi batas KPM tamu: sisa {left} dari {cap} per bulan di e-warong ini; saldo KPM ada di e-warong {home}",
         "total {total} is over the visitor cap: {left} left of {cap} per month at this e-warong; the KPM's balance is at e-warong {home}",
+    ),
+    (
+        "basket.zero_line",
+        "{product}: harga {price} memberi total baris Rp 0; harga dan total baris harus lebih dari Rp 0",
+        "{product}: price {price} makes a line total of Rp 0; the price and the line total must be above Rp 0",
     ),
     (
         "basket.over_balance",
@@ -2377,6 +2402,21 @@ pub fn help(key: TextKey) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_values_are_cut_when_echoed() {
+        assert_eq!(echo("6032980000000011"), "6032980000000011");
+        let long = "x".repeat(128 * 1024);
+        let shown = echo(&long);
+        assert!(shown.starts_with(&"x".repeat(ECHO_CHARS)));
+        assert!(shown.ends_with(&format!("(+{})", 128 * 1024 - ECHO_CHARS)));
+        assert!(shown.len() < 80);
+        // Cut on characters, never inside one.
+        assert_eq!(
+            echo(&"é".repeat(50)).chars().filter(|c| *c == 'é').count(),
+            ECHO_CHARS
+        );
+    }
     use std::collections::BTreeSet;
 
     fn placeholders(s: &str) -> BTreeSet<&str> {

@@ -401,7 +401,7 @@ enum PinSource {
 }
 
 fn entitlements(s: &str) -> Result<Vec<Entitlement>, RowError> {
-    let bad = || RowError::Entitlement(s.to_owned());
+    let bad = || RowError::Entitlement(crate::i18n::echo(s));
     let mut out: Vec<Entitlement> = Vec::new();
     for part in s.split(';').map(str::trim).filter(|p| !p.is_empty()) {
         let (period, amount) = part.split_once('=').ok_or_else(bad)?;

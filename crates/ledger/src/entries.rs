@@ -190,9 +190,14 @@ impl Ledger {
             .kpm(card)?
             .ok_or_else(|| LedgerError::UnknownCard(card.to_string()))?;
         let day = local_day(&now);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // A ledger opened read-only can still check a right PIN; a wrong one then fails to be
+        // recorded, with the storage's own read-only error.
+        let behavior = if self.conn.is_readonly(rusqlite::MAIN_DB)? {
+            TransactionBehavior::Deferred
+        } else {
+            TransactionBehavior::Immediate
+        };
+        let tx = self.conn.transaction_with_behavior(behavior)?;
         let failures: u32 = tx.query_row(
             "SELECT COUNT(*) FROM pin_failure WHERE card = ?1 AND day = ?2",
             params![card.as_str(), day],

@@ -82,6 +82,12 @@ pub enum Violation {
         cap: Rupiah,
         home: String,
     },
+    /// A line worth nothing: a price of Rp 0, or a quantity too small for the price to reach a
+    /// rupiah. A sale records only what the family received and paid for.
+    ZeroLine {
+        product_id: String,
+        price: Rupiah,
+    },
     Overflow,
 }
 
@@ -138,6 +144,9 @@ impl Localize for Violation {
                 .replace("{left}", &left.to_string())
                 .replace("{cap}", &cap.to_string())
                 .replace("{home}", home),
+            Self::ZeroLine { product_id, price } => tr(lang, key!("basket.zero_line"))
+                .replace("{product}", product_id)
+                .replace("{price}", &price.to_string()),
             Self::Overflow => MoneyError::Overflow.localize(lang),
         }
     }
@@ -195,7 +204,7 @@ pub fn check_basket(
     for line in lines {
         let Some(product) = catalogue.find(&line.product) else {
             violations.push(Violation::UnknownProduct {
-                input: line.product.trim().to_owned(),
+                input: crate::i18n::echo(line.product.trim()),
             });
             continue;
         };
@@ -245,6 +254,10 @@ pub fn check_basket(
             });
         }
         match line_total(unit_price, quantity) {
+            Ok(total) if total == Rupiah::ZERO => violations.push(Violation::ZeroLine {
+                product_id: product.id.clone(),
+                price: unit_price,
+            }),
             Ok(total) => accepted.push(AcceptedLine {
                 product_id: product.id.clone(),
                 name: product.name.clone(),
@@ -483,6 +496,41 @@ mod tests {
             check_basket(&[], &policy, &cat, rp(135_000), None).unwrap_err()
                 == vec![Violation::EmptyBasket]
         );
+    }
+
+    #[test]
+    fn a_line_worth_nothing_is_refused_naming_the_product() {
+        let (policy, cat) = setup();
+        let free = LineInput {
+            unit_price: Some(rp(0)),
+            ..line("beras-medium", "1")
+        };
+        let err = check_basket(&[free], &policy, &cat, rp(200_000), None).unwrap_err();
+        assert_eq!(
+            err,
+            vec![Violation::ZeroLine {
+                product_id: "beras-medium".into(),
+                price: rp(0)
+            }]
+        );
+        for lang in [Lang::Id, Lang::En] {
+            let words = err[0].localize(lang);
+            assert!(
+                words.contains("beras-medium") && words.contains("Rp 0"),
+                "{words}"
+            );
+        }
+        // One gram at Rp 1 a kilo rounds to nothing: refused the same way.
+        let crumb = LineInput {
+            unit_price: Some(rp(1)),
+            ..line("beras-medium", "0,001")
+        };
+        assert!(matches!(
+            check_basket(&[crumb], &policy, &cat, rp(200_000), None)
+                .unwrap_err()
+                .as_slice(),
+            [Violation::ZeroLine { .. }]
+        ));
     }
 
     #[test]

@@ -45,7 +45,7 @@ impl Localize for IdError {
         match self {
             Self::NotSixteenDigits { kind, input } => tr(lang, key!("id.not_16"))
                 .replace("{what}", kind.label(lang))
-                .replace("{input}", input)
+                .replace("{input}", &crate::i18n::echo(input))
                 .replace("{len}", &input.chars().count().to_string()),
             Self::Luhn { input } => tr(lang, key!("id.luhn")).replace("{input}", input),
             Self::Province { code } => tr(lang, key!("id.nik_province")).replace("{code}", code),
@@ -68,6 +68,7 @@ fn sixteen_digits(kind: IdKind, input: &str) -> Result<String, IdError> {
     if cleaned.len() == 16 && cleaned.chars().all(|c| c.is_ascii_digit()) {
         Ok(cleaned)
     } else {
+        // Kept whole: its length is part of the message; the message echoes only its start.
         Err(IdError::NotSixteenDigits {
             kind,
             input: input.trim().to_owned(),
@@ -131,7 +132,9 @@ impl FromStr for CardNumber {
     fn from_str(s: &str) -> Result<Self, IdError> {
         let d = sixteen_digits(IdKind::Card, s)?;
         if !luhn_valid(&d) {
-            return Err(IdError::Luhn { input: d });
+            return Err(IdError::Luhn {
+                input: crate::i18n::echo(&d),
+            });
         }
         Ok(Self(d))
     }

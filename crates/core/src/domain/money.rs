@@ -113,7 +113,7 @@ impl FromStr for Rupiah {
 
     /// Accepts `200000`, `200.000` and `Rp 200.000` (also `Rp200.000`, `rp 200000`).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let not_a_number = || MoneyError::NotANumber(s.to_owned());
+        let not_a_number = || MoneyError::NotANumber(crate::i18n::echo(s));
         let t = s.trim();
         let t = t
             .strip_prefix("Rp")

@@ -102,6 +102,19 @@ impl Localize for PolicyError {
     }
 }
 
+/// A parse error with the key it is at (`.` is the document itself).
+fn keyed(path: &str, message: &str) -> String {
+    if path == "." || path.is_empty() {
+        message.to_owned()
+    } else {
+        format!("{path}: {message}")
+    }
+}
+
+/// The largest amount a policy may give one KPM per period: Rp 1 trillion, so a year of
+/// carried-over balances and every sum over a district stays far inside `i64`.
+pub const MAX_AMOUNT_PER_PERIOD: i64 = 1_000_000_000_000;
+
 /// Lower-case ASCII letters, digits and single dashes: `beras-medium`.
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
@@ -119,16 +132,22 @@ impl Policy {
         Self::from_toml(DEFAULT_POLICY_TOML)
     }
 
+    /// Reads a TOML policy; a value of the wrong type or range names its key.
     pub fn from_toml(text: &str) -> Result<Self, PolicyError> {
-        let p: Policy =
-            toml::from_str(text).map_err(|e| PolicyError::Syntax(e.message().to_owned()))?;
+        let de = toml::Deserializer::parse(text)
+            .map_err(|e| PolicyError::Syntax(crate::i18n::echo(e.message())))?;
+        let p: Policy = serde_path_to_error::deserialize(de)
+            .map_err(|e| PolicyError::Syntax(keyed(&e.path().to_string(), e.inner().message())))?;
         p.validate()?;
         Ok(p)
     }
 
+    /// Reads a JSON policy; a value of the wrong type or range names its key.
     pub fn from_json(text: &str) -> Result<Self, PolicyError> {
-        let p: Policy =
-            serde_json::from_str(text).map_err(|e| PolicyError::Syntax(e.to_string()))?;
+        let mut de = serde_json::Deserializer::from_str(text);
+        let p: Policy = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            PolicyError::Syntax(keyed(&e.path().to_string(), &e.inner().to_string()))
+        })?;
         p.validate()?;
         Ok(p)
     }
@@ -143,6 +162,9 @@ impl Policy {
         }
         if self.amount_per_period_rupiah == Rupiah::ZERO {
             return invalid("amount_per_period_rupiah", key!("rule.positive"));
+        }
+        if self.amount_per_period_rupiah.as_i64() > MAX_AMOUNT_PER_PERIOD {
+            return invalid("amount_per_period_rupiah", key!("rule.amount_max"));
         }
         if self.max_quantity_per_line <= 0 {
             return invalid("max_quantity_per_line", key!("rule.positive"));
@@ -256,7 +278,7 @@ impl Localize for PeriodError {
 impl FromStr for Period {
     type Err = PeriodError;
     fn from_str(s: &str) -> Result<Self, PeriodError> {
-        let err = || PeriodError(s.to_owned());
+        let err = || PeriodError(crate::i18n::echo(s));
         let (y, m) = s.trim().split_once('-').ok_or_else(err)?;
         if y.len() != 4 || m.len() != 2 {
             return Err(err());
@@ -281,6 +303,47 @@ impl From<Period> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_out_of_range_are_refused_naming_the_key() {
+        let json = serde_json::to_value(Policy::default_sembako().unwrap()).unwrap();
+        let with = |key: &str, value: &str| {
+            let mut text = json.to_string();
+            let old = format!("\"{key}\":{}", json[key]);
+            text = text.replace(&old, &format!("\"{key}\":{value}"));
+            Policy::from_json(&text)
+        };
+        let e = with("amount_per_period_rupiah", "9223372036854775807").unwrap_err();
+        assert_eq!(
+            e,
+            PolicyError::Invalid {
+                field: "amount_per_period_rupiah",
+                rule: key!("rule.amount_max")
+            }
+        );
+        for (key, value) in [
+            ("amount_per_period_rupiah", "1e30"),
+            ("visitor_cap_per_period_rupiah", "-5"),
+            ("max_pin_attempts", "\"three\""),
+        ] {
+            let e = with(key, value).unwrap_err();
+            for lang in [Lang::Id, Lang::En] {
+                let words = e.localize(lang);
+                assert!(words.contains(key), "{key}={value}: {words}");
+            }
+        }
+        // The same in TOML.
+        let toml_text = DEFAULT_POLICY_TOML.replace(
+            "amount_per_period_rupiah = 200000",
+            "amount_per_period_rupiah = 1e30",
+        );
+        assert_ne!(toml_text, DEFAULT_POLICY_TOML);
+        let e = Policy::from_toml(&toml_text).unwrap_err();
+        assert!(
+            e.localize(Lang::En).contains("amount_per_period_rupiah"),
+            "{e:?}"
+        );
+    }
 
     #[test]
     fn default_policy_is_program_sembako_2020() {

@@ -64,7 +64,7 @@ impl FromStr for Unit {
         Unit::ALL
             .into_iter()
             .find(|u| u.as_str() == t || (t == "l" && *u == Unit::Liter))
-            .ok_or_else(|| QuantityError::UnknownUnit(s.to_owned()))
+            .ok_or_else(|| QuantityError::UnknownUnit(crate::i18n::echo(s)))
     }
 }
 
@@ -135,13 +135,13 @@ impl Quantity {
         let q: Quantity = input.parse()?;
         if unit.is_piece() && q.milli % MILLI_PER_UNIT != 0 {
             return Err(QuantityError::NotWhole {
-                input: input.trim().to_owned(),
+                input: crate::i18n::echo(input.trim()),
                 unit,
             });
         }
         if q.milli > max_units.saturating_mul(MILLI_PER_UNIT) {
             return Err(QuantityError::TooLarge {
-                input: input.trim().to_owned(),
+                input: crate::i18n::echo(input.trim()),
                 max_units,
                 unit,
             });
@@ -163,13 +163,13 @@ impl FromStr for Quantity {
         let (whole, frac) = body.split_once('.').unwrap_or((&body, ""));
         let digits_ok = |p: &str| p.chars().all(|c| c.is_ascii_digit());
         if (whole.is_empty() && frac.is_empty()) || !digits_ok(whole) || !digits_ok(frac) {
-            return Err(QuantityError::NotANumber(t.to_owned()));
+            return Err(QuantityError::NotANumber(crate::i18n::echo(t)));
         }
         if frac.len() > 3 {
-            return Err(QuantityError::TooManyDecimals(t.to_owned()));
+            return Err(QuantityError::TooManyDecimals(crate::i18n::echo(t)));
         }
         let too_large = || QuantityError::TooLarge {
-            input: t.to_owned(),
+            input: crate::i18n::echo(t),
             max_units: i64::MAX / MILLI_PER_UNIT,
             unit: Unit::Kg,
         };
@@ -180,7 +180,7 @@ impl FromStr for Quantity {
         };
         let frac_milli: i64 = format!("{frac:0<3}")
             .parse()
-            .map_err(|_| QuantityError::NotANumber(t.to_owned()))?;
+            .map_err(|_| QuantityError::NotANumber(crate::i18n::echo(t)))?;
         let milli = whole_units
             .checked_mul(MILLI_PER_UNIT)
             .and_then(|m| m.checked_add(frac_milli))
