@@ -1331,6 +1331,21 @@ fn a_visitor_is_served_only_up_to_the_cap_and_told_where_the_balance_is() {
     assert!(out.contains("Rp 23.000"), "{out}");
 }
 
+/// One tempe for the first demo KPM, by the demo kasir.
+const TEMPE_SALE: [&str; 11] = [
+    "sale",
+    "--card",
+    CARD_A,
+    "--pin",
+    "123456",
+    "--operator",
+    "kasir",
+    "--operator-pin",
+    "1111",
+    "--item",
+    "tempe=1",
+];
+
 /// A committed entry whose output cannot be written (stdout on a full disk) is exit 6 naming
 /// its seq, never exit 3 ("nothing was saved"), which would invite charging the family twice.
 #[test]
@@ -1341,19 +1356,7 @@ fn a_saved_sale_whose_output_fails_is_exit_6_naming_the_seq() {
         .open("/dev/full")
         .unwrap();
     let out = common::ewarong_std(dir.path())
-        .args([
-            "sale",
-            "--card",
-            CARD_A,
-            "--pin",
-            "123456",
-            "--operator",
-            "kasir",
-            "--operator-pin",
-            "1111",
-            "--item",
-            "tempe=1",
-        ])
+        .args(TEMPE_SALE)
         .stdout(full)
         .output()
         .unwrap();
@@ -1394,19 +1397,7 @@ fn a_saved_sale_whose_output_fails_is_exit_6_naming_the_seq() {
     );
     // A reader that goes away (`| head`) is not a failure: the sale is saved and said so.
     let out = common::ewarong_std(dir.path())
-        .args([
-            "sale",
-            "--card",
-            CARD_A,
-            "--pin",
-            "123456",
-            "--operator",
-            "kasir",
-            "--operator-pin",
-            "1111",
-            "--item",
-            "tempe=1",
-        ])
+        .args(TEMPE_SALE)
         .stdout(std::process::Stdio::null())
         .output()
         .unwrap();

@@ -747,7 +747,11 @@ pub fn audit(
             if e.tree_root != Some(root) {
                 mismatched.push(e.seq);
             }
-            if e.frontier.as_deref() != Some(frontier.encode().as_slice()) {
+            if !e
+                .frontier
+                .as_deref()
+                .is_some_and(|stored| frontier.is_encoded_as(stored))
+            {
                 frontier_bad.push(e.seq);
             }
             roots.push(root);

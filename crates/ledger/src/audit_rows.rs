@@ -122,21 +122,15 @@ impl Ledger {
     }
 
     fn audit_input_in_snapshot(&self) -> Result<AuditInput, LedgerError> {
-        // An immutable file cannot change, so the largest projection may load on a second
-        // connection alongside the rest; a file that may be live is read on this one only.
-        let big = self.immutable.then(|| {
-            let uri = immutable_uri(&self.path);
-            std::thread::spawn(move || {
-                let conn = Connection::open_with_flags(
-                    uri?,
-                    OpenFlags::SQLITE_OPEN_READ_ONLY
-                        | OpenFlags::SQLITE_OPEN_NO_MUTEX
-                        | OpenFlags::SQLITE_OPEN_URI,
-                )?;
-                load_projections(&conn, &BIG_PROJECTION)
-            })
-        });
         let conn = &self.conn;
+        // This first read fixes the snapshot every later read of this transaction sees.
+        let top: u64 =
+            conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM entry", [], |r| r.get(0))?;
+        // The largest projection loads on a second connection alongside the rest. Its snapshot
+        // starts later; it is used only when it holds the same entries (every row of `sale_item`
+        // is written with its entry), else it is read again here. See `second_snapshot`.
+        let (path, immutable) = (self.path.clone(), self.immutable);
+        let big = std::thread::spawn(move || second_snapshot(&path, immutable, top));
         let mut entries = Vec::new();
         let mut stmt = conn.prepare(
             "SELECT e.seq, e.kind, e.recorded_at, e.canonical, e.leaf_hash, e.prev_hash, e.chain_hash, t.root, s.signature,
@@ -228,14 +222,12 @@ impl Ledger {
             .collect::<Result<_, _>>()?;
         let seal_every = Some(self.seal_every()?);
         let mut projections = load_projections(conn, &PROJECTIONS)?;
-        match big {
-            // The loader thread only fails by returning an error; a panic there is a bug,
-            // re-raised.
-            Some(big) => projections.extend(
-                big.join()
-                    .unwrap_or_else(|p| std::panic::resume_unwind(p))?,
-            ),
-            None => projections.extend(load_projections(conn, &BIG_PROJECTION)?),
+        // The loader thread only fails by returning an error; a panic there is a bug, re-raised.
+        match big.join().unwrap_or_else(|p| std::panic::resume_unwind(p)) {
+            Ok(Some(rows)) => projections.extend(rows),
+            // A sale landed between the two snapshots, or the second could not be opened:
+            // read it in this one.
+            Ok(None) | Err(_) => projections.extend(load_projections(conn, &BIG_PROJECTION)?),
         }
         Ok(AuditInput {
             terminal_id: self.terminal.terminal_id.clone(),
@@ -251,6 +243,36 @@ impl Ledger {
             supervisors,
         })
     }
+}
+
+/// The largest projection, read on a connection of its own, if that connection's snapshot holds
+/// exactly the entries up to `top` (then its rows are those of the caller's snapshot: the ledger
+/// only appends, and a sale's rows are written in its entry's transaction). `None` when a newer
+/// entry is there already.
+fn second_snapshot(
+    path: &std::path::Path,
+    immutable: bool,
+    top: u64,
+) -> Result<Option<BTreeMap<String, Table>>, LedgerError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = if immutable {
+        Connection::open_with_flags(immutable_uri(path)?, flags | OpenFlags::SQLITE_OPEN_URI)?
+    } else {
+        Connection::open_with_flags(path, flags)?
+    };
+    conn.execute_batch("BEGIN DEFERRED")?;
+    let same: bool =
+        conn.query_row("SELECT COALESCE(MAX(seq), 0) = ?1 FROM entry", [top], |r| {
+            r.get(0)
+        })?;
+    let rows = if same {
+        Some(load_projections(&conn, &BIG_PROJECTION)?)
+    } else {
+        None
+    };
+    // A read transaction: ending it changes nothing, whatever was read.
+    let _ = conn.execute_batch("COMMIT");
+    Ok(rows)
 }
 
 /// Reads the projection tables into typed rows.

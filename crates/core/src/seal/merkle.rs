@@ -240,6 +240,19 @@ impl Frontier {
         out
     }
 
+    /// Whether `bytes` is exactly [`Frontier::encode`] of this frontier, compared in place.
+    pub fn is_encoded_as(&self, bytes: &[u8]) -> bool {
+        let Some((size, rest)) = bytes.split_first_chunk::<8>() else {
+            return false;
+        };
+        u64::from_be_bytes(*size) == self.size
+            && rest.len() == self.nodes.len().saturating_mul(32)
+            && rest
+                .chunks_exact(32)
+                .zip(&self.nodes)
+                .all(|(stored, node)| stored == node)
+    }
+
     pub fn decode(bytes: &[u8]) -> Result<Self, FrontierError> {
         let (size, rest) = bytes.split_first_chunk::<8>().ok_or(FrontierError)?;
         let size = u64::from_be_bytes(*size);
@@ -257,6 +270,27 @@ impl Frontier {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_frontier_is_recognised_only_in_its_exact_encoding() {
+        let mut f = Frontier::default();
+        for i in 0..13u8 {
+            f.append([i; 32]);
+            let bytes = f.encode();
+            assert!(f.is_encoded_as(&bytes));
+            for at in [0, 7, 8, bytes.len() - 1] {
+                let mut flipped = bytes.clone();
+                flipped[at] ^= 1;
+                assert!(!f.is_encoded_as(&flipped), "byte {at} of size {}", f.size());
+            }
+            assert!(!f.is_encoded_as(&bytes[..bytes.len() - 1]));
+            let mut longer = bytes.clone();
+            longer.extend_from_slice(&[0; 32]);
+            assert!(!f.is_encoded_as(&longer));
+        }
+        assert!(Frontier::default().is_encoded_as(&0u64.to_be_bytes()));
+        assert!(!Frontier::default().is_encoded_as(&[]));
+    }
     use crate::seal::hash::{hex, leaf_hash};
     use proptest::prelude::*;
 
