@@ -670,6 +670,17 @@ fn only_a_key_from_outside_the_ledger_gives_a_clean_result() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("hub_enrolment seq 1"), "{out}");
 
+    // A key that is not one is refused, naming its option.
+    for option in ["--pubkey", "--hub-key"] {
+        let (code, _, err) = run(&path, &[option, "garbage"]);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains(option) && err.contains("Ed25519"), "{err}");
+        assert_eq!(
+            err.matches("--").count(),
+            1,
+            "names only its own option: {err}"
+        );
+    }
     // A damaged trust file is refused, naming the field.
     std::fs::write(
         &trust,

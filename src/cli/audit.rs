@@ -20,7 +20,16 @@ fn parse_key(lang: Lang, option: &str, text: &str) -> Result<PublicKey, CliError
     text.parse()
         .ok()
         .or_else(|| ewarong_core::protocol::public_key(option, text.trim()).ok())
-        .ok_or_else(|| CliError::refused(format!("{option}: {}", tr(lang, key!("vr.bad_key")))))
+        .ok_or_else(|| {
+            CliError::refused(trf(
+                lang,
+                key!("cli.field"),
+                &[
+                    ("field", &option),
+                    ("detail", &tr(lang, key!("audit.bad_key"))),
+                ],
+            ))
+        })
 }
 
 pub(super) fn run(ctx: &mut Ctx<'_>, args: Args<'_>) -> Result<(), CliError> {

@@ -1799,6 +1799,11 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "Audit {terminal}: {entries} entries, {batches} batches ({tail} entries not yet sealed), {signatures} signatures checked: INTACT, AUTHORSHIP NOT VERIFIED",
     ),
     (
+        "audit.bad_key",
+        "bukan kunci publik Ed25519 (base64 seperti `ewarong key show`, atau 64 angka hex)",
+        "not an Ed25519 public key (base64 as `ewarong key show` prints it, or 64 hex digits)",
+    ),
+    (
         "audit.trust_file",
         "berkas kepercayaan {path} tidak bisa dipakai: {detail}",
         "the trust file {path} cannot be used: {detail}",
