@@ -22,6 +22,8 @@ use ewarong::ui::EwarongApp;
 
 const CARD_FIELD: &str = "Kartu KPM / cari nama, NIK, desa";
 const PRODUCT_FIELD: &str = "Produk: barcode, nomor atau nama";
+const TRUST_FIELD: &str =
+    "Kunci publik terminal atau berkas kepercayaan dari hub (kosong: hanya integritas)";
 const PIN_FIELD: &str = "PIN KPM (diketik oleh KPM)";
 
 fn harness(dir: &Path) -> Harness<'static, EwarongApp> {
@@ -322,6 +324,26 @@ fn settings_show_the_terminal_key_and_the_supervisor_can_audit() {
     // No key is pinned on this screen: intact, but never a plain "clean".
     wait_text(&mut h, "UTUH, PENULIS BELUM DIVERIFIKASI");
     assert!(!shows(&h, "BERSIH"));
+    // With the terminal's key pinned, the same ledger is clean; a wrong key is said so.
+    type_into(&mut h, TRUST_FIELD, &public);
+    click(&mut h, "Periksa [F12]");
+    wait_text(&mut h, "BERSIH");
+    assert!(!shows(&h, "UTUH"));
+    h.get_by_label(TRUST_FIELD).focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    h.step();
+    h.get_by_label(TRUST_FIELD).type_text("bukan-kunci");
+    h.step();
+    click(&mut h, "Periksa [F12]");
+    wait_text(&mut h, "bukan kunci publik Ed25519");
+    // Back to no key for the tampered copy below.
+    h.get_by_label(TRUST_FIELD).focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    h.step();
+    h.key_press(Key::Backspace);
+    h.step();
     // A copy with one amount changed: the audit names the entry.
     let copy = dir.path().join("copy.sqlite3");
     std::fs::copy(ledger_path(dir.path()), &copy).unwrap();

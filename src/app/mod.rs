@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use ewarong_core::audit::AuditReport;
 use ewarong_core::domain::{Balance, CardNumber, Catalogue, LineInput, Pin, Policy};
-use ewarong_core::i18n::{Lang, Localize};
+use ewarong_core::i18n::{Lang, Localize, tr, trf};
 use ewarong_keys::{KeyError, Passphrase};
 use ewarong_ledger::data_dir::{DEMO_TERMINAL_ID, DataDir, SetupError};
 use ewarong_ledger::{
@@ -51,6 +51,70 @@ impl std::fmt::Debug for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0.localize(Lang::En))
     }
+}
+
+/// Why the key or trust file given on the audit screen cannot be used.
+#[derive(Debug)]
+struct TrustFailure {
+    input: String,
+    /// What the file's reader said; `None`: the text is not a key.
+    detail: Option<String>,
+}
+
+impl Localize for TrustFailure {
+    fn localize(&self, lang: Lang) -> String {
+        trf(
+            lang,
+            key!("ui.audit.bad_trust"),
+            &[
+                ("input", &ewarong_core::i18n::echo(&self.input)),
+                (
+                    "detail",
+                    &self
+                        .detail
+                        .clone()
+                        .unwrap_or_else(|| tr(lang, key!("audit.bad_key")).to_owned()),
+                ),
+            ],
+        )
+    }
+}
+
+/// The same checks as `ewarong audit`: `trust` is a trust file's path, a terminal key (base64
+/// or hex), or empty (only the ledger's own key: never a plain "clean").
+fn audit_with_trust(
+    path: &std::path::Path,
+    all_signatures: bool,
+    trust: &str,
+) -> Result<ewarong_core::audit::AuditReport, Failure> {
+    let opened = ewarong_ledger::Ledger::open_for_audit(path)?;
+    let mut options = ewarong_core::audit::AuditOptions {
+        all_signatures,
+        ..Default::default()
+    };
+    let refused = |detail: Option<String>| {
+        Failure::new(TrustFailure {
+            input: trust.to_owned(),
+            detail,
+        })
+    };
+    if std::path::Path::new(trust).is_file() {
+        let text = std::fs::read_to_string(trust).map_err(|e| refused(Some(e.to_string())))?;
+        let (hub, key) =
+            ewarong_core::protocol::TrustFile::keys_for(&text, &opened.terminal().terminal_id)
+                .map_err(|e| refused(Some(e.to_string())))?;
+        options.pinned_hub = Some(hub);
+        options.pinned_key = key;
+    } else if !trust.is_empty() {
+        let key = trust
+            .parse()
+            .ok()
+            .or_else(|| ewarong_core::protocol::public_key("key", trust).ok())
+            .ok_or_else(|| refused(None))?;
+        options.pinned_key = Some(key);
+    }
+    let input = opened.audit_input()?;
+    Ok(ewarong_core::audit::audit(&input, &options, &mut |_, _| {}))
 }
 
 impl From<LedgerError> for Failure {
@@ -130,6 +194,9 @@ pub enum Command {
     Audit {
         path: PathBuf,
         all_signatures: bool,
+        /// What the supervisor trusts: a terminal key (base64 or hex), a trust file's path, or
+        /// nothing (then a clean result is "intact, authorship not verified").
+        trust: String,
     },
     SavePrefs(Prefs),
     Status,
@@ -651,16 +718,13 @@ impl Worker {
             Command::Audit {
                 path,
                 all_signatures,
+                trust,
             } => {
-                // The same checks as `ewarong audit` with no key pinned: the ledger's own key,
-                // so a clean result reads "intact, authorship not verified".
-                let options = ewarong_core::audit::AuditOptions {
+                self.emit(Event::Audited(audit_with_trust(
+                    &path,
                     all_signatures,
-                    ..Default::default()
-                };
-                let result = ewarong_ledger::audit_file(&path, &options, &mut |_, _| {})
-                    .map_err(Failure::from);
-                self.emit(Event::Audited(result));
+                    trust.trim(),
+                )));
                 false
             }
             Command::SavePrefs(p) => {

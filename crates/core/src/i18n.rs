@@ -1799,6 +1799,16 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "Audit {terminal}: {entries} entries, {batches} batches ({tail} entries not yet sealed), {signatures} signatures checked: INTACT, AUTHORSHIP NOT VERIFIED",
     ),
     (
+        "ui.audit.trust",
+        "Kunci publik terminal atau berkas kepercayaan dari hub (kosong: hanya integritas)",
+        "Terminal public key or the hub's trust file (empty: integrity only)",
+    ),
+    (
+        "ui.audit.bad_trust",
+        "kunci atau berkas kepercayaan '{input}' tidak bisa dipakai: {detail}",
+        "the key or trust file '{input}' cannot be used: {detail}",
+    ),
+    (
         "audit.bad_key",
         "bukan kunci publik Ed25519 (base64 seperti `ewarong key show`, atau 64 angka hex)",
         "not an Ed25519 public key (base64 as `ewarong key show` prints it, or 64 hex digits)",

@@ -12,6 +12,8 @@ use ewarong_core::i18n::{Lang, Localize, tr, trf};
 #[derive(Debug, Default)]
 pub struct AuditState {
     pub path: String,
+    /// A terminal key or a trust file's path, as the supervisor brought it.
+    pub trust: String,
     all_signatures: bool,
     running: bool,
     result: Option<Result<AuditReport, Failure>>,
@@ -29,18 +31,21 @@ impl AuditState {
         ui.label(tr(lang, key!("ui.audit.intro")));
         let width = ui.available_width().min(900.0);
         let f = field(ui, tr(lang, key!("ui.audit.path")), &mut self.path, width);
+        let k = field(ui, tr(lang, key!("ui.audit.trust")), &mut self.trust, width);
         ui.checkbox(
             &mut self.all_signatures,
             tr(lang, key!("ui.audit.all_signatures")),
         );
         let go = primary(ui, !self.running, tr(lang, key!("ui.audit.run")), "F12").clicked()
             || (!self.running && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F12)))
-            || crate::ui::widgets::submitted(ui, &f);
+            || crate::ui::widgets::submitted(ui, &f)
+            || crate::ui::widgets::submitted(ui, &k);
         if go {
             self.running = true;
             out.push(Command::Audit {
                 path: self.path.trim().into(),
                 all_signatures: self.all_signatures,
+                trust: self.trust.clone(),
             });
         }
         if self.running {
