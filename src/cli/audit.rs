@@ -2,7 +2,7 @@
 //! the supervisor trusts.
 
 use super::*;
-use ewarong_core::audit::{AuditOptions, Trust, Verdict};
+use ewarong_core::audit::{AuditOptions, Verdict};
 use ewarong_core::key;
 use ewarong_core::seal::sign::PublicKey;
 
@@ -99,27 +99,7 @@ pub(super) fn run(ctx: &mut Ctx<'_>, args: Args<'_>) -> Result<(), CliError> {
     let report = ewarong_core::audit::audit(&input, &options, &mut progress);
     warn_if_revoked(ctx, &report.terminal_id);
     let verdict = report.verdict();
-    let none = "-".to_owned();
-    let trust_line = match report.trust {
-        Trust::PinnedKey => trf(
-            lang,
-            key!("audit.trust.pinned_key"),
-            &[("key", report.key.as_ref().unwrap_or(&none))],
-        ),
-        Trust::HubCertificate => trf(
-            lang,
-            key!("audit.trust.hub_certificate"),
-            &[
-                ("hub", report.hub_key.as_ref().unwrap_or(&none)),
-                ("key", report.key.as_ref().unwrap_or(&none)),
-            ],
-        ),
-        Trust::LedgerOnly => trf(
-            lang,
-            key!("audit.trust.ledger_only"),
-            &[("key", report.key.as_ref().unwrap_or(&none))],
-        ),
-    };
+    let trust_line = report.trust_detail(lang);
     if ctx.json {
         // The findings are values; their words are put in here, in the chosen language.
         let mut json = serde_json::to_value(&report).map_err(|e| CliError {

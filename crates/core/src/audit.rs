@@ -252,6 +252,25 @@ pub struct AuditReport {
 }
 
 impl AuditReport {
+    /// What the signatures were verified against, in words, with the keys' fingerprints: the
+    /// line every audit result starts with.
+    pub fn trust_detail(&self, lang: Lang) -> String {
+        let none = "-".to_owned();
+        let key = self.key.as_ref().unwrap_or(&none);
+        match self.trust {
+            Trust::PinnedKey => trf(lang, key!("audit.trust.pinned_key"), &[("key", key)]),
+            Trust::HubCertificate => trf(
+                lang,
+                key!("audit.trust.hub_certificate"),
+                &[
+                    ("hub", self.hub_key.as_ref().unwrap_or(&none)),
+                    ("key", key),
+                ],
+            ),
+            Trust::LedgerOnly => trf(lang, key!("audit.trust.ledger_only"), &[("key", key)]),
+        }
+    }
+
     /// Clean only with no findings and a key that came from outside the ledger.
     pub fn verdict(&self) -> Verdict {
         match (self.findings.is_empty(), self.trust) {

@@ -65,6 +65,7 @@ impl AuditState {
                 );
             }
             Some(Ok(r)) => {
+                ui.label(r.trust_detail(lang));
                 let args: [(&str, &dyn std::fmt::Display); 6] = [
                     ("terminal", &r.terminal_id),
                     ("entries", &r.entries),
