@@ -106,11 +106,7 @@ fn audit_with_trust(
         options.pinned_hub = Some(hub);
         options.pinned_key = key;
     } else if !trust.is_empty() {
-        let key = trust
-            .parse()
-            .ok()
-            .or_else(|| ewarong_core::protocol::public_key("key", trust).ok())
-            .ok_or_else(|| refused(None))?;
+        let key = ewarong_core::protocol::typed_public_key(trust).ok_or_else(|| refused(None))?;
         options.pinned_key = Some(key);
     }
     let input = opened.audit_input()?;

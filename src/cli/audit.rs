@@ -17,19 +17,16 @@ pub(super) struct Args<'a> {
 
 /// A public key as base64 (as `key show` prints it) or as hex (as certificates carry it).
 fn parse_key(lang: Lang, option: &str, text: &str) -> Result<PublicKey, CliError> {
-    text.parse()
-        .ok()
-        .or_else(|| ewarong_core::protocol::public_key(option, text.trim()).ok())
-        .ok_or_else(|| {
-            CliError::refused(trf(
-                lang,
-                key!("cli.field"),
-                &[
-                    ("field", &option),
-                    ("detail", &tr(lang, key!("audit.bad_key"))),
-                ],
-            ))
-        })
+    ewarong_core::protocol::typed_public_key(text).ok_or_else(|| {
+        CliError::refused(trf(
+            lang,
+            key!("cli.field"),
+            &[
+                ("field", &option),
+                ("detail", &tr(lang, key!("audit.bad_key"))),
+            ],
+        ))
+    })
 }
 
 pub(super) fn run(ctx: &mut Ctx<'_>, args: Args<'_>) -> Result<(), CliError> {

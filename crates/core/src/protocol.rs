@@ -65,6 +65,13 @@ pub fn public_key(field: &str, text: &str) -> Result<PublicKey, FieldError> {
         .map_err(|_| FieldError::new(field, "is not an ed25519 public key"))
 }
 
+/// A public key as a person brings it to an audit: base64, as `ewarong key show` prints it, or
+/// 64 hex digits, as certificates and trust files carry it.
+pub fn typed_public_key(text: &str) -> Option<PublicKey> {
+    let text = text.trim();
+    text.parse().ok().or_else(|| public_key("key", text).ok())
+}
+
 /// `POST /v1/enrol`: the terminal proves it holds a one-time code and names its key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnrolRequest {
