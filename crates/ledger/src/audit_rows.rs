@@ -84,6 +84,36 @@ fn immutable_uri(path: &std::path::Path) -> Result<String, LedgerError> {
     Ok(uri)
 }
 
+/// A read-only connection for the audit: `immutable` (no lock, nothing written beside the
+/// file) or through the file's WAL.
+fn audit_connection(path: &std::path::Path, immutable: bool) -> Result<Connection, LedgerError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = if immutable {
+        Connection::open_with_flags(immutable_uri(path)?, flags | OpenFlags::SQLITE_OPEN_URI)?
+    } else {
+        Connection::open_with_flags(path, flags)?
+    };
+    conn.pragma_update(None, "query_only", "ON")?;
+    Ok(conn)
+}
+
+/// Runs `read` inside one read transaction on `conn`: every read sees the same moment.
+fn in_snapshot<T>(
+    conn: &Connection,
+    read: impl FnOnce() -> Result<T, LedgerError>,
+) -> Result<T, LedgerError> {
+    conn.execute_batch("BEGIN DEFERRED")?;
+    let result = read();
+    // A read transaction: ending it changes nothing, whatever was read.
+    let _ = conn.execute_batch("COMMIT");
+    result
+}
+
+/// The newest entry's seq, 0 when there is none.
+fn newest_seq(conn: &Connection) -> Result<u64, LedgerError> {
+    Ok(conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM entry", [], |r| r.get(0))?)
+}
+
 impl Ledger {
     /// Opens a ledger for the audit. A file with no `-wal` beside it (a copy, or a ledger whose
     /// last writer closed cleanly) opens `immutable`, which writes nothing anywhere. A file with
@@ -98,14 +128,7 @@ impl Ledger {
         if std::path::Path::new(&wal).exists() {
             return Self::open_read_only(path);
         }
-        let conn = Connection::open_with_flags(
-            immutable_uri(path)?,
-            OpenFlags::SQLITE_OPEN_READ_ONLY
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX
-                | OpenFlags::SQLITE_OPEN_URI,
-        )?;
-        conn.pragma_update(None, "query_only", "ON")?;
-        let mut l = Self::checked(conn, path)?;
+        let mut l = Self::checked(audit_connection(path, true)?, path)?;
         l.immutable = true;
         Ok(l)
     }
@@ -113,19 +136,13 @@ impl Ledger {
     /// Everything the audit needs, read in one pass per table, all from one snapshot: a ledger
     /// written to meanwhile shows the state of one moment, never half of a sale or a seal.
     pub fn audit_input(&self) -> Result<AuditInput, LedgerError> {
-        let conn = &self.conn;
-        conn.execute_batch("BEGIN DEFERRED")?;
-        let read = self.audit_input_in_snapshot();
-        // A read transaction: ending it changes nothing, whatever was read.
-        let _ = conn.execute_batch("COMMIT");
-        read
+        in_snapshot(&self.conn, || self.audit_input_in_snapshot())
     }
 
     fn audit_input_in_snapshot(&self) -> Result<AuditInput, LedgerError> {
         let conn = &self.conn;
         // This first read fixes the snapshot every later read of this transaction sees.
-        let top: u64 =
-            conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM entry", [], |r| r.get(0))?;
+        let top = newest_seq(conn)?;
         // The largest projection loads on a second connection alongside the rest. Its snapshot
         // starts later; it is used only when it holds the same entries (every row of `sale_item`
         // is written with its entry), else it is read again here. See `second_snapshot`.
@@ -254,25 +271,14 @@ fn second_snapshot(
     immutable: bool,
     top: u64,
 ) -> Result<Option<BTreeMap<String, Table>>, LedgerError> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = if immutable {
-        Connection::open_with_flags(immutable_uri(path)?, flags | OpenFlags::SQLITE_OPEN_URI)?
-    } else {
-        Connection::open_with_flags(path, flags)?
-    };
-    conn.execute_batch("BEGIN DEFERRED")?;
-    let same: bool =
-        conn.query_row("SELECT COALESCE(MAX(seq), 0) = ?1 FROM entry", [top], |r| {
-            r.get(0)
-        })?;
-    let rows = if same {
-        Some(load_projections(&conn, &BIG_PROJECTION)?)
-    } else {
-        None
-    };
-    // A read transaction: ending it changes nothing, whatever was read.
-    let _ = conn.execute_batch("COMMIT");
-    Ok(rows)
+    let conn = audit_connection(path, immutable)?;
+    in_snapshot(&conn, || {
+        if newest_seq(&conn)? == top {
+            Ok(Some(load_projections(&conn, &BIG_PROJECTION)?))
+        } else {
+            Ok(None)
+        }
+    })
 }
 
 /// Reads the projection tables into typed rows.
