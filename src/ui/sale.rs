@@ -408,7 +408,7 @@ impl SaleState {
             self.selected_hit = 0;
             self.hit_chosen = false;
             let q = self.card_input.trim();
-            self.hits = if q.len() >= 2 && !q.chars().all(|c| c.is_ascii_digit()) || q.len() >= 4 {
+            self.hits = if q.len() >= 2 && !is_digits(q) || q.len() >= 4 {
                 t.roster
                     .search(q, 8)
                     .into_iter()

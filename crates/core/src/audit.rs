@@ -1076,7 +1076,9 @@ fn check_hub_records(a: &mut Audit<'_>, hub: Option<PublicKey>) {
     if !input.acks.is_empty() && input.enrolments.is_empty() {
         a.find("batch_ack", 0, key!("audit.ack_without_enrolment"), &[]);
     }
-    let batch = |n: u64| input.batches.iter().find(|b| b.batch_seq == n);
+    // Indexed once: a ledger has a receipt and an outbox row per batch, thousands of each.
+    let by_seq: BTreeMap<u64, &BatchRow> = input.batches.iter().map(|b| (b.batch_seq, b)).collect();
+    let batch = |n: u64| by_seq.get(&n).copied();
     for ack in &input.acks {
         let problem = match (
             serde_json::from_str::<crate::protocol::HubReceipt>(&ack.receipt),
