@@ -12,7 +12,8 @@
 use crate::common;
 
 use common::{
-    CARD_A, CARD_B, demo, ewarong, fails, ledger_path, ok, public_key, sale_json, scalar, snapshot,
+    CARD_A, CARD_B, demo, ewarong, ewarong_on_full_disk, fails, ledger_path, ok, public_key,
+    sale_json, scalar, snapshot,
 };
 use ewarong_core::domain::{CardNumber, Nik};
 use serde_json::Value;
@@ -823,6 +824,72 @@ fn storage_problems_are_explained() {
     let (code, err) = fails(ewarong(junk.path()).args(["balance", "--card", CARD_A]));
     assert_eq!(code, 3);
     assert!(err.contains("rusak"), "{err}");
+}
+
+#[test]
+fn reading_commands_work_on_a_full_disk_and_a_sale_there_saves_nothing() {
+    let dir = demo();
+    let sold = sale_json(dir.path(), CARD_A, &["beras-medium=2"]);
+    let seq = sold["seq"].as_u64().unwrap().to_string();
+    let public =
+        serde_json::from_str::<Value>(&ok(ewarong(dir.path()).args(["--json", "key", "show"])))
+            .unwrap()["public_key"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let code = sold["receipt_code"].as_str().unwrap().to_owned();
+    let before = snapshot(&ledger_path(dir.path()));
+    let bytes = std::fs::read(ledger_path(dir.path())).unwrap();
+    let run = |args: &[&str]| {
+        let out = ewarong_on_full_disk(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // A sale cannot be saved: exit 3, it says so, and nothing of it is in the ledger.
+    let (status, _, err) = run(&[
+        "sale",
+        "--card",
+        CARD_B,
+        "--pin",
+        "123456",
+        "--operator",
+        "kasir",
+        "--operator-pin",
+        "1111",
+        "--item",
+        "telur=10",
+    ]);
+    assert_eq!(status, Some(3), "{err}");
+    assert!(err.contains("TIDAK disimpan"), "{err}");
+    // Every reading command still answers, and none speaks of a transaction.
+    let ledger = ledger_path(dir.path());
+    let ledger = ledger.to_str().unwrap();
+    for (args, expect) in [
+        (&["check"][..], "utuh"),
+        (&["history"][..], seq.as_str()),
+        (&["balance", "--card", CARD_A][..], "Saldo tersedia"),
+        (&["x-report"][..], "Rp"),
+        (&["batches"][..], ""),
+        (&["key", "show"][..], public.as_str()),
+        (
+            &["audit", "--ledger", ledger, "--pubkey", &public][..],
+            "BERSIH",
+        ),
+        (&["verify-receipt", &code, "--ledger", ledger][..], "sah"),
+    ] {
+        let (status, out, err) = run(args);
+        assert_eq!(status, Some(0), "{args:?}: {out}{err}");
+        assert!(out.contains(expect), "{args:?} shows {expect:?}: {out}");
+        assert!(!err.contains("disimpan"), "{args:?}: {err}");
+    }
+    assert_eq!(snapshot(&ledger_path(dir.path())), before);
+    assert_eq!(std::fs::read(ledger_path(dir.path())).unwrap(), bytes);
 }
 
 #[test]

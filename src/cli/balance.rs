@@ -6,7 +6,7 @@ use ewarong_core::key;
 pub(super) fn run(ctx: &mut Ctx<'_>, card: String) -> Result<(), CliError> {
     let lang = ctx.lang;
     let card = ctx.card("--card", &card)?;
-    let mut ledger = ctx.open()?;
+    let mut ledger = ctx.open_reading()?;
     let kpm = ledger
         .kpm(&card)
         .map_err(|e| ctx.ledger_err(e))?

@@ -5,7 +5,7 @@ use ewarong_core::key;
 
 pub(super) fn run(ctx: &mut Ctx<'_>) -> Result<(), CliError> {
     let lang = ctx.lang;
-    let ledger = ctx.open()?;
+    let ledger = ctx.open_reading()?;
     let batches = ledger.batches().map_err(|e| ctx.ledger_err(e))?;
     if ctx.json {
         return ctx.print_json(&batches);

@@ -5,7 +5,7 @@ use ewarong_core::key;
 
 pub(super) fn list(ctx: &mut Ctx<'_>) -> Result<(), CliError> {
     let lang = ctx.lang;
-    let mut ledger = ctx.open()?;
+    let mut ledger = ctx.open_reading()?;
     let catalogue = ledger.catalogue().map_err(|e| ctx.ledger_err(e))?;
     let policy = ledger.policy().map_err(|e| ctx.ledger_err(e))?;
     if ctx.json {

@@ -23,7 +23,7 @@ pub(super) fn run(
                 })
         })
         .transpose()?;
-    let ledger = ctx.open()?;
+    let ledger = ctx.open_reading()?;
     let rows = ledger
         .history(&HistoryFilter { card, day })
         .map_err(|e| ctx.ledger_err(e))?;

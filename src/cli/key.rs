@@ -5,7 +5,7 @@ use ewarong_core::key;
 
 pub(super) fn show(ctx: &mut Ctx<'_>) -> Result<(), CliError> {
     let lang = ctx.lang;
-    let ledger = ctx.open()?;
+    let ledger = ctx.open_reading()?;
     let Some(public) = ledger.public_key().map_err(|e| ctx.ledger_err(e))? else {
         return Err(CliError::refused(tr(lang, key!("key.none")).to_owned()));
     };

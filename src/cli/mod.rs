@@ -354,6 +354,9 @@ struct Ctx<'a> {
     json: bool,
     data_dir: PathBuf,
     out: &'a mut dyn Write,
+    /// Set by [`Ctx::open_reading`]: a storage error then says the ledger could not be read,
+    /// not that a transaction was not saved.
+    reading: bool,
 }
 
 impl Ctx<'_> {
@@ -363,10 +366,15 @@ impl Ctx<'_> {
         } else {
             ExitKind::Refused
         };
-        CliError {
-            message: e.localize(self.lang),
-            kind,
-        }
+        let message = match &e {
+            LedgerError::Sqlite(detail) if self.reading => trf(
+                self.lang,
+                key!("ledger.storage_read"),
+                &[("detail", detail)],
+            ),
+            _ => e.localize(self.lang),
+        };
+        CliError { message, kind }
     }
 
     /// The key passphrase from `EWARONG_KEY_PASSPHRASE`, if set.
@@ -414,6 +422,17 @@ impl Ctx<'_> {
 
     fn open(&self) -> Result<Ledger, CliError> {
         Ledger::open(&self.ledger_path()).map_err(|e| self.ledger_err(e))
+    }
+
+    /// Opens the ledger for a command that only reads: nothing is written, so it works on a
+    /// full disk or a write-protected stick, and its errors never speak of a lost transaction.
+    fn open_reading(&mut self) -> Result<Ledger, CliError> {
+        self.open_reading_at(&self.ledger_path())
+    }
+
+    fn open_reading_at(&mut self, path: &Path) -> Result<Ledger, CliError> {
+        self.reading = true;
+        Ledger::open_for_reading(path).map_err(|e| self.ledger_err(e))
     }
 
     fn dir(&self) -> ewarong_ledger::data_dir::DataDir {
@@ -601,6 +620,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
         json: cli.json,
         data_dir,
         out,
+        reading: false,
     };
     match cli.command {
         None | Some(Command::Demo) => demo::run(&mut ctx),

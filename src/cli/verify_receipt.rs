@@ -17,9 +17,7 @@ pub(super) fn run(
     let proof: ReceiptProof = code
         .parse()
         .map_err(|_| CliError::refused(tr(lang, key!("vr.format")).to_owned()))?;
-    let opened = ledger
-        .map(|path| Ledger::open_read_only(path).map_err(|e| ctx.ledger_err(e)))
-        .transpose()?;
+    let opened = ledger.map(|path| ctx.open_reading_at(path)).transpose()?;
     let key: PublicKey = match (pubkey, &opened) {
         (Some(k), _) => k
             .parse()

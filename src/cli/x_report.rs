@@ -3,7 +3,7 @@
 use super::*;
 
 pub(super) fn run(ctx: &mut Ctx<'_>) -> Result<(), CliError> {
-    let mut ledger = ctx.open()?;
+    let mut ledger = ctx.open_reading()?;
     let report = ledger
         .x_report(now(&ledger))
         .map_err(|e| ctx.ledger_err(e))?;

@@ -46,6 +46,22 @@ pub fn ewarong_std(dir: &Path) -> std::process::Command {
     cmd
 }
 
+/// [`ewarong_std`] where no file may grow by a byte (`ulimit -f 0`, its signal ignored): what a
+/// full disk does to every write, for a test on a machine whose disk is not full.
+pub fn ewarong_on_full_disk(dir: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new("bash");
+    for var in CLEARED_ENV {
+        cmd.env_remove(var);
+    }
+    cmd.arg("-c")
+        .arg(r#"trap '' XFSZ; ulimit -f 0; exec "$@""#)
+        .arg("bash")
+        .arg(assert_cmd::cargo::cargo_bin!("ewarong"))
+        .arg("--data-dir")
+        .arg(dir);
+    cmd
+}
+
 fn template() -> &'static Path {
     static TEMPLATE: OnceLock<TempDir> = OnceLock::new();
     TEMPLATE

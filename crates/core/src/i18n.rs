@@ -440,6 +440,11 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "the ledger file is damaged or not an ewarong ledger: {detail}",
     ),
     (
+        "ledger.storage_read",
+        "ledger tidak bisa dibaca: {detail}; tidak ada yang diubah",
+        "the ledger could not be read: {detail}; nothing was changed",
+    ),
+    (
         "ledger.storage",
         "galat penyimpanan: {detail}; transaksi TIDAK disimpan",
         "storage error: {detail}; the transaction was NOT saved",

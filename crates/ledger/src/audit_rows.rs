@@ -126,8 +126,13 @@ impl Ledger {
         let mut wal = path.as_os_str().to_owned();
         wal.push("-wal");
         if std::path::Path::new(&wal).exists() {
-            return Self::open_read_only(path);
+            return Self::open_read_only_or_immutable(path);
         }
+        Self::open_immutable(path)
+    }
+
+    /// Opens `path` read-only and `immutable`: no lock taken, nothing written anywhere.
+    pub(crate) fn open_immutable(path: &std::path::Path) -> Result<Self, LedgerError> {
         let mut l = Self::checked(audit_connection(path, true)?, path)?;
         l.immutable = true;
         Ok(l)

@@ -145,6 +145,28 @@ pub struct Ledger {
     immutable: bool,
 }
 
+/// True for the errors of a read-only open that come from being unable to write the `-shm`
+/// (and `-wal`) files beside the ledger, rather than from the ledger itself.
+fn cannot_write_beside(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(
+            rusqlite::ErrorCode::SystemIoFailure
+                | rusqlite::ErrorCode::DiskFull
+                | rusqlite::ErrorCode::CannotOpen
+                | rusqlite::ErrorCode::ReadOnly
+        )
+    )
+}
+
+/// True when the ledger's `-wal` file is absent or holds nothing: every committed entry is
+/// then in the file itself.
+fn wal_is_empty(path: &Path) -> bool {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    std::fs::metadata(&wal).map_or(true, |m| m.len() == 0)
+}
+
 /// RFC 3339 with seconds and the terminal's offset: `2026-11-28T14:05:00+07:00`.
 pub(crate) fn timestamp(t: &DateTime<FixedOffset>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, false)
@@ -240,6 +262,40 @@ impl Ledger {
         )?;
         conn.pragma_update(None, "query_only", "ON")?;
         Self::checked(conn, path)
+    }
+
+    /// Opens a ledger for a command that only reads (check, history, balance, reports).
+    ///
+    /// Nothing is written: no migration runs and the journal mode is left as it is. When the
+    /// usual read-only open fails because nothing can be written beside the file (a full disk
+    /// cannot hold the `-shm` index, a write-protected stick cannot take it) and no writer has
+    /// left pages in the `-wal`, the file is read `immutable`, which needs no file beside it.
+    /// A ledger written by an older ewarong is migrated first, through [`Ledger::open`].
+    pub fn open_for_reading(path: &Path) -> Result<Self, LedgerError> {
+        match Self::open_read_only_or_immutable(path) {
+            Ok(l) if l.schema_is_current()? => Ok(l),
+            Ok(older) => {
+                drop(older);
+                Self::open(path)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// [`Ledger::open_read_only`], or `immutable` when that fails for want of space or write
+    /// access and the `-wal` holds no pages (so the file alone is the whole ledger).
+    pub(crate) fn open_read_only_or_immutable(path: &Path) -> Result<Self, LedgerError> {
+        match Self::open_read_only(path) {
+            Err(LedgerError::Sqlite(e)) if cannot_write_beside(&e) && wal_is_empty(path) => {
+                tracing::info!(error = %e, path = %path.display(), "ledger read immutable");
+                Self::open_immutable(path)
+            }
+            other => other,
+        }
+    }
+
+    fn schema_is_current(&self) -> Result<bool, LedgerError> {
+        Ok(schema_version(&self.conn)? == supported_schema_version())
     }
 
     /// A read-only connection, refused when a newer ewarong wrote the file.
