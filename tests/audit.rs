@@ -978,8 +978,7 @@ fn a_live_ledger_audits_without_false_findings() {
 }
 
 /// Every table whose rows the audit vouches for, and the columns a forger may change. Left out,
-/// each named in docs/ledger-format.md ("What the audit cannot see"): `sale_item.name` (not in
-/// the signed bytes), and bookkeeping no signature covers (`batch.reason`, `outbox.queued_at`,
+/// each named in docs/ledger-format.md ("What the audit cannot see"): bookkeeping no signature covers (`batch.reason`, `outbox.queued_at`,
 /// `batch_ack` columns beside its receipt, `hub_enrolment.hub_url`/`region`/`enrolled_at`,
 /// `terminal_key.created_at`).
 const MUTABLE: &[(&str, &[&str])] = &[
@@ -1005,6 +1004,7 @@ const MUTABLE: &[(&str, &[&str])] = &[
             "seq",
             "line_no",
             "product_id",
+            "name",
             "group_id",
             "unit",
             "quantity_milli",

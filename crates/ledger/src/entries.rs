@@ -423,6 +423,7 @@ impl Ledger {
                     .u64(versions.roster.unsigned_abs())
                     .list(&basket.lines, |w, l| {
                         w.str(&l.product_id)
+                            .str(&l.name)
                             .str(&l.group_id)
                             .str(l.unit.as_str())
                             .i64(l.quantity.milli())

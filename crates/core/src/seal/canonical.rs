@@ -4,8 +4,11 @@
 
 /// Magic bytes that open every canonical entry.
 pub const MAGIC: &[u8; 3] = b"EWL";
-/// Version of this encoding.
-pub const FORMAT_VERSION: u8 = 1;
+/// Version of this encoding, written into every new entry. Version 2 adds the product name to
+/// each sale line; every other field and kind is as in version 1.
+pub const FORMAT_VERSION: u8 = 2;
+/// The versions [`decode_entry`] reads: entries keep the version they were written with.
+pub const FORMAT_VERSIONS_READ: [u8; 2] = [1, 2];
 
 /// The kinds of ledger entry. The code is the byte written after the version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -233,6 +236,9 @@ impl<'a> Reader<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedLine {
     pub product_id: String,
+    /// The product's name as shown and printed; signed from format version 2 on, `None` in a
+    /// version 1 entry (whose `sale_item.name` no signature covers).
+    pub name: Option<String>,
     pub group_id: String,
     pub unit: String,
     pub quantity_milli: i64,
@@ -302,6 +308,8 @@ pub enum SignedBody {
 /// An entry as signed: header and body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedEntry {
+    /// The format version byte the entry was written with (see [`FORMAT_VERSIONS_READ`]).
+    pub format_version: u8,
     pub kind: EntryKind,
     pub terminal_id: String,
     pub seq: u64,
@@ -313,7 +321,8 @@ pub struct SignedEntry {
 pub fn decode_entry(bytes: &[u8]) -> Result<SignedEntry, DecodeError> {
     let mut r = Reader::new(bytes);
     let magic = [r.u8()?, r.u8()?, r.u8()?];
-    if &magic != MAGIC || r.u8()? != FORMAT_VERSION {
+    let format_version = r.u8()?;
+    if &magic != MAGIC || !FORMAT_VERSIONS_READ.contains(&format_version) {
         return Err(DecodeError("magic or version"));
     }
     let kind = match r.u8()? {
@@ -339,6 +348,11 @@ pub fn decode_entry(bytes: &[u8]) -> Result<SignedEntry, DecodeError> {
             lines: r.list(|r| {
                 Ok(SignedLine {
                     product_id: r.str()?,
+                    name: if format_version >= 2 {
+                        Some(r.str()?)
+                    } else {
+                        None
+                    },
                     group_id: r.str()?,
                     unit: r.str()?,
                     quantity_milli: r.i64()?,
@@ -395,6 +409,7 @@ pub fn decode_entry(bytes: &[u8]) -> Result<SignedEntry, DecodeError> {
         return Err(DecodeError("trailing bytes"));
     }
     Ok(SignedEntry {
+        format_version,
         kind,
         terminal_id,
         seq,
