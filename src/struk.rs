@@ -167,6 +167,13 @@ pub fn money_or_dash(m: Option<Rupiah>) -> String {
     m.map_or_else(|| "-".to_owned(), |m| m.to_string())
 }
 
+/// Printer dots per QR module so that `modules` plus the 4-module quiet zone on each side fit
+/// `dots` across (384 on 58 mm paper, 576 on 80 mm), at most 6 and at least 1.
+pub fn qr_module_dots(dots: usize, modules: usize) -> u8 {
+    let per = dots.checked_div(modules.saturating_add(8)).unwrap_or(1);
+    u8::try_from(per.clamp(1, 6)).unwrap_or(6)
+}
+
 /// The QR code of a receipt's verification code: (modules per side, dark modules row by row).
 /// Error correction M, so a slightly smudged thermal print still scans.
 pub fn qr_modules(code: &str) -> Result<(usize, Vec<bool>), qrcode::types::QrError> {
@@ -194,36 +201,67 @@ pub fn qr_text(code: &str) -> Result<String, qrcode::types::QrError> {
 mod tests {
     use super::*;
 
-    /// A receipt code becomes a QR code that a decoder reads back, at a size a 58 mm printer
-    /// (384 dots) prints with at least 5 dots per module, quiet zone included.
+    /// An `EWR2` code of `lines` lines with the longest ids and amounts a demo basket has.
+    fn sale_code(lines: usize) -> String {
+        use ewarong_core::seal::receipt_code::{ReceiptLine, SaleReceipt};
+        let key = ewarong_keys::TerminalKey::from_seed(&[5; 32]);
+        let mut r = SaleReceipt {
+            terminal_id: "warung-jayapura-01".into(),
+            seq: 123_456,
+            recorded_at: "2026-11-03T09:15:00+09:00".into(),
+            card_last4: "0010".into(),
+            total: 0,
+            balance_before: 1_400_000,
+            lines: (0..lines)
+                .map(|i| ReceiptLine {
+                    product_id: format!("ikan-teri-kering-{i}"),
+                    quantity_milli: 12_000,
+                    line_total: 1_500_000,
+                })
+                .collect(),
+            signature: [0; 64],
+        };
+        r.total = 1_500_000 * i64::try_from(lines).unwrap();
+        r.signature = key.sign(&r.signed_message());
+        r.to_string()
+    }
+
+    /// Receipt codes become QR codes that a decoder reads back, at a size a 58 mm printer
+    /// (384 dots) prints: an `EWR1` code and an `EWR2` code of up to 3 lines at 5 dots per
+    /// module or more, one of up to 10 lines at 4 or more (what [`crate::app::print`] sends),
+    /// quiet zone included.
     #[test]
     fn receipt_codes_scan_back_from_their_qr() {
-        let code = "EWR1.warung-jayapura-01.1234.AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCd.1234.ZyXwVuTsRqPoNmLkJiHgFeDcBa9876543210_-ZyXw.\
+        let v1 = "EWR1.warung-jayapura-01.1234.AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCd.1234.ZyXwVuTsRqPoNmLkJiHgFeDcBa9876543210_-ZyXw.\
                     QWxhZGRpbiBvcGVuIHNlc2FtZQQWxhZGRpbiBvcGVuIHNlc2FtZQQWxhZGRpbiBvcGVuIHNlc2FtZQQWxhZGRpbiBvcGVuIHNlc2FtZQQWxhZGRpbiBvcGVu";
-        let (width, dark) = qr_modules(code).unwrap();
-        assert!(
-            (width + 8) * 5 <= 384,
-            "{width} modules do not fit 58 mm at 5 dots each"
-        );
-        // Render at 4 pixels per module with a 4-module quiet zone and decode it.
-        let scale = 4;
-        let side = (width + 8) * scale;
-        let pixel = |x: usize, y: usize| -> u8 {
-            let (mx, my) = (x / scale, y / scale);
-            if mx < 4 || my < 4 || mx >= width + 4 || my >= width + 4 {
-                return 255;
-            }
-            if dark[(my - 4) * width + (mx - 4)] {
-                0
-            } else {
-                255
-            }
-        };
-        let mut img = rqrr::PreparedImage::prepare_from_greyscale(side, side, pixel);
-        let grids = img.detect_grids();
-        assert_eq!(grids.len(), 1);
-        let (_, content) = grids[0].decode().unwrap();
-        assert_eq!(content, code);
-        assert!(qr_text(code).unwrap().lines().count() > 10);
+        let mut codes = vec![(v1.to_owned(), 5)];
+        codes.extend((1..=10).map(|n| (sale_code(n), if n <= 3 { 5 } else { 4 })));
+        for (code, dots) in codes {
+            let (width, dark) = qr_modules(&code).unwrap();
+            assert!(
+                usize::from(qr_module_dots(384, width)) >= dots,
+                "{width} modules do not fit 58 mm at {dots} dots each: {code}"
+            );
+            // Render at 4 pixels per module with a 4-module quiet zone and decode it.
+            let scale = 4;
+            let side = (width + 8) * scale;
+            let pixel = |x: usize, y: usize| -> u8 {
+                let (mx, my) = (x / scale, y / scale);
+                if mx < 4 || my < 4 || mx >= width + 4 || my >= width + 4 {
+                    return 255;
+                }
+                if dark[(my - 4) * width + (mx - 4)] {
+                    0
+                } else {
+                    255
+                }
+            };
+            let mut img = rqrr::PreparedImage::prepare_from_greyscale(side, side, pixel);
+            let grids = img.detect_grids();
+            assert_eq!(grids.len(), 1);
+            let (_, content) = grids[0].decode().unwrap();
+            assert_eq!(content, code);
+            assert!(qr_text(&code).unwrap().lines().count() > 10);
+        }
     }
 }

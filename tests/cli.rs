@@ -892,6 +892,134 @@ fn reading_commands_work_on_a_full_disk_and_a_sale_there_saves_nothing() {
     assert_eq!(std::fs::read(ledger_path(dir.path())).unwrap(), bytes);
 }
 
+/// The `EWR1` code of sale `seq`, as ewarong printed before `EWR2`: built from the stored leaf,
+/// tree root and checkpoint signature.
+fn v1_code(dir: &std::path::Path, seq: u64) -> String {
+    let conn = rusqlite::Connection::open(ledger_path(dir)).unwrap();
+    let (leaf, root, signature): (Vec<u8>, Vec<u8>, Vec<u8>) = conn
+        .query_row(
+            "SELECT e.leaf_hash, t.root, s.signature FROM entry e JOIN tree_state t ON t.seq = e.seq
+             JOIN entry_signature s ON s.seq = e.seq WHERE e.seq = ?1",
+            [seq],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    ewarong_core::seal::receipt_code::ReceiptProof {
+        terminal_id: "test-01".into(),
+        seq,
+        leaf: leaf.try_into().unwrap(),
+        tree_size: seq,
+        root: root.try_into().unwrap(),
+        signature: signature.try_into().unwrap(),
+    }
+    .to_string()
+}
+
+#[test]
+fn a_receipt_code_proves_with_the_key_alone_the_sale_it_was_printed_for() {
+    let dir = demo();
+    let a = sale_json(dir.path(), CARD_A, &["beras-medium=2", "kangkung=1"]);
+    let b = sale_json(dir.path(), CARD_B, &["tempe=3"]);
+    let code = |v: &Value| v["receipt_code"].as_str().unwrap().to_owned();
+    let (code_a, code_b) = (code(&a), code(&b));
+    let public = public_key(dir.path());
+    let verify = |code: &str| {
+        let mut cmd = ewarong(dir.path());
+        cmd.args(["verify-receipt", code, "--pubkey", &public]);
+        cmd
+    };
+    // The key alone shows what the terminal signed: the sale as printed.
+    let out = ok(&mut verify(&code_a));
+    for shown in [
+        "transaksi 1",
+        "**** 0010",
+        "beras-medium × 2",
+        "kangkung × 1",
+        &format!(
+            "Total {}",
+            ewarong_core::domain::Rupiah::new(a["total_rupiah"].as_i64().unwrap()).unwrap()
+        ),
+    ] {
+        assert!(out.contains(shown), "{shown:?} in {out}");
+    }
+    let json: Value = serde_json::from_str(&ok(verify(&code_a).arg("--json"))).unwrap();
+    assert_eq!(json["signed"]["code_version"], 2);
+    assert_eq!(json["signed"]["total_rupiah"], a["total_rupiah"]);
+    assert_eq!(json["signed"]["lines"][0]["product_id"], "beras-medium");
+    // Pieces of one sale's code on another's, or any amount changed: the signature fails.
+    let (body_a, sig_a) = code_a.rsplit_once('.').unwrap();
+    let (body_b, sig_b) = code_b.rsplit_once('.').unwrap();
+    let lines_a = body_a.rsplit_once('.').unwrap().1;
+    let lines_b = body_b.rsplit_once('.').unwrap().1;
+    let total_a = format!(".{}.", a["total_rupiah"]);
+    let forged = [
+        format!("{body_a}.{sig_b}"),
+        format!("{body_b}.{sig_a}"),
+        format!("{}.{sig_a}", body_a.replace(lines_a, lines_b)),
+        format!("{}.{sig_a}", body_a.replacen(&total_a, ".1000.", 1)),
+        format!("{}.{sig_a}", body_a.replacen(".0010.", ".0028.", 1)),
+        format!(
+            "{}.{sig_a}",
+            body_a.replacen("beras-medium:2000", "beras-medium:1000", 1)
+        ),
+    ];
+    for f in &forged {
+        let (exit, err) = fails(&mut verify(f));
+        assert_eq!(exit, 1, "{f}");
+        assert!(err.contains("TIDAK SAH"), "{f}: {err}");
+    }
+    // An older EWR1 code still verifies, and says that the key alone proves only the tree head.
+    let old = v1_code(dir.path(), 1);
+    let out = ok(&mut verify(&old));
+    assert!(
+        out.contains("EWR1") && out.contains("BUKAN isi penjualan"),
+        "{out}"
+    );
+    let ledger = ledger_path(dir.path());
+    let out = ok(ewarong(dir.path())
+        .args(["verify-receipt", &old, "--ledger"])
+        .arg(&ledger));
+    assert!(out.contains("Struk sah dan tercatat"), "{out}");
+    // Its leaf swapped for sale 2's: the key alone cannot tell (it says so); the ledger can.
+    let leaf_b = v1_code(dir.path(), 2).split('.').nth(3).unwrap().to_owned();
+    let mut parts: Vec<&str> = old.split('.').collect();
+    parts[3] = &leaf_b;
+    let swapped = parts.join(".");
+    assert!(ok(&mut verify(&swapped)).contains("BUKAN isi penjualan"));
+    let (_, err) = fails(
+        ewarong(dir.path())
+            .args(["verify-receipt", &swapped, "--ledger"])
+            .arg(&ledger),
+    );
+    assert!(err.contains("TIDAK ADA di ledger"), "{err}");
+    // The EWR2 code against a copy whose sale was changed: not the sale the receipt describes.
+    let copy_dir = tempfile::TempDir::new().unwrap();
+    let copy = copy_dir.path().join("salinan.sqlite3");
+    std::fs::copy(&ledger, &copy).unwrap();
+    let conn = rusqlite::Connection::open(&copy).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER entry_no_update;
+         UPDATE entry SET canonical = CAST(replace(CAST(canonical AS TEXT), 'kangkung', 'kangkunG') AS BLOB) WHERE seq = 1;",
+    )
+    .unwrap();
+    drop(conn);
+    let (_, err) = fails(
+        ewarong(dir.path())
+            .args(["verify-receipt", &code_a, "--pubkey", &public, "--ledger"])
+            .arg(&copy),
+    );
+    assert!(err.contains("TIDAK ADA di ledger"), "{err}");
+    let (_, err) = fails(
+        ewarong(dir.path())
+            .args(["verify-receipt", &code_b, "--pubkey", &public, "--ledger"])
+            .arg(&copy),
+    );
+    assert!(
+        err.contains("BERBEDA"),
+        "sale 2 is whole, entry 1 under it is not: {err}"
+    );
+}
+
 #[test]
 fn check_names_the_first_broken_seq() {
     let dir = demo();

@@ -163,7 +163,7 @@ fn first_start_offers_demo_then_a_full_sale_with_refusals() {
     assert!(shows(&h, "STRUK"), "the receipt text is on screen");
     assert!(shows(&h, "Beras premium kemasan 5 kg"));
     assert!(
-        shows(&h, "EWR1."),
+        shows(&h, "EWR2."),
         "the verification code is printed under the QR"
     );
 

@@ -187,7 +187,9 @@ fn build() -> Value {
         .map(Result::unwrap)
         .collect();
     let public = l.public_key().unwrap().unwrap();
+    let receipt_code = l.sale_receipt(1).unwrap().receipt_code.unwrap();
     json!({
+        "receipt_code": receipt_code,
         "public_key": public.to_string(),
         "note_verifier_key": ewarong_core::seal::batch::note_verifier_key("ewarong/warung-jayapura-01", &public),
         "entries": entries,
@@ -214,7 +216,13 @@ fn the_encoder_matches_the_committed_vectors() {
         .unwrap();
     }
     let committed = committed(WRITTEN);
-    for part in ["public_key", "note_verifier_key", "entries", "batches"] {
+    for part in [
+        "public_key",
+        "note_verifier_key",
+        "entries",
+        "batches",
+        "receipt_code",
+    ] {
         assert_eq!(committed[part], fresh[part], "{part}");
     }
     let kinds: Vec<&str> = fresh["entries"]
@@ -576,4 +584,32 @@ fn version_1_and_version_2_entries_verify_in_one_ledger() {
         r.findings
     );
     assert!(!r.findings.iter().any(|f| f.seq == 1), "{:#?}", r.findings);
+}
+
+/// The sale's `EWR2` receipt code, checked as docs/ledger-format.md says: its fields are the
+/// sale entry's, and the signature covers `ewarong-receipt/v2`, a newline, and the code up to
+/// its last `.`.
+#[test]
+fn the_receipt_code_vector_follows_the_documented_layout() {
+    use base64::Engine;
+    let committed = committed(WRITTEN);
+    let code = committed["receipt_code"].as_str().unwrap();
+    assert_eq!(
+        code.rsplit_once('.').unwrap().0,
+        "EWR2.warung-jayapura-01.1.2026-11-03T09:15:00+09:00.0010.70000.200000.\
+         ikan-tongkol:1000:40000,sagu:2500:30000"
+    );
+    let (body, signature) = code.rsplit_once('.').unwrap();
+    let signature: [u8; 64] = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(signature)
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let public: ewarong_core::seal::sign::PublicKey =
+        committed["public_key"].as_str().unwrap().parse().unwrap();
+    let message = format!("ewarong-receipt/v2\n{body}");
+    assert!(public.verify(message.as_bytes(), &signature));
+    assert!(!public.verify(body.as_bytes(), &signature));
+    let other = message.replace(".70000.", ".60000.");
+    assert!(!public.verify(other.as_bytes(), &signature));
 }

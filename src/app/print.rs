@@ -137,10 +137,15 @@ pub fn escpos(doc: &Document) -> Vec<u8> {
             u8::try_from(len & 0xff).unwrap_or(0),
             u8::try_from(len >> 8).unwrap_or(0),
         );
-        let module = match doc.paper {
-            Paper::Mm58 => 4,
-            Paper::Mm80 => 6,
+        // As large as the paper takes: 4 dots (0.5 mm) for a usual code on 58 mm, smaller
+        // only for a basket so long that its code would not fit otherwise.
+        let (dots, largest) = match doc.paper {
+            Paper::Mm58 => (384, 4),
+            Paper::Mm80 => (576, 6),
         };
+        let module = crate::struk::qr_modules(code).map_or(largest, |(modules, _)| {
+            crate::struk::qr_module_dots(dots, modules).min(largest)
+        });
         out.extend([ESC, b'a', 1]); // centre
         out.extend([GS, b'(', b'k', 4, 0, 49, 65, 50, 0]); // model 2
         out.extend([GS, b'(', b'k', 3, 0, 49, 67, module]); // module size

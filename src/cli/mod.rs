@@ -366,13 +366,10 @@ impl Ctx<'_> {
         } else {
             ExitKind::Refused
         };
-        let message = match &e {
-            LedgerError::Sqlite(detail) if self.reading => trf(
-                self.lang,
-                key!("ledger.storage_read"),
-                &[("detail", detail)],
-            ),
-            _ => e.localize(self.lang),
+        let message = if self.reading {
+            e.localize_reading(self.lang)
+        } else {
+            e.localize(self.lang)
         };
         CliError { message, kind }
     }

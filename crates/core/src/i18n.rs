@@ -1525,8 +1525,28 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "vr.format",
-        "bukan kode verifikasi struk ewarong (EWR1....)",
-        "not an ewarong receipt verification code (EWR1....)",
+        "bukan kode verifikasi struk ewarong (EWR2.... atau EWR1....)",
+        "not an ewarong receipt verification code (EWR2.... or EWR1....)",
+    ),
+    (
+        "vr.ledger_differs",
+        "isi ledger ini BERBEDA dari yang ditandatangani terminal pada checkpoint terakhirnya ({latest} entri): ada entri yang diubah, ditambah atau dihapus",
+        "this ledger's entries DIFFER from what the terminal signed in its latest checkpoint ({latest} entries): an entry was changed, added or removed",
+    ),
+    (
+        "vr.head_only",
+        "Kode lama (EWR1): tanda tangan hanya menjamin kepala pohon ledger, BUKAN isi penjualan; periksa isi dengan --ledger",
+        "Older code (EWR1): the signature covers only the ledger's tree head, NOT what was sold; check the sale with --ledger",
+    ),
+    (
+        "vr.sale_signed",
+        "Tanda tangan sah. Yang ditandatangani terminal {terminal}: transaksi {seq}, {at}, kartu **** {card}:",
+        "Signature valid. What terminal {terminal} signed: transaction {seq}, {at}, card **** {card}:",
+    ),
+    (
+        "vr.sale_totals",
+        "  Total {total}; saldo sebelum {before}, sesudah {after}",
+        "  Total {total}; balance before {before}, after {after}",
     ),
     (
         "vr.need_key",

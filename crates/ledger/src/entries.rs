@@ -408,6 +408,7 @@ impl Ledger {
             chain,
             root,
             signature,
+            canonical,
         } = append_entry(
             &tx,
             &terminal_id,
@@ -477,17 +478,10 @@ impl Ledger {
         tx.commit()?;
         tracing::info!(seq, total = basket.total.as_i64(), "sale recorded");
         self.seal_if_due(now);
-        let receipt_code = signature.map(|signature| {
-            ewarong_core::seal::receipt_code::ReceiptProof {
-                terminal_id: terminal_id.clone(),
-                seq,
-                leaf,
-                tree_size: seq,
-                root,
-                signature,
-            }
-            .to_string()
-        });
+        let receipt_code = self
+            .signer
+            .as_ref()
+            .and_then(|key| crate::proofs::sale_receipt_code(key, &canonical));
         Ok(SavedSale {
             terminal_id,
             seq,

@@ -92,6 +92,30 @@ impl LedgerError {
     }
 }
 
+impl LedgerError {
+    /// [`Localize::localize`] for a command that only reads: a failure of the storage itself
+    /// says that the ledger could not be read and nothing was changed, not that a transaction
+    /// was not saved. A damaged or busy ledger keeps its own message.
+    pub fn localize_reading(&self, lang: Lang) -> String {
+        match self {
+            Self::Sqlite(e)
+                if !matches!(
+                    e.sqlite_error_code(),
+                    Some(
+                        ErrorCode::DatabaseCorrupt
+                            | ErrorCode::NotADatabase
+                            | ErrorCode::DatabaseBusy
+                            | ErrorCode::DatabaseLocked
+                    )
+                ) =>
+            {
+                trf(lang, key!("ledger.storage_read"), &[("detail", e)])
+            }
+            _ => self.localize(lang),
+        }
+    }
+}
+
 fn sqlite_message(e: &rusqlite::Error, lang: Lang) -> String {
     match e.sqlite_error_code() {
         Some(ErrorCode::DiskFull) => tr(lang, key!("ledger.disk_full")).to_owned(),

@@ -393,7 +393,7 @@ impl Ledger {
 }
 
 /// What appending an entry produced.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct Appended {
     pub seq: u64,
     pub leaf: Hash32,
@@ -402,6 +402,8 @@ pub(crate) struct Appended {
     pub root: Hash32,
     /// The terminal's signature over that checkpoint, when a key is attached.
     pub signature: Option<[u8; 64]>,
+    /// The entry's canonical bytes, as written.
+    pub canonical: Vec<u8>,
 }
 
 /// Appends one entry to the chain and the Merkle tree inside `tx`, and signs the new checkpoint
@@ -477,5 +479,6 @@ pub(crate) fn append_entry(
         chain,
         root,
         signature,
+        canonical,
     })
 }

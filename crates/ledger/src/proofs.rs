@@ -5,10 +5,15 @@ use serde::Serialize;
 
 use super::{Ledger, LedgerError};
 use ewarong_core::seal::batch::checkpoint_text;
+use ewarong_core::seal::canonical::decode_entry;
 use ewarong_core::seal::merkle;
-use ewarong_core::seal::receipt_code::ReceiptProof;
+use ewarong_core::seal::receipt_code::{ReceiptProof, SaleReceipt};
 use ewarong_core::seal::sign::PublicKey;
 use ewarong_core::seal::{Hash32, leaf_hash};
+use ewarong_keys::TerminalKey;
+
+/// A signed checkpoint as stored: tree size, root, the terminal's signature.
+type SignedHead = (u64, [u8; 32], [u8; 64]);
 
 /// The outcome of checking a receipt against a ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -25,6 +30,16 @@ pub enum ReceiptCodeCheck {
     HistoryDiffers,
     /// The ledger's latest checkpoint does not extend the signed tree, or its signature fails.
     LatestCheckpointBad,
+    /// The entries the ledger holds now are not those the terminal signed in its latest
+    /// checkpoint (of `latest_size` entries): one was changed, added or removed since.
+    LedgerDiffers { latest_size: u64 },
+}
+
+/// The `EWR2` receipt code of a sale entry's canonical bytes, signed with `key`; `None` when the
+/// bytes are no sale. Ed25519 signatures are deterministic: a reprint gets the same code.
+pub(crate) fn sale_receipt_code(key: &TerminalKey, canonical: &[u8]) -> Option<String> {
+    let entry = decode_entry(canonical).ok()?;
+    SaleReceipt::of_entry(&entry, |message| key.sign(message)).map(|r| r.to_string())
 }
 
 impl Ledger {
@@ -80,14 +95,7 @@ impl Ledger {
         ) {
             return Ok(ReceiptCodeCheck::HistoryDiffers);
         }
-        // The latest signed checkpoint: the newest entry's stored root and signature.
-        let latest: Option<(u64, [u8; 32], [u8; 64])> = rusqlite::OptionalExtension::optional(self.conn.query_row(
-            "SELECT t.seq, t.root, s.signature FROM tree_state t JOIN entry_signature s ON s.seq = t.seq
-             ORDER BY t.seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        ))?;
-        let Some((latest_size, latest_root, latest_sig)) = latest else {
+        let Some((latest_size, latest_root, latest_sig)) = self.latest_checkpoint()? else {
             return Ok(ReceiptCodeCheck::LatestCheckpointBad);
         };
         let signed = key.verify(
@@ -109,6 +117,61 @@ impl Ledger {
             });
         if !signed || !consistent {
             return Ok(ReceiptCodeCheck::LatestCheckpointBad);
+        }
+        Ok(ReceiptCodeCheck::Valid { latest_size })
+    }
+
+    /// The latest signed checkpoint: the newest entry's stored tree size, root and signature.
+    fn latest_checkpoint(&self) -> Result<Option<SignedHead>, LedgerError> {
+        Ok(rusqlite::OptionalExtension::optional(self.conn.query_row(
+            "SELECT t.seq, t.root, s.signature FROM tree_state t JOIN entry_signature s ON s.seq = t.seq
+             ORDER BY t.seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        ))?)
+    }
+
+    /// Checks an `EWR2` receipt against this ledger with `key`: entry `seq` is the very sale the
+    /// receipt describes, and the ledger's latest signed checkpoint is the tree of the entries
+    /// it holds now, that sale among them.
+    pub fn check_sale_receipt(
+        &self,
+        receipt: &SaleReceipt,
+        key: &PublicKey,
+    ) -> Result<ReceiptCodeCheck, LedgerError> {
+        if receipt.terminal_id != self.terminal.terminal_id {
+            return Ok(ReceiptCodeCheck::OtherTerminal {
+                ledger_terminal: self.terminal.terminal_id.clone(),
+            });
+        }
+        let canonical: Option<Vec<u8>> =
+            rusqlite::OptionalExtension::optional(self.conn.query_row(
+                "SELECT canonical FROM entry WHERE seq = ?1",
+                [receipt.seq],
+                |r| r.get(0),
+            ))?;
+        let described = canonical
+            .and_then(|c| decode_entry(&c).ok())
+            .is_some_and(|entry| receipt.describes(&entry));
+        let Some(leaves) = self.recomputed_leaves()?.filter(|_| described) else {
+            return Ok(ReceiptCodeCheck::Missing);
+        };
+        let Some((latest_size, latest_root, latest_sig)) = self.latest_checkpoint()? else {
+            return Ok(ReceiptCodeCheck::LatestCheckpointBad);
+        };
+        let signed = key.verify(
+            checkpoint_text(&receipt.terminal_id, latest_size, &latest_root).as_bytes(),
+            &latest_sig,
+        );
+        let covers = usize::try_from(latest_size)
+            .ok()
+            .and_then(|n| leaves.get(..n))
+            .is_some_and(|held| merkle::root(held) == latest_root);
+        if !signed || receipt.seq > latest_size {
+            return Ok(ReceiptCodeCheck::LatestCheckpointBad);
+        }
+        if !covers {
+            return Ok(ReceiptCodeCheck::LedgerDiffers { latest_size });
         }
         Ok(ReceiptCodeCheck::Valid { latest_size })
     }

@@ -366,12 +366,13 @@ impl Ledger {
             String,
             Vec<u8>,
             Vec<u8>,
+            Vec<u8>,
         );
         let row: Option<Row> = self
             .conn
             .query_row(
                 "SELECT s.card, s.operator, s.total, s.balance_before, s.override_reason,
-                        e.recorded_at, e.leaf_hash, e.chain_hash
+                        e.recorded_at, e.leaf_hash, e.chain_hash, e.canonical
                  FROM sale s JOIN entry e ON e.seq = s.seq WHERE s.seq = ?1",
                 [seq],
                 |r| {
@@ -384,11 +385,12 @@ impl Ledger {
                         r.get(5)?,
                         r.get(6)?,
                         r.get(7)?,
+                        r.get(8)?,
                     ))
                 },
             )
             .optional()?;
-        let (card, operator, total, before, override_reason, recorded_at, leaf, chain) =
+        let (card, operator, total, before, override_reason, recorded_at, leaf, chain, canonical) =
             row.ok_or(LedgerError::SaleNotFound(seq))?;
         let (name, desa): (String, String) = self
             .conn
@@ -433,8 +435,16 @@ impl Ledger {
             .ok_or_else(|| LedgerError::Corrupt("entry.leaf_hash".into()))?;
         let root = root.as_deref().and_then(seal::hash::to_hash32);
         let signature: Option<[u8; 64]> = signature.and_then(|s| s.try_into().ok());
-        let receipt_code = match (root, signature) {
-            (Some(root), Some(signature)) => Some(
+        // With the key at hand, the code that carries the sale (the same one printed at the
+        // sale: the signature is deterministic); without it, the older code from the stored
+        // checkpoint signature.
+        let signed_sale = self
+            .signer
+            .as_ref()
+            .and_then(|key| crate::proofs::sale_receipt_code(key, &canonical));
+        let receipt_code = match (signed_sale, root, signature) {
+            (Some(code), _, _) => Some(code),
+            (None, Some(root), Some(signature)) => Some(
                 seal::receipt_code::ReceiptProof {
                     terminal_id: self.terminal.terminal_id.clone(),
                     seq,

@@ -475,6 +475,12 @@ mod tests {
         assert_eq!(decode_entry(&longer), Err(DecodeError("trailing bytes")));
         assert!(decode_entry(&bytes[..bytes.len() - 1]).is_err());
         assert!(decode_entry(b"XYZ").is_err());
+        // Version bytes other than 1 and 2 are not read.
+        for version in [0, 3, 255] {
+            let mut other = bytes.clone();
+            other[3] = version;
+            assert_eq!(decode_entry(&other), Err(DecodeError("magic or version")));
+        }
     }
 
     #[test]
@@ -484,7 +490,7 @@ mod tests {
             b,
             [
                 b"EWL".as_slice(),
-                &[1, 2],
+                &[FORMAT_VERSION, 2],
                 &[0, 0, 0, 2],
                 b"t1",
                 &[0, 0, 0, 0, 0, 0, 0, 5],
