@@ -235,6 +235,10 @@ fn audit_100k(c: &mut Criterion) {
         .unwrap_or_else(|e| panic!("{e}"));
         fill_with_sales(&mut l, 100_049);
     }
+    // For profiling `ewarong audit` itself on the same ledger: a copy where the caller asks.
+    if let Some(out) = std::env::var_os("EWARONG_BENCH_AUDIT_LEDGER") {
+        std::fs::copy(&path, out).unwrap_or_else(|e| panic!("{e}"));
+    }
     let mut g = c.benchmark_group("audit");
     g.sampling_mode(criterion::SamplingMode::Flat);
     g.sample_size(10);

@@ -364,6 +364,37 @@ fn settings_show_the_terminal_key_and_the_supervisor_can_audit() {
     assert!(shows(&h, "sale"));
 }
 
+#[test]
+fn the_supervisor_writes_the_audit_copy_from_the_audit_screen_and_checks_it() {
+    let dir = demo();
+    sale_json(dir.path(), CARD_A, &["beras-medium=1"]);
+    let mut h = harness(dir.path());
+    login(&mut h, "supervisor", "9999");
+    press(&mut h, Key::F7);
+    let stick = tempfile::TempDir::new().unwrap();
+    let copy = stick.path().join("toko.sqlite3");
+    type_into(&mut h, "Tulis salinan ke", &copy.display().to_string());
+    click(&mut h, "Tulis salinan audit");
+    wait_text(&mut h, "verifier PIN dihapus");
+    let bytes = std::fs::read(&copy).unwrap();
+    assert!(
+        !bytes.windows(8).any(|w| w == b"argon2id"),
+        "no PIN verifier in the copy"
+    );
+    // The copy is now the file to check: with the terminal's key, it is clean.
+    type_into(&mut h, TRUST_FIELD, &common::public_key(dir.path()));
+    click(&mut h, "Periksa [F12]");
+    wait_text(&mut h, "BERSIH");
+    // Writing over an existing file is refused, and says which.
+    click(&mut h, "Tulis salinan audit");
+    wait_text(&mut h, "sudah ada; salinan tidak pernah menimpa berkas");
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        bytes,
+        "the first copy is untouched"
+    );
+}
+
 /// Counts what the people at the counter press for a 5-item sale: by scanner (a scan is one
 /// trigger pull) and by keyboard. The figures go into docs/performance.md.
 #[test]

@@ -53,6 +53,20 @@ impl std::fmt::Debug for Failure {
     }
 }
 
+/// The audit copy's target already exists: a copy never overwrites a file.
+#[derive(Debug)]
+struct CopyTargetExists(PathBuf);
+
+impl Localize for CopyTargetExists {
+    fn localize(&self, lang: Lang) -> String {
+        trf(
+            lang,
+            key!("ui.audit.copy_exists"),
+            &[("path", &self.0.display())],
+        )
+    }
+}
+
 /// Why the key or trust file given on the audit screen cannot be used.
 #[derive(Debug)]
 struct TrustFailure {
@@ -194,6 +208,8 @@ pub enum Command {
         /// nothing (then a clean result is "intact, authorship not verified").
         trust: String,
     },
+    /// Write the audit copy of this terminal's ledger (no PIN verifiers) for a supervisor.
+    AuditCopy(PathBuf),
     SavePrefs(Prefs),
     Status,
     /// First start on a real shop: create the terminal, enrol it with the hub using a one-time
@@ -286,6 +302,8 @@ pub enum Event {
     ComplaintSaved(Result<u64, Failure>),
     Printed(Result<PathBuf, Failure>),
     Audited(Result<AuditReport, Failure>),
+    /// The audit copy of this terminal's ledger was written (or not).
+    AuditCopied(Result<ewarong_ledger::AuditCopy, Failure>),
     Status(StatusInfo),
     /// What the sync worker sees: online or not, pending batches, last sync, last error.
     Sync(sync_worker::SyncView),
@@ -721,6 +739,16 @@ impl Worker {
                     all_signatures,
                     trust.trim(),
                 )));
+                false
+            }
+            Command::AuditCopy(to) => {
+                let result = self.ledger().and_then(|l| {
+                    l.write_audit_copy(&to).map_err(|e| match e {
+                        LedgerError::TargetExists(path) => Failure::new(CopyTargetExists(path)),
+                        e => Failure::from(e),
+                    })
+                });
+                self.emit(Event::AuditCopied(result));
                 false
             }
             Command::SavePrefs(p) => {

@@ -376,6 +376,7 @@ impl EwarongApp {
                 });
             }
             Event::Audited(r) => self.audit.on_report(r),
+            Event::AuditCopied(r) => self.audit.on_copy(r),
             Event::Status(s) => self.status = s,
         }
     }

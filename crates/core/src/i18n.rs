@@ -2387,6 +2387,27 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ),
     ("ui.audit.path", "Berkas ledger", "Ledger file"),
     (
+        "ui.audit.copy_intro",
+        "Salinan audit terminal ini untuk dibawa pengawas: semua entri bertanda tangan, tanpa verifier PIN. Bawa salinan ini, jangan berkas ledger aslinya.",
+        "This terminal's audit copy for a supervisor to take away: every signed entry, no PIN verifiers. Take this copy, never the ledger file itself.",
+    ),
+    ("ui.audit.copy_to", "Tulis salinan ke", "Write the copy to"),
+    (
+        "ui.audit.copy_exists",
+        "Tulis salinan ke: {path} sudah ada; salinan tidak pernah menimpa berkas, pilih nama lain",
+        "Write the copy to: {path} already exists; a copy never overwrites a file, choose another name",
+    ),
+    (
+        "ui.audit.copy_run",
+        "Tulis salinan audit",
+        "Write audit copy",
+    ),
+    (
+        "ui.audit.copy_done",
+        "Salinan audit {path}: {entries} entri, {removed} verifier PIN dihapus",
+        "Audit copy {path}: {entries} entries, {removed} PIN verifiers removed",
+    ),
+    (
         "ui.audit.all_signatures",
         "Periksa juga tanda tangan setiap transaksi",
         "Also check every sale's signature",

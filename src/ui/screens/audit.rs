@@ -17,6 +17,10 @@ pub struct AuditState {
     all_signatures: bool,
     running: bool,
     result: Option<Result<AuditReport, Failure>>,
+    /// Where to write this terminal's audit copy (a USB stick, say).
+    pub copy_to: String,
+    copying: bool,
+    copied: Option<Result<ewarong_ledger::AuditCopy, Failure>>,
 }
 
 impl AuditState {
@@ -25,9 +29,65 @@ impl AuditState {
         self.result = Some(r);
     }
 
+    /// The audit copy was written: it becomes the file to check, so one key press audits it.
+    pub fn on_copy(&mut self, r: Result<ewarong_ledger::AuditCopy, Failure>) {
+        self.copying = false;
+        if let Ok(c) = &r {
+            self.path = c.path.display().to_string();
+        }
+        self.copied = Some(r);
+    }
+
+    /// Writing this terminal's audit copy: a path, a button, and what was written.
+    fn show_copy(&mut self, ui: &mut Ui, lang: Lang, width: f32, out: &mut Vec<Command>) {
+        ui.separator();
+        ui.label(tr(lang, key!("ui.audit.copy_intro")));
+        let f = field(
+            ui,
+            tr(lang, key!("ui.audit.copy_to")),
+            &mut self.copy_to,
+            width,
+        );
+        let go = crate::ui::widgets::action(
+            ui,
+            !self.copying && !self.copy_to.trim().is_empty(),
+            tr(lang, key!("ui.audit.copy_run")),
+            "",
+        )
+        .clicked()
+            || (!self.copying && crate::ui::widgets::submitted(ui, &f));
+        if go {
+            self.copying = true;
+            out.push(Command::AuditCopy(self.copy_to.trim().into()));
+        }
+        match &self.copied {
+            None => {}
+            Some(Ok(c)) => {
+                ui.label(
+                    RichText::new(trf(
+                        lang,
+                        key!("ui.audit.copy_done"),
+                        &[
+                            ("path", &c.path.display()),
+                            ("entries", &c.entries),
+                            ("removed", &c.verifiers_removed),
+                        ],
+                    ))
+                    .color(ok_color(ui)),
+                );
+            }
+            Some(Err(f)) => {
+                ui.label(RichText::new(f.localize(lang)).color(error_color(ui)));
+            }
+        }
+        ui.separator();
+    }
+
     pub fn show(&mut self, ui: &mut Ui, lang: Lang) -> Vec<Command> {
         let mut out = Vec::new();
         ui.heading(tr(lang, key!("ui.nav.audit")));
+        let width = ui.available_width().min(900.0);
+        self.show_copy(ui, lang, width, &mut out);
         ui.label(tr(lang, key!("ui.audit.intro")));
         let width = ui.available_width().min(900.0);
         let f = field(ui, tr(lang, key!("ui.audit.path")), &mut self.path, width);
