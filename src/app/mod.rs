@@ -124,7 +124,9 @@ fn audit_with_trust(
         options.pinned_key = Some(key);
     }
     let input = opened.audit_input()?;
-    Ok(ewarong_core::audit::audit(&input, &options, &mut |_, _| {}))
+    let report = ewarong_core::audit::audit(&input, &options, &mut |_, _| {});
+    input.release();
+    Ok(report)
 }
 
 impl From<LedgerError> for Failure {

@@ -94,6 +94,7 @@ pub(super) fn run(ctx: &mut Ctx<'_>, args: Args<'_>) -> Result<(), CliError> {
     let input = opened.audit_input().map_err(unreadable)?;
     drop(opened);
     let report = ewarong_core::audit::audit(&input, &options, &mut progress);
+    input.release();
     warn_if_revoked(ctx, &report.terminal_id);
     let verdict = report.verdict();
     let trust_line = report.trust_detail(lang);

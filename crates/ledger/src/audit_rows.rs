@@ -15,12 +15,11 @@ use ewarong_core::domain::Policy;
 /// A projection table and the column that orders its child rows (`None`: one row per seq).
 type Projection = (&'static str, Option<&'static str>);
 
-/// The largest projection, two or more rows per sale, loads on a thread of its own.
-const BIG_PROJECTION: [Projection; 1] = [("sale_item", Some("line_no"))];
+/// The largest projections, one row or more per sale, load on a thread of its own.
+const BIG_PROJECTIONS: [Projection; 2] = [("sale_item", Some("line_no")), ("sale", None)];
 
 /// The other projections, loaded after the entries on the calling thread.
-const PROJECTIONS: [Projection; 7] = [
-    ("sale", None),
+const PROJECTIONS: [Projection; 6] = [
     ("void", None),
     ("day_close", None),
     ("day_close_total", Some("group_id")),
@@ -29,13 +28,23 @@ const PROJECTIONS: [Projection; 7] = [
     ("release", None),
 ];
 
-fn value(v: ValueRef<'_>) -> Value {
+/// Texts already read from one table, so a text repeated on many rows is stored once.
+type Texts = std::collections::HashMap<Box<[u8]>, std::sync::Arc<str>>;
+
+fn value(v: ValueRef<'_>, texts: &mut Texts) -> Value {
     match v {
         ValueRef::Null => Value::Null,
         ValueRef::Integer(i) => Value::Int(i),
         // The ledger's tables are STRICT and hold no floats; keep one as text if it ever appears.
-        ValueRef::Real(f) => Value::Text(f.to_string()),
-        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Real(f) => Value::Text(f.to_string().into()),
+        ValueRef::Text(t) => match texts.get(t) {
+            Some(shared) => Value::Text(shared.clone()),
+            None => {
+                let shared: std::sync::Arc<str> = String::from_utf8_lossy(t).into();
+                texts.insert(t.into(), shared.clone());
+                Value::Text(shared)
+            }
+        },
         ValueRef::Blob(b) => Value::Blob(b.to_vec()),
     }
 }
@@ -58,7 +67,9 @@ pub fn audit_file(
 ) -> Result<AuditReport, LedgerError> {
     let opened = Ledger::open_for_audit(path)?;
     let input = opened.audit_input()?;
-    Ok(ewarong_core::audit::audit(&input, options, progress))
+    let report = ewarong_core::audit::audit(&input, options, progress);
+    input.release();
+    Ok(report)
 }
 
 /// `path` as an SQLite URI that opens it read-only and `immutable`: no lock, no `-wal` or
@@ -148,36 +159,12 @@ impl Ledger {
         let conn = &self.conn;
         // This first read fixes the snapshot every later read of this transaction sees.
         let top = newest_seq(conn)?;
-        // The largest projection loads on a second connection alongside the rest. Its snapshot
-        // starts later; it is used only when it holds the same entries (every row of `sale_item`
+        // The largest projections load on a second connection alongside the rest. Its snapshot
+        // starts later; it is used only when it holds the same entries (every row of `sale` and `sale_item`
         // is written with its entry), else it is read again here. See `second_snapshot`.
         let (path, immutable) = (self.path.clone(), self.immutable);
         let big = std::thread::spawn(move || second_snapshot(&path, immutable, top));
-        let mut entries = Vec::new();
-        let mut stmt = conn.prepare(
-            "SELECT e.seq, e.kind, e.recorded_at, e.canonical, e.leaf_hash, e.prev_hash, e.chain_hash, t.root, s.signature,
-                    t.frontier
-             FROM entry e LEFT JOIN tree_state t ON t.seq = e.seq LEFT JOIN entry_signature s ON s.seq = e.seq
-             ORDER BY e.seq",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            entries.push(EntryRow {
-                seq: r.get(0)?,
-                kind: r.get(1)?,
-                recorded_at: r.get(2)?,
-                canonical: r.get(3)?,
-                leaf_hash: fixed(r.get_ref(4)?),
-                prev_hash: fixed(r.get_ref(5)?),
-                chain_hash: fixed(r.get_ref(6)?),
-                tree_root: fixed(r.get_ref(7)?),
-                signature: fixed(r.get_ref(8)?),
-                frontier: match r.get_ref(9)? {
-                    ValueRef::Blob(b) => Some(b.to_vec()),
-                    _ => None,
-                },
-            });
-        }
+        let entries = read_entries(conn)?;
         let mut batches = Vec::new();
         let mut stmt = conn.prepare(
             "SELECT batch_seq, first_seq, last_seq, root, prev_header_hash, sealed_at, header, header_hash, signature,
@@ -249,7 +236,7 @@ impl Ledger {
             Ok(Some(rows)) => projections.extend(rows),
             // A sale landed between the two snapshots, or the second could not be opened:
             // read it in this one.
-            Ok(None) | Err(_) => projections.extend(load_projections(conn, &BIG_PROJECTION)?),
+            Ok(None) | Err(_) => projections.extend(load_projections(conn, &BIG_PROJECTIONS)?),
         }
         Ok(AuditInput {
             terminal_id: self.terminal.terminal_id.clone(),
@@ -267,7 +254,65 @@ impl Ledger {
     }
 }
 
-/// The largest projection, read on a connection of its own, if that connection's snapshot holds
+/// Every `entry` row with its `tree_state` and `entry_signature` rows, in seq order. Three
+/// sequential scans merged by seq (all three tables are keyed by it), not a lookup per entry; an
+/// entry with no tree state or signature row gets `None` there, as a left join would.
+fn read_entries(conn: &Connection) -> Result<Vec<EntryRow>, LedgerError> {
+    let mut entries = Vec::new();
+    let mut stmt = conn.prepare(
+        "SELECT seq, kind, recorded_at, canonical, leaf_hash, prev_hash, chain_hash FROM entry ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        entries.push(EntryRow {
+            seq: r.get(0)?,
+            kind: r.get(1)?,
+            recorded_at: r.get(2)?,
+            canonical: r.get(3)?,
+            leaf_hash: fixed(r.get_ref(4)?),
+            prev_hash: fixed(r.get_ref(5)?),
+            chain_hash: fixed(r.get_ref(6)?),
+            tree_root: None,
+            signature: None,
+            frontier: None,
+        });
+    }
+    // `seq` is each table's primary key, so both scans and the entries ascend without repeats.
+    let mut at = 0usize;
+    let mut stmt = conn.prepare("SELECT seq, root, frontier FROM tree_state ORDER BY seq")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let seq: u64 = r.get(0)?;
+        if let Some(e) = seek(&mut entries, &mut at, seq) {
+            e.tree_root = fixed(r.get_ref(1)?);
+            e.frontier = match r.get_ref(2)? {
+                ValueRef::Blob(b) => Some(b.to_vec()),
+                _ => None,
+            };
+        }
+    }
+    let mut at = 0usize;
+    let mut stmt = conn.prepare("SELECT seq, signature FROM entry_signature ORDER BY seq")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let seq: u64 = r.get(0)?;
+        if let Some(e) = seek(&mut entries, &mut at, seq) {
+            e.signature = fixed(r.get_ref(1)?);
+        }
+    }
+    Ok(entries)
+}
+
+/// The entry with `seq`, moving `at` forward over `entries` (ascending by seq); `None` when no
+/// entry has it (a row with no entry, which the audit finds by other means).
+fn seek<'a>(entries: &'a mut [EntryRow], at: &mut usize, seq: u64) -> Option<&'a mut EntryRow> {
+    while entries.get(*at).is_some_and(|e| e.seq < seq) {
+        *at = at.saturating_add(1);
+    }
+    entries.get_mut(*at).filter(|e| e.seq == seq)
+}
+
+/// The largest projections, read on a connection of its own, if that connection's snapshot holds
 /// exactly the entries up to `top` (then its rows are those of the caller's snapshot: the ledger
 /// only appends, and a sale's rows are written in its entry's transaction). `None` when a newer
 /// entry is there already.
@@ -279,7 +324,7 @@ fn second_snapshot(
     let conn = audit_connection(path, immutable)?;
     in_snapshot(&conn, || {
         if newest_seq(&conn)? == top {
-            Ok(Some(load_projections(&conn, &BIG_PROJECTION)?))
+            Ok(Some(load_projections(&conn, &BIG_PROJECTIONS)?))
         } else {
             Ok(None)
         }
@@ -307,6 +352,7 @@ fn load_projections(
         };
         let mut last_seq = 0u64;
         let mut sub = 0u64;
+        let mut texts = Texts::new();
         while let Some(r) = rows.next()? {
             let seq = match r.get_ref(seq_col)? {
                 ValueRef::Integer(s) => u64::try_from(s).unwrap_or(0),
@@ -321,7 +367,7 @@ fn load_projections(
             let key = (seq, if order.is_some() { sub } else { 0 });
             t.keys.push(key);
             for i in 0..columns.len() {
-                t.cells.push(value(r.get_ref(i)?));
+                t.cells.push(value(r.get_ref(i)?, &mut texts));
             }
         }
         projections.insert(table.to_owned(), t);
