@@ -947,3 +947,92 @@ fn downlink_on_postgres() {
     };
     downlink(store);
 }
+
+/// What the hub stores from an upload is checked first: a checkpoint note that is not the
+/// terminal's note of the batch's own tree is refused, and fork evidence is kept once per
+/// distinct header and at most `MAX_FORKS_PER_TERMINAL` times per terminal, however often it is
+/// replayed (replaying needs no key: the header is signed already).
+fn stored_bytes_are_checked_and_forks_bounded<S: Store>(store: S) {
+    use ewarong_hub::plan::MAX_FORKS_PER_TERMINAL;
+    let hub = TestHub::on(store);
+    let client = hub.client();
+    let mut till = Till::new("forky-01");
+    till.enrol(&hub);
+    let backup = till.backup();
+    // 100 sales, 20 batches of 5: within both KPM's balances.
+    till.sell_to(50, true);
+    till.sell_to(50, false);
+    let r = sync_once(&mut till.ledger, &client, now()).unwrap();
+    assert_eq!((r.pending, hub.head_seq("forky-01")), (0, 100));
+
+    // Checkpoints: garbage, oversized, or a genuine note of another tree.
+    till.sell(5);
+    let next = till.ledger.outgoing(21).unwrap().upload;
+    let earlier = till.ledger.outgoing(20).unwrap().upload.checkpoint;
+    for (what, checkpoint) in [
+        ("garbage", "GARBAGE".to_owned()),
+        ("1 MiB", "x".repeat(1 << 20)),
+        ("another tree's note", earlier),
+        ("empty", String::new()),
+    ] {
+        let mut bad = next.clone();
+        bad.checkpoint = checkpoint;
+        let (status, code) = hub_error(client.upload("forky-01", &bad).unwrap_err());
+        assert_eq!((status, code.as_str()), (400, "bad_checkpoint"), "{what}");
+        assert_eq!(hub.head_seq("forky-01"), 100, "{what}: nothing stored");
+    }
+    // An entry far longer than any sale is refused before it is decoded.
+    let mut huge = next.clone();
+    huge.entries[0] = b64(&vec![0u8; ewarong_hub::ingest::MAX_ENTRY_BYTES + 1]);
+    let (status, code) = hub_error(client.upload("forky-01", &huge).unwrap_err());
+    assert_eq!((status, code.as_str()), (400, "bad_batch"));
+    // The genuine upload still goes in.
+    let r = sync_once(&mut till.ledger, &client, now()).unwrap();
+    assert_eq!((r.pending, hub.head_seq("forky-01")), (0, 105));
+
+    // A twin restored from the backup seals 20 other batches at numbers the hub holds.
+    let mut twin = Till::open(backup);
+    twin.sell_to(50, false);
+    twin.sell_to(50, true);
+    let forks = |hub: &TestHub<S>| {
+        hub.rt
+            .block_on(hub.state.store.forks())
+            .unwrap()
+            .into_iter()
+            .filter(|f| f.terminal_id == "forky-01")
+            .count()
+    };
+    let first = twin.ledger.outgoing(1).unwrap().upload;
+    for _ in 0..20 {
+        let e = client.upload("forky-01", &first).unwrap_err();
+        assert_eq!(hub_error(e), (409, "fork".into()));
+    }
+    assert_eq!(forks(&hub), 1, "a replayed fork is kept once");
+    for n in 2..=20 {
+        let fork = twin.ledger.outgoing(n).unwrap().upload;
+        let e = client.upload("forky-01", &fork).unwrap_err();
+        assert_eq!(hub_error(e), (409, "fork".into()), "batch {n}");
+    }
+    assert_eq!(
+        i64::try_from(forks(&hub)).unwrap(),
+        MAX_FORKS_PER_TERMINAL,
+        "20 distinct forks, the bound kept"
+    );
+    assert_eq!(hub.head_seq("forky-01"), 105, "no fork moved anything");
+}
+
+#[test]
+fn stored_bytes_are_checked_and_forks_bounded_on_sqlite() {
+    let dir = TempDir::new().unwrap();
+    stored_bytes_are_checked_and_forks_bounded(
+        SqliteStore::open(&dir.path().join("hub.sqlite3")).unwrap(),
+    );
+}
+
+#[test]
+fn stored_bytes_are_checked_and_forks_bounded_on_postgres() {
+    let Some(store) = postgres_store("forks") else {
+        return;
+    };
+    stored_bytes_are_checked_and_forks_bounded(store);
+}

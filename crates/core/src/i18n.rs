@@ -1407,6 +1407,11 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "The hub refused the batch signature; the terminal key is not the enrolled one.",
     ),
     (
+        "sync.code.bad_checkpoint",
+        "Hub menolak checkpoint batch (tidak ditandatangani kunci terminal ini untuk pohon yang sama); jalankan audit pada ledger ini.",
+        "The hub refused the batch checkpoint (not signed by this terminal's key for the same tree); run an audit on this ledger.",
+    ),
+    (
         "sync.code.root_mismatch",
         "Kiriman rusak di jalan; akan dicoba lagi.",
         "The upload was damaged on the way; it will be tried again.",

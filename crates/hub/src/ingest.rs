@@ -3,10 +3,17 @@
 //! or a fork. The stores call [`decide`] inside their transaction.
 
 use ewarong_core::protocol::{BatchUpload, FieldError, signature, unb64};
-use ewarong_core::seal::batch::BatchHeader;
+use ewarong_core::seal::batch::{BatchHeader, origin, verify_checkpoint_note};
 use ewarong_core::seal::canonical::{SignedBody, decode_entry};
 use ewarong_core::seal::sign::PublicKey;
 use ewarong_core::seal::{Frontier, Hash32, leaf_hash};
+
+/// The longest checkpoint note stored: a real one is about 250 bytes (origin, size, root, one
+/// signature line). Anything longer is refused before its signature lines are read.
+pub const MAX_CHECKPOINT_BYTES: usize = 1024;
+
+/// The longest entry stored, in canonical bytes: a sale of a hundred lines is about 10 KiB.
+pub const MAX_ENTRY_BYTES: usize = 64 * 1024;
 
 /// One entry of an upload, checked and ready to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +86,10 @@ pub enum Rejected {
     },
     #[error("entry seq {0} belongs to another terminal")]
     EntryTerminal(u64),
+    /// The checkpoint note is too long, not signed by the terminal's key, or names another
+    /// terminal or tree than the signed header.
+    #[error("checkpoint: {0}")]
+    Checkpoint(String),
 }
 
 /// Decodes and checks an upload for terminal `terminal_id`, whose enrolled key is `key`.
@@ -99,6 +110,24 @@ pub fn prepare(
     if !key.verify(&header_bytes, &sig) {
         return Err(Rejected::Signature(terminal_id.to_owned()));
     }
+    // The note is stored with the batch: it must be the terminal's, for this very tree.
+    if upload.checkpoint.len() > MAX_CHECKPOINT_BYTES {
+        return Err(Rejected::Checkpoint(format!(
+            "longer than {MAX_CHECKPOINT_BYTES} bytes"
+        )));
+    }
+    let note = verify_checkpoint_note(&upload.checkpoint, key).ok_or_else(|| {
+        Rejected::Checkpoint("not a checkpoint note signed by the terminal's key".into())
+    })?;
+    if note.origin != origin(terminal_id)
+        || note.tree_size != header.tree_size
+        || note.root != header.root
+    {
+        return Err(Rejected::Checkpoint(format!(
+            "the note names tree {} of {}, the header tree {} of {}",
+            note.tree_size, note.origin, header.tree_size, terminal_id
+        )));
+    }
     let expected = header
         .last_seq
         .checked_sub(header.first_seq)
@@ -112,7 +141,20 @@ pub fn prepare(
     }
     let mut entries = Vec::with_capacity(upload.entries.len());
     for (index, text) in upload.entries.iter().enumerate() {
+        // Base64 of MAX_ENTRY_BYTES is at most this long: refuse before decoding.
+        if text.len() > MAX_ENTRY_BYTES.div_ceil(3).saturating_mul(4) {
+            return Err(Rejected::Entry {
+                index,
+                reason: format!("longer than {MAX_ENTRY_BYTES} bytes"),
+            });
+        }
         let canonical = unb64(&format!("entries[{index}]"), text)?;
+        if canonical.len() > MAX_ENTRY_BYTES {
+            return Err(Rejected::Entry {
+                index,
+                reason: format!("longer than {MAX_ENTRY_BYTES} bytes"),
+            });
+        }
         let signed = decode_entry(&canonical).map_err(|e| Rejected::Entry {
             index,
             reason: e.0.into(),

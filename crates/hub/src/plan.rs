@@ -17,10 +17,16 @@ pub struct StoredBatch {
     pub receipt: String,
 }
 
+/// The most forks kept per terminal. A fork is a signed header contradicting what the hub holds:
+/// one is enough to flag the terminal, and a bound keeps replays (which need no key: the header
+/// is already signed) from filling the disk. Each distinct header is kept once.
+pub const MAX_FORKS_PER_TERMINAL: i64 = 16;
+
 /// One write of an upload. Every field is what goes into the row; the store adds only its SQL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Write<'a> {
-    /// `INSERT INTO fork`: the upload kept whole as evidence.
+    /// `INSERT INTO fork`: the upload kept whole as evidence, unless a fork with the same header
+    /// hash is kept already or the terminal has [`MAX_FORKS_PER_TERMINAL`] (then nothing).
     Fork {
         terminal_id: &'a str,
         batch_seq: u64,

@@ -241,6 +241,7 @@ pub async fn accept_batch<S: Store>(
         let (status, code) = match &e {
             Rejected::Signature(_) => (StatusCode::UNPROCESSABLE_ENTITY, "bad_signature"),
             Rejected::WrongTerminal { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "wrong_terminal"),
+            Rejected::Checkpoint(_) => (StatusCode::BAD_REQUEST, "bad_checkpoint"),
             _ => (StatusCode::BAD_REQUEST, "bad_batch"),
         };
         tracing::warn!(terminal = %id, error = %e, "batch refused");

@@ -102,11 +102,24 @@ fn write(tx: &Transaction<'_>, w: &Write<'_>) -> Result<(), StoreError> {
             upload,
             received_at,
         } => {
-            tx.execute(
+            let kept = tx.execute(
                 "INSERT INTO fork (terminal_id, batch_seq, header_hash, reason, upload, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![terminal_id, batch_seq, header_hash, reason, upload, received_at],
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6
+                 WHERE NOT EXISTS (SELECT 1 FROM fork WHERE terminal_id = ?1 AND header_hash = ?3)
+                   AND (SELECT COUNT(*) FROM fork WHERE terminal_id = ?1) < ?7",
+                params![
+                    terminal_id,
+                    batch_seq,
+                    header_hash,
+                    reason,
+                    upload,
+                    received_at,
+                    crate::plan::MAX_FORKS_PER_TERMINAL
+                ],
             )?;
+            if kept == 0 {
+                tracing::warn!(terminal = %terminal_id, batch_seq, "fork already kept, or the bound reached: not stored again");
+            }
         }
         Write::Entries {
             terminal_id,
