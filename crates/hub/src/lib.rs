@@ -80,6 +80,8 @@ impl HubIdentity {
     /// Loads the hub key from `dir`, creating it (owner-only) on first use.
     pub fn open(dir: &Path) -> Result<Self, HubError> {
         std::fs::create_dir_all(dir)?;
+        // The data directory holds the hub key and, on SQLite, every roster: owner-only.
+        ewarong_keys::fs::owner_only(dir)?;
         let path = dir.join(HUB_KEY_FILE);
         let key = if path.exists() {
             TerminalKey::load(&path, None)?

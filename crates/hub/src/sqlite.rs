@@ -31,6 +31,12 @@ impl SqliteStore {
     /// signed for a batch that is on disk.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let conn = Connection::open(path)?;
+        // Owner-only before anything is written: the file holds the rosters (names, NIK, KK,
+        // PIN verifiers), and SQLite gives its -wal and -shm files the database file's mode.
+        ewarong_keys::fs::owner_only(path).map_err(|source| StoreError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;

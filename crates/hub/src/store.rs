@@ -27,6 +27,11 @@ pub enum StoreError {
     Corrupt(String),
     #[error("a database worker stopped: {0}")]
     Worker(String),
+    #[error("{path}: {source}")]
+    Io {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// A terminal as the hub knows it.

@@ -24,16 +24,37 @@ fn hub(dir: &std::path::Path) -> Command {
 
 #[test]
 fn a_new_data_directory_gets_a_key_a_database_and_a_code() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = hub(dir.path()).arg("migrate").output().unwrap();
+    let parent = tempfile::tempdir().unwrap();
+    // A directory the hub makes itself (a temporary directory is owner-only already).
+    let dir = parent.path().join("hub");
+    let dir = dir.as_path();
+    let out = hub(dir).arg("migrate").output().unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(dir.path().join("hub.key").is_file());
-    assert!(dir.path().join("hub.sqlite3").is_file());
-    let out = hub(dir.path())
+    assert!(dir.join("hub.key").is_file());
+    assert!(dir.join("hub.sqlite3").is_file());
+    // The key and the database (rosters: names, NIK, KK) are the hub operator's alone.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(dir), 0o700, "data directory");
+        for f in [
+            "hub.key",
+            "hub.sqlite3",
+            "hub.sqlite3-wal",
+            "hub.sqlite3-shm",
+        ] {
+            let p = dir.join(f);
+            if p.exists() {
+                assert_eq!(mode(&p), 0o600, "{f}");
+            }
+        }
+    }
+    let out = hub(dir)
         .args([
             "terminal",
             "enrol",
