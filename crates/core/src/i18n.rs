@@ -1101,6 +1101,11 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "--database must be postgres://…; given: …@{url}",
     ),
     (
+        "hub.already_serving",
+        "hub lain sudah melayani folder data {dir} (database SQLite yang sama); hentikan hub itu dulu",
+        "another hub already serves the data directory {dir} (the same SQLite database); stop that hub first",
+    ),
+    (
         "hub.migrated",
         "skema database hub mutakhir",
         "the hub database schema is up to date",

@@ -270,3 +270,70 @@ fn the_trust_file_for_supervisors_names_the_hub_key_and_only_enrolled_terminals(
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(written, printed);
 }
+
+/// Commands started together on a new data directory wait for each other while it is set up
+/// (one key, one schema), and a second `serve` on the same SQLite directory is refused by name.
+#[test]
+fn concurrent_commands_share_a_directory_and_one_hub_serves_it() {
+    use std::io::BufRead;
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("hub");
+    let started: Vec<_> = (0..6)
+        .map(|_| {
+            hub(&dir)
+                .arg("migrate")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in started {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let key = std::fs::read(dir.join("hub.key")).unwrap();
+    let mut first = hub(&dir)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(first.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.contains("127.0.0.1"), "{line}");
+    let mut second = hub(&dir)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // It must give up at once; a second hub still running after 10 s is the failure.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while second.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let still_running = second.try_wait().unwrap().is_none();
+    for child in [&mut first, &mut second] {
+        let _ = child.kill();
+    }
+    let second = second.wait_with_output().unwrap();
+    let _ = first.wait();
+    assert!(
+        !still_running,
+        "a second hub serves the same SQLite directory"
+    );
+    assert!(!second.status.success());
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(err.contains("sudah melayani folder data"), "{err}");
+    assert_eq!(
+        std::fs::read(dir.join("hub.key")).unwrap(),
+        key,
+        "one key, never rewritten"
+    );
+}

@@ -158,11 +158,17 @@ fn main() -> ExitCode {
 async fn dispatch(cli: Cli) -> Result<ExitCode> {
     let dir = data_dir(&cli)?;
     std::fs::create_dir_all(&dir).with_context(|| dir.display().to_string())?;
+    // One command at a time sets the directory up (key, database, schema); a second one started
+    // meanwhile waits here instead of finding a half-written key or a half-made schema.
+    let setup = lock_file(&dir.join("hub.lock"))?;
+    setup
+        .lock()
+        .with_context(|| dir.join("hub.lock").display().to_string())?;
     let identity = HubIdentity::open(&dir)?;
     match cli.database.clone() {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
             let store = PgStore::connect(&url)?;
-            run(&cli, store, identity).await
+            run(&cli, store, identity, setup, None).await
         }
         Some(other) => bail!(trf(
             cli.lang,
@@ -171,14 +177,52 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         )),
         None => {
             let store = SqliteStore::open(&dir.join(HUB_DB_FILE))?;
-            run(&cli, store, identity).await
+            run(&cli, store, identity, setup, Some(&dir)).await
         }
     }
 }
 
-async fn run<S: Store>(cli: &Cli, store: S, identity: HubIdentity) -> Result<ExitCode> {
+/// A lock file in the data directory (created owner-only if missing; never holds data).
+fn lock_file(path: &Path) -> Result<std::fs::File> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .with_context(|| path.display().to_string())?;
+    ewarong_keys::fs::owner_only(path).with_context(|| path.display().to_string())?;
+    Ok(file)
+}
+
+/// Runs the command. `setup` is held until the schema is up to date; `sqlite_dir` is the data
+/// directory when the store is its SQLite file, which only one `serve` may use at a time.
+async fn run<S: Store>(
+    cli: &Cli,
+    store: S,
+    identity: HubIdentity,
+    setup: std::fs::File,
+    sqlite_dir: Option<&Path>,
+) -> Result<ExitCode> {
     let lang = cli.lang;
     store.migrate().await?;
+    drop(setup);
+    // Held while serving: a second hub on the same SQLite directory is refused, by name.
+    let mut _serving = None;
+    if let (Command::Serve { .. }, Some(dir)) = (&cli.command, sqlite_dir) {
+        let path = dir.join("hub.serve.lock");
+        let file = lock_file(&path)?;
+        match file.try_lock() {
+            Ok(()) => _serving = Some(file),
+            Err(std::fs::TryLockError::WouldBlock) => bail!(trf(
+                lang,
+                key!("hub.already_serving"),
+                &[("dir", &dir.display())]
+            )),
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(anyhow::Error::new(e).context(path.display().to_string()));
+            }
+        }
+    }
     match &cli.command {
         Command::Migrate => {
             println!("{}", tr(lang, key!("hub.migrated")));
