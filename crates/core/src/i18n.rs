@@ -1825,8 +1825,8 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "audit.trust.ledger_only",
-        "Diperiksa terhadap: hanya kunci yang dicatat ledger sendiri ({key}). Integritas saja: penulis TIDAK diverifikasi (pakai --pubkey, --hub-key atau --trust)",
-        "Verified against: only the key the ledger itself recorded ({key}). Integrity only: authorship NOT verified (use --pubkey, --hub-key or --trust)",
+        "Diperiksa terhadap: hanya kunci yang dicatat ledger sendiri ({key}). Integritas saja: penulis TIDAK diverifikasi (berikan kunci publik terminal, kunci hub, atau berkas kepercayaan dari hub)",
+        "Verified against: only the key the ledger itself recorded ({key}). Integrity only: authorship NOT verified (give the terminal's public key, the hub's key, or the hub's trust file)",
     ),
     (
         "audit.integrity_only",
