@@ -852,19 +852,8 @@ fn reading_commands_work_on_a_full_disk_and_a_sale_there_saves_nothing() {
         )
     };
     // A sale cannot be saved: exit 3, it says so, and nothing of it is in the ledger.
-    let (status, _, err) = run(&[
-        "sale",
-        "--card",
-        CARD_B,
-        "--pin",
-        "123456",
-        "--operator",
-        "kasir",
-        "--operator-pin",
-        "1111",
-        "--item",
-        "telur=10",
-    ]);
+    let sale = common::sale_args(CARD_B, &["telur=10"]);
+    let (status, _, err) = run(&sale.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(status, Some(3), "{err}");
     assert!(err.contains("TIDAK disimpan"), "{err}");
     // Every reading command still answers, and none speaks of a transaction.
@@ -994,15 +983,12 @@ fn a_receipt_code_proves_with_the_key_alone_the_sale_it_was_printed_for() {
     assert!(err.contains("TIDAK ADA di ledger"), "{err}");
     // The EWR2 code against a copy whose sale was changed: not the sale the receipt describes.
     let copy_dir = tempfile::TempDir::new().unwrap();
-    let copy = copy_dir.path().join("salinan.sqlite3");
-    std::fs::copy(&ledger, &copy).unwrap();
-    let conn = rusqlite::Connection::open(&copy).unwrap();
-    conn.execute_batch(
+    let copy = common::tampered_copy(
+        &ledger,
+        copy_dir.path(),
         "DROP TRIGGER entry_no_update;
          UPDATE entry SET canonical = CAST(replace(CAST(canonical AS TEXT), 'kangkung', 'kangkunG') AS BLOB) WHERE seq = 1;",
-    )
-    .unwrap();
-    drop(conn);
+    );
     let (_, err) = fails(
         ewarong(dir.path())
             .args(["verify-receipt", &code_a, "--pubkey", &public, "--ledger"])
@@ -1392,16 +1378,13 @@ fn receipts_verify_offline_and_catch_what_was_changed() {
     assert!(err.contains("lain-01") && err.contains("test-01"), "{err}");
     // The sale removed from a copy of the ledger: reported missing.
     let copy_dir = tempfile::TempDir::new().unwrap();
-    let copy = copy_dir.path().join("salinan.sqlite3");
-    std::fs::copy(&ledger, &copy).unwrap();
-    let conn = rusqlite::Connection::open(&copy).unwrap();
-    conn.execute_batch(
+    let copy = common::tampered_copy(
+        &ledger,
+        copy_dir.path(),
         "PRAGMA foreign_keys = OFF;
          DROP TRIGGER entry_no_delete; DROP TRIGGER sale_no_delete; DROP TRIGGER sale_item_no_delete;
          DELETE FROM sale_item WHERE seq = 1; DELETE FROM sale WHERE seq = 1; DELETE FROM entry WHERE seq = 1;",
-    )
-    .unwrap();
-    drop(conn);
+    );
     let (_, err) = fails(
         ewarong(dir.path())
             .args(["verify-receipt", &code, "--pubkey", &public, "--ledger"])
@@ -1413,14 +1396,12 @@ fn receipts_verify_offline_and_catch_what_was_changed() {
         .as_str()
         .unwrap()
         .to_owned();
-    std::fs::copy(&ledger, &copy).unwrap();
-    let conn = rusqlite::Connection::open(&copy).unwrap();
-    conn.execute_batch(
+    let copy = common::tampered_copy(
+        &ledger,
+        copy_dir.path(),
         "DROP TRIGGER entry_no_update;
          UPDATE entry SET canonical = CAST(replace(CAST(canonical AS TEXT), 'tempe', 'tahu_') AS BLOB) WHERE seq = 2;",
-    )
-    .unwrap();
-    drop(conn);
+    );
     let (_, err) = fails(
         ewarong(dir.path())
             .args(["verify-receipt", &later, "--pubkey", &public, "--ledger"])

@@ -149,8 +149,13 @@ pub fn fails(cmd: &mut Command) -> (i32, String) {
 /// A sale by the demo kasir, as JSON.
 pub fn sale_json(dir: &Path, card: &str, items: &[&str]) -> serde_json::Value {
     let mut cmd = ewarong(dir);
-    cmd.args([
-        "--json",
+    cmd.arg("--json").args(sale_args(card, items));
+    serde_json::from_str(&ok(&mut cmd)).unwrap()
+}
+
+/// The arguments of a sale by the demo kasir to `card` (the demo KPM PIN) of `items`.
+pub fn sale_args(card: &str, items: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = [
         "sale",
         "--card",
         card,
@@ -160,11 +165,25 @@ pub fn sale_json(dir: &Path, card: &str, items: &[&str]) -> serde_json::Value {
         "kasir",
         "--operator-pin",
         "1111",
-    ]);
+    ]
+    .map(str::to_owned)
+    .into();
     for i in items {
-        cmd.args(["--item", i]);
+        args.extend(["--item".to_owned(), (*i).to_owned()]);
     }
-    serde_json::from_str(&ok(&mut cmd)).unwrap()
+    args
+}
+
+/// A copy of the ledger file `ledger`, as `salinan.sqlite3` in `into`, with `sql` run on it
+/// (a forger's edit: the SQL drops the triggers it needs).
+pub fn tampered_copy(ledger: &Path, into: &Path, sql: &str) -> PathBuf {
+    let copy = into.join("salinan.sqlite3");
+    std::fs::copy(ledger, &copy).unwrap();
+    rusqlite::Connection::open(&copy)
+        .unwrap()
+        .execute_batch(sql)
+        .unwrap();
+    copy
 }
 
 /// One value from the ledger of a data directory.
