@@ -134,9 +134,7 @@ impl Ledger {
         if !path.exists() {
             return Err(LedgerError::NotInitialized(path.to_owned()));
         }
-        let mut wal = path.as_os_str().to_owned();
-        wal.push("-wal");
-        if std::path::Path::new(&wal).exists() {
+        if super::wal_path(path).exists() {
             return Self::open_read_only_or_immutable(path);
         }
         Self::open_immutable(path)

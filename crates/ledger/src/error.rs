@@ -98,34 +98,26 @@ impl LedgerError {
     /// was not saved. A damaged or busy ledger keeps its own message.
     pub fn localize_reading(&self, lang: Lang) -> String {
         match self {
-            Self::Sqlite(e)
-                if !matches!(
-                    e.sqlite_error_code(),
-                    Some(
-                        ErrorCode::DatabaseCorrupt
-                            | ErrorCode::NotADatabase
-                            | ErrorCode::DatabaseBusy
-                            | ErrorCode::DatabaseLocked
-                    )
-                ) =>
-            {
-                trf(lang, key!("ledger.storage_read"), &[("detail", e)])
-            }
+            Self::Sqlite(e) => sqlite_message(e, lang, true),
             _ => self.localize(lang),
         }
     }
 }
 
-fn sqlite_message(e: &rusqlite::Error, lang: Lang) -> String {
+/// What an SQLite failure means to the person at the terminal. A damaged or busy ledger says so;
+/// any other failure says a transaction was not saved, or, when `reading` (a command that
+/// writes nothing), that the ledger could not be read.
+fn sqlite_message(e: &rusqlite::Error, lang: Lang, reading: bool) -> String {
     match e.sqlite_error_code() {
-        Some(ErrorCode::DiskFull) => tr(lang, key!("ledger.disk_full")).to_owned(),
-        Some(ErrorCode::ReadOnly) => tr(lang, key!("ledger.read_only")).to_owned(),
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
             tr(lang, key!("ledger.busy")).to_owned()
         }
         Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
             trf(lang, key!("ledger.corrupt"), &[("detail", e)])
         }
+        _ if reading => trf(lang, key!("ledger.storage_read"), &[("detail", e)]),
+        Some(ErrorCode::DiskFull) => tr(lang, key!("ledger.disk_full")).to_owned(),
+        Some(ErrorCode::ReadOnly) => tr(lang, key!("ledger.read_only")).to_owned(),
         _ => trf(lang, key!("ledger.storage"), &[("detail", e)]),
     }
 }
@@ -133,7 +125,7 @@ fn sqlite_message(e: &rusqlite::Error, lang: Lang) -> String {
 impl Localize for LedgerError {
     fn localize(&self, lang: Lang) -> String {
         match self {
-            Self::Sqlite(e) => sqlite_message(e, lang),
+            Self::Sqlite(e) => sqlite_message(e, lang, false),
             Self::Migration(d) => trf(lang, key!("ledger.corrupt"), &[("detail", d)]),
             Self::NewerSchema { found, supported } => trf(
                 lang,

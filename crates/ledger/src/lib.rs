@@ -159,12 +159,17 @@ fn cannot_write_beside(e: &rusqlite::Error) -> bool {
     )
 }
 
+/// The ledger's write-ahead log: `path` with `-wal` after it.
+fn wal_path(path: &Path) -> std::path::PathBuf {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    wal.into()
+}
+
 /// True when the ledger's `-wal` file is absent or holds nothing: every committed entry is
 /// then in the file itself.
 fn wal_is_empty(path: &Path) -> bool {
-    let mut wal = path.as_os_str().to_owned();
-    wal.push("-wal");
-    std::fs::metadata(&wal).map_or(true, |m| m.len() == 0)
+    std::fs::metadata(wal_path(path)).map_or(true, |m| m.len() == 0)
 }
 
 /// RFC 3339 with seconds and the terminal's offset: `2026-11-28T14:05:00+07:00`.
