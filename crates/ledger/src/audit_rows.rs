@@ -275,39 +275,53 @@ fn read_entries(conn: &Connection) -> Result<Vec<EntryRow>, LedgerError> {
             frontier: None,
         });
     }
-    // `seq` is each table's primary key, so both scans and the entries ascend without repeats.
-    let mut at = 0usize;
-    let mut stmt = conn.prepare("SELECT seq, root, frontier FROM tree_state ORDER BY seq")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let seq: u64 = r.get(0)?;
-        if let Some(e) = seek(&mut entries, &mut at, seq) {
+    merge_by_seq(
+        conn,
+        "SELECT seq, root, frontier FROM tree_state ORDER BY seq",
+        &mut entries,
+        |e, r| {
             e.tree_root = fixed(r.get_ref(1)?);
             e.frontier = match r.get_ref(2)? {
                 ValueRef::Blob(b) => Some(b.to_vec()),
                 _ => None,
             };
-        }
-    }
-    let mut at = 0usize;
-    let mut stmt = conn.prepare("SELECT seq, signature FROM entry_signature ORDER BY seq")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let seq: u64 = r.get(0)?;
-        if let Some(e) = seek(&mut entries, &mut at, seq) {
+            Ok(())
+        },
+    )?;
+    merge_by_seq(
+        conn,
+        "SELECT seq, signature FROM entry_signature ORDER BY seq",
+        &mut entries,
+        |e, r| {
             e.signature = fixed(r.get_ref(1)?);
-        }
-    }
+            Ok(())
+        },
+    )?;
     Ok(entries)
 }
 
-/// The entry with `seq`, moving `at` forward over `entries` (ascending by seq); `None` when no
-/// entry has it (a row with no entry, which the audit finds by other means).
-fn seek<'a>(entries: &'a mut [EntryRow], at: &mut usize, seq: u64) -> Option<&'a mut EntryRow> {
-    while entries.get(*at).is_some_and(|e| e.seq < seq) {
-        *at = at.saturating_add(1);
+/// Runs `sql` (seq first, ascending) and hands each row to `fill` with the entry of the same
+/// seq. `seq` is the primary key of every table merged, so rows and entries both ascend without
+/// repeats; a row with no entry is skipped (the audit finds those by other means).
+fn merge_by_seq(
+    conn: &Connection,
+    sql: &str,
+    entries: &mut [EntryRow],
+    mut fill: impl FnMut(&mut EntryRow, &rusqlite::Row<'_>) -> rusqlite::Result<()>,
+) -> Result<(), LedgerError> {
+    let mut stmt = conn.prepare(sql)?;
+    let mut rows = stmt.query([])?;
+    let mut at = 0usize;
+    while let Some(r) = rows.next()? {
+        let seq: u64 = r.get(0)?;
+        while entries.get(at).is_some_and(|e| e.seq < seq) {
+            at = at.saturating_add(1);
+        }
+        if let Some(e) = entries.get_mut(at).filter(|e| e.seq == seq) {
+            fill(e, r)?;
+        }
     }
-    entries.get_mut(*at).filter(|e| e.seq == seq)
+    Ok(())
 }
 
 /// The largest projections, read on a connection of its own, if that connection's snapshot holds

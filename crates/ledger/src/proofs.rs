@@ -12,9 +12,6 @@ use ewarong_core::seal::sign::PublicKey;
 use ewarong_core::seal::{Hash32, leaf_hash};
 use ewarong_keys::TerminalKey;
 
-/// A signed checkpoint as stored: tree size, root, the terminal's signature.
-type SignedHead = (u64, [u8; 32], [u8; 64]);
-
 /// The outcome of checking a receipt against a ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
@@ -67,10 +64,8 @@ impl Ledger {
         proof: &ReceiptProof,
         key: &PublicKey,
     ) -> Result<ReceiptCodeCheck, LedgerError> {
-        if proof.terminal_id != self.terminal.terminal_id {
-            return Ok(ReceiptCodeCheck::OtherTerminal {
-                ledger_terminal: self.terminal.terminal_id.clone(),
-            });
+        if let Some(other) = self.other_terminal(&proof.terminal_id) {
+            return Ok(other);
         }
         let Some(leaves) = self.recomputed_leaves()? else {
             return Ok(ReceiptCodeCheck::Missing);
@@ -95,13 +90,9 @@ impl Ledger {
         ) {
             return Ok(ReceiptCodeCheck::HistoryDiffers);
         }
-        let Some((latest_size, latest_root, latest_sig)) = self.latest_checkpoint()? else {
+        let Some((latest_size, latest_root)) = self.signed_head(key)? else {
             return Ok(ReceiptCodeCheck::LatestCheckpointBad);
         };
-        let signed = key.verify(
-            checkpoint_text(&proof.terminal_id, latest_size, &latest_root).as_bytes(),
-            &latest_sig,
-        );
         let latest_len = usize::try_from(latest_size).unwrap_or(usize::MAX);
         let consistent = leaves
             .get(..latest_len)
@@ -115,20 +106,34 @@ impl Ledger {
                     &latest_root,
                 )
             });
-        if !signed || !consistent {
+        if !consistent {
             return Ok(ReceiptCodeCheck::LatestCheckpointBad);
         }
         Ok(ReceiptCodeCheck::Valid { latest_size })
     }
 
-    /// The latest signed checkpoint: the newest entry's stored tree size, root and signature.
-    fn latest_checkpoint(&self) -> Result<Option<SignedHead>, LedgerError> {
-        Ok(rusqlite::OptionalExtension::optional(self.conn.query_row(
-            "SELECT t.seq, t.root, s.signature FROM tree_state t JOIN entry_signature s ON s.seq = t.seq
-             ORDER BY t.seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        ))?)
+    /// `OtherTerminal` when a receipt of `terminal_id` is checked against this ledger.
+    fn other_terminal(&self, terminal_id: &str) -> Option<ReceiptCodeCheck> {
+        (terminal_id != self.terminal.terminal_id).then(|| ReceiptCodeCheck::OtherTerminal {
+            ledger_terminal: self.terminal.terminal_id.clone(),
+        })
+    }
+
+    /// The latest checkpoint (the newest entry's stored tree size and root), when its stored
+    /// signature verifies with `key`; `None` when there is none or it does not.
+    fn signed_head(&self, key: &PublicKey) -> Result<Option<(u64, Hash32)>, LedgerError> {
+        let latest: Option<(u64, Hash32, [u8; 64])> =
+            rusqlite::OptionalExtension::optional(self.conn.query_row(
+                "SELECT t.seq, t.root, s.signature FROM tree_state t JOIN entry_signature s ON s.seq = t.seq
+                 ORDER BY t.seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            ))?;
+        Ok(latest.and_then(|(size, root, signature)| {
+            let text = checkpoint_text(&self.terminal.terminal_id, size, &root);
+            key.verify(text.as_bytes(), &signature)
+                .then_some((size, root))
+        }))
     }
 
     /// Checks an `EWR2` receipt against this ledger with `key`: entry `seq` is the very sale the
@@ -139,10 +144,8 @@ impl Ledger {
         receipt: &SaleReceipt,
         key: &PublicKey,
     ) -> Result<ReceiptCodeCheck, LedgerError> {
-        if receipt.terminal_id != self.terminal.terminal_id {
-            return Ok(ReceiptCodeCheck::OtherTerminal {
-                ledger_terminal: self.terminal.terminal_id.clone(),
-            });
+        if let Some(other) = self.other_terminal(&receipt.terminal_id) {
+            return Ok(other);
         }
         let canonical: Option<Vec<u8>> =
             rusqlite::OptionalExtension::optional(self.conn.query_row(
@@ -153,21 +156,21 @@ impl Ledger {
         let described = canonical
             .and_then(|c| decode_entry(&c).ok())
             .is_some_and(|entry| receipt.describes(&entry));
-        let Some(leaves) = self.recomputed_leaves()?.filter(|_| described) else {
+        // Only then is every entry read and hashed.
+        if !described {
+            return Ok(ReceiptCodeCheck::Missing);
+        }
+        let Some(leaves) = self.recomputed_leaves()? else {
             return Ok(ReceiptCodeCheck::Missing);
         };
-        let Some((latest_size, latest_root, latest_sig)) = self.latest_checkpoint()? else {
+        let Some((latest_size, latest_root)) = self.signed_head(key)? else {
             return Ok(ReceiptCodeCheck::LatestCheckpointBad);
         };
-        let signed = key.verify(
-            checkpoint_text(&receipt.terminal_id, latest_size, &latest_root).as_bytes(),
-            &latest_sig,
-        );
         let covers = usize::try_from(latest_size)
             .ok()
             .and_then(|n| leaves.get(..n))
             .is_some_and(|held| merkle::root(held) == latest_root);
-        if !signed || receipt.seq > latest_size {
+        if receipt.seq > latest_size {
             return Ok(ReceiptCodeCheck::LatestCheckpointBad);
         }
         if !covers {
