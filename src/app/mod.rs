@@ -114,19 +114,14 @@ fn audit_with_trust(
     };
     if std::path::Path::new(trust).is_file() {
         let text = std::fs::read_to_string(trust).map_err(|e| refused(Some(e.to_string())))?;
-        let (hub, key) =
-            ewarong_core::protocol::TrustFile::keys_for(&text, &opened.terminal().terminal_id)
-                .map_err(|e| refused(Some(e.to_string())))?;
-        options.pinned_hub = Some(hub);
-        options.pinned_key = key;
+        options
+            .pin_trust_file(&text, &opened.terminal().terminal_id)
+            .map_err(|e| refused(Some(e.to_string())))?;
     } else if !trust.is_empty() {
         let key = ewarong_core::protocol::typed_public_key(trust).ok_or_else(|| refused(None))?;
         options.pinned_key = Some(key);
     }
-    let input = opened.audit_input()?;
-    let report = ewarong_core::audit::audit(&input, &options, &mut |_, _| {});
-    input.release();
-    Ok(report)
+    Ok(opened.audit(&options, &mut |_, _| {})?)
 }
 
 impl From<LedgerError> for Failure {

@@ -64,19 +64,18 @@ pub(super) fn run(ctx: &mut Ctx<'_>, args: Args<'_>) -> Result<(), CliError> {
             ))
         };
         let text = std::fs::read_to_string(file).map_err(|e| refused(&e))?;
-        let (hub, terminal) = ewarong_core::protocol::TrustFile::keys_for(&text, &terminal_id)
+        let listed = options
+            .pin_trust_file(&text, &terminal_id)
             .map_err(|e| refused(&e))?;
-        options.pinned_hub = options.pinned_hub.or(Some(hub));
-        match terminal {
-            Some(k) => options.pinned_key = options.pinned_key.or(Some(k)),
-            None => eprintln!(
+        if !listed {
+            eprintln!(
                 "{}",
                 trf(
                     lang,
                     key!("audit.trust_unknown_terminal"),
                     &[("terminal", &terminal_id), ("path", &file.display())],
                 )
-            ),
+            );
         }
     }
     let mut progress = |done: u64, total: u64| {
@@ -91,10 +90,8 @@ pub(super) fn run(ctx: &mut Ctx<'_>, args: Args<'_>) -> Result<(), CliError> {
             );
         }
     };
-    let input = opened.audit_input().map_err(unreadable)?;
+    let report = opened.audit(&options, &mut progress).map_err(unreadable)?;
     drop(opened);
-    let report = ewarong_core::audit::audit(&input, &options, &mut progress);
-    input.release();
     warn_if_revoked(ctx, &report.terminal_id);
     let verdict = report.verdict();
     let trust_line = report.trust_detail(lang);

@@ -310,6 +310,23 @@ pub struct AuditOptions {
     pub all_signatures: bool,
 }
 
+impl AuditOptions {
+    /// Pins the keys a trust file (`ewarong-hub terminal keys`) gives for `terminal_id`: the
+    /// hub's key, and the terminal's when the file lists it, each only where no key of that kind
+    /// is pinned already. Returns whether the file lists the terminal.
+    pub fn pin_trust_file(
+        &mut self,
+        text: &str,
+        terminal_id: &str,
+    ) -> Result<bool, crate::protocol::FieldError> {
+        let (hub, terminal) = crate::protocol::TrustFile::keys_for(text, terminal_id)?;
+        self.pinned_hub = self.pinned_hub.or(Some(hub));
+        let listed = terminal.is_some();
+        self.pinned_key = self.pinned_key.or(terminal);
+        Ok(listed)
+    }
+}
+
 struct Audit<'a> {
     findings: Vec<Finding>,
     input: &'a AuditInput,

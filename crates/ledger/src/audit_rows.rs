@@ -65,11 +65,7 @@ pub fn audit_file(
     options: &AuditOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<AuditReport, LedgerError> {
-    let opened = Ledger::open_for_audit(path)?;
-    let input = opened.audit_input()?;
-    let report = ewarong_core::audit::audit(&input, options, progress);
-    input.release();
-    Ok(report)
+    Ledger::open_for_audit(path)?.audit(options, progress)
 }
 
 /// `path` as an SQLite URI that opens it read-only and `immutable`: no lock, no `-wal` or
@@ -145,6 +141,19 @@ impl Ledger {
         let mut l = Self::checked(audit_connection(path, true)?, path)?;
         l.immutable = true;
         Ok(l)
+    }
+
+    /// Audits this ledger (opened with [`Ledger::open_for_audit`]): reads it in one snapshot,
+    /// runs every check, and frees the rows read on another thread once the report exists.
+    pub fn audit(
+        &self,
+        options: &AuditOptions,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<AuditReport, LedgerError> {
+        let input = self.audit_input()?;
+        let report = ewarong_core::audit::audit(&input, options, progress);
+        input.release();
+        Ok(report)
     }
 
     /// Everything the audit needs, read in one pass per table, all from one snapshot: a ledger
