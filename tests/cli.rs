@@ -881,6 +881,24 @@ fn reading_commands_work_on_a_full_disk_and_a_sale_there_saves_nothing() {
     assert_eq!(std::fs::read(ledger_path(dir.path())).unwrap(), bytes);
 }
 
+/// `ewarong verify-receipt CODE` in `dir`, with `--pubkey` and `--ledger` when given.
+fn verify_receipt(
+    dir: &std::path::Path,
+    code: &str,
+    pubkey: Option<&str>,
+    ledger: Option<&std::path::Path>,
+) -> assert_cmd::Command {
+    let mut cmd = ewarong(dir);
+    cmd.args(["verify-receipt", code]);
+    if let Some(k) = pubkey {
+        cmd.args(["--pubkey", k]);
+    }
+    if let Some(l) = ledger {
+        cmd.arg("--ledger").arg(l);
+    }
+    cmd
+}
+
 /// The `EWR1` code of sale `seq`, as ewarong printed before `EWR2`: built from the stored leaf,
 /// tree root and checkpoint signature.
 fn v1_code(dir: &std::path::Path, seq: u64) -> String {
@@ -912,11 +930,7 @@ fn a_receipt_code_proves_with_the_key_alone_the_sale_it_was_printed_for() {
     let code = |v: &Value| v["receipt_code"].as_str().unwrap().to_owned();
     let (code_a, code_b) = (code(&a), code(&b));
     let public = public_key(dir.path());
-    let verify = |code: &str| {
-        let mut cmd = ewarong(dir.path());
-        cmd.args(["verify-receipt", code, "--pubkey", &public]);
-        cmd
-    };
+    let verify = |code: &str| verify_receipt(dir.path(), code, Some(&public), None);
     // The key alone shows what the terminal signed: the sale as printed.
     let out = ok(&mut verify(&code_a));
     for shown in [
@@ -965,9 +979,7 @@ fn a_receipt_code_proves_with_the_key_alone_the_sale_it_was_printed_for() {
         "{out}"
     );
     let ledger = ledger_path(dir.path());
-    let out = ok(ewarong(dir.path())
-        .args(["verify-receipt", &old, "--ledger"])
-        .arg(&ledger));
+    let out = ok(&mut verify_receipt(dir.path(), &old, None, Some(&ledger)));
     assert!(out.contains("Struk sah dan tercatat"), "{out}");
     // Its leaf swapped for sale 2's: the key alone cannot tell (it says so); the ledger can.
     let leaf_b = v1_code(dir.path(), 2).split('.').nth(3).unwrap().to_owned();
@@ -975,11 +987,12 @@ fn a_receipt_code_proves_with_the_key_alone_the_sale_it_was_printed_for() {
     parts[3] = &leaf_b;
     let swapped = parts.join(".");
     assert!(ok(&mut verify(&swapped)).contains("BUKAN isi penjualan"));
-    let (_, err) = fails(
-        ewarong(dir.path())
-            .args(["verify-receipt", &swapped, "--ledger"])
-            .arg(&ledger),
-    );
+    let (_, err) = fails(&mut verify_receipt(
+        dir.path(),
+        &swapped,
+        None,
+        Some(&ledger),
+    ));
     assert!(err.contains("TIDAK ADA di ledger"), "{err}");
     // The EWR2 code against a copy whose sale was changed: not the sale the receipt describes.
     let copy_dir = tempfile::TempDir::new().unwrap();
@@ -989,17 +1002,19 @@ fn a_receipt_code_proves_with_the_key_alone_the_sale_it_was_printed_for() {
         "DROP TRIGGER entry_no_update;
          UPDATE entry SET canonical = CAST(replace(CAST(canonical AS TEXT), 'kangkung', 'kangkunG') AS BLOB) WHERE seq = 1;",
     );
-    let (_, err) = fails(
-        ewarong(dir.path())
-            .args(["verify-receipt", &code_a, "--pubkey", &public, "--ledger"])
-            .arg(&copy),
-    );
+    let (_, err) = fails(&mut verify_receipt(
+        dir.path(),
+        &code_a,
+        Some(&public),
+        Some(&copy),
+    ));
     assert!(err.contains("TIDAK ADA di ledger"), "{err}");
-    let (_, err) = fails(
-        ewarong(dir.path())
-            .args(["verify-receipt", &code_b, "--pubkey", &public, "--ledger"])
-            .arg(&copy),
-    );
+    let (_, err) = fails(&mut verify_receipt(
+        dir.path(),
+        &code_b,
+        Some(&public),
+        Some(&copy),
+    ));
     assert!(
         err.contains("BERBEDA"),
         "sale 2 is whole, entry 1 under it is not: {err}"
@@ -1324,9 +1339,7 @@ fn receipts_verify_offline_and_catch_what_was_changed() {
         "{out}"
     );
     let before = snapshot(&ledger);
-    let out = ok(ewarong(dir.path())
-        .args(["verify-receipt", &code, "--ledger"])
-        .arg(&ledger));
+    let out = ok(&mut verify_receipt(dir.path(), &code, None, Some(&ledger)));
     assert!(
         out.contains("Struk sah dan tercatat") && out.contains("4 entri"),
         "{out}"
@@ -1337,11 +1350,12 @@ fn receipts_verify_offline_and_catch_what_was_changed() {
     let at = chars.len() - 10;
     chars[at] = if chars[at] == 'A' { 'B' } else { 'A' };
     let changed: String = chars.into_iter().collect();
-    let (code_changed, err) = fails(
-        ewarong(dir.path())
-            .args(["verify-receipt", &changed, "--ledger"])
-            .arg(&ledger),
-    );
+    let (code_changed, err) = fails(&mut verify_receipt(
+        dir.path(),
+        &changed,
+        None,
+        Some(&ledger),
+    ));
     assert_eq!(code_changed, 1);
     assert!(
         err.contains("TIDAK SAH") || err.contains("bukan kode"),
@@ -1354,27 +1368,23 @@ fn receipts_verify_offline_and_catch_what_was_changed() {
         .as_str()
         .unwrap()
         .to_owned();
-    let (_, err) = fails(
-        ewarong(dir.path())
-            .args(["verify-receipt", &foreign, "--ledger"])
-            .arg(&ledger),
-    );
+    let (_, err) = fails(&mut verify_receipt(
+        dir.path(),
+        &foreign,
+        None,
+        Some(&ledger),
+    ));
     assert!(
         err.contains("TIDAK SAH"),
         "the other terminal's key does not match this ledger's: {err}"
     );
     let other_key = public_key(other.path());
-    let (_, err) = fails(
-        ewarong(dir.path())
-            .args([
-                "verify-receipt",
-                &foreign,
-                "--pubkey",
-                &other_key,
-                "--ledger",
-            ])
-            .arg(&ledger),
-    );
+    let (_, err) = fails(&mut verify_receipt(
+        dir.path(),
+        &foreign,
+        Some(&other_key),
+        Some(&ledger),
+    ));
     assert!(err.contains("lain-01") && err.contains("test-01"), "{err}");
     // The sale removed from a copy of the ledger: reported missing.
     let copy_dir = tempfile::TempDir::new().unwrap();
@@ -1385,11 +1395,12 @@ fn receipts_verify_offline_and_catch_what_was_changed() {
          DROP TRIGGER entry_no_delete; DROP TRIGGER sale_no_delete; DROP TRIGGER sale_item_no_delete;
          DELETE FROM sale_item WHERE seq = 1; DELETE FROM sale WHERE seq = 1; DELETE FROM entry WHERE seq = 1;",
     );
-    let (_, err) = fails(
-        ewarong(dir.path())
-            .args(["verify-receipt", &code, "--pubkey", &public, "--ledger"])
-            .arg(&copy),
-    );
+    let (_, err) = fails(&mut verify_receipt(
+        dir.path(),
+        &code,
+        Some(&public),
+        Some(&copy),
+    ));
     assert!(err.contains("TIDAK ADA di ledger"), "{err}");
     // An earlier entry changed under a later receipt: the history differs.
     let later = sale_json(dir.path(), CARD_B, &["tempe=2"])["receipt_code"]
@@ -1402,11 +1413,12 @@ fn receipts_verify_offline_and_catch_what_was_changed() {
         "DROP TRIGGER entry_no_update;
          UPDATE entry SET canonical = CAST(replace(CAST(canonical AS TEXT), 'tempe', 'tahu_') AS BLOB) WHERE seq = 2;",
     );
-    let (_, err) = fails(
-        ewarong(dir.path())
-            .args(["verify-receipt", &later, "--pubkey", &public, "--ledger"])
-            .arg(&copy),
-    );
+    let (_, err) = fails(&mut verify_receipt(
+        dir.path(),
+        &later,
+        Some(&public),
+        Some(&copy),
+    ));
     assert!(err.contains("BERBEDA"), "{err}");
     let (_, err) = fails(ewarong(dir.path()).args(["verify-receipt", "EWR1.rusak"]));
     assert!(err.contains("bukan kode verifikasi"), "{err}");
@@ -1507,21 +1519,6 @@ fn a_visitor_is_served_only_up_to_the_cap_and_told_where_the_balance_is() {
     assert!(out.contains("Rp 23.000"), "{out}");
 }
 
-/// One tempe for the first demo KPM, by the demo kasir.
-const TEMPE_SALE: [&str; 11] = [
-    "sale",
-    "--card",
-    CARD_A,
-    "--pin",
-    "123456",
-    "--operator",
-    "kasir",
-    "--operator-pin",
-    "1111",
-    "--item",
-    "tempe=1",
-];
-
 /// A committed entry whose output cannot be written (stdout on a full disk) is exit 6 naming
 /// its seq, never exit 3 ("nothing was saved"), which would invite charging the family twice.
 #[test]
@@ -1532,7 +1529,7 @@ fn a_saved_sale_whose_output_fails_is_exit_6_naming_the_seq() {
         .open("/dev/full")
         .unwrap();
     let out = common::ewarong_std(dir.path())
-        .args(TEMPE_SALE)
+        .args(common::sale_args(CARD_A, &["tempe=1"]))
         .stdout(full)
         .output()
         .unwrap();
@@ -1573,7 +1570,7 @@ fn a_saved_sale_whose_output_fails_is_exit_6_naming_the_seq() {
     );
     // A reader that goes away (`| head`) is not a failure: the sale is saved and said so.
     let out = common::ewarong_std(dir.path())
-        .args(TEMPE_SALE)
+        .args(common::sale_args(CARD_A, &["tempe=1"]))
         .stdout(std::process::Stdio::null())
         .output()
         .unwrap();
