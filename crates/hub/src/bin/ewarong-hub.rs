@@ -194,6 +194,23 @@ fn lock_file(path: &Path) -> Result<std::fs::File> {
     Ok(file)
 }
 
+/// The lock only one `serve` of a SQLite data directory holds; a second one is refused by name.
+fn serve_lock(lang: Lang, dir: &Path) -> Result<std::fs::File> {
+    let path = dir.join("hub.serve.lock");
+    let file = lock_file(&path)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => bail!(trf(
+            lang,
+            key!("hub.already_serving"),
+            &[("dir", &dir.display())]
+        )),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(anyhow::Error::new(e).context(path.display().to_string()))
+        }
+    }
+}
+
 /// Runs the command. `setup` is held until the schema is up to date; `sqlite_dir` is the data
 /// directory when the store is its SQLite file, which only one `serve` may use at a time.
 async fn run<S: Store>(
@@ -207,22 +224,10 @@ async fn run<S: Store>(
     store.migrate().await?;
     drop(setup);
     // Held while serving: a second hub on the same SQLite directory is refused, by name.
-    let mut _serving = None;
-    if let (Command::Serve { .. }, Some(dir)) = (&cli.command, sqlite_dir) {
-        let path = dir.join("hub.serve.lock");
-        let file = lock_file(&path)?;
-        match file.try_lock() {
-            Ok(()) => _serving = Some(file),
-            Err(std::fs::TryLockError::WouldBlock) => bail!(trf(
-                lang,
-                key!("hub.already_serving"),
-                &[("dir", &dir.display())]
-            )),
-            Err(std::fs::TryLockError::Error(e)) => {
-                return Err(anyhow::Error::new(e).context(path.display().to_string()));
-            }
-        }
-    }
+    let _serving = match (&cli.command, sqlite_dir) {
+        (Command::Serve { .. }, Some(dir)) => Some(serve_lock(lang, dir)?),
+        _ => None,
+    };
     match &cli.command {
         Command::Migrate => {
             println!("{}", tr(lang, key!("hub.migrated")));
