@@ -53,16 +53,22 @@ impl std::fmt::Debug for Failure {
     }
 }
 
-/// The audit copy's target already exists: a copy never overwrites a file.
+/// A refusal about one field of a screen, said after the field's label.
 #[derive(Debug)]
-struct CopyTargetExists(PathBuf);
+struct FieldFailure {
+    label: ewarong_core::i18n::TextKey,
+    inner: LedgerError,
+}
 
-impl Localize for CopyTargetExists {
+impl Localize for FieldFailure {
     fn localize(&self, lang: Lang) -> String {
         trf(
             lang,
-            key!("ui.audit.copy_exists"),
-            &[("path", &self.0.display())],
+            key!("cli.field"),
+            &[
+                ("field", &tr(lang, self.label)),
+                ("detail", &self.inner.localize(lang)),
+            ],
         )
     }
 }
@@ -741,7 +747,10 @@ impl Worker {
             Command::AuditCopy(to) => {
                 let result = self.ledger().and_then(|l| {
                     l.write_audit_copy(&to).map_err(|e| match e {
-                        LedgerError::TargetExists(path) => Failure::new(CopyTargetExists(path)),
+                        e @ LedgerError::TargetExists(_) => Failure::new(FieldFailure {
+                            label: key!("ui.audit.copy_to"),
+                            inner: e,
+                        }),
                         e => Failure::from(e),
                     })
                 });

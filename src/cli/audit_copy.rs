@@ -6,9 +6,10 @@ use ewarong_core::key;
 pub(super) fn run(ctx: &mut Ctx<'_>, out: &Path) -> Result<(), CliError> {
     let lang = ctx.lang;
     let ledger = ctx.open()?;
-    let copy = ledger
-        .write_audit_copy(out)
-        .map_err(|e| ctx.ledger_err(e))?;
+    let copy = ledger.write_audit_copy(out).map_err(|e| match e {
+        LedgerError::TargetExists(_) => ctx.field("--out", &e),
+        e => ctx.ledger_err(e),
+    })?;
     if ctx.json {
         return ctx.print_json(&copy);
     }

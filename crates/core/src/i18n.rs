@@ -466,8 +466,8 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "ledger.target_exists",
-        "--out: {path} sudah ada; salinan tidak pernah menimpa berkas",
-        "--out: {path} already exists; a copy never overwrites a file",
+        "{path} sudah ada; salinan tidak pernah menimpa berkas, pilih nama lain",
+        "{path} already exists; a copy never overwrites a file, choose another name",
     ),
     (
         "help.audit_copy",
@@ -2402,11 +2402,6 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "This terminal's audit copy for a supervisor to take away: every signed entry, no PIN verifiers. Take this copy, never the ledger file itself.",
     ),
     ("ui.audit.copy_to", "Tulis salinan ke", "Write the copy to"),
-    (
-        "ui.audit.copy_exists",
-        "Tulis salinan ke: {path} sudah ada; salinan tidak pernah menimpa berkas, pilih nama lain",
-        "Write the copy to: {path} already exists; a copy never overwrites a file, choose another name",
-    ),
     (
         "ui.audit.copy_run",
         "Tulis salinan audit",
