@@ -8,14 +8,15 @@ use std::time::Duration;
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
+use ewarong_core::hub_auth::{HubPin, code_hash, enrol_proof};
 use ewarong_core::i18n::{Lang, Localize, TextKey, tr, trf};
 use ewarong_core::protocol::{
-    ApiError, BatchUpload, Certificate, EnrolRequest, Head, HubReceipt, parse_moves,
+    ApiError, BatchUpload, Certificate, EnrolRequest, Head, Health, HubReceipt, parse_moves,
 };
 use ewarong_core::seal::hex;
 use ewarong_core::usb::{BatchFile, batch_file_name, updates_file_name};
 use ewarong_keys::fs::write_atomic;
-use ewarong_ledger::{AckVia, Acked, Ledger, LedgerError, Outgoing, SealReason};
+use ewarong_ledger::{AckVia, Acked, Enrolment, Ledger, LedgerError, Outgoing, SealReason};
 
 /// Batches read from the ledger per round trip to it; a backlog of any size goes page by page.
 pub const PAGE: usize = 32;
@@ -26,6 +27,17 @@ pub const PAGE: usize = 32;
 pub enum SyncError {
     /// No answer: no signal, the hub down, or a timeout.
     Offline(String),
+    /// This terminal is already enrolled; `enrol` never moves it to another hub or key.
+    AlreadyEnrolled {
+        hub: String,
+        fingerprint: String,
+    },
+    /// The hub that answered does not have the key the enrolment sheet or file names; nothing
+    /// was sent to it.
+    WrongHub {
+        expected: String,
+        answered: String,
+    },
     /// The hub answered with an error.
     Hub {
         status: u16,
@@ -63,6 +75,16 @@ impl Localize for SyncError {
     fn localize(&self, lang: Lang) -> String {
         match self {
             Self::Offline(d) => trf(lang, key!("sync.offline"), &[("detail", d)]),
+            Self::AlreadyEnrolled { hub, fingerprint } => trf(
+                lang,
+                key!("sync.already_enrolled"),
+                &[("hub", hub), ("fingerprint", fingerprint)],
+            ),
+            Self::WrongHub { expected, answered } => trf(
+                lang,
+                key!("sync.wrong_hub"),
+                &[("expected", expected), ("answered", answered)],
+            ),
             Self::Hub { code, message, .. } if code == "fork" => {
                 trf(lang, key!("sync.fork"), &[("detail", message)])
             }
@@ -166,6 +188,7 @@ impl HubClient {
             error: "http".into(),
             message: text.chars().take(200).collect(),
             head: None,
+            hub_time: None,
         });
         Err(SyncError::Hub {
             status,
@@ -192,6 +215,11 @@ impl HubClient {
     /// Sends the enrolment request; the hub answers with the terminal's certificate.
     pub fn enrol(&self, req: &EnrolRequest) -> Result<Certificate, SyncError> {
         self.post("/v1/enrol", req)
+    }
+
+    /// The hub's key and clock; asks nothing of the terminal.
+    pub fn health(&self) -> Result<Health, SyncError> {
+        self.answer(self.agent.get(format!("{}/v1/health", self.base)).call())
     }
 
     /// What the hub holds for `terminal_id`.
@@ -225,6 +253,48 @@ impl HubClient {
     pub fn upload(&self, terminal_id: &str, batch: &BatchUpload) -> Result<HubReceipt, SyncError> {
         self.post(&format!("/v1/terminals/{terminal_id}/batches"), batch)
     }
+}
+
+/// Enrols this terminal with the hub `client` speaks to, trusting it only if its key is the
+/// one `pin` names: the key is read first, and nothing (not even the proof of the code) is
+/// sent to a hub with another key. A terminal already enrolled is never moved by this.
+pub fn enrol(
+    ledger: &mut Ledger,
+    client: &HubClient,
+    code: &str,
+    pin: &HubPin,
+    now: DateTime<FixedOffset>,
+) -> Result<Enrolment, SyncError> {
+    if let Some(e) = ledger.enrolment()? {
+        return Err(SyncError::AlreadyEnrolled {
+            hub: e.hub_url,
+            fingerprint: e.hub_key.fingerprint(),
+        });
+    }
+    let health = client.health()?;
+    let hub_key = ewarong_core::protocol::public_key("hub_public_key", &health.hub_public_key)
+        .map_err(|e| SyncError::Protocol(e.to_string()))?;
+    let wrong = |answered: &ewarong_core::seal::sign::PublicKey| SyncError::WrongHub {
+        expected: pin.shown(),
+        answered: answered.fingerprint(),
+    };
+    if !pin.matches(&hub_key) {
+        tracing::warn!(hub = client.base(), answered = %hub_key.fingerprint(), "enrolment refused: not the pinned hub key");
+        return Err(wrong(&hub_key));
+    }
+    let key = ledger.public_key()?.ok_or(LedgerError::NoKey)?;
+    let id = ledger.terminal().terminal_id.clone();
+    let cert = client.enrol(&EnrolRequest {
+        terminal_id: id.clone(),
+        public_key: hex(&key.to_bytes()),
+        proof: enrol_proof(&code_hash(code), &id, &key, &hub_key),
+    })?;
+    let certified = ewarong_core::protocol::public_key("hub_public_key", &cert.hub_public_key)
+        .map_err(|e| SyncError::Protocol(e.to_string()))?;
+    if certified != hub_key {
+        return Err(wrong(&certified));
+    }
+    Ok(ledger.record_enrolment(client.base(), &cert, now)?)
 }
 
 /// Verifies one update against the enrolled hub key and applies it in one transaction, with

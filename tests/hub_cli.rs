@@ -76,6 +76,110 @@ impl Drop for KillOnDrop {
     }
 }
 
+/// The issue's impostor: a hub of the attacker's own at the address the terminal was given,
+/// with a code it issued itself. A terminal that knows the real hub's fingerprint (typed from
+/// the enrolment sheet, or in the enrolment file) sends it nothing and stays unenrolled; an
+/// enrolled terminal is not moved to it either.
+#[test]
+fn a_fake_hub_cannot_take_over_a_terminal_at_enrolment() {
+    let real_dir = TempDir::new().unwrap();
+    let fake_dir = TempDir::new().unwrap();
+    let (_real, real_url) = serve(real_dir.path());
+    let (_fake, fake_url) = serve(fake_dir.path());
+    let issue = |dir: &Path, file: Option<(&Path, &str)>| -> serde_json::Value {
+        let mut cmd = hub(dir);
+        cmd.args([
+            "--json",
+            "terminal",
+            "enrol",
+            "--terminal-id",
+            "test-01",
+            "--region",
+            "5302",
+        ]);
+        if let Some((f, url)) = file {
+            cmd.arg("--file").arg(f).args(["--hub-url", url]);
+        }
+        serde_json::from_str(&ok(&mut cmd)).unwrap()
+    };
+    let real_file = real_dir.path().join("test-01.enrol.json");
+    let real = issue(real_dir.path(), Some((&real_file, &real_url)));
+    let fake = issue(fake_dir.path(), None);
+    let real_fp = real["hub_fingerprint"].as_str().unwrap().to_owned();
+    assert_eq!(real_fp.len(), 19, "{real_fp}");
+    assert_ne!(real_fp, fake["hub_fingerprint"].as_str().unwrap());
+    let t = demo();
+    let fake_code = fake["code"].as_str().unwrap();
+
+    // No fingerprint: refused before anything is sent, naming the field.
+    let (code, err) =
+        fails(ewarong(t.path()).args(["enrol", "--hub", &fake_url, "--code", fake_code]));
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("--hub-key") && err.contains("wajib diisi"),
+        "{err}"
+    );
+    let (_, err) = fails(ewarong(t.path()).args([
+        "enrol",
+        "--hub",
+        &fake_url,
+        "--code",
+        fake_code,
+        "--hub-key",
+        "ab12",
+    ]));
+    assert!(err.contains("--hub-key") && err.contains("16 hex"), "{err}");
+    // The fingerprint from the real sheet, the impostor's address and code.
+    let (code, err) = fails(ewarong(t.path()).args([
+        "enrol",
+        "--hub",
+        &fake_url,
+        "--code",
+        fake_code,
+        "--hub-key",
+        &real_fp,
+    ]));
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(&real_fp) && err.contains("kode tidak dikirim"),
+        "{err}"
+    );
+    // The real enrolment file, with the impostor's address put in front of it.
+    let (_, err) = fails(ewarong(t.path()).args([
+        "enrol",
+        "--file",
+        real_file.to_str().unwrap(),
+        "--hub",
+        &fake_url,
+    ]));
+    assert!(err.contains("kode tidak dikirim"), "{err}");
+    // Nothing was kept: not enrolled, and the impostor holds no key for the terminal.
+    let (_, err) = fails(ewarong(t.path()).arg("sync"));
+    assert!(err.contains("belum terdaftar"), "{err}");
+    let keys = ok(hub(fake_dir.path()).args(["terminal", "keys"]));
+    assert!(!keys.contains("test-01"), "{keys}");
+
+    // The real hub, by file: enrolled; then the impostor's code cannot move it.
+    let out = ok(ewarong(t.path()).args(["enrol", "--file", real_file.to_str().unwrap()]));
+    assert!(out.contains(&real_fp), "{out}");
+    let fake_fp = fake["hub_fingerprint"].as_str().unwrap();
+    let (_, err) = fails(ewarong(t.path()).args([
+        "enrol",
+        "--hub",
+        &fake_url,
+        "--code",
+        fake_code,
+        "--hub-key",
+        fake_fp,
+    ]));
+    assert!(
+        err.contains("sudah terdaftar") && err.contains(&real_url),
+        "{err}"
+    );
+    let out = ok(ewarong(t.path()).arg("sync"));
+    assert!(out.contains("diterima hub"), "{out}");
+}
+
 #[test]
 fn enrol_sync_usb_and_revoke_with_the_two_binaries() {
     let hub_dir = TempDir::new().unwrap();
@@ -118,9 +222,9 @@ fn enrol_sync_usb_and_revoke_with_the_two_binaries() {
     assert!(out.contains("kode pendaftaran untuk test-01"), "{out}");
     let out = ok(ewarong(t.path()).args(["enrol", "--file", enrol_file.to_str().unwrap()]));
     assert!(out.contains("terdaftar di hub"), "{out}");
-    // The code was for one use only.
+    // Enrolled once: enrol never moves a terminal, whatever file or code it is given.
     let (_, err) = fails(ewarong(t.path()).args(["enrol", "--file", enrol_file.to_str().unwrap()]));
-    assert!(err.contains("bad_code"), "{err}");
+    assert!(err.contains("sudah terdaftar"), "{err}");
 
     sale_json(t.path(), CARD_A, &["beras-medium=2"]);
     sale_json(t.path(), CARD_B, &["telur-ayam-butir=4"]);

@@ -17,6 +17,7 @@ use chrono::{DateTime, FixedOffset};
 use common::TestHub;
 use ewarong::sync_client::{HubClient, SyncError, export_batches, import_receipts, sync_once};
 use ewarong_core::domain::{LineInput, Pin};
+use ewarong_core::hub_auth::{HubPin, code_hash, enrol_proof};
 use ewarong_core::protocol::{EnrolRequest, b64, unb64};
 use ewarong_hub::postgres::PgStore;
 use ewarong_hub::server::{HubState, accept_batch};
@@ -114,18 +115,8 @@ impl Till {
     fn enrol<S: Store>(&mut self, hub: &TestHub<S>) {
         let id = self.ledger.terminal().terminal_id.clone();
         let code = hub.code(&id);
-        let key = self.ledger.public_key().unwrap().unwrap();
-        let cert = hub
-            .client()
-            .enrol(&EnrolRequest {
-                terminal_id: id,
-                code,
-                public_key: ewarong_core::seal::hex(&key.to_bytes()),
-            })
-            .unwrap();
-        self.ledger
-            .record_enrolment(&hub.url, &cert, now())
-            .unwrap();
+        let pin = HubPin::Key(hub.state.identity.public());
+        ewarong::sync_client::enrol(&mut self.ledger, &hub.client(), &code, &pin, now()).unwrap();
     }
 
     fn last_seq(&self) -> u64 {
@@ -155,28 +146,24 @@ fn scenario<S: Store>(store: S) {
     // Enrolment: a wrong code, then the right one, then the same code again.
     let mut till = Till::new("sumba-01");
     let code = hub.code("sumba-01");
-    let key = ewarong_core::seal::hex(&till.ledger.public_key().unwrap().unwrap().to_bytes());
-    let wrong = client.enrol(&EnrolRequest {
+    let key = till.ledger.public_key().unwrap().unwrap();
+    let hub_key = hub.state.identity.public();
+    let request = |code: &str, hub_key| EnrolRequest {
         terminal_id: "sumba-01".into(),
-        code: "AAAA-BBBB-CCCC".into(),
-        public_key: key.clone(),
-    });
+        public_key: ewarong_core::seal::hex(&key.to_bytes()),
+        proof: enrol_proof(&code_hash(code), "sumba-01", &key, hub_key),
+    };
+    let wrong = client.enrol(&request("AAAA-BBBB-CCCC", &hub_key));
     assert_eq!(hub_error(wrong.unwrap_err()), (403, "bad_code".into()));
-    let cert = client
-        .enrol(&EnrolRequest {
-            terminal_id: "sumba-01".into(),
-            code: code.clone(),
-            public_key: key.clone(),
-        })
-        .unwrap();
+    // The right code bound to another hub's key is no proof here.
+    let other_hub = HubIdentity::from_seed(&[7; 32]).public();
+    let elsewhere = client.enrol(&request(&code, &other_hub));
+    assert_eq!(hub_error(elsewhere.unwrap_err()), (403, "bad_code".into()));
+    let cert = client.enrol(&request(&code, &hub_key)).unwrap();
     till.ledger
         .record_enrolment(&hub.url, &cert, now())
         .unwrap();
-    let again = client.enrol(&EnrolRequest {
-        terminal_id: "sumba-01".into(),
-        code,
-        public_key: key,
-    });
+    let again = client.enrol(&request(&code, &hub_key));
     assert_eq!(hub_error(again.unwrap_err()), (403, "bad_code".into()));
 
     // A backup taken now, restored later, makes a fork (below).

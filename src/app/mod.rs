@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use ewarong_core::audit::AuditReport;
 use ewarong_core::domain::{Balance, CardNumber, Catalogue, LineInput, Pin, Policy};
+use ewarong_core::hub_auth::HubPin;
 use ewarong_core::i18n::{Lang, Localize, tr, trf};
 use ewarong_keys::{KeyError, Passphrase};
 use ewarong_ledger::data_dir::{DEMO_TERMINAL_ID, DataDir, SetupError};
@@ -221,6 +222,7 @@ pub enum Command {
         hub: String,
         terminal_id: String,
         code: String,
+        hub_pin: HubPin,
         zone: chrono::FixedOffset,
         supervisor_pin: Pin,
     },
@@ -232,6 +234,7 @@ pub enum Command {
     Enrol {
         hub: String,
         code: String,
+        hub_pin: HubPin,
     },
 }
 
@@ -493,6 +496,7 @@ impl Worker {
         hub: &str,
         terminal_id: &str,
         code: &str,
+        hub_pin: &HubPin,
         zone: chrono::FixedOffset,
         supervisor_pin: &Pin,
     ) -> Result<Ledger, Failure> {
@@ -508,21 +512,9 @@ impl Worker {
         )?;
         let mut ledger = created.ledger;
         let client = HubClient::new(hub.trim(), sync_worker::UPLOAD_TIMEOUT);
-        let enrolled = (|| -> Result<(), Failure> {
-            let key = ledger.public_key()?.ok_or(LedgerError::NoKey)?;
-            let cert = client
-                .enrol(&ewarong_core::protocol::EnrolRequest {
-                    terminal_id: terminal_id.to_owned(),
-                    code: code.trim().to_owned(),
-                    public_key: ewarong_core::seal::hex(&key.to_bytes()),
-                })
-                .map_err(Failure::new)?;
-            ledger.record_enrolment(client.base(), &cert, now)?;
-            Ok(())
-        })();
-        if let Err(f) = enrolled {
+        if let Err(e) = crate::sync_client::enrol(&mut ledger, &client, code, hub_pin, now) {
             ewarong_ledger::data_dir::discard(&self.dir, ledger);
-            return Err(f);
+            return Err(Failure::new(e));
         }
         if let Err(e) = pull_updates(&mut ledger, &client, now) {
             tracing::warn!(error = %e, "the programme could not be downloaded; sync retries");
@@ -771,10 +763,11 @@ impl Worker {
                 hub,
                 terminal_id,
                 code,
+                hub_pin,
                 zone,
                 supervisor_pin,
             } => {
-                match self.activate(&hub, &terminal_id, &code, zone, &supervisor_pin) {
+                match self.activate(&hub, &terminal_id, &code, &hub_pin, zone, &supervisor_pin) {
                     Ok(ledger) => {
                         self.ready(ledger);
                         self.start_sync(Passphrase::from_env().ok().flatten());
@@ -804,10 +797,14 @@ impl Worker {
                 }
                 false
             }
-            Command::Enrol { hub, code } => {
+            Command::Enrol { hub, code, hub_pin } => {
                 let sent = self.sync.as_ref().is_some_and(|s| {
-                    s.send(sync_worker::SyncCommand::Enrol { hub, code })
-                        .is_ok()
+                    s.send(sync_worker::SyncCommand::Enrol {
+                        hub,
+                        code,
+                        hub_pin: Box::new(hub_pin),
+                    })
+                    .is_ok()
                 });
                 if !sent {
                     self.emit(Event::Enrolled(Err(Failure::new(NotOpen))));

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::{Event, Failure};
 use crate::sync_client::{HubClient, SyncError, sync_with_head};
-use ewarong_core::protocol::EnrolRequest;
+use ewarong_core::hub_auth::HubPin;
 use ewarong_keys::Passphrase;
 use ewarong_ledger::Ledger;
 use ewarong_ledger::data_dir::DataDir;
@@ -28,7 +28,11 @@ pub enum SyncCommand {
     /// Try now, without waiting for the timer.
     Now,
     /// Enrol with a hub using a one-time code, then sync.
-    Enrol { hub: String, code: String },
+    Enrol {
+        hub: String,
+        code: String,
+        hub_pin: Box<HubPin>,
+    },
 }
 
 /// What the status bar shows about sync.
@@ -128,8 +132,8 @@ impl SyncWorker {
         loop {
             match rx.recv_timeout(wait) {
                 Ok(SyncCommand::Now) | Err(RecvTimeoutError::Timeout) => {}
-                Ok(SyncCommand::Enrol { hub, code }) => {
-                    let result = self.enrol(&hub, &code);
+                Ok(SyncCommand::Enrol { hub, code, hub_pin }) => {
+                    let result = self.enrol(&hub, &code, &hub_pin);
                     let ok = result.is_ok();
                     if self.events.send(Event::Enrolled(result)).is_ok() {
                         (self.wake)();
@@ -144,21 +148,11 @@ impl SyncWorker {
         }
     }
 
-    fn enrol(&mut self, hub: &str, code: &str) -> Result<String, Failure> {
-        let key = self
-            .ledger
-            .public_key()?
-            .ok_or(ewarong_ledger::LedgerError::NoKey)?;
+    fn enrol(&mut self, hub: &str, code: &str, pin: &HubPin) -> Result<String, Failure> {
         let client = HubClient::new(hub.trim(), UPLOAD_TIMEOUT);
-        let cert = client
-            .enrol(&EnrolRequest {
-                terminal_id: self.ledger.terminal().terminal_id.clone(),
-                code: code.trim().to_owned(),
-                public_key: ewarong_core::seal::hex(&key.to_bytes()),
-            })
-            .map_err(Failure::new)?;
         let now = self.ledger.terminal().now();
-        let e = self.ledger.record_enrolment(client.base(), &cert, now)?;
+        let e = crate::sync_client::enrol(&mut self.ledger, &client, code, pin, now)
+            .map_err(Failure::new)?;
         Ok(e.hub_key.fingerprint())
     }
 

@@ -184,6 +184,8 @@ pub enum Command {
         hub: Option<String>,
         #[arg(long, help = help(key!("help.enrol_code")))]
         code: Option<String>,
+        #[arg(long, help = help(key!("help.enrol_hub_key")))]
+        hub_key: Option<String>,
         #[arg(long, help = help(key!("help.enrol_file")))]
         file: Option<PathBuf>,
     },
@@ -789,7 +791,12 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
             command: KeyCommand::Init,
         } => key::init(ctx),
         Command::Check => check::run(ctx),
-        Command::Enrol { hub, code, file } => enrol::run(ctx, hub, code, file),
+        Command::Enrol {
+            hub,
+            code,
+            hub_key,
+            file,
+        } => enrol::run(ctx, hub, code, hub_key, file),
         Command::Sync { hub } => sync::run(ctx, hub),
         Command::ExportBatches { to } => export_batches::run(ctx, to),
         Command::AuditCopy { out } => audit_copy::run(ctx, &out),

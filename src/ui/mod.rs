@@ -17,6 +17,7 @@ use zeroize::Zeroizing;
 use crate::app::prefs::{Prefs, Theme};
 use crate::app::{Backend, Command, Event, Failure, StatusInfo, TerminalView};
 use ewarong_core::domain::Pin;
+use ewarong_core::hub_auth::HubPin;
 use ewarong_core::i18n::{Lang, Localize, TextKey, tr, tr_runtime, trf};
 use ewarong_keys::Passphrase;
 use ewarong_ledger::{Operator, Role};
@@ -93,6 +94,7 @@ struct ActivationForm {
     hub: String,
     terminal_id: String,
     code: String,
+    hub_key: String,
     zone: &'static str,
     pin: Zeroizing<String>,
     pin_again: Zeroizing<String>,
@@ -108,6 +110,7 @@ impl Default for ActivationForm {
             hub: String::new(),
             terminal_id: String::new(),
             code: String::new(),
+            hub_key: String::new(),
             zone: "WITA",
             pin: Zeroizing::default(),
             pin_again: Zeroizing::default(),
@@ -140,6 +143,7 @@ impl ActivationForm {
         if self.code.trim().is_empty() {
             return Err(field(key!("ui.hub.code"), key!("rule.required")));
         }
+        let hub_pin = hub_pin(lang, &self.hub_key)?;
         let pin = Pin::new(&self.pin).map_err(|e| {
             trf(
                 lang,
@@ -162,10 +166,27 @@ impl ActivationForm {
             hub: self.hub.trim().to_owned(),
             terminal_id: self.terminal_id.trim().to_owned(),
             code: self.code.trim().to_owned(),
+            hub_pin,
             zone,
             supervisor_pin: pin,
         })
     }
+}
+
+/// The hub fingerprint typed from the enrolment sheet, or the problem in words (field, rule).
+pub(crate) fn hub_pin(lang: Lang, typed: &str) -> Result<HubPin, String> {
+    HubPin::fingerprint("hub_key", typed).map_err(|_| {
+        let rule = if typed.trim().is_empty() {
+            tr(lang, key!("rule.required")).to_owned()
+        } else {
+            tr(lang, key!("ui.hub.rule_key")).to_owned()
+        };
+        trf(
+            lang,
+            key!("ui.activate.field"),
+            &[("field", &tr(lang, key!("ui.hub.key"))), ("rule", &rule)],
+        )
+    })
 }
 
 #[derive(Debug, Default)]
@@ -1041,6 +1062,9 @@ fn activation_form(ui: &mut Ui, lang: Lang, form: &mut ActivationForm) -> Option
                     form.focus = false;
                 }
                 submit |= submitted(ui, &r);
+                let r = field(ui, tr(lang, key!("ui.hub.key")), &mut form.hub_key, 200.0);
+                submit |= submitted(ui, &r);
+                ui.end_row();
                 let r = field(
                     ui,
                     tr(lang, key!("ui.activate.terminal_id")),
@@ -1048,9 +1072,9 @@ fn activation_form(ui: &mut Ui, lang: Lang, form: &mut ActivationForm) -> Option
                     200.0,
                 );
                 submit |= submitted(ui, &r);
-                ui.end_row();
                 let r = field(ui, tr(lang, key!("ui.hub.code")), &mut form.code, 200.0);
                 submit |= submitted(ui, &r);
+                ui.end_row();
                 ui.vertical(|ui| {
                     ui.label(tr(lang, key!("ui.settings.zone")));
                     ui.horizontal(|ui| {

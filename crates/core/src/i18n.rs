@@ -1021,8 +1021,8 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "ledger.not_enrolled",
-        "terminal ini belum terdaftar di hub; aktifkan dulu: ewarong enrol --hub URL --code KODE",
-        "this terminal is not enrolled with a hub yet; enrol first: ewarong enrol --hub URL --code CODE",
+        "terminal ini belum terdaftar di hub; aktifkan dulu: ewarong enrol --hub URL --code KODE --hub-key SIDIK-JARI",
+        "this terminal is not enrolled with a hub yet; enrol first: ewarong enrol --hub URL --code CODE --hub-key FINGERPRINT",
     ),
     (
         "ledger.certificate",
@@ -1122,8 +1122,8 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "hub.enrol_code",
-        "kode pendaftaran untuk {id}: {code} (sekali pakai, berlaku {days} hari)",
-        "enrolment code for {id}: {code} (one use, valid {days} days)",
+        "kode pendaftaran untuk {id}: {code} (sekali pakai, berlaku {days} hari)\nsidik jari hub (ketik bersama kode): {fingerprint}",
+        "enrolment code for {id}: {code} (one use, valid {days} days)\nhub fingerprint (typed with the code): {fingerprint}",
     ),
     (
         "hub.unknown_terminal",
@@ -1308,6 +1308,16 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ),
     ("ui.hub.url", "Alamat hub", "Hub address"),
     ("ui.hub.code", "Kode pendaftaran", "Enrolment code"),
+    (
+        "ui.hub.rule_key",
+        "harus 16 digit hex seperti di lembar pendaftaran, misalnya ab12 cd34 ef56 7890",
+        "must be the 16 hex digits on the enrolment sheet, like ab12 cd34 ef56 7890",
+    ),
+    (
+        "ui.hub.key",
+        "Sidik jari hub (lembar pendaftaran)",
+        "Hub fingerprint (enrolment sheet)",
+    ),
     ("ui.hub.enrol", "Daftarkan", "Enrol"),
     (
         "ui.hub.enrol_ok",
@@ -1323,6 +1333,11 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "help.hub_url",
         "alamat hub, mis. http://hub.kabupaten:7410",
         "the hub's address, e.g. http://hub.district:7410",
+    ),
+    (
+        "help.enrol_hub_key",
+        "sidik jari kunci hub dari lembar pendaftaran (16 digit hex); wajib dengan --hub tanpa --file",
+        "the hub key fingerprint from the enrolment sheet (16 hex digits); required with --hub without --file",
     ),
     (
         "help.enrol_code",
@@ -1375,6 +1390,16 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "cli.receipts_imported",
         "{new} tanda terima baru dicatat, {already} sudah ada; {pending} batch masih menunggu",
         "{new} new receipts recorded, {already} already known; {pending} batches still pending",
+    ),
+    (
+        "sync.already_enrolled",
+        "terminal ini sudah terdaftar di hub {hub} (sidik jari {fingerprint}); pendaftaran tidak memindahkan terminal ke hub lain",
+        "this terminal is already enrolled with hub {hub} (fingerprint {fingerprint}); enrolment does not move a terminal to another hub",
+    ),
+    (
+        "sync.wrong_hub",
+        "hub yang menjawab punya sidik jari kunci {answered}, bukan {expected} seperti di lembar pendaftaran; tidak didaftarkan, kode tidak dikirim",
+        "the hub that answered has key fingerprint {answered}, not {expected} as on the enrolment sheet; not enrolled, the code was not sent",
     ),
     (
         "sync.offline",

@@ -16,6 +16,7 @@
 
 pub mod audit;
 pub mod domain;
+pub mod hub_auth;
 pub mod i18n;
 pub mod import;
 pub mod protocol;

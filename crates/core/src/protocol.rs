@@ -72,13 +72,25 @@ pub fn typed_public_key(text: &str) -> Option<PublicKey> {
     text.parse().ok().or_else(|| public_key("key", text).ok())
 }
 
-/// `POST /v1/enrol`: the terminal proves it holds a one-time code and names its key.
+/// `GET /v1/health`: the hub's key and clock, which a terminal reads before it sends anything.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    /// Hex.
+    pub hub_public_key: String,
+    /// RFC 3339.
+    pub hub_time: String,
+}
+
+/// `POST /v1/enrol`: the terminal names its key and proves it holds a one-time code without
+/// sending it ([`crate::hub_auth::enrol_proof`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnrolRequest {
     pub terminal_id: String,
-    pub code: String,
     /// Hex.
     pub public_key: String,
+    /// 64 hex digits: SHA-256 binding the code to the terminal id, its key and the hub key.
+    pub proof: String,
 }
 
 /// What the hub vouches for: this key belongs to this terminal, in this region.
@@ -447,6 +459,10 @@ pub struct ApiError {
     /// For conflicts: what the hub holds, so the terminal knows where it stands.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub head: Option<Head>,
+    /// For a request signed too far from the hub's clock: the hub's time (RFC 3339), so the
+    /// terminal can sign again on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hub_time: Option<String>,
 }
 
 #[cfg(test)]

@@ -154,14 +154,7 @@ pub fn new_enrolment_code() -> Result<String, HubError> {
 
 /// What is stored for a code: SHA-256 of the code without dashes or spaces, upper-cased, so
 /// `abcd efgh jkmn` and `ABCD-EFGH-JKMN` are the same code and the code itself is never stored.
-pub fn code_hash(code: &str) -> [u8; 32] {
-    let normal: String = code
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    ewarong_core::seal::hash::sha256(normal.as_bytes())
-}
+pub use ewarong_core::hub_auth::code_hash;
 
 /// Checks a terminal id or region code with the rule the terminal's ledger applies to its own
 /// id (`domain::policy::is_slug`), so the hub never enrols an id no terminal can have.

@@ -371,6 +371,30 @@ impl Store for PgStore {
         Ok(true)
     }
 
+    async fn open_codes(
+        &self,
+        terminal_id: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Vec<[u8; 32]>, StoreError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT code_hash FROM enrolment_code
+                 WHERE terminal_id = $1 AND used_at IS NULL AND expires_at > $2",
+                &[&terminal_id, &now],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let bytes: Vec<u8> = r.try_get(0)?;
+                bytes
+                    .try_into()
+                    .map_err(|_| StoreError::Corrupt("enrolment_code.code_hash".into()))
+            })
+            .collect()
+    }
+
     async fn redeem(
         &self,
         terminal_id: &str,

@@ -17,8 +17,9 @@ use tower_http::timeout::TimeoutLayer;
 
 use super::ingest::{Rejected, StoredHead, prepare};
 use super::store::{Ingested, Redeemed, Store, TerminalRecord};
-use super::{HubIdentity, check_name, code_hash, rfc3339};
-use ewarong_core::protocol::{ApiError, BatchUpload, EnrolRequest, Head, HubReceipt, b64};
+use super::{HubIdentity, check_name, rfc3339};
+use ewarong_core::hub_auth::enrol_proof;
+use ewarong_core::protocol::{ApiError, BatchUpload, EnrolRequest, Head, Health, HubReceipt, b64};
 use ewarong_core::seal::hex;
 
 /// The largest request body taken: a batch of a few hundred entries is well under this.
@@ -50,6 +51,7 @@ impl Fail {
                 error: code.to_owned(),
                 message: message.into(),
                 head: None,
+                hub_time: None,
             }),
         )
     }
@@ -156,11 +158,11 @@ async fn enrolled<S: Store>(store: &S, id: &str) -> Result<(TerminalRecord, [u8;
 }
 
 async fn health<S: Store>(State(state): State<Arc<HubState<S>>>) -> Response {
-    json(&serde_json::json!({
-        "status": "ok",
-        "hub_public_key": hex(&state.identity.public().to_bytes()),
-        "hub_time": rfc3339(now()),
-    }))
+    json(&Health {
+        status: "ok".into(),
+        hub_public_key: hex(&state.identity.public().to_bytes()),
+        hub_time: rfc3339(now()),
+    })
 }
 
 async fn enrol<S: Store>(
@@ -173,14 +175,33 @@ async fn enrol<S: Store>(
     };
     check_name("terminal_id", &req.terminal_id).map_err(bad)?;
     let key = ewarong_core::protocol::public_key("public_key", &req.public_key).map_err(bad)?;
-    let Some(t) = state.store.terminal(&req.terminal_id).await? else {
-        return Err(Fail::new(
+    ewarong_core::protocol::unhex::<32>("proof", &req.proof).map_err(bad)?;
+    // Unknown terminal, wrong, used or expired code, revoked: one answer, so a stranger learns
+    // nothing about which ids exist.
+    let refused = || {
+        Fail::new(
             StatusCode::FORBIDDEN,
             "bad_code",
             "the enrolment code is unknown, already used or expired",
-        ));
+        )
     };
     let now = now();
+    let hub_key = state.identity.public();
+    let Some(code) = state
+        .store
+        .open_codes(&req.terminal_id, now)
+        .await?
+        .into_iter()
+        .find(|h| {
+            enrol_proof(h, &req.terminal_id, &key, &hub_key) == req.proof.to_ascii_lowercase()
+        })
+    else {
+        tracing::warn!(terminal = %req.terminal_id, "enrolment refused: no open code matches the proof");
+        return Err(refused());
+    };
+    let Some(t) = state.store.terminal(&req.terminal_id).await? else {
+        return Err(refused());
+    };
     let cert = state
         .identity
         .certify(&t.terminal_id, &t.region, &key.to_bytes(), now);
@@ -188,29 +209,14 @@ async fn enrol<S: Store>(
         .map_err(|e| Fail::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
     match state
         .store
-        .redeem(
-            &req.terminal_id,
-            code_hash(&req.code),
-            key.to_bytes(),
-            &cert_json,
-            now,
-        )
+        .redeem(&req.terminal_id, code, key.to_bytes(), &cert_json, now)
         .await?
     {
         Redeemed::Enrolled => {
             tracing::info!(terminal = %req.terminal_id, key = %key.fingerprint(), "terminal enrolled");
             Ok(json(&cert))
         }
-        Redeemed::BadCode => Err(Fail::new(
-            StatusCode::FORBIDDEN,
-            "bad_code",
-            "the enrolment code is unknown, already used or expired",
-        )),
-        Redeemed::Revoked => Err(Fail::new(
-            StatusCode::FORBIDDEN,
-            "revoked",
-            format!("terminal {} has been revoked", req.terminal_id),
-        )),
+        Redeemed::BadCode | Redeemed::Revoked => Err(refused()),
         Redeemed::KeyTaken => Err(Fail::new(
             StatusCode::CONFLICT,
             "key_taken",

@@ -286,6 +286,36 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn open_codes(
+        &self,
+        terminal_id: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Vec<[u8; 32]>, StoreError> {
+        let id = terminal_id.to_owned();
+        self.run(move |c| {
+            let mut stmt = c.prepare(
+                "SELECT code_hash, expires_at FROM enrolment_code
+                 WHERE terminal_id = ?1 AND used_at IS NULL",
+            )?;
+            let rows = stmt.query_map([id], |r| {
+                Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?))
+            })?;
+            let mut open = Vec::new();
+            for row in rows {
+                let (hash, expires) = row?;
+                // Expiry is compared as a time, as `redeem` does, not as text.
+                if DateTime::parse_from_rfc3339(&expires).is_ok_and(|e| e > now) {
+                    open.push(
+                        hash.try_into()
+                            .map_err(|_| StoreError::Corrupt("enrolment_code.code_hash".into()))?,
+                    );
+                }
+            }
+            Ok(open)
+        })
+        .await
+    }
+
     async fn redeem(
         &self,
         terminal_id: &str,

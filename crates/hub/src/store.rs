@@ -97,6 +97,14 @@ pub trait Store: Clone + Send + Sync + 'static {
         expires: DateTime<FixedOffset>,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
+    /// The hashes of `terminal_id`'s codes that are unused and unexpired at `now`: what an
+    /// enrolment proof is checked against, since the code itself never travels.
+    fn open_codes(
+        &self,
+        terminal_id: &str,
+        now: DateTime<FixedOffset>,
+    ) -> impl Future<Output = Result<Vec<[u8; 32]>, StoreError>> + Send;
+
     /// Uses a one-time code: binds `public_key` to the terminal and stores its certificate.
     fn redeem(
         &self,

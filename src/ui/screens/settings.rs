@@ -134,8 +134,11 @@ pub fn settings(ui: &mut Ui, lang: Lang, t: &TerminalView, prefs: &mut Prefs, su
 pub struct HubForm {
     pub hub: String,
     pub code: String,
+    pub hub_key: String,
     busy: bool,
     result: Option<Result<String, Failure>>,
+    /// A field that does not pass its rule, in words.
+    problem: Option<String>,
 }
 
 impl HubForm {
@@ -173,20 +176,29 @@ impl HubForm {
                     ui.add_enabled_ui(supervisor && !self.busy, |ui| {
                         field(ui, tr(lang, key!("ui.hub.url")), &mut self.hub, 300.0);
                         field(ui, tr(lang, key!("ui.hub.code")), &mut self.code, 180.0);
+                        field(ui, tr(lang, key!("ui.hub.key")), &mut self.hub_key, 200.0);
                     });
                 });
                 let ready = supervisor
                     && !self.busy
                     && !self.hub.trim().is_empty()
-                    && !self.code.trim().is_empty();
+                    && !self.code.trim().is_empty()
+                    && !self.hub_key.trim().is_empty();
                 ui.horizontal(|ui| {
                     if action(ui, ready, tr(lang, key!("ui.hub.enrol")), "").clicked() {
-                        self.busy = true;
-                        self.result = None;
-                        out = Some(Command::Enrol {
-                            hub: self.hub.trim().to_owned(),
-                            code: self.code.trim().to_owned(),
-                        });
+                        match crate::ui::hub_pin(lang, &self.hub_key) {
+                            Ok(hub_pin) => {
+                                self.busy = true;
+                                self.result = None;
+                                self.problem = None;
+                                out = Some(Command::Enrol {
+                                    hub: self.hub.trim().to_owned(),
+                                    code: self.code.trim().to_owned(),
+                                    hub_pin,
+                                });
+                            }
+                            Err(problem) => self.problem = Some(problem),
+                        }
                     }
                     if self.busy {
                         ui.spinner();
@@ -197,6 +209,9 @@ impl HubForm {
                     }
                 });
             }
+        }
+        if let Some(p) = &self.problem {
+            ui.label(RichText::new(p).color(error_color(ui)));
         }
         match &self.result {
             Some(Ok(fp)) => {

@@ -294,7 +294,12 @@ async fn run<S: Store>(
             if cli.json {
                 println!(
                     "{}",
-                    serde_json::json!({"terminal_id": terminal_id, "code": code, "expires_at": ewarong_hub::rfc3339(expires)})
+                    serde_json::json!({
+                        "terminal_id": terminal_id,
+                        "code": code,
+                        "hub_fingerprint": identity.public().fingerprint(),
+                        "expires_at": ewarong_hub::rfc3339(expires),
+                    })
                 );
             } else {
                 println!(
@@ -305,7 +310,8 @@ async fn run<S: Store>(
                         &[
                             ("id", terminal_id),
                             ("code", &code),
-                            ("days", &ENROLMENT_DAYS)
+                            ("days", &ENROLMENT_DAYS),
+                            ("fingerprint", &identity.public().fingerprint())
                         ]
                     )
                 );
