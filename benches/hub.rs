@@ -104,10 +104,7 @@ fn sqlite_hub(rt: &tokio::runtime::Runtime) -> (TempDir, Arc<HubState<SqliteStor
     let dir = TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let store = SqliteStore::open(&dir.path().join("hub.sqlite3")).unwrap();
     rt.block_on(store.migrate()).unwrap();
-    let state = Arc::new(HubState {
-        store,
-        identity: HubIdentity::from_seed(&[42; 32]),
-    });
+    let state = Arc::new(HubState::new(store, HubIdentity::from_seed(&[42; 32])));
     (dir, state)
 }
 
@@ -259,10 +256,7 @@ fn ingest(c: &mut Criterion) {
                     let url = pg_database("bench_hub").unwrap();
                     let store = PgStore::connect(&url).unwrap();
                     rt.block_on(store.migrate()).unwrap();
-                    let state = Arc::new(HubState {
-                        store,
-                        identity: HubIdentity::from_seed(&[42; 32]),
-                    });
+                    let state = Arc::new(HubState::new(store, HubIdentity::from_seed(&[42; 32])));
                     let id = rt.block_on(enrol(&state, &l));
                     (state, id)
                 },
@@ -283,10 +277,7 @@ fn ingest(c: &mut Criterion) {
                     let url = pg_database("bench_fleet").unwrap();
                     let store = PgStore::connect(&url).unwrap();
                     rt.block_on(store.migrate()).unwrap();
-                    let state = Arc::new(HubState {
-                        store,
-                        identity: HubIdentity::from_seed(&[42; 32]),
-                    });
+                    let state = Arc::new(HubState::new(store, HubIdentity::from_seed(&[42; 32])));
                     for (_, l, _) in &fleet {
                         rt.block_on(enrol(&state, l));
                     }

@@ -8,7 +8,10 @@ use std::time::Duration;
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-use ewarong_core::hub_auth::{HubPin, code_hash, enrol_proof};
+use ewarong_core::hub_auth::{
+    HubPin, SignatureParams, code_hash, content_digest, enrol_proof, signature_base,
+    signature_header,
+};
 use ewarong_core::i18n::{Lang, Localize, TextKey, tr, trf};
 use ewarong_core::protocol::{
     ApiError, BatchUpload, Certificate, EnrolRequest, Head, Health, HubReceipt, parse_moves,
@@ -17,6 +20,8 @@ use ewarong_core::seal::hex;
 use ewarong_core::usb::{BatchFile, batch_file_name, updates_file_name};
 use ewarong_keys::fs::write_atomic;
 use ewarong_ledger::{AckVia, Acked, Enrolment, Ledger, LedgerError, Outgoing, SealReason};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 /// Batches read from the ledger per round trip to it; a backlog of any size goes page by page.
 pub const PAGE: usize = 32;
@@ -44,6 +49,8 @@ pub enum SyncError {
         code: String,
         message: String,
         head: Option<Box<Head>>,
+        /// The hub's clock, on a `clock` refusal.
+        hub_time: Option<String>,
     },
     /// The hub's answer was not what the protocol says.
     Protocol(String),
@@ -145,11 +152,32 @@ impl Localize for SyncError {
     }
 }
 
+/// Who signs requests to the hub: the terminal's id and its key. The ledger is one (its key
+/// never leaves it); tests bring others to play strangers.
+pub trait RequestSigner {
+    fn terminal_id(&self) -> &str;
+    /// The Ed25519 signature of a request signature base.
+    fn sign(&self, base: &str) -> Result<[u8; 64], SyncError>;
+}
+
+impl RequestSigner for Ledger {
+    fn terminal_id(&self) -> &str {
+        &self.terminal().terminal_id
+    }
+
+    fn sign(&self, base: &str) -> Result<[u8; 64], SyncError> {
+        Ok(self.sign_hub_request(base)?)
+    }
+}
+
 /// A blocking client for one hub.
 #[derive(Debug, Clone)]
 pub struct HubClient {
     base: String,
     agent: ureq::Agent,
+    /// Hub clock minus ours, in seconds, as last learned from a `clock` refusal: requests are
+    /// signed on the hub's time, so a terminal clock that is hours off still syncs.
+    skew: Arc<AtomicI64>,
 }
 
 impl HubClient {
@@ -164,11 +192,26 @@ impl HubClient {
         Self {
             base: base.trim_end_matches('/').to_owned(),
             agent,
+            skew: Arc::new(AtomicI64::new(0)),
         }
     }
 
     pub fn base(&self) -> &str {
         &self.base
+    }
+
+    /// What the terminal already believes of the hub's clock (hub minus ours, seconds): the
+    /// next request is signed on it. A wrong belief costs one `clock` refusal and a retry.
+    pub fn set_clock_skew(&self, seconds: i64) {
+        self.skew.store(seconds, Ordering::Relaxed);
+    }
+
+    /// The same hub, with another timeout, sharing what this client learned of the hub's clock.
+    pub fn with_timeout(&self, timeout: Duration) -> Self {
+        Self {
+            skew: Arc::clone(&self.skew),
+            ..Self::new(&self.base, timeout)
+        }
     }
 
     fn answer<T: serde::de::DeserializeOwned>(
@@ -195,26 +238,95 @@ impl HubClient {
             code: err.error,
             message: err.message,
             head: err.head.map(Box::new),
+            hub_time: err.hub_time,
         })
     }
 
-    fn post<T: serde::de::DeserializeOwned>(
+    /// One request signed by `signer` (`docs/sync.md`, "Signed requests"). A `clock` refusal
+    /// carries the hub's time: the request is signed again on it, once.
+    fn signed<T: serde::de::DeserializeOwned>(
         &self,
-        path: &str,
-        body: &impl Serialize,
+        signer: &dyn RequestSigner,
+        method: &str,
+        path_and_query: &str,
+        body: Option<&str>,
     ) -> Result<T, SyncError> {
-        let json = serde_json::to_string(body).map_err(|e| SyncError::Protocol(e.to_string()))?;
+        let first = self.signed_once(signer, method, path_and_query, body);
+        let Err(SyncError::Hub {
+            code,
+            hub_time: Some(hub_time),
+            ..
+        }) = &first
+        else {
+            return first;
+        };
+        if code != "clock" {
+            return first;
+        }
+        let Ok(hub) = DateTime::parse_from_rfc3339(hub_time) else {
+            return first;
+        };
+        let skew = hub
+            .timestamp()
+            .saturating_sub(chrono::Utc::now().timestamp());
+        tracing::info!(skew, "signing on the hub's clock");
+        self.skew.store(skew, Ordering::Relaxed);
+        self.signed_once(signer, method, path_and_query, body)
+    }
+
+    fn signed_once<T: serde::de::DeserializeOwned>(
+        &self,
+        signer: &dyn RequestSigner,
+        method: &str,
+        path_and_query: &str,
+        body: Option<&str>,
+    ) -> Result<T, SyncError> {
+        let (path, query) = path_and_query
+            .split_once('?')
+            .unwrap_or((path_and_query, ""));
+        let digest = content_digest(body.unwrap_or_default().as_bytes());
+        let mut nonce = [0u8; 16];
+        getrandom::fill(&mut nonce).map_err(|e| SyncError::Protocol(e.to_string()))?;
+        let params = SignatureParams {
+            created: chrono::Utc::now()
+                .timestamp()
+                .saturating_add(self.skew.load(Ordering::Relaxed)),
+            nonce: hex(&nonce),
+            keyid: signer.terminal_id().to_owned(),
+        };
+        let base = signature_base(method, path, query, &digest, &params);
+        let signature = signer.sign(&base)?;
+        let url = format!("{}{path_and_query}", self.base);
+        fn sign<B>(
+            r: ureq::RequestBuilder<B>,
+            digest: &str,
+            input: String,
+            signature: String,
+        ) -> ureq::RequestBuilder<B> {
+            r.header("Content-Digest", digest)
+                .header("Signature-Input", input)
+                .header("Signature", signature)
+        }
+        let (input, signature) = (params.header(), signature_header(&signature));
+        let result = match body {
+            Some(json) => sign(self.agent.post(url), &digest, input, signature)
+                .content_type("application/json")
+                .send(json),
+            None => sign(self.agent.get(url), &digest, input, signature).call(),
+        };
+        self.answer(result)
+    }
+
+    /// Sends the enrolment request; the hub answers with the terminal's certificate. The one
+    /// request not signed: the terminal's key is what it makes known.
+    pub fn enrol(&self, req: &EnrolRequest) -> Result<Certificate, SyncError> {
+        let json = serde_json::to_string(req).map_err(|e| SyncError::Protocol(e.to_string()))?;
         self.answer(
             self.agent
-                .post(format!("{}{path}", self.base))
+                .post(format!("{}/v1/enrol", self.base))
                 .content_type("application/json")
                 .send(json.as_str()),
         )
-    }
-
-    /// Sends the enrolment request; the hub answers with the terminal's certificate.
-    pub fn enrol(&self, req: &EnrolRequest) -> Result<Certificate, SyncError> {
-        self.post("/v1/enrol", req)
     }
 
     /// The hub's key and clock; asks nothing of the terminal.
@@ -222,36 +334,36 @@ impl HubClient {
         self.answer(self.agent.get(format!("{}/v1/health", self.base)).call())
     }
 
-    /// What the hub holds for `terminal_id`.
-    pub fn head(&self, terminal_id: &str) -> Result<Head, SyncError> {
-        self.answer(
-            self.agent
-                .get(format!("{}/v1/terminals/{terminal_id}/head", self.base))
-                .call(),
-        )
+    /// What the hub holds for the signer's terminal.
+    pub fn head(&self, signer: &dyn RequestSigner) -> Result<Head, SyncError> {
+        let path = format!("/v1/terminals/{}/head", signer.terminal_id());
+        self.signed(signer, "GET", &path, None)
     }
 
     /// The newest signed updates the terminal lacks, given the versions it has.
     pub fn updates(
         &self,
-        terminal_id: &str,
+        signer: &dyn RequestSigner,
         have: &std::collections::BTreeMap<String, u64>,
     ) -> Result<ewarong_core::protocol::Updates, SyncError> {
         let query: Vec<String> = have.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        self.answer(
-            self.agent
-                .get(format!(
-                    "{}/v1/terminals/{terminal_id}/updates?{}",
-                    self.base,
-                    query.join("&")
-                ))
-                .call(),
-        )
+        let path = format!(
+            "/v1/terminals/{}/updates?{}",
+            signer.terminal_id(),
+            query.join("&")
+        );
+        self.signed(signer, "GET", &path, None)
     }
 
     /// Sends one batch; the hub answers with its countersigned receipt.
-    pub fn upload(&self, terminal_id: &str, batch: &BatchUpload) -> Result<HubReceipt, SyncError> {
-        self.post(&format!("/v1/terminals/{terminal_id}/batches"), batch)
+    pub fn upload(
+        &self,
+        signer: &dyn RequestSigner,
+        batch: &BatchUpload,
+    ) -> Result<HubReceipt, SyncError> {
+        let json = serde_json::to_string(batch).map_err(|e| SyncError::Protocol(e.to_string()))?;
+        let path = format!("/v1/terminals/{}/batches", signer.terminal_id());
+        self.signed(signer, "POST", &path, Some(&json))
     }
 }
 
@@ -369,9 +481,8 @@ pub fn pull_updates(
     client: &HubClient,
     now: DateTime<FixedOffset>,
 ) -> Result<Vec<String>, SyncError> {
-    let id = ledger.terminal().terminal_id.clone();
     let have = ledger.hub_versions()?;
-    let updates = client.updates(&id, &have)?.updates;
+    let updates = client.updates(&*ledger, &have)?.updates;
     apply_newer(ledger, updates, now)
 }
 
@@ -419,8 +530,7 @@ fn send(
     out: &Outgoing,
     now: DateTime<FixedOffset>,
 ) -> Result<(Acked, u64), SyncError> {
-    let id = ledger.terminal().terminal_id.clone();
-    let receipt = client.upload(&id, &out.upload)?;
+    let receipt = client.upload(&*ledger, &out.upload)?;
     Ok((
         ledger.record_ack(&receipt, AckVia::Network, now)?,
         receipt.last_seq,
@@ -438,7 +548,7 @@ pub fn sync_once(
         return Err(LedgerError::NotEnrolled.into());
     }
     ledger.seal(SealReason::Upload, now)?;
-    let head = client.head(&ledger.terminal().terminal_id)?;
+    let head = client.head(&*ledger)?;
     sync_with_head(ledger, client, &head, now)
 }
 

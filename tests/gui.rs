@@ -611,6 +611,9 @@ fn every_target_is_at_least_44_px() {
 /// Sync from the counter: the status bar says not enrolled; the supervisor enrols from
 /// settings with a one-time code; the background worker delivers the sales and the bar turns
 /// online; with the hub gone it says offline, in plain words, and nothing is lost.
+/// The hub fingerprint field, on Aktivasi and in settings.
+const HUB_KEY_FIELD: &str = "Sidik jari hub (lembar pendaftaran)";
+
 #[test]
 fn enrol_from_settings_then_sync_in_the_background() {
     let hub = common::TestHub::start();
@@ -624,6 +627,22 @@ fn enrol_from_settings_then_sync_in_the_background() {
     wait_text(&mut h, "Alamat hub");
     type_into(&mut h, "Alamat hub", &hub.url);
     type_into(&mut h, "Kode pendaftaran", "WRONG-CODE");
+    // Enrolling needs the hub's fingerprint from the enrolment sheet, in its form.
+    type_into(&mut h, HUB_KEY_FIELD, "ab12");
+    click(&mut h, "Daftarkan");
+    wait_text(
+        &mut h,
+        "Sidik jari hub (lembar pendaftaran): harus 16 digit hex",
+    );
+    h.get_by_label(HUB_KEY_FIELD).focus();
+    for _ in 0.."ab12".len() {
+        press(&mut h, Key::Backspace);
+    }
+    type_into(
+        &mut h,
+        HUB_KEY_FIELD,
+        &hub.state.identity.public().fingerprint(),
+    );
     click(&mut h, "Daftarkan");
     wait_text(&mut h, "bad_code");
     let code = hub.code("test-01");
@@ -710,10 +729,30 @@ fn activation_on_first_start_with_a_hub() {
     }
     type_into(&mut h, "ID terminal", "sabu-07");
     click(&mut h, "Aktifkan [Enter]");
+    wait_text(&mut h, "Sidik jari hub (lembar pendaftaran): wajib diisi");
+    // Another hub's fingerprint: the hub at the address is not that one.
+    let other = ewarong_hub::HubIdentity::from_seed(&[7; 32])
+        .public()
+        .fingerprint();
+    type_into(&mut h, HUB_KEY_FIELD, &other);
+    click(&mut h, "Aktifkan [Enter]");
     wait_text(&mut h, "Ulangi PIN supervisor: harus sama");
     h.get_by_label("Ulangi PIN supervisor").focus();
     press(&mut h, Key::Backspace);
     type_into(&mut h, "Ulangi PIN supervisor", "8");
+    click(&mut h, "Aktifkan [Enter]");
+    wait_text(&mut h, "kode tidak dikirim");
+    assert!(!dir.path().join("ledger.sqlite3").exists());
+    assert!(!dir.path().join("terminal.key").exists());
+    h.get_by_label(HUB_KEY_FIELD).focus();
+    for _ in 0..other.len() {
+        press(&mut h, Key::Backspace);
+    }
+    type_into(
+        &mut h,
+        HUB_KEY_FIELD,
+        &hub.state.identity.public().fingerprint(),
+    );
     // A wrong code: refused by the hub, and nothing is left on disk.
     click(&mut h, "Aktifkan [Enter]");
     wait_text(&mut h, "Kode pendaftaran salah");

@@ -44,14 +44,30 @@ fn hub(dir: &Path) -> assert_cmd::Command {
 
 /// `ewarong-hub serve` on a free loopback port; returns the child and its URL.
 fn serve(dir: &Path) -> (KillOnDrop, String) {
-    let mut child = std::process::Command::new(hub_bin())
+    serve_with(dir, None, &[])
+}
+
+/// `ewarong-hub serve` with `args`, under an open-file limit of `files` if given.
+fn serve_with(dir: &Path, files: Option<u32>, args: &[&str]) -> (KillOnDrop, String) {
+    let mut cmd = match files {
+        Some(n) => {
+            let mut c = std::process::Command::new("bash");
+            c.arg("-c")
+                .arg(format!("ulimit -n {n} && exec \"$0\" \"$@\""))
+                .arg(hub_bin());
+            c
+        }
+        None => std::process::Command::new(hub_bin()),
+    };
+    let mut child = cmd
         .env_remove("EWARONG_HUB_DATABASE")
         .env_remove("EWARONG_LANG")
         .arg("--data-dir")
         .arg(dir)
         .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(args)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(dir.join("serve.log")).unwrap())
         .spawn()
         .unwrap();
     let mut line = String::new();
@@ -180,6 +196,136 @@ fn a_fake_hub_cannot_take_over_a_terminal_at_enrolment() {
     assert!(out.contains("diterima hub"), "{out}");
 }
 
+/// The flood and slowloris against a hub with 256 open files: 600 idle connections
+/// from one address, 200 that trickle their headers from another, reconnecting whenever the
+/// hub closes them. The hub keeps 32 from each, closes the rest at once and the tricklers at
+/// the header deadline, and a real terminal syncs through it all.
+#[test]
+fn a_flood_and_a_slowloris_do_not_lock_a_terminal_out() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let hub_dir = TempDir::new().unwrap();
+    let (server, url) = serve_with(hub_dir.path(), Some(256), &["--header-timeout", "2"]);
+    let hub_files = || {
+        std::fs::read_dir(format!("/proc/{}/fd", server.0.id()))
+            .unwrap()
+            .count()
+    };
+    let addr: std::net::SocketAddr = url.trim_start_matches("http://").parse().unwrap();
+    let t = demo();
+    let file = hub_dir.path().join("test-01.enrol.json");
+    ok(hub(hub_dir.path()).args([
+        "terminal",
+        "enrol",
+        "--terminal-id",
+        "test-01",
+        "--region",
+        "5302",
+        "--file",
+        file.to_str().unwrap(),
+        "--hub-url",
+        &url,
+    ]));
+    ok(ewarong(t.path()).args(["enrol", "--file", file.to_str().unwrap()]));
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    // Per attacker: connections made, closed by the hub, and closed within 4 s of opening.
+    let made = Arc::new([AtomicUsize::new(0), AtomicUsize::new(0)]);
+    let closed = Arc::new([AtomicUsize::new(0), AtomicUsize::new(0)]);
+    let prompt = Arc::new([AtomicUsize::new(0), AtomicUsize::new(0)]);
+    let attackers = [("127.0.0.2", 600usize, false), ("127.0.0.3", 200, true)];
+    for (who, (from, n, trickle)) in attackers.into_iter().enumerate() {
+        for _ in 0..n {
+            let (stop, made, closed, prompt) =
+                (stop.clone(), made.clone(), closed.clone(), prompt.clone());
+            rt.spawn(async move {
+                while !stop.load(Ordering::Relaxed) {
+                    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+                    socket.bind(format!("{from}:0").parse().unwrap()).unwrap();
+                    let Ok(mut conn) = socket.connect(addr).await else {
+                        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                        continue;
+                    };
+                    made[who].fetch_add(1, Ordering::Relaxed);
+                    let opened = std::time::Instant::now();
+                    if trickle {
+                        let _ = conn
+                            .write_all(b"POST /v1/enrol HTTP/1.1\r\nHost: x\r\n")
+                            .await;
+                    }
+                    let mut buf = [0u8; 64];
+                    loop {
+                        tokio::select! {
+                            r = conn.read(&mut buf) => {
+                                if matches!(r, Ok(0) | Err(_)) {
+                                    closed[who].fetch_add(1, Ordering::Relaxed);
+                                    if opened.elapsed() < std::time::Duration::from_secs(4) {
+                                        prompt[who].fetch_add(1, Ordering::Relaxed);
+                                    }
+                                    break;
+                                }
+                            }
+                            () = tokio::time::sleep(std::time::Duration::from_millis(500)) => {
+                                if stop.load(Ordering::Relaxed) {
+                                    return;
+                                }
+                                if trickle && conn.write_all(b"X-Slow: 1\r\n").await.is_err() {
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                }
+            });
+        }
+    }
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    // The attack is on: the terminal sells and syncs, three times over, and the hub never
+    // holds more than its two attackers' 32 connections each and a few files of its own.
+    let mut most = 0;
+    for round in 0..3 {
+        sale_json(t.path(), CARD_A, &["beras-medium=1"]);
+        let out = ok(ewarong(t.path()).arg("sync"));
+        assert!(
+            out.contains("1 batch diterima hub, 0 masih menunggu"),
+            "round {round}: {out}"
+        );
+        most = most.max(hub_files());
+    }
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    stop.store(true, Ordering::Relaxed);
+    rt.shutdown_timeout(std::time::Duration::from_secs(2));
+    let [made_flood, made_slow] = [0, 1].map(|i| made[i].load(Ordering::Relaxed));
+    let [closed_flood, closed_slow] = [0, 1].map(|i| closed[i].load(Ordering::Relaxed));
+    let prompt_slow = prompt[1].load(Ordering::Relaxed);
+    assert!(most <= 64 + 24, "the hub held {most} files");
+    // The flood's connections beyond the hub's 32 per address were closed (a few were still
+    // opening when the attack stopped).
+    assert!(made_flood >= 600, "{made_flood}");
+    assert!(
+        closed_flood + 64 >= made_flood,
+        "{closed_flood} of {made_flood}"
+    );
+    // The tricklers were closed likewise, each by the header deadline (2 s) at the latest.
+    assert!(made_slow >= 200, "{made_slow}");
+    assert!(
+        closed_slow + 64 >= made_slow,
+        "{closed_slow} of {made_slow}"
+    );
+    assert_eq!(
+        prompt_slow, closed_slow,
+        "no trickler outlived the header deadline"
+    );
+}
+
 #[test]
 fn enrol_sync_usb_and_revoke_with_the_two_binaries() {
     let hub_dir = TempDir::new().unwrap();
@@ -232,6 +378,34 @@ fn enrol_sync_usb_and_revoke_with_the_two_binaries() {
     assert!(
         out.contains("1 batch diterima hub, 0 masih menunggu"),
         "{out}"
+    );
+    // The access log names who asked for what, and a stranger's attempt leaves a trace.
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let status = agent
+        .get(format!("{url}/v1/terminals/test-01/updates"))
+        .call()
+        .unwrap()
+        .status();
+    assert_eq!(status.as_u16(), 401);
+    let log = std::fs::read_to_string(hub_dir.path().join("serve.log")).unwrap();
+    let access: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("ewarong_hub::access"))
+        .collect();
+    assert!(
+        access.iter().any(|l| l.contains("terminal=test-01")
+            && l.contains("method=POST path=/v1/terminals/test-01/batches status=200")),
+        "{log}"
+    );
+    assert!(
+        access
+            .iter()
+            .any(|l| l.contains("peer=127.0.0.1 terminal= method=GET")
+                && l.contains("path=/v1/terminals/test-01/updates status=401")),
+        "{log}"
     );
 
     // The USB stick: one more sale goes out as a file, in through the hub, and back.

@@ -19,6 +19,7 @@ mod audit;
 mod cli;
 mod gui;
 mod hub_cli;
+mod hub_guard;
 mod ledger;
 mod merkle;
 mod sync;

@@ -15,7 +15,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
 use common::TestHub;
-use ewarong::sync_client::{HubClient, SyncError, export_batches, import_receipts, sync_once};
+use ewarong::sync_client::{
+    HubClient, RequestSigner, SyncError, export_batches, import_receipts, sync_once,
+};
 use ewarong_core::domain::{LineInput, Pin};
 use ewarong_core::hub_auth::{HubPin, code_hash, enrol_proof};
 use ewarong_core::protocol::{EnrolRequest, b64, unb64};
@@ -76,6 +78,18 @@ impl Till {
         }
     }
 
+    /// The terminal's key, as a signer that other threads can share.
+    fn signer(&self) -> KeySigner {
+        KeySigner {
+            id: self.ledger.terminal().terminal_id.clone(),
+            key: ewarong_keys::TerminalKey::load(
+                &self._dir.path().join(ewarong_keys::KEY_FILE),
+                None,
+            )
+            .unwrap(),
+        }
+    }
+
     /// A backup of the whole data directory as it is now: ledger and key.
     fn backup(&self) -> TempDir {
         let to = TempDir::new().unwrap();
@@ -131,6 +145,31 @@ impl Till {
     }
 }
 
+/// Signs requests as `id` with `key`: the terminal's own key, or a stranger's.
+struct KeySigner {
+    id: String,
+    key: ewarong_keys::TerminalKey,
+}
+
+impl KeySigner {
+    fn stranger(id: &str) -> Self {
+        Self {
+            id: id.into(),
+            key: ewarong_keys::TerminalKey::from_seed(&[99; 32]),
+        }
+    }
+}
+
+impl RequestSigner for KeySigner {
+    fn terminal_id(&self) -> &str {
+        &self.id
+    }
+
+    fn sign(&self, base: &str) -> Result<[u8; 64], SyncError> {
+        Ok(self.key.sign(base.as_bytes()))
+    }
+}
+
 fn hub_error(e: SyncError) -> (u16, String) {
     match e {
         SyncError::Hub { status, code, .. } => (status, code),
@@ -181,8 +220,8 @@ fn scenario<S: Store>(store: S) {
 
     // The same batch again gets the very same receipt.
     let first = till.ledger.outgoing(1).unwrap();
-    let r1 = client.upload("sumba-01", &first.upload).unwrap();
-    let r2 = client.upload("sumba-01", &first.upload).unwrap();
+    let r1 = client.upload(&till.ledger, &first.upload).unwrap();
+    let r2 = client.upload(&till.ledger, &first.upload).unwrap();
     assert_eq!(r1, r2);
     assert!(r1.verify(
         &HubIdentity::from_seed(&[42; 32]).public(),
@@ -192,11 +231,12 @@ fn scenario<S: Store>(store: S) {
     // Two clients at once with the same new batch: one stored, both answered alike.
     till.sell(5);
     let out = till.ledger.outgoing(4).unwrap();
+    let signer = till.signer();
     let receipts: Vec<_> = std::thread::scope(|s| {
         let hs: Vec<_> = (0..2)
             .map(|_| {
-                let (c, u) = (hub.client(), out.upload.clone());
-                s.spawn(move || c.upload("sumba-01", &u).unwrap())
+                let (c, u, signer) = (hub.client(), out.upload.clone(), &signer);
+                s.spawn(move || c.upload(signer, &u).unwrap())
             })
             .collect();
         hs.into_iter().map(|h| h.join().unwrap()).collect()
@@ -244,20 +284,20 @@ fn scenario<S: Store>(store: S) {
     let last = bytes.len() - 1;
     bytes[last] ^= 1;
     damaged.entries[2] = b64(&bytes);
-    let e = client.upload("sumba-01", &damaged).unwrap_err();
+    let e = client.upload(&till.ledger, &damaged).unwrap_err();
     let (status, code) = hub_error(e);
     assert_eq!(status, 400);
     assert!(code == "root_mismatch" || code == "bad_batch", "{code}");
     let mut forged = next.upload.clone();
     forged.signature = b64(&[7u8; 64]);
     assert_eq!(
-        hub_error(client.upload("sumba-01", &forged).unwrap_err()),
+        hub_error(client.upload(&till.ledger, &forged).unwrap_err()),
         (422, "bad_signature".into())
     );
     let mut garbage = next.upload.clone();
     garbage.header = "not base64 at all!".into();
     assert_eq!(
-        hub_error(client.upload("sumba-01", &garbage).unwrap_err()).0,
+        hub_error(client.upload(&till.ledger, &garbage).unwrap_err()).0,
         400
     );
     assert_eq!(hub.head_seq("sumba-01"), before);
@@ -266,7 +306,7 @@ fn scenario<S: Store>(store: S) {
 
     // A replayed old batch is answered with its old receipt, and moves nothing.
     let replay = client
-        .upload("sumba-01", &till.ledger.outgoing(2).unwrap().upload)
+        .upload(&till.ledger, &till.ledger.outgoing(2).unwrap().upload)
         .unwrap();
     assert_eq!(replay.batch_seq, 2);
     assert_eq!(hub.head_seq("sumba-01"), till.last_seq());
@@ -276,7 +316,7 @@ fn scenario<S: Store>(store: S) {
     let mut twin = Till::open(backup);
     twin.sell_to(5, false);
     let fork = twin.ledger.outgoing(1).unwrap();
-    let e = client.upload("sumba-01", &fork.upload).unwrap_err();
+    let e = client.upload(&twin.ledger, &fork.upload).unwrap_err();
     assert_eq!(hub_error(e), (409, "fork".into()));
     let forks = hub.rt.block_on(hub.state.store.forks()).unwrap();
     assert_eq!(forks.len(), 1);
@@ -290,11 +330,14 @@ fn scenario<S: Store>(store: S) {
         "the fork moved nothing"
     );
 
-    // Unknown and revoked terminals are refused everywhere.
-    let e = client.head("nobody-01").unwrap_err();
-    assert_eq!(hub_error(e), (403, "unknown_terminal".into()));
-    let e = client.upload("nobody-01", &fork.upload).unwrap_err();
-    assert_eq!(hub_error(e), (403, "unknown_terminal".into()));
+    // An unknown terminal, and a known one signed by the wrong key, get the same refusal.
+    for who in ["nobody-01", "sumba-01"] {
+        let stranger = KeySigner::stranger(who);
+        let e = client.head(&stranger).unwrap_err();
+        assert_eq!(hub_error(e), (403, "unknown_key".into()), "{who}");
+        let e = client.upload(&stranger, &fork.upload).unwrap_err();
+        assert_eq!(hub_error(e), (403, "unknown_key".into()), "{who}");
+    }
 
     // A terminal clock hours wrong: its batches still go in whole; the skew is reported.
     let mut late = Till::new("sumba-02");
@@ -473,10 +516,7 @@ fn sneakernet<S: Store>(store: S) {
     // Five sales: sealed by count.
     till.sell(5);
     let out = till.ledger.unacked_batches(0, 1).unwrap().remove(0);
-    let other = HubState {
-        store: hub.state.store.clone(),
-        identity: HubIdentity::from_seed(&[9; 32]),
-    };
+    let other = HubState::new(hub.state.store.clone(), HubIdentity::from_seed(&[9; 32]));
     let forged = hub
         .rt
         .block_on(accept_batch(&other, "sabu-01", &out.upload))
@@ -644,7 +684,7 @@ fn downlink<S: Store>(store: S) {
 
     // A document changed on the way is refused whole.
     let mut updates = client
-        .updates("flores-01", &till.ledger.hub_versions().unwrap())
+        .updates(&till.ledger, &till.ledger.hub_versions().unwrap())
         .unwrap()
         .updates;
     assert_eq!(updates.len(), 1);
@@ -964,14 +1004,14 @@ fn stored_bytes_are_checked_and_forks_bounded<S: Store>(store: S) {
     ] {
         let mut bad = next.clone();
         bad.checkpoint = checkpoint;
-        let (status, code) = hub_error(client.upload("forky-01", &bad).unwrap_err());
+        let (status, code) = hub_error(client.upload(&till.ledger, &bad).unwrap_err());
         assert_eq!((status, code.as_str()), (400, "bad_checkpoint"), "{what}");
         assert_eq!(hub.head_seq("forky-01"), 100, "{what}: nothing stored");
     }
     // An entry far longer than any sale is refused before it is decoded.
     let mut huge = next.clone();
     huge.entries[0] = b64(&vec![0u8; ewarong_hub::ingest::MAX_ENTRY_BYTES + 1]);
-    let (status, code) = hub_error(client.upload("forky-01", &huge).unwrap_err());
+    let (status, code) = hub_error(client.upload(&till.ledger, &huge).unwrap_err());
     assert_eq!((status, code.as_str()), (400, "bad_batch"));
     // The genuine upload still goes in.
     let r = sync_once(&mut till.ledger, &client, now()).unwrap();
@@ -991,13 +1031,20 @@ fn stored_bytes_are_checked_and_forks_bounded<S: Store>(store: S) {
     };
     let first = twin.ledger.outgoing(1).unwrap().upload;
     for _ in 0..20 {
-        let e = client.upload("forky-01", &first).unwrap_err();
+        let e = client.upload(&twin.ledger, &first).unwrap_err();
         assert_eq!(hub_error(e), (409, "fork".into()));
     }
     assert_eq!(forks(&hub), 1, "a replayed fork is kept once");
+    // Without the terminal's key, a captured fork makes the hub store nothing at all.
+    let second = twin.ledger.outgoing(2).unwrap().upload;
+    let e = client
+        .upload(&KeySigner::stranger("forky-01"), &second)
+        .unwrap_err();
+    assert_eq!(hub_error(e), (403, "unknown_key".into()));
+    assert_eq!(forks(&hub), 1, "a stranger's upload stores nothing");
     for n in 2..=20 {
         let fork = twin.ledger.outgoing(n).unwrap().upload;
-        let e = client.upload("forky-01", &fork).unwrap_err();
+        let e = client.upload(&twin.ledger, &fork).unwrap_err();
         assert_eq!(hub_error(e), (409, "fork".into()), "batch {n}");
     }
     assert_eq!(

@@ -96,6 +96,7 @@ pub fn start(
             };
             let mut w = SyncWorker {
                 ledger,
+                prober: None,
                 view: SyncView::default(),
                 failures: 0,
                 events,
@@ -114,6 +115,7 @@ pub fn start(
 
 struct SyncWorker {
     ledger: Ledger,
+    prober: Option<HubClient>,
     view: SyncView,
     failures: u32,
     events: Sender<Event>,
@@ -173,13 +175,18 @@ impl SyncWorker {
             return ONLINE_EVERY;
         };
         self.view.hub = Some(enrolment.hub_url.clone());
-        let id = self.ledger.terminal().terminal_id.clone();
         let now = self.ledger.terminal().now();
-        let probe = HubClient::new(&enrolment.hub_url, PROBE_TIMEOUT).head(&id);
+        // One client per hub for the worker's life: it keeps what it learned of the hub's clock.
+        let prober = match self.prober.take() {
+            Some(p) if p.base() == enrolment.hub_url.trim_end_matches('/') => p,
+            _ => HubClient::new(&enrolment.hub_url, PROBE_TIMEOUT),
+        };
+        let probe = prober.head(&self.ledger);
         let result = probe.and_then(|head| {
-            let client = HubClient::new(&enrolment.hub_url, UPLOAD_TIMEOUT);
+            let client = prober.with_timeout(UPLOAD_TIMEOUT);
             sync_with_head(&mut self.ledger, &client, &head, now)
         });
+        self.prober = Some(prober);
         match result {
             Ok(report) => {
                 self.failures = 0;

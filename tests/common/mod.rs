@@ -225,16 +225,22 @@ impl TestHub {
 impl<S: ewarong_hub::Store> TestHub<S> {
     /// A hub on `store`, migrated, with the hub key from a fixed seed.
     pub fn on(store: S) -> Self {
+        Self::with_limits(store, ewarong_hub::limits::Limits::default())
+    }
+
+    /// A hub on `store` under `limits`.
+    pub fn with_limits(store: S, limits: ewarong_hub::limits::Limits) -> Self {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap();
         rt.block_on(store.migrate()).unwrap();
-        let state = std::sync::Arc::new(ewarong_hub::server::HubState {
+        let state = std::sync::Arc::new(ewarong_hub::server::HubState::with_limits(
             store,
-            identity: ewarong_hub::HubIdentity::from_seed(&[42; 32]),
-        });
+            ewarong_hub::HubIdentity::from_seed(&[42; 32]),
+            limits,
+        ));
         let listener = rt
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
             .unwrap();

@@ -1051,6 +1051,21 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ),
     ("hub.help.serve", "jalankan API sinkron", "run the sync API"),
     (
+        "hub.help.max_connections",
+        "koneksi terbuka paling banyak, dari semua alamat (dibatasi juga oleh batas berkas proses)",
+        "connections open at most, from all addresses (also bounded by the process's file limit)",
+    ),
+    (
+        "hub.help.per_address",
+        "koneksi terbuka paling banyak dari satu alamat IP",
+        "connections open at most from one IP address",
+    ),
+    (
+        "hub.help.header_timeout",
+        "detik untuk mengirim header permintaan sebelum koneksi ditutup",
+        "seconds to send a request's headers before the connection is closed",
+    ),
+    (
         "hub.help.listen",
         "alamat dengar, mis. 0.0.0.0:7410",
         "address to listen on, e.g. 0.0.0.0:7410",
@@ -1425,6 +1440,21 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "sync.code.unknown_terminal",
         "Hub tidak mengenal terminal ini; periksa alamat hub atau daftar ulang.",
         "The hub does not know this terminal; check the hub address or enrol again.",
+    ),
+    (
+        "sync.code.unknown_key",
+        "Hub tidak mengenal kunci terminal ini; periksa alamat hub, atau hubungi operator hub.",
+        "The hub does not know this terminal's key; check the hub address, or call the hub operator.",
+    ),
+    (
+        "sync.code.clock",
+        "Jam terminal terlalu jauh dari jam hub; sudah dicoba lagi dengan jam hub. Periksa jam terminal.",
+        "The terminal's clock is too far from the hub's; it was retried on the hub's clock. Check the terminal's clock.",
+    ),
+    (
+        "sync.code.too_many_requests",
+        "Terlalu banyak permintaan atau percobaan gagal dari jaringan ini; tunggu satu menit.",
+        "Too many requests or failed attempts from this network; wait a minute.",
     ),
     (
         "sync.code.bad_code",

@@ -83,7 +83,7 @@ pub struct Health {
 }
 
 /// `POST /v1/enrol`: the terminal names its key and proves it holds a one-time code without
-/// sending it ([`crate::hub_auth::enrol_proof`]).
+/// sending it (the proof is made by `hub_auth::enrol_proof`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnrolRequest {
     pub terminal_id: String,

@@ -12,16 +12,21 @@
     )
 )]
 
+pub mod auth;
+pub mod fail;
 pub mod ingest;
+pub mod limits;
 pub mod moves;
 pub mod plan;
 pub mod postgres;
 pub mod publish;
+pub mod replay;
 pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod server;
 pub mod sqlite;
+pub mod state;
 pub mod store;
 pub mod test_support;
 pub mod usb;

@@ -7,86 +7,45 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
+use axum::extract::{ConnectInfo, Request};
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, FixedOffset};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use serde::Serialize;
+use tower::ServiceExt;
 use tower_http::timeout::TimeoutLayer;
 
+use super::auth;
+use super::fail::too_large;
 use super::ingest::{Rejected, StoredHead, prepare};
 use super::store::{Ingested, Redeemed, Store, TerminalRecord};
-use super::{HubIdentity, check_name, rfc3339};
+use super::{check_name, rfc3339};
 use ewarong_core::hub_auth::enrol_proof;
-use ewarong_core::protocol::{ApiError, BatchUpload, EnrolRequest, Head, Health, HubReceipt, b64};
+use ewarong_core::protocol::{BatchUpload, EnrolRequest, Head, Health, HubReceipt, b64};
 use ewarong_core::seal::hex;
 
-/// The largest request body taken: a batch of a few hundred entries is well under this.
-pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+pub use super::fail::{Fail, MAX_BODY_BYTES};
+pub use super::state::HubState;
 /// How long one request may take, end to end.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// What every handler shares.
-#[derive(Debug)]
-pub struct HubState<S> {
-    pub store: S,
-    pub identity: HubIdentity,
-}
+/// Headers a request may carry; more is 431, as JSON. The HTTP layer itself parses up to
+/// [`MAX_PARSED_HEADERS`] in at most [`MAX_HEADER_BYTES`]; beyond that it closes the request
+/// with a bare 431 of its own.
+pub const MAX_HEADERS: usize = 64;
+/// Headers the HTTP layer parses before it gives up.
+pub const MAX_PARSED_HEADERS: usize = 2_048;
+/// The HTTP layer's read buffer, which holds a request's headers.
+pub const MAX_HEADER_BYTES: usize = 64 * 1024;
 
 /// The hub's clock, with its own UTC offset.
-fn now() -> DateTime<FixedOffset> {
+pub(crate) fn now() -> DateTime<FixedOffset> {
     chrono::Local::now().fixed_offset()
-}
-
-/// An error response: status and JSON body.
-#[derive(Debug)]
-pub struct Fail(StatusCode, Box<ApiError>);
-
-impl Fail {
-    fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
-        Self(
-            status,
-            Box::new(ApiError {
-                error: code.to_owned(),
-                message: message.into(),
-                head: None,
-                hub_time: None,
-            }),
-        )
-    }
-
-    /// The sentence for people.
-    pub fn message(&self) -> &str {
-        &self.1.message
-    }
-
-    /// The stable error code.
-    pub fn code(&self) -> &str {
-        &self.1.error
-    }
-
-    fn with_head(mut self, head: Head) -> Self {
-        self.1.head = Some(head);
-        self
-    }
-}
-
-impl IntoResponse for Fail {
-    fn into_response(self) -> Response {
-        (self.0, axum::Json(*self.1)).into_response()
-    }
-}
-
-impl From<super::StoreError> for Fail {
-    fn from(e: super::StoreError) -> Self {
-        tracing::error!(error = %e, "hub storage failed");
-        Fail::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "storage",
-            "the hub could not reach its database; try again later",
-        )
-    }
 }
 
 fn json<T: Serialize>(value: &T) -> Response {
@@ -97,11 +56,7 @@ fn body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, Fail> {
     body.map_err(|r| {
         let status = r.status();
         if status == StatusCode::PAYLOAD_TOO_LARGE {
-            Fail::new(
-                status,
-                "too_large",
-                format!("the request body is over the limit of {MAX_BODY_BYTES} bytes"),
-            )
+            too_large()
         } else {
             Fail::new(status, "body", r.body_text())
         }
@@ -313,8 +268,18 @@ async fn batches<S: Store>(
 async fn updates<S: Store>(
     State(state): State<Arc<HubState<S>>>,
     Path(id): Path<String>,
-    axum::extract::Query(have): axum::extract::Query<std::collections::BTreeMap<String, u64>>,
+    have: Result<
+        axum::extract::Query<std::collections::BTreeMap<String, u64>>,
+        axum::extract::rejection::QueryRejection,
+    >,
 ) -> Result<Response, Fail> {
+    let axum::extract::Query(have) = have.map_err(|e| {
+        Fail::new(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            format!("the query must be kind=version pairs: {}", e.body_text()),
+        )
+    })?;
     enrolled(&state.store, &id).await?;
     let updates =
         super::publish::updates_since(&state.store, &state.identity, &have, now()).await?;
@@ -325,30 +290,230 @@ async fn not_found() -> Fail {
     Fail::new(StatusCode::NOT_FOUND, "not_found", "no such API path")
 }
 
+/// Enrolment is throttled per address: codes are 12 characters, and guessing is slowed to a
+/// crawl.
+async fn limit_enrolment<S: Store>(
+    State(state): State<Arc<HubState<S>>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if let Some(ip) = auth::peer(&req)
+        && !state.guards.enrolments.count(ip)
+    {
+        tracing::warn!(peer = %ip, "enrolment refused: too many from this address");
+        return super::fail::too_many().into_response();
+    }
+    next.run(req).await
+}
+
+/// Every error is JSON, the framework's own included (405, 408, a rejected query): a response
+/// of 400 or more that is not JSON is rewritten as one. Too many headers is refused here.
+async fn json_errors(req: Request, next: Next) -> Response {
+    if req.headers().len() > MAX_HEADERS {
+        return Fail::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "too_many_headers",
+            format!(
+                "the request has {} headers; at most {MAX_HEADERS} are taken",
+                req.headers().len()
+            ),
+        )
+        .into_response();
+    }
+    let resp = next.run(req).await;
+    let status = resp.status();
+    let is_json = resp
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if status.as_u16() < 400 || is_json {
+        return resp;
+    }
+    let text = axum::body::to_bytes(resp.into_body(), 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .unwrap_or_default();
+    let message = if text.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_owned()
+    } else {
+        text
+    };
+    let code = match status {
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::REQUEST_TIMEOUT => "timeout",
+        _ => "http",
+    };
+    Fail::new(status, code, message).into_response()
+}
+
+/// The access log: one event per request, target `ewarong_hub::access`, with who asked (the
+/// address, and the terminal when its signature verified), the method and path, the status,
+/// the bytes each way and the time taken.
+async fn access_log(req: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
+    let peer = auth::peer(&req)
+        .map(|ip| ip.to_string())
+        .unwrap_or_default();
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let bytes_in = content_length(req.headers());
+    let resp = next.run(req).await;
+    let terminal = resp
+        .extensions()
+        .get::<auth::Terminal>()
+        .map(|t| t.0.clone())
+        .unwrap_or_default();
+    let bytes_out = content_length(resp.headers());
+    tracing::info!(
+        target: "ewarong_hub::access",
+        %peer,
+        terminal = %terminal,
+        %method,
+        %path,
+        status = resp.status().as_u16(),
+        bytes_in,
+        bytes_out,
+        ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        "request"
+    );
+    resp
+}
+
+fn content_length(headers: &axum::http::HeaderMap) -> u64 {
+    headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_default()
+}
+
 /// The hub's routes over `state`.
 pub fn router<S: Store>(state: Arc<HubState<S>>) -> Router {
-    Router::new()
-        .route("/v1/health", get(health::<S>))
-        .route("/v1/enrol", post(enrol::<S>))
+    let terminal = Router::new()
         .route("/v1/terminals/{id}/head", get(head::<S>))
         .route("/v1/terminals/{id}/batches", post(batches::<S>))
         .route("/v1/terminals/{id}/updates", get(updates::<S>))
+        .route_layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            auth::require_terminal::<S>,
+        ));
+    Router::new()
+        .route("/v1/health", get(health::<S>))
+        .route(
+            "/v1/enrol",
+            post(enrol::<S>).route_layer(middleware::from_fn_with_state(
+                Arc::clone(&state),
+                limit_enrolment::<S>,
+            )),
+        )
+        .merge(terminal)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
+        .layer(middleware::from_fn(json_errors))
+        .layer(middleware::from_fn(access_log))
         .with_state(state)
 }
 
-/// Serves the API on `listener` until `shutdown` resolves.
+/// The most connections the process's open-file limit leaves room for, keeping 64 files for
+/// the database, the logs and the listener.
+fn connection_room() -> Option<usize> {
+    #[cfg(unix)]
+    {
+        let limit = rustix::process::getrlimit(rustix::process::Resource::Nofile);
+        limit
+            .current
+            .and_then(|n| usize::try_from(n).ok())
+            .map(|n| n.saturating_sub(64).max(1))
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
+/// Serves the API on `listener` until `shutdown` resolves: HTTP/1.1, each connection under
+/// the [`Limits`] in `state` (a cap in all and per address, a header deadline, a lifetime).
+/// A connection over a cap is closed at once, so a flood cannot exhaust the hub's files.
 pub async fn serve<S: Store>(
     listener: tokio::net::TcpListener,
     state: Arc<HubState<S>>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let app = router(Arc::clone(&state));
+    let guards = Arc::clone(&state.guards);
+    let limits = guards.limits.clone();
+    let max = connection_room().map_or(limits.max_connections, |room| {
+        if room < limits.max_connections {
+            tracing::warn!(
+                configured = limits.max_connections,
+                room,
+                "the open-file limit leaves room for fewer connections; taking that"
+            );
+        }
+        room.min(limits.max_connections)
+    });
+    let open = Arc::new(tokio::sync::Semaphore::new(max));
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of files or memory: wait a moment rather than spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let Ok(permit) = Arc::clone(&open).try_acquire_owned() else {
+            tracing::warn!(%peer, max, "connection closed: the hub is at its connection limit");
+            continue;
+        };
+        let Some(slot) = guards.connect(peer.ip()) else {
+            tracing::warn!(%peer, per_address = limits.per_address, "connection closed: too many from this address");
+            continue;
+        };
+        let app = app.clone();
+        let mut stop = stop_rx.clone();
+        let (header_timeout, lifetime) = (limits.header_timeout, limits.connection_lifetime);
+        tokio::spawn(async move {
+            let _held = (permit, slot);
+            let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
+                req.extensions_mut().insert(ConnectInfo(peer));
+                app.clone().oneshot(req)
+            });
+            let mut http = hyper::server::conn::http1::Builder::new();
+            http.timer(TokioTimer::new())
+                .header_read_timeout(header_timeout)
+                .max_headers(MAX_PARSED_HEADERS)
+                .max_buf_size(MAX_HEADER_BYTES);
+            let conn = http.serve_connection(TokioIo::new(stream), service);
+            tokio::pin!(conn);
+            let end = tokio::select! {
+                r = conn.as_mut() => {
+                    if let Err(e) = r {
+                        tracing::debug!(%peer, error = %e, "connection ended");
+                    }
+                    return;
+                }
+                () = tokio::time::sleep(lifetime) => "lifetime",
+                _ = stop.changed() => "shutdown",
+            };
+            tracing::debug!(%peer, end, "closing connection");
+            conn.as_mut().graceful_shutdown();
+            let _ = tokio::time::timeout(Duration::from_secs(5), conn).await;
+        });
+    }
+    let _ = stop_tx.send(true);
+    // Let requests in flight finish (each is bounded by REQUEST_TIMEOUT).
+    let all = u32::try_from(max).unwrap_or(u32::MAX);
+    let _ = tokio::time::timeout(REQUEST_TIMEOUT, open.acquire_many(all)).await;
+    Ok(())
 }

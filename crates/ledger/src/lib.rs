@@ -371,6 +371,19 @@ impl Ledger {
         Ok(())
     }
 
+    /// Signs the signature base of a request to the hub (`ewarong_core::hub_auth`) with the
+    /// terminal key. Anything that is not such a base is refused, so this door signs no
+    /// entry, batch or receipt.
+    pub fn sign_hub_request(&self, base: &str) -> Result<[u8; 64], LedgerError> {
+        if !ewarong_core::hub_auth::is_signature_base(base) {
+            return Err(LedgerError::Corrupt(
+                "not a hub request signature base".into(),
+            ));
+        }
+        let key = self.signer.as_ref().ok_or(LedgerError::NoKey)?;
+        Ok(key.sign(base.as_bytes()))
+    }
+
     /// The public key that signs for this terminal now, if one was recorded.
     pub fn public_key(&self) -> Result<Option<PublicKey>, LedgerError> {
         let bytes: Option<[u8; 32]> = self

@@ -15,6 +15,7 @@ use ewarong_core::i18n::help;
 use ewarong_core::i18n::{Lang, Localize, tr, trf};
 use ewarong_core::protocol::EnrolmentFile;
 use ewarong_core::seal::hex;
+use ewarong_hub::limits::Limits;
 use ewarong_hub::postgres::PgStore;
 use ewarong_hub::server::HubState;
 use ewarong_hub::sqlite::SqliteStore;
@@ -44,6 +45,12 @@ enum Command {
     Serve {
         #[arg(long, default_value = "127.0.0.1:7410", help = help(key!("hub.help.listen")))]
         listen: String,
+        #[arg(long, default_value_t = Limits::default().max_connections, help = help(key!("hub.help.max_connections")))]
+        max_connections: usize,
+        #[arg(long, default_value_t = Limits::default().per_address, help = help(key!("hub.help.per_address")))]
+        per_address: usize,
+        #[arg(long, default_value_t = Limits::default().header_timeout.as_secs(), help = help(key!("hub.help.header_timeout")))]
+        header_timeout: u64,
     },
     #[command(about = help(key!("hub.help.migrate")))]
     Migrate,
@@ -136,6 +143,8 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| "info".into()),
         )
         .with_writer(std::io::stderr)
+        // Colour only for a person at a terminal; journald and log files get plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Runtime::new() {
@@ -232,7 +241,12 @@ async fn run<S: Store>(
         Command::Migrate => {
             println!("{}", tr(lang, key!("hub.migrated")));
         }
-        Command::Serve { listen } => {
+        Command::Serve {
+            listen,
+            max_connections,
+            per_address,
+            header_timeout,
+        } => {
             let listener = tokio::net::TcpListener::bind(listen)
                 .await
                 .with_context(|| listen.clone())?;
@@ -248,7 +262,13 @@ async fn run<S: Store>(
                     ]
                 )
             );
-            let state = Arc::new(HubState { store, identity });
+            let limits = Limits {
+                max_connections: *max_connections,
+                per_address: *per_address,
+                header_timeout: std::time::Duration::from_secs(*header_timeout),
+                ..Limits::default()
+            };
+            let state = Arc::new(HubState::with_limits(store, identity, limits));
             let shutdown = async {
                 let _ = tokio::signal::ctrl_c().await;
             };
@@ -375,7 +395,7 @@ async fn run<S: Store>(
             );
         }
         Command::Import { dir: from } => {
-            let state = HubState { store, identity };
+            let state = HubState::new(store, identity);
             return import(lang, &state, from).await;
         }
         Command::Publish { kind, file } => {

@@ -1,0 +1,35 @@
+//! What every request handler shares: the store, the hub's identity, the signed requests
+//! already taken, and the connection caps and throttles.
+
+use std::sync::Arc;
+
+use super::HubIdentity;
+use super::limits::{Guards, Limits};
+use super::replay::Replay;
+
+/// What every handler shares.
+#[derive(Debug)]
+pub struct HubState<S> {
+    pub store: S,
+    pub identity: HubIdentity,
+    /// Signed requests already taken.
+    pub replay: Replay,
+    /// Connection caps and throttles.
+    pub guards: Arc<Guards>,
+}
+
+impl<S> HubState<S> {
+    /// The state for serving `store` as `identity`, with the default [`Limits`].
+    pub fn new(store: S, identity: HubIdentity) -> Self {
+        Self::with_limits(store, identity, Limits::default())
+    }
+
+    pub fn with_limits(store: S, identity: HubIdentity, limits: Limits) -> Self {
+        Self {
+            store,
+            identity,
+            replay: Replay::new(chrono::Local::now().fixed_offset()),
+            guards: Arc::new(Guards::new(limits)),
+        }
+    }
+}
