@@ -366,7 +366,7 @@ fn backlog(c: &mut Criterion) {
                     &l.public_key().unwrap().unwrap().to_bytes(),
                     now(),
                 );
-                l.record_enrolment(&url, &cert, now()).unwrap();
+                l.record_enrolment(&url, &cert, None, now()).unwrap();
                 (
                     hub_dir,
                     server,

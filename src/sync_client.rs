@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use ewarong_core::hub_auth::{
     HubPin, SignatureParams, code_hash, content_digest, enrol_proof, signature_base,
-    signature_header,
+    signature_header, tls_endorsed,
 };
 use ewarong_core::i18n::{Lang, Localize, TextKey, tr, trf};
 use ewarong_core::protocol::{
@@ -22,6 +22,7 @@ use ewarong_keys::fs::write_atomic;
 use ewarong_ledger::{AckVia, Acked, Enrolment, Ledger, LedgerError, Outgoing, SealReason};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
+use ureq::tls::{RootCerts, TlsConfig};
 
 /// Batches read from the ledger per round trip to it; a backlog of any size goes page by page.
 pub const PAGE: usize = 32;
@@ -43,6 +44,10 @@ pub enum SyncError {
         expected: String,
         answered: String,
     },
+    /// Plain HTTP to a hub that is not on this machine: refused, rosters travel only over TLS.
+    PlainHttp(String),
+    /// The hub's TLS certificate is not vouched for by the hub key; nothing was sent.
+    TlsNotVouched(String),
     /// The hub answered with an error.
     Hub {
         status: u16,
@@ -92,6 +97,8 @@ impl Localize for SyncError {
                 key!("sync.wrong_hub"),
                 &[("expected", expected), ("answered", answered)],
             ),
+            Self::PlainHttp(url) => trf(lang, key!("sync.plain_http"), &[("url", url)]),
+            Self::TlsNotVouched(url) => trf(lang, key!("sync.tls_not_vouched"), &[("url", url)]),
             Self::Hub { code, message, .. } if code == "fork" => {
                 trf(lang, key!("sync.fork"), &[("detail", message)])
             }
@@ -170,29 +177,92 @@ impl RequestSigner for Ledger {
     }
 }
 
+/// How a client checks the hub's TLS certificate (for `https://` hubs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Trust {
+    /// The public CAs: a hub behind a reverse proxy with a public certificate.
+    Public,
+    /// Only this certificate (PEM), pinned at enrolment: no CA is needed in a village.
+    Pinned(String),
+    /// Nothing: only for reading `GET /v1/health` before enrolment, whose answer is then
+    /// checked against the pinned hub key.
+    Unchecked,
+}
+
 /// A blocking client for one hub.
 #[derive(Debug, Clone)]
 pub struct HubClient {
     base: String,
     agent: ureq::Agent,
+    trust: Trust,
     /// Hub clock minus ours, in seconds, as last learned from a `clock` refusal: requests are
     /// signed on the hub's time, so a terminal clock that is hours off still syncs.
     skew: Arc<AtomicI64>,
 }
 
 impl HubClient {
-    /// A client for the hub at `base` (`http://host:port`), giving up on any call after `timeout`.
+    /// A client for the hub at `base` (`http://host:port`, or `https://` checked against the
+    /// public CAs), giving up on any call after `timeout`.
     pub fn new(base: &str, timeout: Duration) -> Self {
+        Self::with_tls(base, timeout, Trust::Public, TlsConfig::builder().build())
+    }
+
+    /// A client that trusts only `certificate` (PEM) for an `https://` hub.
+    pub fn pinned(base: &str, timeout: Duration, certificate: &str) -> Result<Self, SyncError> {
+        let cert = ureq::tls::Certificate::from_pem(certificate.as_bytes())
+            .map_err(|e| SyncError::Protocol(format!("tls_certificate: {e}")))?;
+        let tls = TlsConfig::builder()
+            .root_certs(RootCerts::new_with_certs(&[cert]))
+            .build();
+        Ok(Self::with_tls(
+            base,
+            timeout,
+            Trust::Pinned(certificate.to_owned()),
+            tls,
+        ))
+    }
+
+    /// A client that checks no certificate: only for the health answer read before enrolment.
+    fn unchecked(base: &str, timeout: Duration) -> Self {
+        let tls = TlsConfig::builder().disable_verification(true).build();
+        Self::with_tls(base, timeout, Trust::Unchecked, tls)
+    }
+
+    /// The client for the hub a terminal enrolled with, trusting the certificate it pinned.
+    pub fn for_enrolment(enrolment: &Enrolment, timeout: Duration) -> Result<Self, SyncError> {
+        Self::at(&enrolment.hub_url, enrolment, timeout)
+    }
+
+    /// A client for `base` (another address of the same hub), trusting the certificate the
+    /// terminal pinned at enrolment.
+    pub fn at(base: &str, enrolment: &Enrolment, timeout: Duration) -> Result<Self, SyncError> {
+        match &enrolment.tls_certificate {
+            Some(pem) => Self::pinned(base, timeout, pem),
+            None => Ok(Self::new(base, timeout)),
+        }
+    }
+
+    fn with_tls(base: &str, timeout: Duration, trust: Trust, tls: TlsConfig) -> Self {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .timeout_global(Some(timeout))
             .timeout_connect(Some(timeout.min(Duration::from_secs(5))))
             .http_status_as_error(false)
+            .tls_config(tls)
             .build()
             .into();
         Self {
             base: base.trim_end_matches('/').to_owned(),
             agent,
+            trust,
             skew: Arc::new(AtomicI64::new(0)),
+        }
+    }
+
+    /// The certificate this client trusts alone, if it pins one.
+    pub fn pinned_certificate(&self) -> Option<&str> {
+        match &self.trust {
+            Trust::Pinned(pem) => Some(pem),
+            _ => None,
         }
     }
 
@@ -206,11 +276,20 @@ impl HubClient {
         self.skew.store(seconds, Ordering::Relaxed);
     }
 
-    /// The same hub, with another timeout, sharing what this client learned of the hub's clock.
+    /// The same hub, with another timeout, trusting the same certificate and sharing what this
+    /// client learned of the hub's clock.
     pub fn with_timeout(&self, timeout: Duration) -> Self {
+        let built = match &self.trust {
+            Trust::Public => Self::new(&self.base, timeout),
+            Trust::Unchecked => Self::unchecked(&self.base, timeout),
+            // The certificate parsed when this client was made; it parses again.
+            Trust::Pinned(pem) => {
+                Self::pinned(&self.base, timeout, pem).unwrap_or_else(|_| self.clone())
+            }
+        };
         Self {
             skew: Arc::clone(&self.skew),
-            ..Self::new(&self.base, timeout)
+            ..built
         }
     }
 
@@ -367,23 +446,54 @@ impl HubClient {
     }
 }
 
-/// Enrols this terminal with the hub `client` speaks to, trusting it only if its key is the
-/// one `pin` names: the key is read first, and nothing (not even the proof of the code) is
-/// sent to a hub with another key. A terminal already enrolled is never moved by this.
+/// True when `url` names this machine (`localhost`, `127.x.x.x`, `::1`): the one place a hub
+/// may be reached without TLS.
+fn is_loopback(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split('/').next().unwrap_or_default();
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next().unwrap_or_default()
+    } else {
+        authority.rsplit_once(':').map_or(authority, |(h, _)| h)
+    };
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Enrols this terminal with the hub at `hub_url`, trusting it only if its key is the one
+/// `pin` names: the key is read first, and nothing (not even the proof of the code) is sent to
+/// a hub with another key. Over `https://`, the hub's TLS certificate is pinned too: the one in
+/// the enrolment file (`tls_certificate`), else the one the hub shows with its key's
+/// endorsement, else the public CAs (a reverse proxy). Plain `http://` only to this machine.
+/// A terminal already enrolled is never moved by this. Returns the enrolment and a client
+/// for the hub as enrolled.
 pub fn enrol(
     ledger: &mut Ledger,
-    client: &HubClient,
+    hub_url: &str,
+    timeout: Duration,
     code: &str,
     pin: &HubPin,
+    tls_certificate: Option<&str>,
     now: DateTime<FixedOffset>,
-) -> Result<Enrolment, SyncError> {
+) -> Result<(Enrolment, HubClient), SyncError> {
     if let Some(e) = ledger.enrolment()? {
         return Err(SyncError::AlreadyEnrolled {
             hub: e.hub_url,
             fingerprint: e.hub_key.fingerprint(),
         });
     }
-    let health = client.health()?;
+    let https = hub_url.starts_with("https://");
+    if !https && !is_loopback(hub_url) {
+        return Err(SyncError::PlainHttp(hub_url.to_owned()));
+    }
+    let first = match tls_certificate {
+        Some(pem) if https => HubClient::pinned(hub_url, timeout, pem)?,
+        _ if https => HubClient::unchecked(hub_url, timeout),
+        _ => HubClient::new(hub_url, timeout),
+    };
+    let health = first.health()?;
     let hub_key = ewarong_core::protocol::public_key("hub_public_key", &health.hub_public_key)
         .map_err(|e| SyncError::Protocol(e.to_string()))?;
     let wrong = |answered: &ewarong_core::seal::sign::PublicKey| SyncError::WrongHub {
@@ -391,9 +501,23 @@ pub fn enrol(
         answered: answered.fingerprint(),
     };
     if !pin.matches(&hub_key) {
-        tracing::warn!(hub = client.base(), answered = %hub_key.fingerprint(), "enrolment refused: not the pinned hub key");
+        tracing::warn!(hub = hub_url, answered = %hub_key.fingerprint(), "enrolment refused: not the pinned hub key");
         return Err(wrong(&hub_key));
     }
+    let client = match (&first.trust, &health.tls_certificate) {
+        (Trust::Unchecked, Some(pem)) => {
+            let vouched = health
+                .tls_endorsement
+                .as_deref()
+                .is_some_and(|e| tls_endorsed(&hub_key, pem, e));
+            if !vouched {
+                return Err(SyncError::TlsNotVouched(hub_url.to_owned()));
+            }
+            HubClient::pinned(hub_url, timeout, pem)?
+        }
+        (Trust::Unchecked, None) => HubClient::new(hub_url, timeout),
+        _ => first,
+    };
     let key = ledger.public_key()?.ok_or(LedgerError::NoKey)?;
     let id = ledger.terminal().terminal_id.clone();
     let cert = client.enrol(&EnrolRequest {
@@ -406,7 +530,8 @@ pub fn enrol(
     if certified != hub_key {
         return Err(wrong(&certified));
     }
-    Ok(ledger.record_enrolment(client.base(), &cert, now)?)
+    let e = ledger.record_enrolment(client.base(), &cert, client.pinned_certificate(), now)?;
+    Ok((e, client))
 }
 
 /// Verifies one update against the enrolled hub key and applies it in one transaction, with

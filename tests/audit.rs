@@ -150,7 +150,7 @@ fn pristine() -> &'static Path {
             hub_public_key: ewarong_core::seal::hex(&hub.public().to_bytes()),
             signature: b64(&hub.sign(text.as_bytes())),
         };
-        l.record_enrolment("http://127.0.0.1:1", &cert, now)
+        l.record_enrolment("http://127.0.0.1:1", &cert, None, now)
             .unwrap();
         for b in l.audit_input().unwrap().batches.iter().take(3) {
             let mut r = HubReceipt {

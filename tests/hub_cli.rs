@@ -76,7 +76,7 @@ fn serve_with(dir: &Path, files: Option<u32>, args: &[&str]) -> (KillOnDrop, Str
         .unwrap();
     let url = line
         .split_whitespace()
-        .find(|w| w.starts_with("http://"))
+        .find(|w| w.starts_with("http://") || w.starts_with("https://"))
         .unwrap_or_else(|| panic!("no address in: {line}"))
         .trim_end_matches(';')
         .to_owned();
@@ -323,6 +323,109 @@ fn a_flood_and_a_slowloris_do_not_lock_a_terminal_out() {
     assert_eq!(
         prompt_slow, closed_slow,
         "no trickler outlived the header deadline"
+    );
+}
+
+/// The hub serving TLS itself, with a certificate of its own and no public CA: one terminal
+/// pins it through the hub fingerprint it typed (the hub key vouches for the certificate),
+/// another from the enrolment file; both sync over https. A certificate swapped in at the
+/// hub's address is not trusted; plain http to another machine is refused before anything
+/// is sent; and the hub will not serve plain http off loopback unless told to.
+#[test]
+fn tls_on_the_hub_pinned_through_the_hub_key() {
+    let hub_dir = TempDir::new().unwrap();
+    let out =
+        ok(hub(hub_dir.path()).args(["tls", "init", "--name", "127.0.0.1", "--name", "localhost"]));
+    assert!(out.contains("tls.crt") && out.contains("SHA-256"), "{out}");
+    let (_, err) = fails(hub(hub_dir.path()).args(["tls", "init", "--name", "other"]));
+    assert!(err.contains("never overwritten"), "{err}");
+    let pem = std::fs::read_to_string(hub_dir.path().join("tls.crt")).unwrap();
+    let (server, url) = serve(hub_dir.path());
+    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+    let issue = |id: &str, file: Option<&Path>| -> serde_json::Value {
+        let mut cmd = hub(hub_dir.path());
+        cmd.args([
+            "--json",
+            "terminal",
+            "enrol",
+            "--terminal-id",
+            id,
+            "--region",
+            "5302",
+        ]);
+        if let Some(f) = file {
+            cmd.arg("--file").arg(f).args(["--hub-url", &url]);
+        }
+        serde_json::from_str(&ok(&mut cmd)).unwrap()
+    };
+
+    // By the typed fingerprint alone.
+    let t1 = demo();
+    let sheet = issue("test-01", None);
+    let (code, fp) = (
+        sheet["code"].as_str().unwrap(),
+        sheet["hub_fingerprint"].as_str().unwrap(),
+    );
+    let plain = url.replace("https://127.0.0.1", "http://10.11.12.13");
+    let (status, err) =
+        fails(ewarong(t1.path()).args(["enrol", "--hub", &plain, "--code", code, "--hub-key", fp]));
+    assert_eq!(status, 1);
+    assert!(err.contains("tanpa TLS"), "{err}");
+    let out =
+        ok(ewarong(t1.path()).args(["enrol", "--hub", &url, "--code", code, "--hub-key", fp]));
+    assert!(out.contains(fp), "{out}");
+    let pinned: String = scalar(t1.path(), "SELECT tls_certificate FROM hub_enrolment");
+    assert_eq!(pinned, pem, "the hub's certificate is pinned in the ledger");
+    sale_json(t1.path(), CARD_A, &["beras-medium=1"]);
+    let out = ok(ewarong(t1.path()).arg("sync"));
+    assert!(
+        out.contains("1 batch diterima hub, 0 masih menunggu"),
+        "{out}"
+    );
+
+    // By the enrolment file, which carries the certificate.
+    let t2 = TempDir::new().unwrap();
+    ok(ewarong(t2.path()).args([
+        "init",
+        "--terminal-id",
+        "test-02",
+        "--demo",
+        "--timezone",
+        "WIB",
+    ]));
+    let file = hub_dir.path().join("test-02.enrol.json");
+    issue("test-02", Some(&file));
+    let f: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(f["tls_certificate"].as_str(), Some(pem.as_str()));
+    ok(ewarong(t2.path()).args(["enrol", "--file", file.to_str().unwrap()]));
+    let out = ok(ewarong(t2.path()).arg("sync"));
+    assert!(out.contains("diterima hub"), "{out}");
+
+    // The hub's address now answers with another certificate (same hub key, a new TLS key:
+    // what a man in the middle would show). The terminal does not trust it; its sale waits.
+    drop(server);
+    let moved = TempDir::new().unwrap();
+    std::fs::rename(hub_dir.path().join("tls.crt"), moved.path().join("tls.crt")).unwrap();
+    std::fs::rename(hub_dir.path().join("tls.key"), moved.path().join("tls.key")).unwrap();
+    ok(hub(hub_dir.path()).args(["tls", "init", "--name", "127.0.0.1"]));
+    let (_server, url2) = serve(hub_dir.path());
+    sale_json(t1.path(), CARD_A, &["beras-medium=1"]);
+    let (status, err) = fails(ewarong(t1.path()).args(["sync", "--hub", &url2]));
+    assert_eq!(status, 4, "{err}");
+    assert!(err.to_lowercase().contains("certificate"), "{err}");
+    let pending: i64 = scalar(
+        t1.path(),
+        "SELECT COUNT(*) FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM batch_ack a WHERE a.batch_seq = o.batch_seq)",
+    );
+    assert_eq!(pending, 1, "the sale waits for the real hub");
+
+    // No TLS and not loopback: the hub refuses to serve, naming the way out.
+    let bare = TempDir::new().unwrap();
+    let (_, err) = fails(hub(bare.path()).args(["serve", "--listen", "0.0.0.0:0"]));
+    assert!(
+        err.contains("bukan loopback") && err.contains("tls init"),
+        "{err}"
     );
 }
 

@@ -130,7 +130,16 @@ impl Till {
         let id = self.ledger.terminal().terminal_id.clone();
         let code = hub.code(&id);
         let pin = HubPin::Key(hub.state.identity.public());
-        ewarong::sync_client::enrol(&mut self.ledger, &hub.client(), &code, &pin, now()).unwrap();
+        ewarong::sync_client::enrol(
+            &mut self.ledger,
+            &hub.url,
+            Duration::from_secs(10),
+            &code,
+            &pin,
+            None,
+            now(),
+        )
+        .unwrap();
     }
 
     fn last_seq(&self) -> u64 {
@@ -200,7 +209,7 @@ fn scenario<S: Store>(store: S) {
     assert_eq!(hub_error(elsewhere.unwrap_err()), (403, "bad_code".into()));
     let cert = client.enrol(&request(&code, &hub_key)).unwrap();
     till.ledger
-        .record_enrolment(&hub.url, &cert, now())
+        .record_enrolment(&hub.url, &cert, None, now())
         .unwrap();
     let again = client.enrol(&request(&code, &hub_key));
     assert_eq!(hub_error(again.unwrap_err()), (403, "bad_code".into()));

@@ -500,7 +500,7 @@ impl Worker {
         zone: chrono::FixedOffset,
         supervisor_pin: &Pin,
     ) -> Result<Ledger, Failure> {
-        use crate::sync_client::{HubClient, pull_updates};
+        use crate::sync_client::pull_updates;
         let now = chrono::Utc::now().with_timezone(&zone);
         let created = ewarong_ledger::data_dir::create(
             &self.dir,
@@ -511,11 +511,22 @@ impl Worker {
             now,
         )?;
         let mut ledger = created.ledger;
-        let client = HubClient::new(hub.trim(), sync_worker::UPLOAD_TIMEOUT);
-        if let Err(e) = crate::sync_client::enrol(&mut ledger, &client, code, hub_pin, now) {
-            ewarong_ledger::data_dir::discard(&self.dir, ledger);
-            return Err(Failure::new(e));
-        }
+        let enrolled = crate::sync_client::enrol(
+            &mut ledger,
+            hub.trim(),
+            sync_worker::UPLOAD_TIMEOUT,
+            code,
+            hub_pin,
+            None,
+            now,
+        );
+        let client = match enrolled {
+            Ok((_, client)) => client,
+            Err(e) => {
+                ewarong_ledger::data_dir::discard(&self.dir, ledger);
+                return Err(Failure::new(e));
+            }
+        };
         if let Err(e) = pull_updates(&mut ledger, &client, now) {
             tracing::warn!(error = %e, "the programme could not be downloaded; sync retries");
         }

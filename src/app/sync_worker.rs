@@ -151,10 +151,17 @@ impl SyncWorker {
     }
 
     fn enrol(&mut self, hub: &str, code: &str, pin: &HubPin) -> Result<String, Failure> {
-        let client = HubClient::new(hub.trim(), UPLOAD_TIMEOUT);
         let now = self.ledger.terminal().now();
-        let e = crate::sync_client::enrol(&mut self.ledger, &client, code, pin, now)
-            .map_err(Failure::new)?;
+        let (e, _) = crate::sync_client::enrol(
+            &mut self.ledger,
+            hub.trim(),
+            UPLOAD_TIMEOUT,
+            code,
+            pin,
+            None,
+            now,
+        )
+        .map_err(Failure::new)?;
         Ok(e.hub_key.fingerprint())
     }
 
@@ -178,15 +185,20 @@ impl SyncWorker {
         let now = self.ledger.terminal().now();
         // One client per hub for the worker's life: it keeps what it learned of the hub's clock.
         let prober = match self.prober.take() {
-            Some(p) if p.base() == enrolment.hub_url.trim_end_matches('/') => p,
-            _ => HubClient::new(&enrolment.hub_url, PROBE_TIMEOUT),
+            Some(p) if p.base() == enrolment.hub_url.trim_end_matches('/') => Ok(p),
+            _ => HubClient::for_enrolment(&enrolment, PROBE_TIMEOUT),
         };
-        let probe = prober.head(&self.ledger);
-        let result = probe.and_then(|head| {
-            let client = prober.with_timeout(UPLOAD_TIMEOUT);
-            sync_with_head(&mut self.ledger, &client, &head, now)
-        });
-        self.prober = Some(prober);
+        let result = match prober {
+            Ok(prober) => {
+                let result = prober.head(&self.ledger).and_then(|head| {
+                    let client = prober.with_timeout(UPLOAD_TIMEOUT);
+                    sync_with_head(&mut self.ledger, &client, &head, now)
+                });
+                self.prober = Some(prober);
+                result
+            }
+            Err(e) => Err(e),
+        };
         match result {
             Ok(report) => {
                 self.failures = 0;

@@ -68,10 +68,20 @@ pub(super) fn run(
             &[("file", &f.terminal_id), ("ours", &id)],
         )));
     }
-    let client = crate::sync_client::HubClient::new(&hub, std::time::Duration::from_secs(10));
     let t = now(&ledger);
-    let e = crate::sync_client::enrol(&mut ledger, &client, &code, &pin, t)
-        .map_err(|e| ctx.sync_err(e))?;
+    let tls = from_file
+        .as_ref()
+        .and_then(|f| f.tls_certificate.as_deref());
+    let (e, _) = crate::sync_client::enrol(
+        &mut ledger,
+        &hub,
+        std::time::Duration::from_secs(10),
+        &code,
+        &pin,
+        tls,
+        t,
+    )
+    .map_err(|e| ctx.sync_err(e))?;
     if ctx.json {
         return ctx.print_json(&e.certificate);
     }

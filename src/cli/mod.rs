@@ -468,20 +468,14 @@ impl Ctx<'_> {
         ledger: &Ledger,
         hub: Option<String>,
     ) -> Result<crate::sync_client::HubClient, CliError> {
-        let url = match hub {
-            Some(u) => u,
-            None => {
-                ledger
-                    .enrolment()
-                    .map_err(|e| self.ledger_err(e))?
-                    .ok_or_else(|| self.ledger_err(LedgerError::NotEnrolled))?
-                    .hub_url
-            }
-        };
-        Ok(crate::sync_client::HubClient::new(
-            &url,
-            std::time::Duration::from_secs(10),
-        ))
+        let enrolment = ledger
+            .enrolment()
+            .map_err(|e| self.ledger_err(e))?
+            .ok_or_else(|| self.ledger_err(LedgerError::NotEnrolled))?;
+        // Another address for the same hub keeps the certificate pinned at enrolment.
+        let url = hub.unwrap_or_else(|| enrolment.hub_url.clone());
+        crate::sync_client::HubClient::at(&url, &enrolment, std::time::Duration::from_secs(10))
+            .map_err(|e| self.sync_err(e))
     }
 
     fn open_signing(&self) -> Result<Ledger, CliError> {

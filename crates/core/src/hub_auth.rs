@@ -97,6 +97,34 @@ impl HubPin {
     }
 }
 
+/// The DER bytes of the first certificate in a PEM text, or `None` when there is none.
+pub fn pem_certificate_der(pem: &str) -> Option<Vec<u8>> {
+    let body = pem
+        .split("-----BEGIN CERTIFICATE-----")
+        .nth(1)?
+        .split("-----END CERTIFICATE-----")
+        .next()?;
+    let b64: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+    unb64("tls_certificate", &b64).ok()
+}
+
+/// What the hub key signs to vouch for its TLS certificate: a terminal that pinned the hub
+/// key (a typed fingerprint is enough) then knows the certificate too, and pins it.
+pub fn tls_endorsement_text(certificate_der: &[u8]) -> String {
+    format!("ewarong-hub-tls/v1\n{}", hex(&sha256(certificate_der)))
+}
+
+/// True when `endorsement` (base64) is `hub`'s signature over the certificate in `pem`.
+pub fn tls_endorsed(hub: &PublicKey, pem: &str, endorsement: &str) -> bool {
+    let (Some(der), Ok(sig)) = (
+        pem_certificate_der(pem),
+        crate::protocol::signature("tls_endorsement", endorsement),
+    ) else {
+        return false;
+    };
+    hub.verify(tls_endorsement_text(&der).as_bytes(), &sig)
+}
+
 /// The `Content-Digest` field value (RFC 9530) of a body: `sha-256=:<base64>:`.
 pub fn content_digest(body: &[u8]) -> String {
     format!("sha-256=:{}:", b64(&sha256(body)))
@@ -315,6 +343,22 @@ mod tests {
             let e = HubPin::fingerprint("--hub-key", bad).expect_err(bad);
             assert_eq!(e.field, "--hub-key");
         }
+    }
+
+    #[test]
+    fn a_tls_endorsement_holds_for_its_certificate_and_key_only() {
+        let (s, hub) = key(4);
+        let (_, other) = key(5);
+        let pem = "-----BEGIN CERTIFICATE-----\nAAECAwQF\nBgc=\n-----END CERTIFICATE-----\n";
+        assert_eq!(pem_certificate_der(pem), Some(vec![0, 1, 2, 3, 4, 5, 6, 7]));
+        assert_eq!(pem_certificate_der("no certificate here"), None);
+        let der = pem_certificate_der(pem).unwrap();
+        let sig = b64(&s.sign(tls_endorsement_text(&der).as_bytes()).to_bytes());
+        assert!(tls_endorsed(&hub, pem, &sig));
+        assert!(!tls_endorsed(&other, pem, &sig));
+        let changed = pem.replace("Bgc=", "Bgg=");
+        assert!(!tls_endorsed(&hub, &changed, &sig));
+        assert!(!tls_endorsed(&hub, pem, "not base64"));
     }
 
     #[test]

@@ -1051,6 +1051,46 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ),
     ("hub.help.serve", "jalankan API sinkron", "run the sync API"),
     (
+        "hub.help.tls_cert",
+        "sertifikat TLS (PEM); tanpa ini, tls.crt di direktori data bila ada",
+        "TLS certificate (PEM); without it, tls.crt in the data directory if there is one",
+    ),
+    (
+        "hub.help.tls_key",
+        "kunci privat sertifikat TLS (PEM)",
+        "the TLS certificate's private key (PEM)",
+    ),
+    (
+        "hub.help.insecure_http",
+        "layani HTTP tanpa TLS juga di alamat selain loopback (hanya untuk uji, atau di balik reverse proxy)",
+        "serve plain HTTP on an address other than loopback too (tests only, or behind a reverse proxy)",
+    ),
+    (
+        "hub.help.tls",
+        "TLS hub sendiri: membuat sertifikat",
+        "the hub's own TLS: make its certificate",
+    ),
+    (
+        "hub.help.tls_init",
+        "membuat sertifikat TLS swatanda tangan dan kuncinya di direktori data (tidak pernah menimpa)",
+        "make a self-signed TLS certificate and its key in the data directory (never overwrites)",
+    ),
+    (
+        "hub.help.tls_name",
+        "nama DNS atau alamat IP yang dipakai terminal untuk hub ini (boleh berulang)",
+        "a DNS name or IP address the terminals use for this hub (repeatable)",
+    ),
+    (
+        "hub.needs_tls",
+        "{addr} bukan loopback: layani dengan TLS (ewarong-hub tls init --name NAMA, atau --tls-cert/--tls-key), atau --insecure-http di balik reverse proxy TLS",
+        "{addr} is not loopback: serve TLS (ewarong-hub tls init --name NAME, or --tls-cert/--tls-key), or --insecure-http behind a TLS reverse proxy",
+    ),
+    (
+        "hub.tls_made",
+        "sertifikat TLS dibuat: {path} untuk {names}; SHA-256 {sha256}. Berkas pendaftaran berikutnya memuatnya.",
+        "TLS certificate made: {path} for {names}; SHA-256 {sha256}. Enrolment files from now on carry it.",
+    ),
+    (
         "hub.help.max_connections",
         "koneksi terbuka paling banyak, dari semua alamat (dibatasi juga oleh batas berkas proses)",
         "connections open at most, from all addresses (also bounded by the process's file limit)",
@@ -1127,8 +1167,8 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "hub.serving",
-        "hub mendengar di http://{addr}; sidik jari kunci hub {fingerprint}",
-        "hub listening on http://{addr}; hub key fingerprint {fingerprint}",
+        "hub mendengar di {url}; sidik jari kunci hub {fingerprint}",
+        "hub listening on {url}; hub key fingerprint {fingerprint}",
     ),
     (
         "hub.already_enrolled",
@@ -1410,6 +1450,16 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "sync.already_enrolled",
         "terminal ini sudah terdaftar di hub {hub} (sidik jari {fingerprint}); pendaftaran tidak memindahkan terminal ke hub lain",
         "this terminal is already enrolled with hub {hub} (fingerprint {fingerprint}); enrolment does not move a terminal to another hub",
+    ),
+    (
+        "sync.plain_http",
+        "{url} memakai http:// tanpa TLS ke mesin lain; pakai https:// (data KPM hanya lewat TLS); tidak didaftarkan",
+        "{url} is plain http:// to another machine; use https:// (KPM data travels only over TLS); not enrolled",
+    ),
+    (
+        "sync.tls_not_vouched",
+        "sertifikat TLS hub di {url} tidak ditandatangani kunci hub; tidak didaftarkan, kode tidak dikirim",
+        "the TLS certificate of the hub at {url} is not signed by the hub key; not enrolled, the code was not sent",
     ),
     (
         "sync.wrong_hub",

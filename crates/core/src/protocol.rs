@@ -80,6 +80,12 @@ pub struct Health {
     pub hub_public_key: String,
     /// RFC 3339.
     pub hub_time: String,
+    /// When the hub serves TLS itself: its certificate (PEM), which a terminal pins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_certificate: Option<String>,
+    /// The hub key's signature over that certificate (`hub_auth::tls_endorsement_text`), base64.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_endorsement: Option<String>,
 }
 
 /// `POST /v1/enrol`: the terminal names its key and proves it holds a one-time code without
@@ -199,6 +205,9 @@ pub struct EnrolmentFile {
     pub hub_url: Option<String>,
     /// Hex.
     pub hub_public_key: String,
+    /// The hub's TLS certificate (PEM), when it serves TLS itself: pinned at enrolment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_certificate: Option<String>,
 }
 
 /// `GET /v1/terminals/{id}/head`: what the hub holds for a terminal.

@@ -29,6 +29,7 @@ pub mod sqlite;
 pub mod state;
 pub mod store;
 pub mod test_support;
+pub mod tls;
 pub mod usb;
 
 use std::path::Path;

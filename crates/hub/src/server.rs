@@ -17,7 +17,10 @@ use chrono::{DateTime, FixedOffset};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use serde::Serialize;
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
+
+use super::limits::Limits;
 use tower_http::timeout::TimeoutLayer;
 
 use super::auth;
@@ -117,6 +120,8 @@ async fn health<S: Store>(State(state): State<Arc<HubState<S>>>) -> Response {
         status: "ok".into(),
         hub_public_key: hex(&state.identity.public().to_bytes()),
         hub_time: rfc3339(now()),
+        tls_certificate: state.tls.as_ref().map(|(t, _)| t.certificate.clone()),
+        tls_endorsement: state.tls.as_ref().map(|(_, e)| e.clone()),
     })
 }
 
@@ -435,6 +440,42 @@ fn connection_room() -> Option<usize> {
     }
 }
 
+/// One connection, plain or TLS, until it ends, its lifetime is up, or the hub stops.
+async fn serve_connection<I>(
+    io: I,
+    peer: std::net::SocketAddr,
+    app: Router,
+    limits: &Limits,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
+        req.extensions_mut().insert(ConnectInfo(peer));
+        app.clone().oneshot(req)
+    });
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .max_headers(MAX_PARSED_HEADERS)
+        .max_buf_size(MAX_HEADER_BYTES);
+    let conn = http.serve_connection(TokioIo::new(io), service);
+    tokio::pin!(conn);
+    let end = tokio::select! {
+        r = conn.as_mut() => {
+            if let Err(e) = r {
+                tracing::debug!(%peer, error = %e, "connection ended");
+            }
+            return;
+        }
+        () = tokio::time::sleep(limits.connection_lifetime) => "lifetime",
+        _ = stop.changed() => "shutdown",
+    };
+    tracing::debug!(%peer, end, "closing connection");
+    conn.as_mut().graceful_shutdown();
+    let _ = tokio::time::timeout(Duration::from_secs(5), conn).await;
+}
+
 /// Serves the API on `listener` until `shutdown` resolves: HTTP/1.1, each connection under
 /// the [`Limits`] in `state` (a cap in all and per address, a header deadline, a lifetime).
 /// A connection over a cap is closed at once, so a flood cannot exhaust the hub's files.
@@ -481,34 +522,23 @@ pub async fn serve<S: Store>(
             continue;
         };
         let app = app.clone();
-        let mut stop = stop_rx.clone();
-        let (header_timeout, lifetime) = (limits.header_timeout, limits.connection_lifetime);
+        let stop = stop_rx.clone();
+        let tls = state
+            .tls
+            .as_ref()
+            .map(|(t, _)| TlsAcceptor::from(Arc::clone(&t.config)));
+        let limits = limits.clone();
         tokio::spawn(async move {
             let _held = (permit, slot);
-            let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
-                req.extensions_mut().insert(ConnectInfo(peer));
-                app.clone().oneshot(req)
-            });
-            let mut http = hyper::server::conn::http1::Builder::new();
-            http.timer(TokioTimer::new())
-                .header_read_timeout(header_timeout)
-                .max_headers(MAX_PARSED_HEADERS)
-                .max_buf_size(MAX_HEADER_BYTES);
-            let conn = http.serve_connection(TokioIo::new(stream), service);
-            tokio::pin!(conn);
-            let end = tokio::select! {
-                r = conn.as_mut() => {
-                    if let Err(e) = r {
-                        tracing::debug!(%peer, error = %e, "connection ended");
-                    }
-                    return;
-                }
-                () = tokio::time::sleep(lifetime) => "lifetime",
-                _ = stop.changed() => "shutdown",
+            let Some(acceptor) = tls else {
+                return serve_connection(stream, peer, app, &limits, stop).await;
             };
-            tracing::debug!(%peer, end, "closing connection");
-            conn.as_mut().graceful_shutdown();
-            let _ = tokio::time::timeout(Duration::from_secs(5), conn).await;
+            // The handshake is bounded like the headers: a trickled handshake is closed too.
+            match tokio::time::timeout(limits.header_timeout, acceptor.accept(stream)).await {
+                Ok(Ok(stream)) => serve_connection(stream, peer, app, &limits, stop).await,
+                Ok(Err(e)) => tracing::debug!(%peer, error = %e, "TLS handshake failed"),
+                Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
+            }
         });
     }
     let _ = stop_tx.send(true);

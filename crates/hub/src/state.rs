@@ -6,6 +6,7 @@ use std::sync::Arc;
 use super::HubIdentity;
 use super::limits::{Guards, Limits};
 use super::replay::Replay;
+use super::tls::{Tls, endorse};
 
 /// What every handler shares.
 #[derive(Debug)]
@@ -16,6 +17,8 @@ pub struct HubState<S> {
     pub replay: Replay,
     /// Connection caps and throttles.
     pub guards: Arc<Guards>,
+    /// TLS, when the hub serves it itself, and the hub key's endorsement of its certificate.
+    pub tls: Option<(Tls, String)>,
 }
 
 impl<S> HubState<S> {
@@ -30,6 +33,13 @@ impl<S> HubState<S> {
             identity,
             replay: Replay::new(chrono::Local::now().fixed_offset()),
             guards: Arc::new(Guards::new(limits)),
+            tls: None,
         }
+    }
+
+    /// Serves TLS with `tls`, its certificate endorsed by the hub key.
+    pub fn with_tls(mut self, tls: Tls) -> Self {
+        self.tls = endorse(&self.identity, &tls.certificate).map(|e| (tls, e));
+        self
     }
 }

@@ -18,6 +18,8 @@ pub struct Enrolment {
     pub region: String,
     pub certificate: Certificate,
     pub enrolled_at: String,
+    /// The hub's TLS certificate (PEM) pinned at enrolment, if it serves TLS itself.
+    pub tls_certificate: Option<String>,
 }
 
 /// A sealed batch ready to send.
@@ -58,6 +60,7 @@ impl Ledger {
         &mut self,
         hub_url: &str,
         cert: &Certificate,
+        tls_certificate: Option<&str>,
         now: DateTime<FixedOffset>,
     ) -> Result<Enrolment, LedgerError> {
         let (terminal_key, hub_key) = cert
@@ -77,14 +80,15 @@ impl Ledger {
         }
         let json = serde_json::to_string(cert).map_err(|e| LedgerError::Corrupt(e.to_string()))?;
         self.conn.execute(
-            "INSERT INTO hub_enrolment (hub_url, hub_public_key, region, certificate, enrolled_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO hub_enrolment (hub_url, hub_public_key, region, certificate, enrolled_at, tls_certificate)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
                 hub_url,
                 hub_key.to_bytes(),
                 cert.region,
                 json,
-                timestamp(&now)
+                timestamp(&now),
+                tls_certificate
             ],
         )?;
         tracing::info!(hub = hub_url, hub_key = %hub_key.fingerprint(), "enrolled with hub");
@@ -93,16 +97,26 @@ impl Ledger {
 
     /// The enrolment in force, if any.
     pub fn enrolment(&self) -> Result<Option<Enrolment>, LedgerError> {
-        let row: Option<(String, Vec<u8>, String, String, String)> = self
+        type Row = (String, Vec<u8>, String, String, String, Option<String>);
+        let row: Option<Row> = self
             .conn
             .query_row(
-                "SELECT hub_url, hub_public_key, region, certificate, enrolled_at FROM hub_enrolment
-                 ORDER BY id DESC LIMIT 1",
+                "SELECT hub_url, hub_public_key, region, certificate, enrolled_at, tls_certificate
+                 FROM hub_enrolment ORDER BY id DESC LIMIT 1",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                },
             )
             .optional()?;
-        let Some((hub_url, key, region, cert, enrolled_at)) = row else {
+        let Some((hub_url, key, region, cert, enrolled_at, tls_certificate)) = row else {
             return Ok(None);
         };
         let corrupt = |what: &str| LedgerError::Corrupt(format!("hub_enrolment.{what}"));
@@ -113,6 +127,7 @@ impl Ledger {
             region,
             certificate: serde_json::from_str(&cert).map_err(|_| corrupt("certificate"))?,
             enrolled_at,
+            tls_certificate,
         }))
     }
 

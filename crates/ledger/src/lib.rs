@@ -53,13 +53,14 @@ pub use reference::{KpmSummary, Versions, sha256};
 pub const LEDGER_FILE: &str = "ledger.sqlite3";
 
 /// The ledger's migrations, in order; never edited once released, only added.
-const MIGRATION_SQL: [&str; 6] = [
+const MIGRATION_SQL: [&str; 7] = [
     include_str!("../../../migrations/0001_ledger.sql"),
     include_str!("../../../migrations/0002_tree_state.sql"),
     include_str!("../../../migrations/0003_terminal_key.sql"),
     include_str!("../../../migrations/0004_batches.sql"),
     include_str!("../../../migrations/0005_sync.sql"),
     include_str!("../../../migrations/0006_moves.sql"),
+    include_str!("../../../migrations/0007_hub_tls.sql"),
 ];
 
 /// Migrations embedded at build time, applied in order on open. 0002 also backfills the tree

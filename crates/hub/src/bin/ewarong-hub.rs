@@ -51,6 +51,17 @@ enum Command {
         per_address: usize,
         #[arg(long, default_value_t = Limits::default().header_timeout.as_secs(), help = help(key!("hub.help.header_timeout")))]
         header_timeout: u64,
+        #[arg(long, requires = "tls_key", help = help(key!("hub.help.tls_cert")))]
+        tls_cert: Option<PathBuf>,
+        #[arg(long, requires = "tls_cert", help = help(key!("hub.help.tls_key")))]
+        tls_key: Option<PathBuf>,
+        #[arg(long, help = help(key!("hub.help.insecure_http")))]
+        insecure_http: bool,
+    },
+    #[command(about = help(key!("hub.help.tls")))]
+    Tls {
+        #[command(subcommand)]
+        command: TlsCommand,
     },
     #[command(about = help(key!("hub.help.migrate")))]
     Migrate,
@@ -84,6 +95,15 @@ enum Command {
         period: Option<String>,
         #[arg(long, default_value_t = 7, help = help(key!("hub.help.silent_days")))]
         silent_days: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TlsCommand {
+    #[command(about = help(key!("hub.help.tls_init")))]
+    Init {
+        #[arg(long = "name", required = true, help = help(key!("hub.help.tls_name")))]
+        names: Vec<String>,
     },
 }
 
@@ -241,23 +261,58 @@ async fn run<S: Store>(
         Command::Migrate => {
             println!("{}", tr(lang, key!("hub.migrated")));
         }
+        Command::Tls {
+            command: TlsCommand::Init { names },
+        } => {
+            let dir = data_dir(cli)?;
+            let pem = ewarong_hub::tls::init(&dir, names)?;
+            let der = ewarong_core::hub_auth::pem_certificate_der(&pem).unwrap_or_default();
+            println!(
+                "{}",
+                trf(
+                    lang,
+                    key!("hub.tls_made"),
+                    &[
+                        ("path", &ewarong_hub::tls::files(&dir).0.display()),
+                        ("names", &names.join(", ")),
+                        ("sha256", &hex(&ewarong_core::seal::hash::sha256(&der))),
+                    ]
+                )
+            );
+        }
         Command::Serve {
             listen,
             max_connections,
             per_address,
             header_timeout,
+            tls_cert,
+            tls_key,
+            insecure_http,
         } => {
             let listener = tokio::net::TcpListener::bind(listen)
                 .await
                 .with_context(|| listen.clone())?;
             let addr = listener.local_addr()?;
+            // TLS from the options, or from the data directory when `tls init` made it there.
+            let (dir_cert, dir_key) = ewarong_hub::tls::files(&data_dir(cli)?);
+            let tls = match (tls_cert, tls_key) {
+                (Some(c), Some(k)) => Some(ewarong_hub::tls::load(c, k)?),
+                _ if !*insecure_http && dir_cert.exists() => {
+                    Some(ewarong_hub::tls::load(&dir_cert, &dir_key)?)
+                }
+                _ => None,
+            };
+            if tls.is_none() && !addr.ip().is_loopback() && !*insecure_http {
+                bail!(trf(lang, key!("hub.needs_tls"), &[("addr", &addr)]));
+            }
+            let scheme = if tls.is_some() { "https" } else { "http" };
             println!(
                 "{}",
                 trf(
                     lang,
                     key!("hub.serving"),
                     &[
-                        ("addr", &addr),
+                        ("url", &format!("{scheme}://{addr}")),
                         ("fingerprint", &identity.public().fingerprint())
                     ]
                 )
@@ -268,7 +323,11 @@ async fn run<S: Store>(
                 header_timeout: std::time::Duration::from_secs(*header_timeout),
                 ..Limits::default()
             };
-            let state = Arc::new(HubState::with_limits(store, identity, limits));
+            let mut state = HubState::with_limits(store, identity, limits);
+            if let Some(tls) = tls {
+                state = state.with_tls(tls);
+            }
+            let state = Arc::new(state);
             let shutdown = async {
                 let _ = tokio::signal::ctrl_c().await;
             };
@@ -307,6 +366,11 @@ async fn run<S: Store>(
                     code: code.clone(),
                     hub_url: hub_url.clone(),
                     hub_public_key: hex(&identity.public().to_bytes()),
+                    // The certificate `tls init` made, for the terminal to pin.
+                    tls_certificate: std::fs::read_to_string(
+                        ewarong_hub::tls::files(&data_dir(cli)?).0,
+                    )
+                    .ok(),
                 };
                 write_atomic(path, &serde_json::to_string_pretty(&f)?)
                     .with_context(|| path.display().to_string())?;
