@@ -236,7 +236,8 @@ fn a_flood_and_a_slowloris_do_not_lock_a_terminal_out() {
         .build()
         .unwrap();
     let stop = Arc::new(AtomicBool::new(false));
-    // Per attacker: connections made, closed by the hub, and closed within 4 s of opening.
+    // Per attacker: connections made, closed by the hub, and closed within 8 s of opening
+    // (the deadline is 2 s; the rest is slack for a loaded test machine).
     let made = Arc::new([AtomicUsize::new(0), AtomicUsize::new(0)]);
     let closed = Arc::new([AtomicUsize::new(0), AtomicUsize::new(0)]);
     let prompt = Arc::new([AtomicUsize::new(0), AtomicUsize::new(0)]);
@@ -266,7 +267,7 @@ fn a_flood_and_a_slowloris_do_not_lock_a_terminal_out() {
                             r = conn.read(&mut buf) => {
                                 if matches!(r, Ok(0) | Err(_)) {
                                     closed[who].fetch_add(1, Ordering::Relaxed);
-                                    if opened.elapsed() < std::time::Duration::from_secs(4) {
+                                    if opened.elapsed() < std::time::Duration::from_secs(8) {
                                         prompt[who].fetch_add(1, Ordering::Relaxed);
                                     }
                                     break;

@@ -11,6 +11,7 @@ use ewarong::sync_client::{RequestSigner, SyncError};
 use ewarong_core::hub_auth::{
     HubPin, SignatureParams, content_digest, signature_base, signature_header,
 };
+use ewarong_hub::Store;
 use ewarong_hub::limits::Limits;
 use ewarong_hub::sqlite::SqliteStore;
 use ewarong_ledger::Ledger;
@@ -322,4 +323,87 @@ fn guessing_is_throttled_per_address_and_a_real_terminal_is_not() {
     // Health and a terminal's clock refusals count for nothing.
     let (status, _) = Raw::new("GET", "/v1/health").send(&hub.url);
     assert_eq!(status, 200);
+}
+
+/// Data minimisation end to end: the roster a terminal downloads holds its region's KPM and
+/// nobody else's, signed for it; a terminal of another region gets its own part.
+#[test]
+fn a_terminal_downloads_only_its_regions_kpm() {
+    use ewarong_hub::publish::{Kind, publish};
+    let hub = TestHub::start();
+    let (_a_dir, a) = enrolled(&hub, "sumba-01");
+    // A terminal of another region, registered as `ewarong-hub terminal enrol` would.
+    let t = now();
+    let code = ewarong_hub::new_enrolment_code().unwrap();
+    hub.rt
+        .block_on(hub.state.store.add_enrolment(
+            "flores-01",
+            "5303",
+            ewarong_hub::code_hash(&code),
+            t,
+            t + chrono::Duration::days(1),
+        ))
+        .unwrap();
+    let b_dir = TempDir::new().unwrap();
+    drop(
+        create(
+            &DataDir::new(b_dir.path()),
+            "flores-01",
+            *t.offset(),
+            true,
+            None,
+            t,
+        )
+        .unwrap(),
+    );
+    let mut b = open_signing(&DataDir::new(b_dir.path()), None).unwrap();
+    let pin = HubPin::Key(hub.state.identity.public());
+    ewarong::sync_client::enrol(
+        &mut b,
+        &hub.url,
+        Duration::from_secs(10),
+        &code,
+        &pin,
+        None,
+        t,
+    )
+    .unwrap();
+    let period = t.format("%Y-%m");
+    let roster = format!(
+        "card,nik,kk,name,desa,pin,entitlements,home\n\
+         6032980000000010,5302081103130001,5302081103137343,Rosalina Lakilu,Watumbaka,123456,{period}=200000,sumba-01\n\
+         6032980000000028,5302081103130002,5302081103137344,Yohanes Ndapa,Kambera,123456,{period}=200000,sumba-01\n\
+         6032980000000036,5303081103130003,5303081103137345,Maria Goreti,Ende,123456,{period}=200000,flores-01\n"
+    );
+    hub.rt
+        .block_on(publish(
+            &hub.state.store,
+            &hub.state.identity,
+            Kind::Roster,
+            "roster.csv",
+            &roster,
+            t,
+        ))
+        .unwrap();
+    let client = hub.client();
+    for (ledger, mine, theirs) in [
+        (
+            &a,
+            ["Rosalina Lakilu", "Yohanes Ndapa"].as_slice(),
+            "Maria Goreti",
+        ),
+        (&b, ["Maria Goreti"].as_slice(), "Rosalina Lakilu"),
+    ] {
+        let updates = client.updates(ledger, &Default::default()).unwrap().updates;
+        let u = updates.iter().find(|u| u.kind == "roster").unwrap();
+        assert!(
+            u.verify(&hub.state.identity.public()),
+            "signed for this terminal"
+        );
+        assert_eq!(u.version, 1);
+        for name in mine {
+            assert!(u.document.contains(name), "{}", u.document);
+        }
+        assert!(!u.document.contains(theirs), "{}", u.document);
+    }
 }

@@ -64,53 +64,86 @@ pub fn prepare(
         Kind::Moves | Kind::Revoked => Err(PublishError::Other(format!(
             "{file}: moves and revocations are not published from a file; use `ewarong-hub kpm move` or `ewarong-hub terminal revoke`"
         ))),
-        Kind::Roster => {
-            let roster = parse_roster(file, text)?;
-            let mut w = csv::Writer::from_writer(Vec::new());
-            let write = |w: &mut csv::Writer<Vec<u8>>, rec: &[&str]| {
-                w.write_record(rec)
-                    .map_err(|e| PublishError::Other(e.to_string()))
-            };
-            write(
-                &mut w,
-                &[
-                    "card",
-                    "nik",
-                    "kk",
-                    "name",
-                    "desa",
-                    "pin_verifier",
-                    "entitlements",
-                    "home",
-                ],
-            )?;
-            for k in &roster {
-                let ent = k
-                    .entitlements
-                    .iter()
-                    .map(|e| format!("{}={}", e.period, e.amount.as_i64()))
-                    .collect::<Vec<_>>()
-                    .join(";");
-                write(
-                    &mut w,
-                    &[
-                        k.card.as_str(),
-                        k.nik.as_ref().map_or("", |n| n.as_str()),
-                        k.kk.as_str(),
-                        &k.name,
-                        &k.desa,
-                        k.pin_verifier.as_phc(),
-                        &ent,
-                        k.home.as_deref().unwrap_or(""),
-                    ],
-                )?;
-            }
-            let bytes = w
-                .into_inner()
-                .map_err(|e| PublishError::Other(e.to_string()))?;
-            String::from_utf8(bytes).map_err(|e| PublishError::Other(e.to_string()))
-        }
+        Kind::Roster => roster_csv(&parse_roster(file, text)?),
     }
+}
+
+/// A roster as the hub stores and sends it: PIN verifiers in place of PINs.
+fn roster_csv(roster: &[ewarong_core::domain::Kpm]) -> Result<String, PublishError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let write = |w: &mut csv::Writer<Vec<u8>>, rec: &[&str]| {
+        w.write_record(rec)
+            .map_err(|e| PublishError::Other(e.to_string()))
+    };
+    write(
+        &mut w,
+        &[
+            "card",
+            "nik",
+            "kk",
+            "name",
+            "desa",
+            "pin_verifier",
+            "entitlements",
+            "home",
+        ],
+    )?;
+    for k in roster {
+        let ent = k
+            .entitlements
+            .iter()
+            .map(|e| format!("{}={}", e.period, e.amount.as_i64()))
+            .collect::<Vec<_>>()
+            .join(";");
+        write(
+            &mut w,
+            &[
+                k.card.as_str(),
+                k.nik.as_ref().map_or("", |n| n.as_str()),
+                k.kk.as_str(),
+                &k.name,
+                &k.desa,
+                k.pin_verifier.as_phc(),
+                &ent,
+                k.home.as_deref().unwrap_or(""),
+            ],
+        )?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| PublishError::Other(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| PublishError::Other(e.to_string()))
+}
+
+/// The part of a published roster `terminal_id` may see: the KPM whose home is that terminal
+/// or another terminal of its region (its possible visitors), and KPM with no home at all (a
+/// roster without the `home` column, which every terminal serves). Nobody else's name, NIK,
+/// KK or PIN verifier leaves the hub for it.
+pub fn roster_for(
+    document: &str,
+    terminal_id: &str,
+    terminals: &[super::store::TerminalSeen],
+) -> Result<String, super::StoreError> {
+    let corrupt = |e: String| super::StoreError::Corrupt(format!("published roster: {e}"));
+    let region = terminals
+        .iter()
+        .find(|t| t.terminal_id == terminal_id)
+        .map(|t| t.region.as_str());
+    let region_of = |home: &str| {
+        terminals
+            .iter()
+            .find(|t| t.terminal_id == home)
+            .map(|t| t.region.as_str())
+    };
+    let roster = parse_roster("roster.csv", document).map_err(|e| corrupt(e.to_string()))?;
+    let visible: Vec<_> = roster
+        .into_iter()
+        .filter(|k| match k.home.as_deref() {
+            None => true,
+            Some(home) => home == terminal_id || (region.is_some() && region_of(home) == region),
+        })
+        .collect();
+    roster_csv(&visible).map_err(|e| corrupt(e.to_string()))
 }
 
 /// Checks, versions, signs and stores a document for terminals. Returns its version.
@@ -182,17 +215,31 @@ pub async fn publish<S: super::Store>(
 pub async fn updates_since<S: super::Store>(
     store: &S,
     identity: &super::HubIdentity,
+    terminal_id: &str,
     have: &std::collections::BTreeMap<String, u64>,
     now: chrono::DateTime<chrono::FixedOffset>,
 ) -> Result<Vec<ewarong_core::protocol::Update>, super::StoreError> {
     let has = |kind: &str| have.get(kind).copied().unwrap_or(0);
-    let mut updates: Vec<_> = store
-        .latest_publications()
-        .await?
-        .iter()
-        .filter(|p| p.version > has(&p.kind))
-        .map(to_update)
-        .collect();
+    let mut updates = Vec::new();
+    for p in store.latest_publications().await? {
+        if p.version <= has(&p.kind) {
+            continue;
+        }
+        if p.kind == Kind::Roster.as_str() {
+            // Each terminal gets its own part of the roster, signed for it now.
+            let terminals = store.terminals().await?;
+            let document = roster_for(&p.document, terminal_id, &terminals)?;
+            updates.push(signed_text_now(
+                identity,
+                Kind::Roster,
+                p.version,
+                document,
+                now,
+            ));
+        } else {
+            updates.push(to_update(&p));
+        }
+    }
     let moves = has(Kind::Moves.as_str());
     if let Some(u) = moves_update(store, identity, moves, now).await? {
         updates.push(u);
@@ -266,18 +313,31 @@ fn signed_now(
     }
     let document =
         serde_json::to_string(doc).map_err(|e| super::StoreError::Corrupt(e.to_string()))?;
+    Ok(Some(signed_text_now(
+        identity, kind, version, document, now,
+    )))
+}
+
+/// `document` as an update of `kind` at `version`, signed now.
+fn signed_text_now(
+    identity: &super::HubIdentity,
+    kind: Kind,
+    version: u64,
+    document: String,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> ewarong_core::protocol::Update {
     let sha256 = ewarong_core::seal::hex(&ewarong_core::seal::hash::sha256(document.as_bytes()));
     let published_at = super::rfc3339(now);
     let text =
         ewarong_core::protocol::Update::signed_text(kind.as_str(), version, &sha256, &published_at);
-    Ok(Some(ewarong_core::protocol::Update {
+    ewarong_core::protocol::Update {
         kind: kind.as_str().to_owned(),
         version,
         document,
         sha256,
         published_at,
         signature: ewarong_core::protocol::b64(&identity.sign(text.as_bytes())),
-    }))
+    }
 }
 
 /// The update to send for a stored publication.
@@ -311,6 +371,52 @@ mod tests {
                 .verify(&ewarong_core::domain::Pin::new("123456").unwrap())
         );
         assert_eq!(back[0].entitlements[0].amount.as_i64(), 200_000);
+    }
+
+    #[test]
+    fn a_terminal_gets_only_its_regions_kpm() {
+        let policy = Policy::default_sembako().unwrap();
+        // Valid cards (Luhn) for four KPM: homes in two regions, and one without a home.
+        let cards = [
+            "6032980000000010",
+            "6032980000000028",
+            "6032980000000036",
+            "6032980000000044",
+        ];
+        let homes = ["a-01", "a-02", "b-01", ""];
+        let mut text = "card,nik,kk,name,desa,pin,entitlements,home\n".to_owned();
+        for (i, (card, home)) in cards.iter().zip(homes).enumerate() {
+            text.push_str(&format!(
+                "{card},,530208110313734{i},KPM {i},Desa,123456,2026-11=200000,{home}\n"
+            ));
+        }
+        let doc = prepare(Kind::Roster, "r.csv", &text, &policy, None).unwrap();
+        let seen = |id: &str, region: &str| crate::store::TerminalSeen {
+            terminal_id: id.into(),
+            region: region.into(),
+            enrolled: true,
+            last_seen: None,
+            last_seq: 0,
+            revoked_at: None,
+        };
+        let terminals = [
+            seen("a-01", "5302"),
+            seen("a-02", "5302"),
+            seen("b-01", "5303"),
+        ];
+        let names = |id: &str| -> Vec<String> {
+            let part = roster_for(&doc, id, &terminals).unwrap();
+            parse_roster("r.csv", &part)
+                .unwrap()
+                .into_iter()
+                .map(|k| k.name)
+                .collect()
+        };
+        assert_eq!(names("a-01"), ["KPM 0", "KPM 1", "KPM 3"]);
+        assert_eq!(names("a-02"), ["KPM 0", "KPM 1", "KPM 3"]);
+        assert_eq!(names("b-01"), ["KPM 2", "KPM 3"]);
+        // A terminal the hub does not know sees only KPM with no home at all.
+        assert_eq!(names("c-01"), ["KPM 3"]);
     }
 
     #[test]

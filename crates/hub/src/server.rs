@@ -287,7 +287,7 @@ async fn updates<S: Store>(
     })?;
     enrolled(&state.store, &id).await?;
     let updates =
-        super::publish::updates_since(&state.store, &state.identity, &have, now()).await?;
+        super::publish::updates_since(&state.store, &state.identity, &id, &have, now()).await?;
     Ok(json(&ewarong_core::protocol::Updates { updates }))
 }
 

@@ -80,11 +80,17 @@ pub async fn import_dir<S: Store>(
     // The downlink goes back on the same stick: every terminal whose batches came in gets
     // everything current, signed; it applies what is newer than what it has.
     if !seen.is_empty() {
-        let updates =
-            crate::publish::updates_since(&state.store, &state.identity, &BTreeMap::new(), now)
-                .await?;
-        let text = serde_json::to_string_pretty(&Updates { updates })?;
         for id in &seen {
+            // Each terminal's own file: its part of the roster, nobody else's.
+            let updates = crate::publish::updates_since(
+                &state.store,
+                &state.identity,
+                id,
+                &BTreeMap::new(),
+                now,
+            )
+            .await?;
+            let text = serde_json::to_string_pretty(&Updates { updates })?;
             let out = from.join(updates_file_name(id));
             write_atomic(&out, &text).map_err(io(&out))?;
         }
