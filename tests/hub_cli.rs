@@ -33,6 +33,7 @@ fn hub(dir: &Path) -> assert_cmd::Command {
     for var in [
         "EWARONG_HUB_DIR",
         "EWARONG_HUB_DATABASE",
+        "EWARONG_HUB_DATABASE_FILE",
         "EWARONG_LANG",
         "EWARONG_LOG",
     ] {
@@ -61,6 +62,7 @@ fn serve_with(dir: &Path, files: Option<u32>, args: &[&str]) -> (KillOnDrop, Str
     };
     let mut child = cmd
         .env_remove("EWARONG_HUB_DATABASE")
+        .env_remove("EWARONG_HUB_DATABASE_FILE")
         .env_remove("EWARONG_LANG")
         .arg("--data-dir")
         .arg(dir)

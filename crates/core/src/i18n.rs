@@ -1091,6 +1091,11 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "TLS certificate made: {path} for {names}; SHA-256 {sha256}. Enrolment files from now on carry it.",
     ),
     (
+        "hub.help.database_file",
+        "berkas berisi URL PostgreSQL (dengan kata sandinya), agar tidak terlihat di ps; pemiliknya saja yang boleh membaca",
+        "a file holding the PostgreSQL URL (with its password), so it never shows in ps; readable by its owner only",
+    ),
+    (
         "hub.help.max_connections",
         "koneksi terbuka paling banyak, dari semua alamat (dibatasi juga oleh batas berkas proses)",
         "connections open at most, from all addresses (also bounded by the process's file limit)",

@@ -17,6 +17,7 @@ fn hub(dir: &std::path::Path) -> Command {
     cmd.env_remove("EWARONG_LANG")
         .env_remove("EWARONG_HUB_DIR")
         .env_remove("EWARONG_HUB_DATABASE")
+        .env_remove("EWARONG_HUB_DATABASE_FILE")
         .arg("--data-dir")
         .arg(dir);
     cmd
@@ -91,6 +92,36 @@ fn an_unknown_database_url_is_refused_naming_it() {
         !err.contains("secret"),
         "the password is never echoed: {err}"
     );
+}
+
+/// The URL, password and all, can come from a file, so it never shows in `ps`; the file is
+/// read as the URL would be, and a missing one is named.
+#[test]
+fn the_database_url_can_come_from_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("database.url");
+    std::fs::write(&file, "mysql://user:secret@db.example/hub\n").unwrap();
+    let out = hub(dir.path())
+        .arg("--database-file")
+        .arg(&file)
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("db.example/hub") && !err.contains("secret"),
+        "{err}"
+    );
+    let missing = dir.path().join("nope.url");
+    let out = hub(dir.path())
+        .arg("--database-file")
+        .arg(&missing)
+        .arg("migrate")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("nope.url"), "{err}");
 }
 
 fn runtime() -> tokio::runtime::Runtime {

@@ -29,8 +29,10 @@ use ewarong_keys::fs::write_atomic;
 struct Cli {
     #[arg(long, global = true, env = "EWARONG_HUB_DIR", help = help(key!("hub.help.data_dir")))]
     data_dir: Option<PathBuf>,
-    #[arg(long, global = true, env = "EWARONG_HUB_DATABASE", help = help(key!("hub.help.database")))]
+    #[arg(long, global = true, env = "EWARONG_HUB_DATABASE", hide_env_values = true, help = help(key!("hub.help.database")))]
     database: Option<String>,
+    #[arg(long, global = true, env = "EWARONG_HUB_DATABASE_FILE", conflicts_with = "database", help = help(key!("hub.help.database_file")))]
+    database_file: Option<PathBuf>,
     #[arg(long, global = true, env = "EWARONG_LANG", default_value = "id", help = help(key!("help.lang")))]
     lang: Lang,
     #[arg(long, global = true, help = help(key!("help.json")))]
@@ -194,7 +196,17 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         .lock()
         .with_context(|| dir.join("hub.lock").display().to_string())?;
     let identity = HubIdentity::open(&dir)?;
-    match cli.database.clone() {
+    // The URL (and its password) from a file or the environment keeps it out of `ps`.
+    let database = match &cli.database_file {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .with_context(|| path.display().to_string())?
+                .trim()
+                .to_owned(),
+        ),
+        None => cli.database.clone(),
+    };
+    match database {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
             let store = PgStore::connect(&url)?;
             run(&cli, store, identity, setup, None).await
