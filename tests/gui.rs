@@ -694,8 +694,8 @@ fn activation_on_first_start_with_a_hub() {
             Kind::Roster,
             "roster.csv",
             format!(
-                "card,nik,kk,name,desa,pin,entitlements\n\
-                 {CARD_A},,5302081103137343,Rosalina Lakilu,Watumbaka,123456,{period}=200000\n"
+                "card,nik,kk,name,desa,pin,entitlements,home\n\
+                 {CARD_A},,5302081103137343,Rosalina Lakilu,Watumbaka,123456,{period}=200000,sabu-07\n"
             ),
         ),
     ] {

@@ -625,6 +625,30 @@ fn enrol_sync_usb_and_revoke_with_the_two_binaries() {
         err.contains("test-99") && err.contains("tidak dikenal"),
         "{err}"
     );
+    // A roster that leaves a KPM without a home is refused whole, naming the column and the
+    // cards: that KPM would be every terminal's to serve in full.
+    let roster = hub_dir.path().join("roster.csv");
+    std::fs::write(
+        &roster,
+        format!(
+            "card,nik,kk,name,desa,pin,entitlements,home\n\
+             {CARD_A},,5302081103137343,Rosalina Lakilu,Watumbaka,123456,2026-11=200000,test-01\n\
+             {CARD_B},,5302091103106536,Frans Nggiku,Kawangu,123456,2026-11=200000,\n"
+        ),
+    )
+    .unwrap();
+    let (code, err) =
+        fails(hub(hub_dir.path()).args(["publish", "roster", roster.to_str().unwrap()]));
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("column home") && err.contains(CARD_B) && !err.contains(CARD_A),
+        "{err}"
+    );
+    let (_, err) = fails(hub(hub_dir.path()).args(["kpm", "move", CARD_A, "--to", "test-01"]));
+    assert!(
+        err.contains("tidak ada di daftar KPM"),
+        "nothing was published: {err}"
+    );
 
     // A second terminal, to hear about the revocation below.
     let t2 = TempDir::new().unwrap();

@@ -674,10 +674,10 @@ fn downlink<S: Store>(store: S) {
     // A roster: published with PIN verifiers, never the PINs; applied whole.
     let period = current_period();
     let roster = format!(
-        "card,nik,kk,name,desa,pin,entitlements\n\
-         {CARD_A},,5302081103137343,Rosalina Lakilu,Watumbaka,123456,{period}=300000\n\
-         {CARD_B},,5302091103106536,Frans Nggiku,Kawangu,123456,{period}=200000\n\
-         6032980000000036,,5302100503179138,Lukas Meha,Palakahembi,654321,{period}=200000\n"
+        "card,nik,kk,name,desa,pin,entitlements,home\n\
+         {CARD_A},,5302081103137343,Rosalina Lakilu,Watumbaka,123456,{period}=300000,flores-01\n\
+         {CARD_B},,5302091103106536,Frans Nggiku,Kawangu,123456,{period}=200000,flores-01\n\
+         6032980000000036,,5302100503179138,Lukas Meha,Palakahembi,654321,{period}=200000,flores-01\n"
     );
     publish_doc(Kind::Roster, "roster.csv", &roster).unwrap();
     let published = hub
@@ -824,12 +824,36 @@ fn bounded<S: Store>(store: S) {
     let e = mv(CARD_A, "sumba-01").unwrap_err();
     assert!(matches!(e, MoveError::AlreadyHome { .. }), "{e}");
     assert!(e.to_string().contains("sumba-01"), "{e}");
+    // A terminal with a code but no key yet could never receive the balance.
+    hub.code("sumba-03");
+    let e = mv(CARD_A, "sumba-03").unwrap_err();
+    assert!(matches!(e, MoveError::NotEnrolled(_)), "{e}");
+    assert!(e.to_string().contains("sumba-03"), "{e}");
     assert!(hub.rt.block_on(hub.state.store.moves()).unwrap().is_empty());
-    let ordered = mv(CARD_A, "sumba-02").unwrap();
+    // Two operators order the same move at once: one is stored, the other names it.
+    let (first, second) = hub.rt.block_on(async {
+        tokio::join!(
+            order_move(&hub.state.store, CARD_A, "sumba-02", now()),
+            order_move(&hub.state.store, CARD_A, "sumba-02", now())
+        )
+    });
+    let (ordered, e) = match (first, second) {
+        (Ok(o), Err(e)) | (Err(e), Ok(o)) => (o, e),
+        other => panic!("one move stored, one refused: {other:?}"),
+    };
     assert_eq!(ordered.from, "sumba-01");
-    let e = mv(CARD_A, "sumba-02").unwrap_err();
-    assert!(matches!(e, MoveError::Waiting { .. }), "{e}");
-    assert!(e.to_string().contains("waiting for sumba-01"), "{e}");
+    assert!(
+        matches!(e, MoveError::Waiting { id, .. } if id == ordered.id),
+        "{e}"
+    );
+    assert!(
+        e.to_string().contains(&format!(
+            "still in move {}: waiting for sumba-01",
+            ordered.id
+        )),
+        "{e}"
+    );
+    assert_eq!(hub.rt.block_on(hub.state.store.moves()).unwrap().len(), 1);
 
     // The new home hears of the move first: still a visitor until the old home releases.
     let r = sync_once(&mut away.ledger, &client, now()).unwrap();

@@ -1216,6 +1216,11 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "card {card} already has {home} as its home e-warong",
     ),
     (
+        "move.not_enrolled",
+        "terminal {id} belum terdaftar (kodenya belum dipakai): KPM hanya bisa dipindah ke terminal yang sudah terdaftar",
+        "terminal {id} has not enrolled yet (its code is unused): a KPM can only move to an enrolled terminal",
+    ),
+    (
         "move.revoked",
         "terminal {id} sudah dicabut: KPM tidak bisa dipindah ke sana",
         "terminal {id} is revoked: no KPM can be moved there",

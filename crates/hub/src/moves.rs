@@ -15,9 +15,18 @@ pub enum MoveError {
     BadCard(String),
     NotInRoster(String),
     NoHome(String),
-    Waiting { card: String, id: u64, from: String },
-    AlreadyHome { card: String, home: String },
+    Waiting {
+        card: String,
+        id: u64,
+        from: String,
+    },
+    AlreadyHome {
+        card: String,
+        home: String,
+    },
     UnknownTerminal(String),
+    /// A terminal with a code but no key yet: it could not receive the KPM's balance.
+    NotEnrolled(String),
     Revoked(String),
     Store(#[from] StoreError),
     Roster(String),
@@ -43,6 +52,7 @@ impl Localize for MoveError {
             ),
             Self::UnknownTerminal(id) => trf(lang, key!("hub.unknown_terminal"), &[("id", id)]),
             Self::Revoked(id) => trf(lang, key!("move.revoked"), &[("id", id)]),
+            Self::NotEnrolled(id) => trf(lang, key!("move.not_enrolled"), &[("id", id)]),
             Self::Store(e) => e.to_string(),
             Self::Roster(e) => e.clone(),
         }
@@ -103,6 +113,9 @@ pub async fn order_move<S: Store>(
     if target.revoked {
         return Err(MoveError::Revoked(to.to_owned()));
     }
+    if target.public_key.is_none() {
+        return Err(MoveError::NotEnrolled(to.to_owned()));
+    }
     let from = current_home(store, &card).await?;
     if from == to {
         return Err(MoveError::AlreadyHome { card, home: from });
@@ -121,7 +134,11 @@ pub async fn order_move<S: Store>(
             );
             Ok(Ordered { id, from })
         }
-        // Another operator ordered a move of this card at the same moment.
-        None => Err(MoveError::Waiting { card, id: 0, from }),
+        // Another operator ordered a move of this card at the same moment: name that move.
+        None => Err(match current_home(store, &card).await {
+            Err(waiting @ MoveError::Waiting { .. }) => waiting,
+            Err(other) => other,
+            Ok(_) => MoveError::Waiting { card, id: 0, from },
+        }),
     }
 }

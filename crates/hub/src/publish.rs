@@ -17,6 +17,14 @@ pub enum PublishError {
     Field(#[from] FieldError),
     #[error(transparent)]
     Price(#[from] PriceError),
+    #[error(
+        "{file}: column home: every KPM needs a home e-warong (a terminal id), or every terminal would serve them in full; {count} rows have none (cards {cards})"
+    )]
+    NoHome {
+        file: String,
+        count: usize,
+        cards: String,
+    },
     #[error("{0}")]
     Other(String),
 }
@@ -64,7 +72,29 @@ pub fn prepare(
         Kind::Moves | Kind::Revoked => Err(PublishError::Other(format!(
             "{file}: moves and revocations are not published from a file; use `ewarong-hub kpm move` or `ewarong-hub terminal revoke`"
         ))),
-        Kind::Roster => roster_csv(&parse_roster(file, text)?),
+        Kind::Roster => {
+            let roster = parse_roster(file, text)?;
+            // A KPM with no home would be every terminal's to serve in full: the spending
+            // bound needs one home each.
+            let homeless: Vec<&str> = roster
+                .iter()
+                .filter(|k| k.home.as_deref().is_none_or(str::is_empty))
+                .map(|k| k.card.as_str())
+                .collect();
+            if !homeless.is_empty() {
+                return Err(PublishError::NoHome {
+                    file: file.to_owned(),
+                    count: homeless.len(),
+                    cards: homeless
+                        .iter()
+                        .take(10)
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
+            }
+            roster_csv(&roster)
+        }
     }
 }
 
@@ -118,12 +148,13 @@ fn roster_csv(roster: &[ewarong_core::domain::Kpm]) -> Result<String, PublishErr
 /// The part of a published roster `terminal_id` may see: the KPM whose home is that terminal
 /// or another terminal of its region (its possible visitors), and KPM with no home at all (a
 /// roster without the `home` column, which every terminal serves). Nobody else's name, NIK,
-/// KK or PIN verifier leaves the hub for it.
+/// KK or PIN verifier leaves the hub for it. `None` when that is nobody: a terminal is sent
+/// no roster rather than an empty one, which its import would refuse.
 pub fn roster_for(
     document: &str,
     terminal_id: &str,
     terminals: &[super::store::TerminalSeen],
-) -> Result<String, super::StoreError> {
+) -> Result<Option<String>, super::StoreError> {
     let corrupt = |e: String| super::StoreError::Corrupt(format!("published roster: {e}"));
     let region = terminals
         .iter()
@@ -143,7 +174,12 @@ pub fn roster_for(
             Some(home) => home == terminal_id || (region.is_some() && region_of(home) == region),
         })
         .collect();
-    roster_csv(&visible).map_err(|e| corrupt(e.to_string()))
+    if visible.is_empty() {
+        return Ok(None);
+    }
+    roster_csv(&visible)
+        .map(Some)
+        .map_err(|e| corrupt(e.to_string()))
 }
 
 /// Checks, versions, signs and stores a document for terminals. Returns its version.
@@ -228,14 +264,15 @@ pub async fn updates_since<S: super::Store>(
         if p.kind == Kind::Roster.as_str() {
             // Each terminal gets its own part of the roster, signed for it now.
             let terminals = store.terminals().await?;
-            let document = roster_for(&p.document, terminal_id, &terminals)?;
-            updates.push(signed_text_now(
-                identity,
-                Kind::Roster,
-                p.version,
-                document,
-                now,
-            ));
+            if let Some(document) = roster_for(&p.document, terminal_id, &terminals)? {
+                updates.push(signed_text_now(
+                    identity,
+                    Kind::Roster,
+                    p.version,
+                    document,
+                    now,
+                ));
+            }
         } else {
             updates.push(to_update(&p));
         }
@@ -359,7 +396,7 @@ mod tests {
     #[test]
     fn a_published_roster_carries_verifiers_never_pins() {
         let policy = Policy::default_sembako().unwrap();
-        let text = "card,nik,kk,name,desa,pin,entitlements\n6032980000000010,,5302081103137343,Rosalina,Watumbaka,123456,2026-11=200000\n";
+        let text = "card,nik,kk,name,desa,pin,entitlements,home\n6032980000000010,,5302081103137343,Rosalina,Watumbaka,123456,2026-11=200000,sumba-01\n";
         let doc = prepare(Kind::Roster, "r.csv", text, &policy, None).unwrap();
         assert!(!doc.contains("123456"), "{doc}");
         assert!(doc.contains("$argon2id$"), "{doc}");
@@ -383,7 +420,7 @@ mod tests {
             "6032980000000036",
             "6032980000000044",
         ];
-        let homes = ["a-01", "a-02", "b-01", ""];
+        let homes = ["a-01", "a-02", "b-01", "c-01"];
         let mut text = "card,nik,kk,name,desa,pin,entitlements,home\n".to_owned();
         for (i, (card, home)) in cards.iter().zip(homes).enumerate() {
             text.push_str(&format!(
@@ -405,18 +442,44 @@ mod tests {
             seen("b-01", "5303"),
         ];
         let names = |id: &str| -> Vec<String> {
-            let part = roster_for(&doc, id, &terminals).unwrap();
-            parse_roster("r.csv", &part)
+            roster_for(&doc, id, &terminals)
                 .unwrap()
-                .into_iter()
-                .map(|k| k.name)
-                .collect()
+                .map(|part| {
+                    parse_roster("r.csv", &part)
+                        .unwrap()
+                        .into_iter()
+                        .map(|k| k.name)
+                        .collect()
+                })
+                .unwrap_or_default()
         };
-        assert_eq!(names("a-01"), ["KPM 0", "KPM 1", "KPM 3"]);
-        assert_eq!(names("a-02"), ["KPM 0", "KPM 1", "KPM 3"]);
-        assert_eq!(names("b-01"), ["KPM 2", "KPM 3"]);
-        // A terminal the hub does not know sees only KPM with no home at all.
+        assert_eq!(names("a-01"), ["KPM 0", "KPM 1"]);
+        assert_eq!(names("a-02"), ["KPM 0", "KPM 1"]);
+        assert_eq!(names("b-01"), ["KPM 2"]);
+        // A home the hub has not registered yet: that terminal alone sees its KPM.
         assert_eq!(names("c-01"), ["KPM 3"]);
+        assert!(
+            names("d-01").is_empty(),
+            "no roster at all, not an empty one"
+        );
+        assert_eq!(roster_for(&doc, "d-01", &terminals).unwrap(), None);
+        // Without a home, a KPM would be everyone's: such a roster is refused, naming them.
+        let homeless = text.replace(",c-01\n", ",\n");
+        let e = prepare(Kind::Roster, "r.csv", &homeless, &policy, None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("column home") && e.contains("6032980000000044") && e.contains("1 rows"),
+            "{e}"
+        );
+        let no_column: String = text
+            .lines()
+            .map(|l| format!("{}\n", l.rsplit_once(',').unwrap().0))
+            .collect();
+        let e = prepare(Kind::Roster, "r.csv", &no_column, &policy, None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("column home") && e.contains("4 rows"), "{e}");
     }
 
     #[test]
