@@ -916,6 +916,24 @@ fn bounded<S: Store>(store: S) {
             home: "sumba-02".into()
         }
     );
+    // Its readout says what its counter will allow: nothing, not the visitor cap.
+    let b = home.ledger.balance(&card_a, now()).unwrap();
+    assert_eq!(
+        (b.available.as_i64(), b.visitor_cap_left.map(|r| r.as_i64())),
+        (0, Some(0))
+    );
+    assert!(sell_beras(&mut home, true, "1").is_err());
+    // Likewise for a KPM the old home never sold to, whose visitor cap there is untouched.
+    let card_b: ewarong_core::domain::CardNumber = CARD_B.parse().unwrap();
+    mv(CARD_B, "sumba-01").unwrap();
+    let r = sync_once(&mut away.ledger, &client, now()).unwrap();
+    assert_eq!(r.released, 1);
+    let b = away.ledger.balance(&card_b, now()).unwrap();
+    assert_eq!(
+        (b.available.as_i64(), b.visitor_cap_left.map(|r| r.as_i64())),
+        (0, Some(0))
+    );
+    assert!(sell_beras(&mut away, false, "1").is_err());
 
     // The hub's books: spent at both, within the entitlement, the batches named.
     let report = hub

@@ -186,9 +186,12 @@ pub(super) fn balance_in(
     let (standing, opening) = place_in(conn, me, card)?;
     let (mut balance, here) = held_in(conn, card, current, policy.carry_over, opening.as_ref())?;
     if let Standing::Visitor { .. } = standing {
+        // What the counter will allow: the cap left, but never more than the balance held
+        // here (an old home that released the balance holds nothing, whatever the cap says).
         let left = policy.visitor_cap_per_period_rupiah.saturating_sub(here);
-        balance.available = balance.available.min(left);
-        balance.visitor_cap_left = Some(left);
+        let allowed = balance.available.min(left);
+        balance.available = allowed;
+        balance.visitor_cap_left = Some(allowed);
     }
     Ok((balance, standing))
 }
