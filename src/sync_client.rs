@@ -17,7 +17,9 @@ use ewarong_core::protocol::{
     ApiError, BatchUpload, Certificate, EnrolRequest, Head, Health, HubReceipt, parse_moves,
 };
 use ewarong_core::seal::hex;
-use ewarong_core::usb::{BatchFile, batch_file_name, updates_file_name};
+use ewarong_core::usb::{
+    BatchFile, UpdatesRequest, batch_file_name, request_file_name, updates_file_name,
+};
 use ewarong_keys::fs::write_atomic;
 use ewarong_ledger::{AckVia, Acked, Enrolment, Ledger, LedgerError, Outgoing, SealReason};
 use std::sync::Arc;
@@ -772,7 +774,9 @@ fn upload_pending(
     Ok((acked, hub_last_seq))
 }
 
-/// Seals the open tail and writes every batch without a receipt into `dir`. Returns the paths.
+/// Seals the open tail and writes every batch without a receipt into `dir`, and the terminal's
+/// signed request for its updates (`<terminal>.request.json`), which goes even when no batch
+/// does. Returns the batches' paths.
 pub fn export_batches(
     ledger: &mut Ledger,
     dir: &Path,
@@ -810,6 +814,25 @@ pub fn export_batches(
         }
         after = last;
     }
+    // The request for updates goes every time, so the downlink reaches a terminal with
+    // nothing to send.
+    let mut nonce = [0u8; 16];
+    getrandom::fill(&mut nonce).map_err(|e| SyncError::Protocol(e.to_string()))?;
+    let params = SignatureParams {
+        created: now.timestamp(),
+        nonce: hex(&nonce),
+        keyid: id.clone(),
+    };
+    let signature = ledger.sign_hub_request(&UpdatesRequest::base(&id, &params))?;
+    let request = UpdatesRequest {
+        terminal_id: id.clone(),
+        signature_input: params.header(),
+        signature: signature_header(&signature),
+    };
+    let path = dir.join(request_file_name(&id));
+    let text =
+        serde_json::to_string_pretty(&request).map_err(|e| SyncError::Protocol(e.to_string()))?;
+    write_atomic(&path, &text).map_err(|e| file_err(&path, e))?;
     Ok(written)
 }
 

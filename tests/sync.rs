@@ -540,6 +540,88 @@ fn sneakernet<S: Store>(store: S) {
     assert_eq!(till.pending(), 1);
 }
 
+/// Over the USB stick, a terminal with nothing to send still brings a signed request, and
+/// takes the downlink home; a request signed by a stranger, or renamed for another terminal,
+/// gets nothing.
+fn usb_downlink_without_batches<S: Store>(store: S) {
+    use ewarong_hub::publish::{Kind, publish};
+    let hub = TestHub::on(store);
+    let mut till = Till::new("sabu-02");
+    till.enrol(&hub);
+    let policy =
+        serde_json::to_string(&ewarong_core::domain::Policy::default_sembako().unwrap()).unwrap();
+    hub.rt
+        .block_on(publish(
+            &hub.state.store,
+            &hub.state.identity,
+            Kind::Policy,
+            "policy.json",
+            &policy,
+            now(),
+        ))
+        .unwrap();
+    let stick = TempDir::new().unwrap();
+    let files = export_batches(&mut till.ledger, stick.path(), now()).unwrap();
+    assert!(files.is_empty(), "nothing to send");
+    let request = stick.path().join("sabu-02.request.json");
+    assert!(request.is_file());
+    // A stranger's request for the same terminal, and this one renamed for another.
+    let forged_dir = TempDir::new().unwrap();
+    let mut forged: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&request).unwrap()).unwrap();
+    forged["signature"] = format!("sig1=:{}:", b64(&[7u8; 64])).into();
+    std::fs::write(
+        forged_dir.path().join("sabu-02.request.json"),
+        forged.to_string(),
+    )
+    .unwrap();
+    std::fs::copy(&request, forged_dir.path().join("sabu-09.request.json")).unwrap();
+    let done = hub
+        .rt
+        .block_on(ewarong_hub::usb::import_dir(
+            &hub.state,
+            forged_dir.path(),
+            now(),
+        ))
+        .unwrap();
+    assert_eq!(
+        (done.accepted, done.updates_written, done.refused.len()),
+        (0, 0, 2)
+    );
+    assert!(!forged_dir.path().join("sabu-02.updates.json").exists());
+
+    let done = hub
+        .rt
+        .block_on(ewarong_hub::usb::import_dir(
+            &hub.state,
+            stick.path(),
+            now(),
+        ))
+        .unwrap();
+    assert_eq!(
+        (done.accepted, done.updates_written),
+        (0, 1),
+        "{:?}",
+        done.refused
+    );
+    let got = import_receipts(&mut till.ledger, stick.path(), now()).unwrap();
+    assert_eq!(got.updates, ["policy v1"]);
+}
+
+#[test]
+fn usb_downlink_without_batches_on_sqlite() {
+    let dir = TempDir::new().unwrap();
+    usb_downlink_without_batches(SqliteStore::open(&dir.path().join("hub.sqlite3")).unwrap());
+}
+
+#[test]
+fn usb_downlink_without_batches_on_postgres() {
+    let Some(store) = postgres_store("usb_downlink") else {
+        return;
+    };
+    usb_downlink_without_batches(store);
+}
+
 #[test]
 fn sneakernet_on_sqlite() {
     let dir = TempDir::new().unwrap();

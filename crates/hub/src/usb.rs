@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
 use ewarong_core::protocol::Updates;
-use ewarong_core::usb::{BatchFile, receipt_file_name, updates_file_name};
+use ewarong_core::usb::{BatchFile, receipt_file_name, request_file_name, updates_file_name};
 use ewarong_keys::fs::write_atomic;
 
 use crate::server::{HubState, accept_batch};
@@ -41,6 +41,64 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> UsbError + '_ {
         path: path.to_owned(),
         source,
     }
+}
+
+/// The `*.request.json` files in `from`, with the terminal each names in its file name.
+fn requests(from: &Path) -> Result<Vec<(PathBuf, String)>, UsbError> {
+    let mut found: Vec<(PathBuf, String)> = std::fs::read_dir(from)
+        .map_err(io(from))?
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let id = name.strip_suffix(".request.json")?.to_owned();
+            Some((e.path(), id))
+        })
+        .collect();
+    found.sort();
+    Ok(found)
+}
+
+/// Checks a terminal's request for its updates: signed by that terminal's enrolled key, for
+/// the USB method and its own updates path, by a terminal not revoked. The reason otherwise.
+async fn check_request<S: Store>(state: &HubState<S>, path: &Path) -> Result<(), String> {
+    use ewarong_core::hub_auth::{SignatureParams, parse_signature_header};
+    use ewarong_core::seal::sign::PublicKey;
+    use ewarong_core::usb::UpdatesRequest;
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let req: UpdatesRequest = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    let named = request_file_name(&req.terminal_id);
+    if path.file_name().and_then(|n| n.to_str()) != Some(named.as_str()) {
+        return Err(format!(
+            "the file names another terminal than {}",
+            req.terminal_id
+        ));
+    }
+    let params = SignatureParams::parse(&req.signature_input).map_err(|e| e.to_string())?;
+    let signature = parse_signature_header(&req.signature).map_err(|e| e.to_string())?;
+    if params.keyid != req.terminal_id {
+        return Err("keyid is not the terminal named".into());
+    }
+    let not_signed = || "not signed by a key enrolled at this hub".to_owned();
+    let t = state
+        .store
+        .terminal(&req.terminal_id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(not_signed)?;
+    let key = t
+        .public_key
+        .and_then(|k| PublicKey::from_bytes(&k).ok())
+        .ok_or_else(not_signed)?;
+    if !key.verify(
+        UpdatesRequest::base(&req.terminal_id, &params).as_bytes(),
+        &signature,
+    ) {
+        return Err(not_signed());
+    }
+    if t.revoked {
+        return Err(format!("terminal {} has been revoked", req.terminal_id));
+    }
+    Ok(())
 }
 
 /// Imports every `*.batch.json` in `from`, in name order (terminal, then batch).
@@ -77,8 +135,17 @@ pub async fn import_dir<S: Store>(
             Err(fail) => done.refused.push((path, fail.message().to_owned())),
         }
     }
-    // The downlink goes back on the same stick: every terminal whose batches came in gets
-    // everything current, signed; it applies what is newer than what it has.
+    // A terminal with nothing to send brings a signed request instead.
+    for (path, id) in requests(from)? {
+        match check_request(state, &path).await {
+            Ok(()) => {
+                seen.insert(id);
+            }
+            Err(why) => done.refused.push((path, why)),
+        }
+    }
+    // The downlink goes back on the same stick: every terminal whose batches or request came
+    // in gets everything current, signed; it applies what is newer than what it has.
     if !seen.is_empty() {
         for id in &seen {
             // Each terminal's own file: its part of the roster, nobody else's.
