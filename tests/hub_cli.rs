@@ -719,4 +719,46 @@ fn enrol_sync_usb_and_revoke_with_the_two_binaries() {
     let (code, err) = fails(ewarong(t.path()).arg("sync"));
     assert_eq!(code, 4, "{err}");
     assert!(err.contains("tidak bisa dihubungi"), "{err}");
+
+    // The operations log holds what was done, in order, chained and signed.
+    let out = hub(hub_dir.path())
+        .arg("ops")
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let (log, verdict) = (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    );
+    let ops: Vec<&str> = log
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(2))
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            "code_issued",
+            "enrolled",
+            "published",
+            "published",
+            "published",
+            "code_issued",
+            "enrolled",
+            "revoked"
+        ],
+        "{log}"
+    );
+    assert!(verdict.contains("log operasi utuh: 8 entri"), "{verdict}");
+    // Changed behind the hub's back (the append-only trigger dropped first): named.
+    let db = rusqlite::Connection::open(hub_dir.path().join("hub.sqlite3")).unwrap();
+    db.execute_batch(
+        "DROP TRIGGER ops_log_no_update;
+         UPDATE ops_log SET detail = replace(detail, 'test-01', 'test-09') WHERE op = 'revoked';",
+    )
+    .unwrap();
+    drop(db);
+    let (code, err) = fails(hub(hub_dir.path()).arg("ops"));
+    assert_eq!(code, 1);
+    assert!(err.contains("RUSAK pada entri 8"), "{err}");
 }

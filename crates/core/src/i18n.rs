@@ -1096,6 +1096,21 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "a file holding the PostgreSQL URL (with its password), so it never shows in ps; readable by its owner only",
     ),
     (
+        "hub.help.ops",
+        "cetak log operasi (kode, pendaftaran, pencabutan, terbitan, perpindahan) dan periksa rantai serta tanda tangannya",
+        "print the operations log (codes, enrolments, revocations, publications, moves) and check its chain and signatures",
+    ),
+    (
+        "hub.ops_ok",
+        "log operasi utuh: {n} entri, berantai dan ditandatangani kunci hub",
+        "operations log whole: {n} entries, chained and signed by the hub key",
+    ),
+    (
+        "hub.ops_broken",
+        "log operasi RUSAK pada entri {seq}: {why}",
+        "operations log BROKEN at entry {seq}: {why}",
+    ),
+    (
         "hub.help.max_connections",
         "koneksi terbuka paling banyak, dari semua alamat (dibatasi juga oleh batas berkas proses)",
         "connections open at most, from all addresses (also bounded by the process's file limit)",

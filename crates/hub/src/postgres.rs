@@ -605,6 +605,73 @@ impl Store for PgStore {
         row.map(|r| small(r.try_get(0)?)).transpose()
     }
 
+    async fn last_op(&self) -> Result<Option<(u64, [u8; 32])>, StoreError> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(
+                "SELECT seq, hash FROM ops_log ORDER BY seq DESC LIMIT 1",
+                &[],
+            )
+            .await?;
+        row.map(|r| {
+            let hash: Vec<u8> = r.try_get(1)?;
+            Ok((small(r.try_get(0)?)?, stored_hash("ops_log.hash", hash)?))
+        })
+        .transpose()
+    }
+
+    async fn append_op(&self, op: crate::ops::Op) -> Result<bool, StoreError> {
+        let seq = i64::try_from(op.seq).map_err(|_| StoreError::Corrupt("ops_log.seq".into()))?;
+        let n = self
+            .client()
+            .await?
+            .execute(
+                "INSERT INTO ops_log (seq, at, op, detail, prev_hash, hash, signature)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (seq) DO NOTHING",
+                &[
+                    &seq,
+                    &op.at,
+                    &op.op,
+                    &op.detail,
+                    &op.prev_hash.as_slice(),
+                    &op.hash.as_slice(),
+                    &op.signature.as_slice(),
+                ],
+            )
+            .await?;
+        Ok(n == 1)
+    }
+
+    async fn ops(&self) -> Result<Vec<crate::ops::Op>, StoreError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT seq, at, op, detail, prev_hash, hash, signature FROM ops_log ORDER BY seq",
+                &[],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let prev: Vec<u8> = r.try_get(4)?;
+                let hash: Vec<u8> = r.try_get(5)?;
+                let sig: Vec<u8> = r.try_get(6)?;
+                Ok(crate::ops::Op {
+                    seq: small(r.try_get(0)?)?,
+                    at: r.try_get(1)?,
+                    op: r.try_get(2)?,
+                    detail: r.try_get(3)?,
+                    prev_hash: stored_hash("ops_log.prev_hash", prev)?,
+                    hash: stored_hash("ops_log.hash", hash)?,
+                    signature: sig
+                        .try_into()
+                        .map_err(|_| StoreError::Corrupt("ops_log.signature".into()))?,
+                })
+            })
+            .collect()
+    }
+
     async fn moves(&self) -> Result<Vec<MoveRecord>, StoreError> {
         let rows = self
             .client()

@@ -16,7 +16,7 @@ pub struct Migration {
 }
 
 /// Every migration, in order; `version` is its place in the list, from 1.
-pub const MIGRATIONS: [Migration; 3] = [
+pub const MIGRATIONS: [Migration; 4] = [
     Migration {
         version: 1,
         name: "hub",
@@ -34,6 +34,12 @@ pub const MIGRATIONS: [Migration; 3] = [
         name: "moves",
         sqlite: include_str!("../../../migrations/hub/sqlite_0003_moves.sql"),
         postgres: include_str!("../../../migrations/hub/postgres_0003_moves.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "ops",
+        sqlite: include_str!("../../../migrations/hub/sqlite_0004_ops.sql"),
+        postgres: include_str!("../../../migrations/hub/postgres_0004_ops.sql"),
     },
 ];
 

@@ -174,6 +174,16 @@ async fn enrol<S: Store>(
     {
         Redeemed::Enrolled => {
             tracing::info!(terminal = %req.terminal_id, key = %key.fingerprint(), "terminal enrolled");
+            let detail = serde_json::json!({
+                "terminal_id": req.terminal_id,
+                "key_fingerprint": key.fingerprint(),
+            });
+            // The terminal is enrolled whatever happens to the log entry; a failure is loud.
+            if let Err(e) =
+                super::ops::record(&state.store, &state.identity, "enrolled", &detail, now).await
+            {
+                tracing::error!(error = %e, "the operations log could not record an enrolment");
+            }
             Ok(json(&cert))
         }
         Redeemed::BadCode | Redeemed::Revoked => Err(refused()),

@@ -588,6 +588,85 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn last_op(&self) -> Result<Option<(u64, [u8; 32])>, StoreError> {
+        self.run(|c| {
+            let row: Option<(i64, Vec<u8>)> = c
+                .query_row(
+                    "SELECT seq, hash FROM ops_log ORDER BY seq DESC LIMIT 1",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            row.map(|(seq, hash)| {
+                Ok((
+                    u64::try_from(seq).map_err(|_| StoreError::Corrupt("ops_log.seq".into()))?,
+                    stored_hash("ops_log.hash", hash)?,
+                ))
+            })
+            .transpose()
+        })
+        .await
+    }
+
+    async fn append_op(&self, op: crate::ops::Op) -> Result<bool, StoreError> {
+        self.run(move |c| {
+            let seq =
+                i64::try_from(op.seq).map_err(|_| StoreError::Corrupt("ops_log.seq".into()))?;
+            let n = c.execute(
+                "INSERT INTO ops_log (seq, at, op, detail, prev_hash, hash, signature)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (seq) DO NOTHING",
+                params![
+                    seq,
+                    op.at,
+                    op.op,
+                    op.detail,
+                    op.prev_hash,
+                    op.hash,
+                    op.signature.as_slice()
+                ],
+            )?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
+    async fn ops(&self) -> Result<Vec<crate::ops::Op>, StoreError> {
+        self.run(|c| {
+            let mut stmt = c.prepare(
+                "SELECT seq, at, op, detail, prev_hash, hash, signature FROM ops_log ORDER BY seq",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Vec<u8>>(4)?,
+                    r.get::<_, Vec<u8>>(5)?,
+                    r.get::<_, Vec<u8>>(6)?,
+                ))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (seq, at, op, detail, prev, hash, sig) = row?;
+                out.push(crate::ops::Op {
+                    seq: u64::try_from(seq)
+                        .map_err(|_| StoreError::Corrupt("ops_log.seq".into()))?,
+                    at,
+                    op,
+                    detail,
+                    prev_hash: stored_hash("ops_log.prev_hash", prev)?,
+                    hash: stored_hash("ops_log.hash", hash)?,
+                    signature: sig
+                        .try_into()
+                        .map_err(|_| StoreError::Corrupt("ops_log.signature".into()))?,
+                });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
     async fn moves(&self) -> Result<Vec<MoveRecord>, StoreError> {
         self.run(|c| {
             let mut stmt = c.prepare(

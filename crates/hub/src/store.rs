@@ -175,6 +175,18 @@ pub trait Store: Clone + Send + Sync + 'static {
 
     /// Every move, oldest first; released ones with what was handed over.
     fn moves(&self) -> impl Future<Output = Result<Vec<MoveRecord>, StoreError>> + Send;
+
+    /// The operations log's last seq and hash, if it has any entry.
+    fn last_op(&self) -> impl Future<Output = Result<Option<(u64, [u8; 32])>, StoreError>> + Send;
+
+    /// Appends an entry; `false` when its seq is taken already (another command was first).
+    fn append_op(
+        &self,
+        op: crate::ops::Op,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// The whole operations log, in order.
+    fn ops(&self) -> impl Future<Output = Result<Vec<crate::ops::Op>, StoreError>> + Send;
 }
 
 /// The version of the moves update: it grows with every move ordered and every release.

@@ -91,6 +91,8 @@ enum Command {
     },
     #[command(about = help(key!("hub.help.forks")))]
     Forks,
+    #[command(about = help(key!("hub.help.ops")))]
+    Ops,
     #[command(about = help(key!("hub.help.report")))]
     Report {
         #[arg(long, help = help(key!("hub.help.period")))]
@@ -183,6 +185,17 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Appends to the signed operations log.
+async fn log_op<S: Store>(
+    store: &S,
+    identity: &HubIdentity,
+    op: &str,
+    detail: serde_json::Value,
+) -> Result<()> {
+    ewarong_hub::ops::record(store, identity, op, &detail, now()).await?;
+    Ok(())
 }
 
 /// Opens the store named by `--database` (PostgreSQL) or the embedded SQLite file.
@@ -371,6 +384,17 @@ async fn run<S: Store>(
                     &[("id", terminal_id)]
                 ));
             }
+            log_op(
+                &store,
+                &identity,
+                "code_issued",
+                serde_json::json!({
+                    "terminal_id": terminal_id,
+                    "region": region,
+                    "expires_at": ewarong_hub::rfc3339(expires),
+                }),
+            )
+            .await?;
             if let Some(path) = file {
                 let f = EnrolmentFile {
                     terminal_id: terminal_id.clone(),
@@ -423,6 +447,13 @@ async fn run<S: Store>(
                     &[("id", terminal_id)]
                 ));
             }
+            log_op(
+                &store,
+                &identity,
+                "revoked",
+                serde_json::json!({"terminal_id": terminal_id}),
+            )
+            .await?;
             println!("{}", trf(lang, key!("hub.revoked"), &[("id", terminal_id)]));
         }
         Command::Terminal {
@@ -456,6 +487,13 @@ async fn run<S: Store>(
             let ordered = ewarong_hub::moves::order_move(&store, card, to, now())
                 .await
                 .map_err(|e| anyhow::anyhow!(e.localize(lang)))?;
+            log_op(
+                &store,
+                &identity,
+                "move_ordered",
+                serde_json::json!({"id": ordered.id, "card": card, "from": ordered.from, "to": to}),
+            )
+            .await?;
             println!(
                 "{}",
                 trf(
@@ -480,6 +518,18 @@ async fn run<S: Store>(
             let name = file.display().to_string();
             let version =
                 ewarong_hub::publish::publish(&store, &identity, kind, &name, &text, now()).await?;
+            log_op(
+                &store,
+                &identity,
+                "published",
+                serde_json::json!({
+                    "kind": kind.as_str(),
+                    "version": version,
+                    "file": name,
+                    "sha256": hex(&ewarong_core::seal::hash::sha256(text.as_bytes())),
+                }),
+            )
+            .await?;
             println!(
                 "{}",
                 trf(
@@ -515,6 +565,38 @@ async fn run<S: Store>(
                 println!("{}", serde_json::to_string_pretty(&r)?);
             } else {
                 print_report(lang, &r);
+            }
+        }
+        Command::Ops => {
+            let ops = store.ops().await?;
+            let verdict = ewarong_hub::ops::verify(&ops, &identity.public());
+            if cli.json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "entries": ops,
+                        "verified": verdict.is_ok(),
+                        "broken": verdict.as_ref().err().map(|b| serde_json::json!({"seq": b.seq, "why": b.why})),
+                    })
+                );
+            } else {
+                for o in &ops {
+                    println!("{:>6}  {}  {:<13} {}", o.seq, o.at, o.op, o.detail);
+                }
+            }
+            match verdict {
+                Ok(n) => eprintln!("{}", trf(lang, key!("hub.ops_ok"), &[("n", &n)])),
+                Err(b) => {
+                    eprintln!(
+                        "{}",
+                        trf(
+                            lang,
+                            key!("hub.ops_broken"),
+                            &[("seq", &b.seq), ("why", &b.why)]
+                        )
+                    );
+                    return Ok(ExitCode::from(1));
+                }
             }
         }
         Command::Forks => {
