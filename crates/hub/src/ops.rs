@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, FixedOffset};
 
+pub use super::store::Op;
 use super::store::{Store, StoreError};
 use super::{HubIdentity, rfc3339};
 use ewarong_core::seal::hash::{hex, sha256};
@@ -12,28 +13,6 @@ use ewarong_core::seal::sign::PublicKey;
 
 /// The hash the first entry chains to.
 pub const GENESIS: [u8; 32] = [0; 32];
-
-/// One entry of the log.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Op {
-    pub seq: u64,
-    /// RFC 3339.
-    pub at: String,
-    /// `code_issued`, `enrolled`, `revoked`, `published`, `move_ordered`.
-    pub op: String,
-    /// JSON: what the operation was about.
-    pub detail: String,
-    #[serde(serialize_with = "as_hex")]
-    pub prev_hash: [u8; 32],
-    #[serde(serialize_with = "as_hex")]
-    pub hash: [u8; 32],
-    #[serde(serialize_with = "as_hex")]
-    pub signature: [u8; 64],
-}
-
-fn as_hex<S: serde::Serializer, const N: usize>(b: &[u8; N], s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&hex(b))
-}
 
 /// The hash of an entry: SHA-256 of `ewarong-hub-op/v1`, the seq, time, op, detail and the
 /// previous hash (hex), each on its own line.

@@ -621,7 +621,7 @@ impl Store for PgStore {
         .transpose()
     }
 
-    async fn append_op(&self, op: crate::ops::Op) -> Result<bool, StoreError> {
+    async fn append_op(&self, op: crate::store::Op) -> Result<bool, StoreError> {
         let seq = i64::try_from(op.seq).map_err(|_| StoreError::Corrupt("ops_log.seq".into()))?;
         let n = self
             .client()
@@ -643,7 +643,7 @@ impl Store for PgStore {
         Ok(n == 1)
     }
 
-    async fn ops(&self) -> Result<Vec<crate::ops::Op>, StoreError> {
+    async fn ops(&self) -> Result<Vec<crate::store::Op>, StoreError> {
         let rows = self
             .client()
             .await?
@@ -657,7 +657,7 @@ impl Store for PgStore {
                 let prev: Vec<u8> = r.try_get(4)?;
                 let hash: Vec<u8> = r.try_get(5)?;
                 let sig: Vec<u8> = r.try_get(6)?;
-                Ok(crate::ops::Op {
+                Ok(crate::store::Op {
                     seq: small(r.try_get(0)?)?,
                     at: r.try_get(1)?,
                     op: r.try_get(2)?,

@@ -608,7 +608,7 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn append_op(&self, op: crate::ops::Op) -> Result<bool, StoreError> {
+    async fn append_op(&self, op: crate::store::Op) -> Result<bool, StoreError> {
         self.run(move |c| {
             let seq =
                 i64::try_from(op.seq).map_err(|_| StoreError::Corrupt("ops_log.seq".into()))?;
@@ -630,7 +630,7 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn ops(&self) -> Result<Vec<crate::ops::Op>, StoreError> {
+    async fn ops(&self) -> Result<Vec<crate::store::Op>, StoreError> {
         self.run(|c| {
             let mut stmt = c.prepare(
                 "SELECT seq, at, op, detail, prev_hash, hash, signature FROM ops_log ORDER BY seq",
@@ -649,7 +649,7 @@ impl Store for SqliteStore {
             let mut out = Vec::new();
             for row in rows {
                 let (seq, at, op, detail, prev, hash, sig) = row?;
-                out.push(crate::ops::Op {
+                out.push(crate::store::Op {
                     seq: u64::try_from(seq)
                         .map_err(|_| StoreError::Corrupt("ops_log.seq".into()))?,
                     at,

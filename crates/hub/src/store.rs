@@ -180,13 +180,10 @@ pub trait Store: Clone + Send + Sync + 'static {
     fn last_op(&self) -> impl Future<Output = Result<Option<(u64, [u8; 32])>, StoreError>> + Send;
 
     /// Appends an entry; `false` when its seq is taken already (another command was first).
-    fn append_op(
-        &self,
-        op: crate::ops::Op,
-    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    fn append_op(&self, op: Op) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// The whole operations log, in order.
-    fn ops(&self) -> impl Future<Output = Result<Vec<crate::ops::Op>, StoreError>> + Send;
+    fn ops(&self) -> impl Future<Output = Result<Vec<Op>, StoreError>> + Send;
 }
 
 /// The version of the moves update: it grows with every move ordered and every release.
@@ -256,4 +253,26 @@ pub fn sorted_list(text: &str) -> Vec<String> {
         .collect();
     v.sort();
     v
+}
+
+/// One entry of the operations log (`ops`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Op {
+    pub seq: u64,
+    /// RFC 3339.
+    pub at: String,
+    /// `code_issued`, `enrolled`, `revoked`, `published`, `move_ordered`.
+    pub op: String,
+    /// JSON: what the operation was about.
+    pub detail: String,
+    #[serde(serialize_with = "as_hex")]
+    pub prev_hash: [u8; 32],
+    #[serde(serialize_with = "as_hex")]
+    pub hash: [u8; 32],
+    #[serde(serialize_with = "as_hex")]
+    pub signature: [u8; 64],
+}
+
+fn as_hex<S: serde::Serializer, const N: usize>(b: &[u8; N], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&ewarong_core::seal::hex(b))
 }
