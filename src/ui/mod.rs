@@ -1062,7 +1062,7 @@ fn activation_form(ui: &mut Ui, lang: Lang, form: &mut ActivationForm) -> Option
                     form.focus = false;
                 }
                 submit |= submitted(ui, &r);
-                let r = field(ui, tr(lang, key!("ui.hub.key")), &mut form.hub_key, 200.0);
+                let r = field(ui, tr(lang, key!("ui.hub.key")), &mut form.hub_key, 220.0);
                 submit |= submitted(ui, &r);
                 ui.end_row();
                 let r = field(

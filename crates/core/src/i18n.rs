@@ -1383,8 +1383,8 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("ui.hub.sync_now", "Sinkron sekarang", "Sync now"),
     (
         "ui.hub.not_enrolled",
-        "Terminal ini belum terdaftar. Minta kode pendaftaran ke operator hub.",
-        "This terminal is not enrolled. Ask the hub operator for an enrolment code.",
+        "Terminal ini belum terdaftar. Minta lembar pendaftaran (kode dan sidik jari hub) ke operator hub.",
+        "This terminal is not enrolled. Ask the hub operator for the enrolment sheet (code and hub fingerprint).",
     ),
     ("ui.hub.url", "Alamat hub", "Hub address"),
     ("ui.hub.code", "Kode pendaftaran", "Enrolment code"),
@@ -2230,8 +2230,8 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "ui.activate.intro",
-        "Isi alamat hub, ID terminal dan kode pendaftaran dari operator hub, lalu buat PIN supervisor pertama.",
-        "Enter the hub address, the terminal id and the enrolment code from the hub operator, then choose the first supervisor's PIN.",
+        "Isi alamat hub, sidik jari hub, ID terminal dan kode pendaftaran dari lembar operator hub, lalu buat PIN supervisor pertama.",
+        "Enter the hub address, the hub fingerprint, the terminal id and the enrolment code from the hub operator's sheet, then choose the first supervisor's PIN.",
     ),
     ("ui.activate.terminal_id", "ID terminal", "Terminal id"),
     (

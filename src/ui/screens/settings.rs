@@ -172,11 +172,12 @@ impl HubForm {
             }
             None => {
                 ui.label(tr(lang, key!("ui.hub.not_enrolled")));
-                ui.horizontal(|ui| {
-                    ui.add_enabled_ui(supervisor && !self.busy, |ui| {
-                        field(ui, tr(lang, key!("ui.hub.url")), &mut self.hub, 300.0);
+                ui.add_enabled_ui(supervisor && !self.busy, |ui| {
+                    field(ui, tr(lang, key!("ui.hub.url")), &mut self.hub, 300.0);
+                    // The code and the fingerprint come together, from the enrolment sheet.
+                    ui.horizontal(|ui| {
                         field(ui, tr(lang, key!("ui.hub.code")), &mut self.code, 180.0);
-                        field(ui, tr(lang, key!("ui.hub.key")), &mut self.hub_key, 200.0);
+                        field(ui, tr(lang, key!("ui.hub.key")), &mut self.hub_key, 220.0);
                     });
                 });
                 let ready = supervisor
