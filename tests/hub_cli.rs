@@ -85,6 +85,13 @@ fn serve_with(dir: &Path, files: Option<u32>, args: &[&str]) -> (KillOnDrop, Str
     (KillOnDrop(child), url)
 }
 
+/// A demo terminal with its own id, as `ewarong init --demo` makes it.
+fn demo_terminal(id: &str) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    ok(ewarong(dir.path()).args(["init", "--terminal-id", id, "--demo", "--timezone", "WIB"]));
+    dir
+}
+
 struct KillOnDrop(Child);
 
 impl Drop for KillOnDrop {
@@ -129,6 +136,18 @@ fn a_fake_hub_cannot_take_over_a_terminal_at_enrolment() {
     let t = demo();
     let fake_code = fake["code"].as_str().unwrap();
 
+    // `enrol --hub` to the impostor's address with its code, and `key` as the fingerprint.
+    let by_hand = |key: &str| {
+        fails(ewarong(t.path()).args([
+            "enrol",
+            "--hub",
+            &fake_url,
+            "--code",
+            fake_code,
+            "--hub-key",
+            key,
+        ]))
+    };
     // No fingerprint: refused before anything is sent, naming the field.
     let (code, err) =
         fails(ewarong(t.path()).args(["enrol", "--hub", &fake_url, "--code", fake_code]));
@@ -137,26 +156,10 @@ fn a_fake_hub_cannot_take_over_a_terminal_at_enrolment() {
         err.contains("--hub-key") && err.contains("wajib diisi"),
         "{err}"
     );
-    let (_, err) = fails(ewarong(t.path()).args([
-        "enrol",
-        "--hub",
-        &fake_url,
-        "--code",
-        fake_code,
-        "--hub-key",
-        "ab12",
-    ]));
+    let (_, err) = by_hand("ab12");
     assert!(err.contains("--hub-key") && err.contains("16 hex"), "{err}");
     // The fingerprint from the real sheet, the impostor's address and code.
-    let (code, err) = fails(ewarong(t.path()).args([
-        "enrol",
-        "--hub",
-        &fake_url,
-        "--code",
-        fake_code,
-        "--hub-key",
-        &real_fp,
-    ]));
+    let (code, err) = by_hand(&real_fp);
     assert_eq!(code, 1);
     assert!(
         err.contains(&real_fp) && err.contains("kode tidak dikirim"),
@@ -181,15 +184,7 @@ fn a_fake_hub_cannot_take_over_a_terminal_at_enrolment() {
     let out = ok(ewarong(t.path()).args(["enrol", "--file", real_file.to_str().unwrap()]));
     assert!(out.contains(&real_fp), "{out}");
     let fake_fp = fake["hub_fingerprint"].as_str().unwrap();
-    let (_, err) = fails(ewarong(t.path()).args([
-        "enrol",
-        "--hub",
-        &fake_url,
-        "--code",
-        fake_code,
-        "--hub-key",
-        fake_fp,
-    ]));
+    let (_, err) = by_hand(fake_fp);
     assert!(
         err.contains("sudah terdaftar") && err.contains(&real_url),
         "{err}"
@@ -387,15 +382,7 @@ fn tls_on_the_hub_pinned_through_the_hub_key() {
     );
 
     // By the enrolment file, which carries the certificate.
-    let t2 = TempDir::new().unwrap();
-    ok(ewarong(t2.path()).args([
-        "init",
-        "--terminal-id",
-        "test-02",
-        "--demo",
-        "--timezone",
-        "WIB",
-    ]));
+    let t2 = demo_terminal("test-02");
     let file = hub_dir.path().join("test-02.enrol.json");
     issue("test-02", Some(&file));
     let f: serde_json::Value =
@@ -651,15 +638,7 @@ fn enrol_sync_usb_and_revoke_with_the_two_binaries() {
     );
 
     // A second terminal, to hear about the revocation below.
-    let t2 = TempDir::new().unwrap();
-    ok(ewarong(t2.path()).args([
-        "init",
-        "--terminal-id",
-        "test-02",
-        "--demo",
-        "--timezone",
-        "WIB",
-    ]));
+    let t2 = demo_terminal("test-02");
     let enrol_2 = hub_dir.path().join("test-02.enrol.json");
     ok(hub(hub_dir.path()).args([
         "terminal",
