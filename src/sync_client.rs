@@ -209,12 +209,20 @@ impl HubClient {
         Self::with_tls(base, timeout, Trust::Public, TlsConfig::builder().build())
     }
 
-    /// A client that trusts only `certificate` (PEM) for an `https://` hub.
+    /// A client that trusts only the certificates in `certificate` (PEM: the hub's own, or a
+    /// leaf and the chain a CA issued it with) for an `https://` hub.
     pub fn pinned(base: &str, timeout: Duration, certificate: &str) -> Result<Self, SyncError> {
-        let cert = ureq::tls::Certificate::from_pem(certificate.as_bytes())
-            .map_err(|e| SyncError::Protocol(format!("tls_certificate: {e}")))?;
+        let certs: Vec<_> = ewarong_core::hub_auth::pem_certificates_der(certificate)
+            .into_iter()
+            .map(|der| ureq::tls::Certificate::from_der(&der).to_owned())
+            .collect();
+        if certs.is_empty() {
+            return Err(SyncError::Protocol(
+                "tls_certificate: no certificate in it".into(),
+            ));
+        }
         let tls = TlsConfig::builder()
-            .root_certs(RootCerts::new_with_certs(&[cert]))
+            .root_certs(RootCerts::new_with_certs(&certs))
             .build();
         Ok(Self::with_tls(
             base,

@@ -418,6 +418,78 @@ fn tls_on_the_hub_pinned_through_the_hub_key() {
     );
 }
 
+/// A hub serving a certificate a CA issued (leaf and chain in one file, `--tls-cert`): the
+/// hub key vouches for the whole chain, the terminal pins exactly it, and syncs.
+#[test]
+fn tls_with_a_certificate_a_ca_issued() {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "Dinsos test CA");
+    let ca_key = KeyPair::generate().unwrap();
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let ca = Issuer::new(ca_params, ca_key);
+    let leaf_key = KeyPair::generate().unwrap();
+    let leaf = CertificateParams::new(vec!["127.0.0.1".to_owned()])
+        .unwrap()
+        .signed_by(&leaf_key, &ca)
+        .unwrap();
+    let certs = TempDir::new().unwrap();
+    let chain = format!("{}{}", leaf.pem(), ca_cert.pem());
+    let (cert_file, key_file) = (
+        certs.path().join("chain.pem"),
+        certs.path().join("leaf.key"),
+    );
+    std::fs::write(&cert_file, &chain).unwrap();
+    std::fs::write(&key_file, leaf_key.serialize_pem()).unwrap();
+
+    let hub_dir = TempDir::new().unwrap();
+    let (_server, url) = serve_with(
+        hub_dir.path(),
+        None,
+        &[
+            "--tls-cert",
+            cert_file.to_str().unwrap(),
+            "--tls-key",
+            key_file.to_str().unwrap(),
+        ],
+    );
+    assert!(url.starts_with("https://"), "{url}");
+    let sheet: serde_json::Value = serde_json::from_str(&ok(hub(hub_dir.path()).args([
+        "--json",
+        "terminal",
+        "enrol",
+        "--terminal-id",
+        "test-01",
+        "--region",
+        "5302",
+    ])))
+    .unwrap();
+    let t = demo();
+    ok(ewarong(t.path()).args([
+        "enrol",
+        "--hub",
+        &url,
+        "--code",
+        sheet["code"].as_str().unwrap(),
+        "--hub-key",
+        sheet["hub_fingerprint"].as_str().unwrap(),
+    ]));
+    let pinned: String = scalar(t.path(), "SELECT tls_certificate FROM hub_enrolment");
+    assert_eq!(
+        pinned, chain,
+        "leaf and chain pinned, as the hub key vouched"
+    );
+    sale_json(t.path(), CARD_A, &["beras-medium=1"]);
+    let out = ok(ewarong(t.path()).arg("sync"));
+    assert!(
+        out.contains("1 batch diterima hub, 0 masih menunggu"),
+        "{out}"
+    );
+}
+
 #[test]
 fn enrol_sync_usb_and_revoke_with_the_two_binaries() {
     let hub_dir = TempDir::new().unwrap();

@@ -97,32 +97,37 @@ impl HubPin {
     }
 }
 
-/// The DER bytes of the first certificate in a PEM text, or `None` when there is none.
-pub fn pem_certificate_der(pem: &str) -> Option<Vec<u8>> {
-    let body = pem
-        .split("-----BEGIN CERTIFICATE-----")
-        .nth(1)?
-        .split("-----END CERTIFICATE-----")
-        .next()?;
-    let b64: String = body.chars().filter(|c| !c.is_whitespace()).collect();
-    unb64("tls_certificate", &b64).ok()
+/// The DER bytes of every certificate in a PEM text, in order (a leaf, then its chain).
+pub fn pem_certificates_der(pem: &str) -> Vec<Vec<u8>> {
+    pem.split("-----BEGIN CERTIFICATE-----")
+        .skip(1)
+        .filter_map(|rest| {
+            let body = rest.split("-----END CERTIFICATE-----").next()?;
+            let b64: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+            unb64("tls_certificate", &b64).ok()
+        })
+        .collect()
 }
 
-/// What the hub key signs to vouch for its TLS certificate: a terminal that pinned the hub
-/// key (a typed fingerprint is enough) then knows the certificate too, and pins it.
-pub fn tls_endorsement_text(certificate_der: &[u8]) -> String {
-    format!("ewarong-hub-tls/v1\n{}", hex(&sha256(certificate_der)))
+/// What the hub key signs to vouch for its TLS certificate and the chain that comes with it:
+/// a terminal that pinned the hub key (a typed fingerprint is enough) then knows them too, and
+/// pins exactly them. One line per certificate, SHA-256 of its DER in hex, in order.
+pub fn tls_endorsement_text(certificates_der: &[Vec<u8>]) -> String {
+    let mut text = "ewarong-hub-tls/v1".to_owned();
+    for der in certificates_der {
+        text.push('\n');
+        text.push_str(&hex(&sha256(der)));
+    }
+    text
 }
 
-/// True when `endorsement` (base64) is `hub`'s signature over the certificate in `pem`.
+/// True when `endorsement` (base64) is `hub`'s signature over every certificate in `pem`.
 pub fn tls_endorsed(hub: &PublicKey, pem: &str, endorsement: &str) -> bool {
-    let (Some(der), Ok(sig)) = (
-        pem_certificate_der(pem),
-        crate::protocol::signature("tls_endorsement", endorsement),
-    ) else {
+    let ders = pem_certificates_der(pem);
+    let Ok(sig) = crate::protocol::signature("tls_endorsement", endorsement) else {
         return false;
     };
-    hub.verify(tls_endorsement_text(&der).as_bytes(), &sig)
+    !ders.is_empty() && hub.verify(tls_endorsement_text(&ders).as_bytes(), &sig)
 }
 
 /// The `Content-Digest` field value (RFC 9530) of a body: `sha-256=:<base64>:`.
@@ -346,19 +351,27 @@ mod tests {
     }
 
     #[test]
-    fn a_tls_endorsement_holds_for_its_certificate_and_key_only() {
+    fn a_tls_endorsement_holds_for_its_certificates_and_key_only() {
         let (s, hub) = key(4);
         let (_, other) = key(5);
-        let pem = "-----BEGIN CERTIFICATE-----\nAAECAwQF\nBgc=\n-----END CERTIFICATE-----\n";
-        assert_eq!(pem_certificate_der(pem), Some(vec![0, 1, 2, 3, 4, 5, 6, 7]));
-        assert_eq!(pem_certificate_der("no certificate here"), None);
-        let der = pem_certificate_der(pem).unwrap();
-        let sig = b64(&s.sign(tls_endorsement_text(&der).as_bytes()).to_bytes());
-        assert!(tls_endorsed(&hub, pem, &sig));
-        assert!(!tls_endorsed(&other, pem, &sig));
-        let changed = pem.replace("Bgc=", "Bgg=");
+        let leaf = "-----BEGIN CERTIFICATE-----\nAAECAwQF\nBgc=\n-----END CERTIFICATE-----\n";
+        let ca = "-----BEGIN CERTIFICATE-----\nCAkK\n-----END CERTIFICATE-----\n";
+        assert_eq!(pem_certificates_der(leaf), [vec![0, 1, 2, 3, 4, 5, 6, 7]]);
+        assert!(pem_certificates_der("no certificate here").is_empty());
+        let chain = format!("{leaf}{ca}");
+        let ders = pem_certificates_der(&chain);
+        assert_eq!(ders.len(), 2);
+        let sig = b64(&s.sign(tls_endorsement_text(&ders).as_bytes()).to_bytes());
+        assert!(tls_endorsed(&hub, &chain, &sig));
+        assert!(!tls_endorsed(&other, &chain, &sig));
+        // A certificate added to the chain, or one taken away, is no longer vouched for.
+        let added = format!("{chain}{ca}");
+        assert!(!tls_endorsed(&hub, &added, &sig));
+        assert!(!tls_endorsed(&hub, leaf, &sig));
+        let changed = chain.replace("Bgc=", "Bgg=");
         assert!(!tls_endorsed(&hub, &changed, &sig));
-        assert!(!tls_endorsed(&hub, pem, "not base64"));
+        assert!(!tls_endorsed(&hub, &chain, "not base64"));
+        assert!(!tls_endorsed(&hub, "", &sig));
     }
 
     #[test]

@@ -80,10 +80,12 @@ pub struct Health {
     pub hub_public_key: String,
     /// RFC 3339.
     pub hub_time: String,
-    /// When the hub serves TLS itself: its certificate (PEM), which a terminal pins.
+    /// When the hub serves TLS itself: its certificate and any chain after it (PEM), which a
+    /// terminal pins.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_certificate: Option<String>,
-    /// The hub key's signature over that certificate (`hub_auth::tls_endorsement_text`), base64.
+    /// The hub key's signature over those certificates (`hub_auth::tls_endorsement_text`),
+    /// base64.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_endorsement: Option<String>,
 }

@@ -9,7 +9,7 @@ use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
 use super::HubIdentity;
-use ewarong_core::hub_auth::{pem_certificate_der, tls_endorsement_text};
+use ewarong_core::hub_auth::{pem_certificates_der, tls_endorsement_text};
 use ewarong_core::protocol::b64;
 use ewarong_keys::fs::write_atomic;
 
@@ -89,7 +89,7 @@ fn owner_only(_path: &Path) -> std::io::Result<()> {
 #[derive(Debug, Clone)]
 pub struct Tls {
     pub config: Arc<rustls::ServerConfig>,
-    /// The leaf certificate, PEM.
+    /// The certificate and any chain after it, PEM, as the file holds them.
     pub certificate: String,
 }
 
@@ -123,10 +123,14 @@ pub fn load(cert_path: &Path, key_path: &Path) -> Result<Tls, TlsError> {
     })
 }
 
-/// The hub key's signature over the certificate, base64: what `GET /v1/health` shows beside it.
+/// The hub key's signature over the certificate and its chain, base64: what `GET /v1/health`
+/// shows beside them.
 pub fn endorse(identity: &HubIdentity, certificate_pem: &str) -> Option<String> {
-    let der = pem_certificate_der(certificate_pem)?;
-    Some(b64(&identity.sign(tls_endorsement_text(&der).as_bytes())))
+    let ders = pem_certificates_der(certificate_pem);
+    if ders.is_empty() {
+        return None;
+    }
+    Some(b64(&identity.sign(tls_endorsement_text(&ders).as_bytes())))
 }
 
 #[cfg(test)]

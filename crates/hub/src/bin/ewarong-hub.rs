@@ -291,7 +291,10 @@ async fn run<S: Store>(
         } => {
             let dir = data_dir(cli)?;
             let pem = ewarong_hub::tls::init(&dir, names)?;
-            let der = ewarong_core::hub_auth::pem_certificate_der(&pem).unwrap_or_default();
+            let der = ewarong_core::hub_auth::pem_certificates_der(&pem)
+                .into_iter()
+                .next()
+                .unwrap_or_default();
             println!(
                 "{}",
                 trf(
