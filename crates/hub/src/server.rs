@@ -8,7 +8,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, Request};
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, Extension, Path, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -195,11 +195,11 @@ async fn enrol<S: Store>(
     }
 }
 
+/// `auth::require_terminal` has checked the terminal's key and standing; its id is the path's.
 async fn head<S: Store>(
     State(state): State<Arc<HubState<S>>>,
-    Path(id): Path<String>,
+    Extension(auth::Terminal(id)): Extension<auth::Terminal>,
 ) -> Result<Response, Fail> {
-    enrolled(&state.store, &id).await?;
     let h = state.store.head(&id).await?;
     Ok(json(&head_view(&id, &h, now())))
 }
@@ -282,7 +282,7 @@ async fn batches<S: Store>(
 
 async fn updates<S: Store>(
     State(state): State<Arc<HubState<S>>>,
-    Path(id): Path<String>,
+    Extension(auth::Terminal(id)): Extension<auth::Terminal>,
     have: Result<
         axum::extract::Query<std::collections::BTreeMap<String, u64>>,
         axum::extract::rejection::QueryRejection,
@@ -295,7 +295,6 @@ async fn updates<S: Store>(
             format!("the query must be kind=version pairs: {}", e.body_text()),
         )
     })?;
-    enrolled(&state.store, &id).await?;
     let updates =
         super::publish::updates_since(&state.store, &state.identity, &id, &have, now()).await?;
     Ok(json(&ewarong_core::protocol::Updates { updates }))
