@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::fail::{Fail, MAX_BODY_BYTES, too_large, too_many};
 use super::state::HubState;
-use super::store::Store;
+use super::store::{Store, StoreError, TerminalRecord};
 use ewarong_core::hub_auth::{
     REQUEST_WINDOW_SECONDS, SignatureParams, content_digest, parse_signature_header, signature_base,
 };
@@ -45,6 +45,25 @@ pub fn peer(req: &Request) -> Option<IpAddr> {
 /// The terminal id a `/v1/terminals/{id}/…` path names.
 fn path_terminal(path: &str) -> Option<&str> {
     path.strip_prefix("/v1/terminals/")?.split('/').next()
+}
+
+/// The terminal `keyid` names, when `signature` over `base` verifies with its enrolled key
+/// (revoked or not: the caller decides what a revoked key may hear). `None` for an unknown
+/// id, a terminal with no key yet and a wrong key alike, after the same work: one refusal.
+/// What online requests and USB requests are both checked with.
+pub async fn signed_by<S: Store>(
+    store: &S,
+    keyid: &str,
+    base: &str,
+    signature: &[u8; 64],
+) -> Result<Option<TerminalRecord>, StoreError> {
+    let record = store.terminal(keyid).await?;
+    let key = record
+        .as_ref()
+        .and_then(|t| t.public_key)
+        .and_then(|k| PublicKey::from_bytes(&k).ok());
+    let valid = key.is_some_and(|k| k.verify(base.as_bytes(), signature));
+    Ok(record.filter(|_| valid))
 }
 
 /// Middleware for the terminal routes: checks the signature, the clock, the nonce, the key's
@@ -119,14 +138,7 @@ async fn check<S: Store>(state: &HubState<S>, req: Request) -> Result<Request, F
     let query = req.uri().query().unwrap_or_default().to_owned();
     let method = req.method().as_str().to_owned();
     let base = signature_base(&method, &path, &query, &digest, &params);
-    // Unknown id, no key yet, wrong key: one refusal, after the same work.
-    let record = state.store.terminal(&params.keyid).await?;
-    let key = record
-        .as_ref()
-        .and_then(|t| t.public_key)
-        .and_then(|k| PublicKey::from_bytes(&k).ok());
-    let valid = key.is_some_and(|k| k.verify(base.as_bytes(), &signature));
-    let Some(record) = record.filter(|_| valid) else {
+    let Some(record) = signed_by(&state.store, &params.keyid, &base, &signature).await? else {
         tracing::warn!(keyid = %params.keyid, path = %path, "request refused: not signed by an enrolled key");
         return Err(Fail::new(
             StatusCode::FORBIDDEN,

@@ -62,7 +62,6 @@ fn requests(from: &Path) -> Result<Vec<(PathBuf, String)>, UsbError> {
 /// the USB method and its own updates path, by a terminal not revoked. The reason otherwise.
 async fn check_request<S: Store>(state: &HubState<S>, path: &Path) -> Result<(), String> {
     use ewarong_core::hub_auth::{SignatureParams, parse_signature_header};
-    use ewarong_core::seal::sign::PublicKey;
     use ewarong_core::usb::UpdatesRequest;
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     let req: UpdatesRequest = serde_json::from_str(&text).map_err(|e| e.to_string())?;
@@ -78,23 +77,11 @@ async fn check_request<S: Store>(state: &HubState<S>, path: &Path) -> Result<(),
     if params.keyid != req.terminal_id {
         return Err("keyid is not the terminal named".into());
     }
-    let not_signed = || "not signed by a key enrolled at this hub".to_owned();
-    let t = state
-        .store
-        .terminal(&req.terminal_id)
+    let base = UpdatesRequest::base(&req.terminal_id, &params);
+    let t = crate::auth::signed_by(&state.store, &req.terminal_id, &base, &signature)
         .await
         .map_err(|e| e.to_string())?
-        .ok_or_else(not_signed)?;
-    let key = t
-        .public_key
-        .and_then(|k| PublicKey::from_bytes(&k).ok())
-        .ok_or_else(not_signed)?;
-    if !key.verify(
-        UpdatesRequest::base(&req.terminal_id, &params).as_bytes(),
-        &signature,
-    ) {
-        return Err(not_signed());
-    }
+        .ok_or_else(|| "not signed by a key enrolled at this hub".to_owned())?;
     if t.revoked {
         return Err(format!("terminal {} has been revoked", req.terminal_id));
     }
