@@ -85,6 +85,25 @@ fn serve_with(dir: &Path, files: Option<u32>, args: &[&str]) -> (KillOnDrop, Str
     (KillOnDrop(child), url)
 }
 
+/// The enrolment sheet `ewarong-hub terminal enrol --json` prints for `id` in region 5302
+/// (code, hub fingerprint), with an enrolment file for the hub at `url` when `file` is given.
+fn issue_code(dir: &Path, id: &str, file: Option<(&Path, &str)>) -> serde_json::Value {
+    let mut cmd = hub(dir);
+    cmd.args([
+        "--json",
+        "terminal",
+        "enrol",
+        "--terminal-id",
+        id,
+        "--region",
+        "5302",
+    ]);
+    if let Some((f, url)) = file {
+        cmd.arg("--file").arg(f).args(["--hub-url", url]);
+    }
+    serde_json::from_str(&ok(&mut cmd)).unwrap()
+}
+
 /// A demo terminal with its own id, as `ewarong init --demo` makes it.
 fn demo_terminal(id: &str) -> TempDir {
     let dir = TempDir::new().unwrap();
@@ -111,25 +130,9 @@ fn a_fake_hub_cannot_take_over_a_terminal_at_enrolment() {
     let fake_dir = TempDir::new().unwrap();
     let (_real, real_url) = serve(real_dir.path());
     let (_fake, fake_url) = serve(fake_dir.path());
-    let issue = |dir: &Path, file: Option<(&Path, &str)>| -> serde_json::Value {
-        let mut cmd = hub(dir);
-        cmd.args([
-            "--json",
-            "terminal",
-            "enrol",
-            "--terminal-id",
-            "test-01",
-            "--region",
-            "5302",
-        ]);
-        if let Some((f, url)) = file {
-            cmd.arg("--file").arg(f).args(["--hub-url", url]);
-        }
-        serde_json::from_str(&ok(&mut cmd)).unwrap()
-    };
     let real_file = real_dir.path().join("test-01.enrol.json");
-    let real = issue(real_dir.path(), Some((&real_file, &real_url)));
-    let fake = issue(fake_dir.path(), None);
+    let real = issue_code(real_dir.path(), "test-01", Some((&real_file, &real_url)));
+    let fake = issue_code(fake_dir.path(), "test-01", None);
     let real_fp = real["hub_fingerprint"].as_str().unwrap().to_owned();
     assert_eq!(real_fp.len(), 19, "{real_fp}");
     assert_ne!(real_fp, fake["hub_fingerprint"].as_str().unwrap());
@@ -339,26 +342,10 @@ fn tls_on_the_hub_pinned_through_the_hub_key() {
     let pem = std::fs::read_to_string(hub_dir.path().join("tls.crt")).unwrap();
     let (server, url) = serve(hub_dir.path());
     assert!(url.starts_with("https://127.0.0.1:"), "{url}");
-    let issue = |id: &str, file: Option<&Path>| -> serde_json::Value {
-        let mut cmd = hub(hub_dir.path());
-        cmd.args([
-            "--json",
-            "terminal",
-            "enrol",
-            "--terminal-id",
-            id,
-            "--region",
-            "5302",
-        ]);
-        if let Some(f) = file {
-            cmd.arg("--file").arg(f).args(["--hub-url", &url]);
-        }
-        serde_json::from_str(&ok(&mut cmd)).unwrap()
-    };
 
     // By the typed fingerprint alone.
     let t1 = demo();
-    let sheet = issue("test-01", None);
+    let sheet = issue_code(hub_dir.path(), "test-01", None);
     let (code, fp) = (
         sheet["code"].as_str().unwrap(),
         sheet["hub_fingerprint"].as_str().unwrap(),
@@ -383,7 +370,7 @@ fn tls_on_the_hub_pinned_through_the_hub_key() {
     // By the enrolment file, which carries the certificate.
     let t2 = demo_terminal("test-02");
     let file = hub_dir.path().join("test-02.enrol.json");
-    issue("test-02", Some(&file));
+    issue_code(hub_dir.path(), "test-02", Some((&file, &url)));
     let f: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(f["tls_certificate"].as_str(), Some(pem.as_str()));
@@ -457,16 +444,7 @@ fn tls_with_a_certificate_a_ca_issued() {
         ],
     );
     assert!(url.starts_with("https://"), "{url}");
-    let sheet: serde_json::Value = serde_json::from_str(&ok(hub(hub_dir.path()).args([
-        "--json",
-        "terminal",
-        "enrol",
-        "--terminal-id",
-        "test-01",
-        "--region",
-        "5302",
-    ])))
-    .unwrap();
+    let sheet = issue_code(hub_dir.path(), "test-01", None);
     let t = demo();
     ok(ewarong(t.path()).args([
         "enrol",
