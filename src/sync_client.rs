@@ -910,7 +910,9 @@ pub fn import_receipts(
 /// The text for a skew the shopkeeper should fix, or `None` when the clock is close enough.
 pub fn clock_warning(lang: Lang, skew_seconds: i64) -> Option<String> {
     (skew_seconds.unsigned_abs() > 300).then(|| {
-        let minutes = skew_seconds.unsigned_abs() / 60;
+        // Rounded to the nearest minute: a clock 5 h off that is measured a second into the
+        // session reads 17,999 s, which is "300 minutes", not 299.
+        let minutes = skew_seconds.unsigned_abs().saturating_add(30) / 60;
         let key = if skew_seconds > 0 {
             key!("sync.clock_behind")
         } else {
@@ -946,5 +948,24 @@ pub fn report_line(lang: Lang, r: &SyncReport) -> String {
         String::new()
     } else {
         trf(lang, key!("sync.released"), &[("n", &r.released)])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_clock_warning_rounds_to_the_nearest_minute_and_stays_quiet_within_five() {
+        // A clock 5 h fast, measured a second or a minute into the session.
+        for skew in [-18_000, -17_999, -17_971] {
+            let w = clock_warning(Lang::Id, skew).unwrap();
+            assert!(w.contains("lebih cepat 300 menit"), "{skew}: {w}");
+        }
+        let w = clock_warning(Lang::En, 3_600).unwrap();
+        assert!(w.contains("60"), "{w}");
+        assert_eq!(clock_warning(Lang::Id, 300), None);
+        assert_eq!(clock_warning(Lang::Id, -300), None);
+        assert!(clock_warning(Lang::Id, 301).is_some());
     }
 }
