@@ -494,6 +494,61 @@ pub fn enrol(
             fingerprint: e.hub_key.fingerprint(),
         });
     }
+    let (cert, client) = certificate_from(ledger, hub_url, timeout, code, pin, tls_certificate)?;
+    let e = ledger.record_enrolment(client.base(), &cert, client.pinned_certificate(), now)?;
+    Ok((e, client))
+}
+
+/// Moves an enrolled terminal to another hub, approved by `supervisor` (authenticated by the
+/// caller) for `reason`: the new hub is checked and enrolled with exactly as [`enrol`] does
+/// (its key must be the one `pin` names), then the move is written to the ledger as a
+/// `hub_change` entry with the new enrolment, in one transaction. Nothing is written when the
+/// approver is not a supervisor, the reason is empty, the terminal is not enrolled or the new
+/// hub is the one in force; those are checked before the new hub is contacted.
+#[allow(clippy::too_many_arguments)] // The sheet (url, code, pin, TLS), the approval and the time.
+pub fn change_hub(
+    ledger: &mut Ledger,
+    hub_url: &str,
+    timeout: Duration,
+    code: &str,
+    pin: &HubPin,
+    tls_certificate: Option<&str>,
+    supervisor: &ewarong_ledger::Operator,
+    reason: &str,
+    now: DateTime<FixedOffset>,
+) -> Result<(Enrolment, HubClient), SyncError> {
+    if supervisor.role() != ewarong_ledger::Role::Supervisor {
+        return Err(LedgerError::NotSupervisor.into());
+    }
+    if reason.trim().is_empty() {
+        return Err(LedgerError::EmptyField("--reason").into());
+    }
+    let old = ledger.enrolment()?.ok_or(LedgerError::NotEnrolled)?;
+    if pin.matches(&old.hub_key) {
+        return Err(LedgerError::SameHub(old.hub_key.fingerprint()).into());
+    }
+    let (cert, client) = certificate_from(ledger, hub_url, timeout, code, pin, tls_certificate)?;
+    let e = ledger.record_hub_change(
+        client.base(),
+        &cert,
+        client.pinned_certificate(),
+        supervisor,
+        reason,
+        now,
+    )?;
+    Ok((e, client))
+}
+
+/// The hub's certificate for this terminal, from the hub at `hub_url` whose key `pin` names:
+/// its key read first, and nothing sent to a hub with another key (see [`enrol`]).
+fn certificate_from(
+    ledger: &Ledger,
+    hub_url: &str,
+    timeout: Duration,
+    code: &str,
+    pin: &HubPin,
+    tls_certificate: Option<&str>,
+) -> Result<(Certificate, HubClient), SyncError> {
     let https = hub_url.starts_with("https://");
     if !https && !is_loopback(hub_url) {
         return Err(SyncError::PlainHttp(hub_url.to_owned()));
@@ -540,8 +595,7 @@ pub fn enrol(
     if certified != hub_key {
         return Err(wrong(&certified));
     }
-    let e = ledger.record_enrolment(client.base(), &cert, client.pinned_certificate(), now)?;
-    Ok((e, client))
+    Ok((cert, client))
 }
 
 /// Verifies one update against the enrolled hub key and applies it in one transaction, with

@@ -675,6 +675,69 @@ fn enrol_from_settings_then_sync_in_the_background() {
     wait_text(&mut h, "1 entri belum disegel");
 }
 
+/// Moving to another hub from settings: only a supervisor sees it; the new hub's sheet and a
+/// reason; the move is a `hub_change` entry, and every batch then goes to the new hub.
+#[test]
+fn move_to_another_hub_from_settings() {
+    let old = common::TestHub::start();
+    let store_dir = tempfile::TempDir::new().unwrap();
+    let new = common::TestHub::other(
+        ewarong_hub::sqlite::SqliteStore::open(&store_dir.path().join("new.sqlite3")).unwrap(),
+        43,
+    );
+    let d = demo();
+    sale_json(d.path(), CARD_A, &["beras-medium=2"]);
+    old.enrol_by_cli(d.path(), "test-01");
+    // A kasir is not offered the move.
+    let mut h = harness(d.path());
+    login(&mut h, "kasir", "1111");
+    press(&mut h, Key::F8);
+    wait_text(&mut h, "Terhubung ke hub");
+    assert!(
+        h.query_by_label("Pindah ke hub lain (supervisor)")
+            .is_none()
+    );
+    drop(h);
+    let mut h = harness(d.path());
+    login(&mut h, "supervisor", "9999");
+    press(&mut h, Key::F8);
+    wait_text(&mut h, "0 batch menunggu dikirim");
+    let before: u64 = scalar(d.path(), "SELECT MAX(seq) FROM entry");
+    assert_eq!(old.head_seq("test-01"), before);
+    click(&mut h, "Pindah ke hub lain (supervisor)");
+    wait_text(&mut h, "Alasan pindah hub (dicatat di buku besar)");
+    type_into(&mut h, "Alamat hub", &new.url);
+    type_into(&mut h, "Kode pendaftaran", &new.code("test-01"));
+    type_into(
+        &mut h,
+        HUB_KEY_FIELD,
+        &new.state.identity.public().fingerprint(),
+    );
+    type_into(
+        &mut h,
+        "Alasan pindah hub (dicatat di buku besar)",
+        "pemekaran kabupaten",
+    );
+    click(&mut h, "Pindah hub");
+    wait_text(&mut h, "Pindah hub tercatat di buku besar");
+    wait_for(&mut h, "the new hub holds every entry", |_| {
+        new.head_seq("test-01") == before + 1
+    });
+    assert_eq!(
+        old.head_seq("test-01"),
+        before,
+        "the old hub got nothing more"
+    );
+    let (supervisor, reason): (String, String) = (
+        scalar(d.path(), "SELECT supervisor FROM hub_change"),
+        scalar(d.path(), "SELECT reason FROM hub_change"),
+    );
+    assert_eq!(
+        (supervisor.as_str(), reason.as_str()),
+        ("supervisor", "pemekaran kabupaten")
+    );
+}
+
 /// A real shop's first start: Aktivasi, the hub's one-time code, the programme the hub
 /// published, the first supervisor's PIN. A wrong code keeps nothing; the right one opens the
 /// counter, and the status bar shows the hub.

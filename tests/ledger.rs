@@ -712,7 +712,7 @@ fn the_merkle_tree_is_kept_with_every_entry_and_backfilled_on_upgrade() {
     // rebuilds table `entry` under its sales.
     let path = dir.path().join("ledger.sqlite3");
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("DROP TABLE release; DROP TABLE hub_move; DROP TABLE hub_move_import; DROP TABLE hub_revoked; DROP TABLE hub_revoked_import; ALTER TABLE kpm DROP COLUMN home; DROP TABLE hub_enrolment; DROP TABLE batch_ack; DROP TABLE tree_state; DROP TABLE terminal_key; DROP TABLE outbox; DROP TABLE batch; DROP TABLE entry_signature; DROP TABLE setting; PRAGMA user_version = 1;")
+    conn.execute_batch("DROP TABLE hub_change; ALTER TABLE reference_import DROP COLUMN enrolment; DROP TABLE release; DROP TABLE hub_move; DROP TABLE hub_move_import; DROP TABLE hub_revoked; DROP TABLE hub_revoked_import; ALTER TABLE kpm DROP COLUMN home; DROP TABLE hub_enrolment; DROP TABLE batch_ack; DROP TABLE tree_state; DROP TABLE terminal_key; DROP TABLE outbox; DROP TABLE batch; DROP TABLE entry_signature; DROP TABLE setting; PRAGMA user_version = 1;")
         .unwrap();
     drop(conn);
     let mut l = Ledger::open(&path).unwrap();

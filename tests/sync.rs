@@ -1203,3 +1203,311 @@ fn stored_bytes_are_checked_and_forks_bounded_on_postgres() {
     };
     stored_bytes_are_checked_and_forks_bounded(store);
 }
+
+/// Moving a terminal to another hub: refused as a side effect of `enrol`, refused without a
+/// supervisor, a reason or a new hub key, and when done, a signed `hub_change` entry beside the
+/// new enrolment. The new hub then gets every batch from the first, its own update versions
+/// apply from 1 again, the old hub keeps what it had, and the audit checks the move.
+fn change_hub<S: Store>(old_store: S, new_store: S) {
+    use ewarong_core::audit::AuditOptions;
+    use ewarong_hub::publish::{Kind, publish};
+    use ewarong_ledger::LedgerError;
+    let old = TestHub::on(old_store);
+    let new = TestHub::other(new_store, 43);
+    let (old_key, new_key) = (old.state.identity.public(), new.state.identity.public());
+    let publish_prices = |hub: &TestHub<S>, price: &str| {
+        for (kind, name, text) in [
+            (
+                Kind::Catalogue,
+                "catalogue.csv",
+                ewarong_ledger::demo::DEMO_CATALOGUE_CSV.to_owned(),
+            ),
+            (
+                Kind::Prices,
+                "prices.csv",
+                format!("product_id,reference_price_rupiah\nberas-medium,{price}\n"),
+            ),
+        ] {
+            hub.rt
+                .block_on(publish(
+                    &hub.state.store,
+                    &hub.state.identity,
+                    kind,
+                    name,
+                    &text,
+                    now(),
+                ))
+                .unwrap();
+        }
+    };
+    let mut till = Till::new("alor-01");
+    till.enrol(&old);
+    publish_prices(&old, "14250");
+    till.sell(7);
+    let r = sync_once(&mut till.ledger, &old.client(), now()).unwrap();
+    assert_eq!((r.acked, r.pending), (2, 0));
+    assert_eq!(r.updates, ["catalogue v1", "prices v1"]);
+    let before = till.last_seq();
+    assert_eq!(old.head_seq("alor-01"), before);
+
+    let supervisor = till
+        .ledger
+        .authenticate_supervisor(&Pin::new("9999").unwrap())
+        .unwrap();
+    let code = new.code("alor-01");
+    let to_new = HubPin::Key(new_key);
+    let change = |till: &mut Till, pin: &HubPin, who: &Operator, reason: &str| {
+        ewarong::sync_client::change_hub(
+            &mut till.ledger,
+            &new.url,
+            Duration::from_secs(10),
+            &code,
+            pin,
+            None,
+            who,
+            reason,
+            now(),
+        )
+    };
+    let unchanged = |till: &Till| {
+        assert_eq!(till.last_seq(), before, "no entry written");
+        let e = till.ledger.enrolment().unwrap().unwrap();
+        assert_eq!(e.hub_key, old_key, "the old hub is still in force");
+    };
+    // `enrol` never moves a terminal.
+    let e = ewarong::sync_client::enrol(
+        &mut till.ledger,
+        &new.url,
+        Duration::from_secs(10),
+        &code,
+        &to_new,
+        None,
+        now(),
+    )
+    .unwrap_err();
+    assert!(matches!(e, SyncError::AlreadyEnrolled { .. }), "{e}");
+    // And the ledger itself refuses a second enrolment however it is asked.
+    unchanged(&till);
+    // A kasir is no supervisor.
+    let kasir = till.op.clone();
+    let e = change(&mut till, &to_new, &kasir, "pindah kabupaten").unwrap_err();
+    assert!(
+        matches!(e, SyncError::Ledger(LedgerError::NotSupervisor)),
+        "{e}"
+    );
+    // No reason.
+    let e = change(&mut till, &to_new, &supervisor, "  ").unwrap_err();
+    assert!(e.to_string().contains("--reason"), "{e}");
+    // The hub already in force.
+    let e = change(&mut till, &HubPin::Key(old_key), &supervisor, "sama").unwrap_err();
+    assert!(
+        matches!(e, SyncError::Ledger(LedgerError::SameHub(_))),
+        "{e}"
+    );
+    // A sheet for another hub: the hub at that address is not it, nothing is sent.
+    let stranger = HubIdentity::from_seed(&[44; 32]).public();
+    let e = change(&mut till, &HubPin::Key(stranger), &supervisor, "pindah").unwrap_err();
+    assert!(matches!(e, SyncError::WrongHub { .. }), "{e}");
+    unchanged(&till);
+
+    // Done properly: the code still works, since nothing was sent before.
+    let moved = change(&mut till, &to_new, &supervisor, "pemekaran kabupaten").unwrap();
+    assert_eq!(moved.0.hub_key, new_key);
+    assert_eq!(till.last_seq(), before + 1);
+    let (kind, supervisor_name, reason): (String, String, String) = till
+        .ledger
+        .connection()
+        .query_row(
+            "SELECT e.kind, c.supervisor, c.reason FROM entry e JOIN hub_change c ON c.seq = e.seq
+             WHERE e.seq = ?1",
+            [before + 1],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(kind, "hub_change");
+    assert_eq!(supervisor_name, supervisor.name());
+    assert_eq!(reason, "pemekaran kabupaten");
+    // Every batch is pending again, for the new hub.
+    assert_eq!(till.pending(), 2);
+    let e = ewarong::sync_client::enrol(
+        &mut till.ledger,
+        &old.url,
+        Duration::from_secs(10),
+        "AAAA-BBBB-CCCC",
+        &HubPin::Key(old_key),
+        None,
+        now(),
+    )
+    .unwrap_err();
+    assert!(matches!(e, SyncError::AlreadyEnrolled { .. }), "{e}");
+
+    // The new hub gets the whole history, from batch 1, and its own version 1 applies.
+    publish_prices(&new, "15000");
+    let r = sync_once(&mut till.ledger, &moved.1, now()).unwrap();
+    assert_eq!((r.acked, r.pending), (3, 0));
+    assert_eq!(r.updates, ["catalogue v1", "prices v1"]);
+    assert_eq!(new.head_seq("alor-01"), before + 1);
+    assert_eq!(
+        old.head_seq("alor-01"),
+        before,
+        "the old hub got nothing more"
+    );
+    let price: i64 = till
+        .ledger
+        .connection()
+        .query_row(
+            "SELECT reference_price FROM product WHERE id = 'beras-medium'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(price, 15_000);
+    let acks: Vec<(i64, i64)> = till
+        .ledger
+        .connection()
+        .prepare("SELECT enrolment, COUNT(*) FROM batch_ack GROUP BY enrolment ORDER BY enrolment")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(acks, [(1, 2), (2, 3)], "the old hub's receipts stay");
+    let r = sync_once(&mut till.ledger, &moved.1, now()).unwrap();
+    assert_eq!((r.acked, r.updates.len()), (0, 0), "nothing twice");
+
+    // The audit, with the new hub pinned: every receipt checks against the hub that signed it,
+    // and the move against the enrolments.
+    let pinned = AuditOptions {
+        pinned_hub: Some(new_key),
+        ..AuditOptions::default()
+    };
+    let report = till.ledger.audit(&pinned, &mut |_, _| {}).unwrap();
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+    assert_eq!(report.trust, ewarong_core::audit::Trust::HubCertificate);
+    // A second enrolment slipped in without a signed move is found, and so is a move whose
+    // stored row was changed.
+    let copy = till.backup();
+    let path = copy.path().join(ewarong_ledger::LEDGER_FILE);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "INSERT INTO hub_enrolment (hub_url, hub_public_key, region, certificate, enrolled_at)
+         SELECT hub_url, hub_public_key, region, certificate, enrolled_at FROM hub_enrolment WHERE id = 1;
+         DROP TRIGGER hub_change_no_update;
+         UPDATE hub_change SET supervisor = 'kasir';",
+    )
+    .unwrap();
+    drop(conn);
+    let report = ewarong_ledger::audit_file(&path, &pinned, &mut |_, _| {}).unwrap();
+    let codes: Vec<(&str, &str, u64)> = report
+        .findings
+        .iter()
+        .map(|f| (f.code, f.table.as_str(), f.seq))
+        .collect();
+    assert!(
+        codes.contains(&("enrolment_unexplained", "hub_enrolment", 3)),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&("column", "hub_change", before + 1)),
+        "{codes:?}"
+    );
+    // The certificate in force is now the old hub's: the pinned new hub does not vouch for it.
+    assert!(codes.iter().any(|c| c.0 == "hub_key_mismatch"), "{codes:?}");
+}
+
+#[test]
+fn change_hub_on_sqlite() {
+    let dir = TempDir::new().unwrap();
+    change_hub(
+        SqliteStore::open(&dir.path().join("old.sqlite3")).unwrap(),
+        SqliteStore::open(&dir.path().join("new.sqlite3")).unwrap(),
+    );
+}
+
+#[test]
+fn change_hub_on_postgres() {
+    let (Some(old), Some(new)) = (
+        postgres_store("change_hub_old"),
+        postgres_store("change_hub_new"),
+    ) else {
+        return;
+    };
+    change_hub(old, new);
+}
+
+/// `ewarong change-hub` as a supervisor at the laptop types it: each refusal names what is
+/// wrong and writes nothing; the move, a sync and the audit with the new hub's key pinned.
+#[test]
+fn change_hub_from_the_command_line() {
+    use common::{demo, ewarong, fails, ok, sale_json, scalar};
+    let old = TestHub::start();
+    let dir = TempDir::new().unwrap();
+    let new = TestHub::other(
+        SqliteStore::open(&dir.path().join("new.sqlite3")).unwrap(),
+        43,
+    );
+    let d = demo();
+    sale_json(d.path(), CARD_A, &["beras-medium=2"]);
+    let old_fp = old.state.identity.public().fingerprint();
+    let new_fp = new.state.identity.public().fingerprint();
+    old.enrol_by_cli(d.path(), "test-01");
+    ok(ewarong(d.path()).arg("sync"));
+    let before: u64 = scalar(d.path(), "SELECT MAX(seq) FROM entry");
+    let code = new.code("test-01");
+    let change = |pin: &str, reason: &str, fp: &str| {
+        let mut c = ewarong(d.path());
+        c.args([
+            "change-hub",
+            "--hub",
+            &new.url,
+            "--code",
+            &code,
+            "--hub-key",
+            fp,
+            "--reason",
+            reason,
+        ])
+        .env("EWARONG_SUPERVISOR_PIN", pin);
+        c
+    };
+    let (_, e) = fails(&mut change("0000", "pemekaran", &new_fp));
+    assert!(e.contains("PIN"), "{e}");
+    let (_, e) = fails(&mut change("1111", "pemekaran", &new_fp));
+    assert!(e.contains("supervisor"), "{e}");
+    let (_, e) = fails(&mut change("9999", " ", &new_fp));
+    assert!(e.contains("--reason"), "{e}");
+    let (_, e) = fails(&mut change("9999", "pemekaran", &old_fp));
+    assert!(e.contains("sudah terdaftar"), "{e}");
+    let (_, e) = fails(&mut change("9999", "pemekaran", "0000 0000 0000 0000"));
+    assert!(e.contains("bukan"), "{e}");
+    let (_, e) = fails(ewarong(d.path()).args([
+        "enrol",
+        "--hub",
+        &new.url,
+        "--code",
+        &code,
+        "--hub-key",
+        &new_fp,
+    ]));
+    assert!(e.contains("change-hub"), "{e}");
+    assert_eq!(
+        scalar::<u64>(d.path(), "SELECT MAX(seq) FROM entry"),
+        before
+    );
+    assert_eq!(
+        scalar::<i64>(d.path(), "SELECT COUNT(*) FROM hub_enrolment"),
+        1
+    );
+
+    let out = ok(&mut change("9999", "pemekaran kabupaten", &new_fp));
+    assert!(out.contains("Terminal pindah ke hub"), "{out}");
+    ok(ewarong(d.path()).arg("sync"));
+    assert_eq!(new.head_seq("test-01"), before + 1);
+    assert_eq!(old.head_seq("test-01"), before);
+    let out = ok(ewarong(d.path()).args([
+        "audit",
+        "--hub-key",
+        &ewarong_core::seal::hex(&new.state.identity.public().to_bytes()),
+    ]));
+    assert!(out.contains("BERSIH"), "{out}");
+}

@@ -236,6 +236,13 @@ pub enum Command {
         code: String,
         hub_pin: HubPin,
     },
+    /// Move an enrolled terminal to another hub (the supervisor logged in, from settings).
+    ChangeHub {
+        hub: String,
+        code: String,
+        hub_pin: HubPin,
+        reason: String,
+    },
 }
 
 /// What the terminal is, once open.
@@ -817,6 +824,40 @@ impl Worker {
                     })
                     .is_ok()
                 });
+                if !sent {
+                    self.emit(Event::Enrolled(Err(Failure::new(NotOpen))));
+                }
+                false
+            }
+            Command::ChangeHub {
+                hub,
+                code,
+                hub_pin,
+                reason,
+            } => {
+                // The approval is the supervisor logged in at the counter, checked again here.
+                let supervisor = self
+                    .operator
+                    .clone()
+                    .filter(|o| o.role() == ewarong_ledger::Role::Supervisor);
+                let sent = match (&self.sync, supervisor) {
+                    (Some(s), Some(supervisor)) => s
+                        .send(sync_worker::SyncCommand::ChangeHub {
+                            hub,
+                            code,
+                            hub_pin: Box::new(hub_pin),
+                            reason,
+                            supervisor: Box::new(supervisor),
+                        })
+                        .is_ok(),
+                    (_, None) => {
+                        self.emit(Event::Enrolled(Err(Failure::new(
+                            LedgerError::NotSupervisor,
+                        ))));
+                        return false;
+                    }
+                    (None, _) => false,
+                };
                 if !sent {
                     self.emit(Event::Enrolled(Err(Failure::new(NotOpen))));
                 }

@@ -33,6 +33,14 @@ pub enum SyncCommand {
         code: String,
         hub_pin: Box<HubPin>,
     },
+    /// Move to another hub, approved by `supervisor`, then sync (every batch goes again).
+    ChangeHub {
+        hub: String,
+        code: String,
+        hub_pin: Box<HubPin>,
+        reason: String,
+        supervisor: Box<ewarong_ledger::Operator>,
+    },
 }
 
 /// What the status bar shows about sync.
@@ -134,8 +142,8 @@ impl SyncWorker {
         loop {
             match rx.recv_timeout(wait) {
                 Ok(SyncCommand::Now) | Err(RecvTimeoutError::Timeout) => {}
-                Ok(SyncCommand::Enrol { hub, code, hub_pin }) => {
-                    let result = self.enrol(&hub, &code, &hub_pin);
+                Ok(command @ (SyncCommand::Enrol { .. } | SyncCommand::ChangeHub { .. })) => {
+                    let result = self.enrol(command);
                     let ok = result.is_ok();
                     if self.events.send(Event::Enrolled(result)).is_ok() {
                         (self.wake)();
@@ -150,18 +158,44 @@ impl SyncWorker {
         }
     }
 
-    fn enrol(&mut self, hub: &str, code: &str, pin: &HubPin) -> Result<String, Failure> {
+    /// Enrols, or moves to another hub; returns the new hub's fingerprint.
+    fn enrol(&mut self, command: SyncCommand) -> Result<String, Failure> {
         let now = self.ledger.terminal().now();
-        let (e, _) = crate::sync_client::enrol(
-            &mut self.ledger,
-            hub.trim(),
-            UPLOAD_TIMEOUT,
-            code,
-            pin,
-            None,
-            now,
-        )
+        let (e, _) = match command {
+            SyncCommand::Enrol { hub, code, hub_pin } => crate::sync_client::enrol(
+                &mut self.ledger,
+                hub.trim(),
+                UPLOAD_TIMEOUT,
+                &code,
+                &hub_pin,
+                None,
+                now,
+            ),
+            SyncCommand::ChangeHub {
+                hub,
+                code,
+                hub_pin,
+                reason,
+                supervisor,
+            } => crate::sync_client::change_hub(
+                &mut self.ledger,
+                hub.trim(),
+                UPLOAD_TIMEOUT,
+                &code,
+                &hub_pin,
+                None,
+                &supervisor,
+                &reason,
+                now,
+            ),
+            // `run` passes only the two commands above; "sync now" enrols nothing.
+            SyncCommand::Now => {
+                return Err(Failure::new(ewarong_ledger::LedgerError::NotEnrolled));
+            }
+        }
         .map_err(Failure::new)?;
+        // A new hub: a new client for it at the next round.
+        self.prober = None;
         Ok(e.hub_key.fingerprint())
     }
 
@@ -185,7 +219,14 @@ impl SyncWorker {
         let now = self.ledger.terminal().now();
         // One client per hub for the worker's life: it keeps what it learned of the hub's clock.
         let prober = match self.prober.take() {
-            Some(p) if p.base() == enrolment.hub_url.trim_end_matches('/') => Ok(p),
+            // The same address and TLS pin: a hub change to a new key at the same address
+            // (a replaced hub machine) gets a client for the new enrolment.
+            Some(p)
+                if p.base() == enrolment.hub_url.trim_end_matches('/')
+                    && p.pinned_certificate() == enrolment.tls_certificate.as_deref() =>
+            {
+                Ok(p)
+            }
             _ => HubClient::for_enrolment(&enrolment, PROBE_TIMEOUT),
         };
         let result = match prober {

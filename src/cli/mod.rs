@@ -60,6 +60,20 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// A hub's enrolment sheet on the command line: `--hub`, `--code` and `--hub-key`, or the
+/// enrolment file (`enrol` and `change-hub`).
+#[derive(Debug, Args)]
+pub struct SheetArgs {
+    #[arg(long, help = help(key!("help.hub_url")))]
+    hub: Option<String>,
+    #[arg(long, help = help(key!("help.enrol_code")))]
+    code: Option<String>,
+    #[arg(long, help = help(key!("help.enrol_hub_key")))]
+    hub_key: Option<String>,
+    #[arg(long, help = help(key!("help.enrol_file")))]
+    file: Option<PathBuf>,
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -180,14 +194,17 @@ pub enum Command {
     Check,
     #[command(about = help(key!("help.enrol")))]
     Enrol {
-        #[arg(long, help = help(key!("help.hub_url")))]
-        hub: Option<String>,
-        #[arg(long, help = help(key!("help.enrol_code")))]
-        code: Option<String>,
-        #[arg(long, help = help(key!("help.enrol_hub_key")))]
-        hub_key: Option<String>,
-        #[arg(long, help = help(key!("help.enrol_file")))]
-        file: Option<PathBuf>,
+        #[command(flatten)]
+        sheet: SheetArgs,
+    },
+    #[command(about = help(key!("help.change_hub")))]
+    ChangeHub {
+        #[command(flatten)]
+        sheet: SheetArgs,
+        #[arg(long, help = help(key!("help.reason")))]
+        reason: String,
+        #[arg(long, env = "EWARONG_SUPERVISOR_PIN", hide_env_values = true, help = help(key!("help.supervisor_pin")))]
+        supervisor_pin: SecretArg,
     },
     #[command(about = help(key!("help.sync")))]
     Sync {
@@ -785,12 +802,18 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
             command: KeyCommand::Init,
         } => key::init(ctx),
         Command::Check => check::run(ctx),
-        Command::Enrol {
-            hub,
-            code,
-            hub_key,
-            file,
-        } => enrol::run(ctx, hub, code, hub_key, file),
+        Command::Enrol { sheet } => {
+            let sheet = enrol::Sheet::read(ctx, sheet)?;
+            enrol::run(ctx, sheet)
+        }
+        Command::ChangeHub {
+            sheet,
+            reason,
+            supervisor_pin,
+        } => {
+            let sheet = enrol::Sheet::read(ctx, sheet)?;
+            enrol::change(ctx, sheet, reason, supervisor_pin)
+        }
         Command::Sync { hub } => sync::run(ctx, hub),
         Command::ExportBatches { to } => export_batches::run(ctx, to),
         Command::AuditCopy { out } => audit_copy::run(ctx, &out),

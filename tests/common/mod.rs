@@ -230,6 +230,27 @@ impl<S: ewarong_hub::Store> TestHub<S> {
 
     /// A hub on `store` under `limits`.
     pub fn with_limits(store: S, limits: ewarong_hub::limits::Limits) -> Self {
+        Self::with(
+            store,
+            limits,
+            ewarong_hub::HubIdentity::from_seed(&[42; 32]),
+        )
+    }
+
+    /// A second hub, on `store`, with its own key from `seed`.
+    pub fn other(store: S, seed: u8) -> Self {
+        Self::with(
+            store,
+            ewarong_hub::limits::Limits::default(),
+            ewarong_hub::HubIdentity::from_seed(&[seed; 32]),
+        )
+    }
+
+    fn with(
+        store: S,
+        limits: ewarong_hub::limits::Limits,
+        identity: ewarong_hub::HubIdentity,
+    ) -> Self {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -237,9 +258,7 @@ impl<S: ewarong_hub::Store> TestHub<S> {
             .unwrap();
         rt.block_on(store.migrate()).unwrap();
         let state = std::sync::Arc::new(ewarong_hub::server::HubState::with_limits(
-            store,
-            ewarong_hub::HubIdentity::from_seed(&[42; 32]),
-            limits,
+            store, identity, limits,
         ));
         let listener = rt
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
@@ -279,6 +298,20 @@ impl<S: ewarong_hub::Store> TestHub<S> {
                 .unwrap()
         );
         code
+    }
+
+    /// Enrols the terminal in `dir` with this hub as a person does: `ewarong enrol` with a new
+    /// code and the hub's fingerprint.
+    pub fn enrol_by_cli(&self, dir: &Path, terminal_id: &str) {
+        ok(ewarong(dir).args([
+            "enrol",
+            "--hub",
+            &self.url,
+            "--code",
+            &self.code(terminal_id),
+            "--hub-key",
+            &self.state.identity.public().fingerprint(),
+        ]));
     }
 
     /// The last seq the hub holds for `terminal_id`.

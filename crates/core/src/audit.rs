@@ -80,6 +80,7 @@ enum Want<'a> {
     Null,
     Int(i64),
     Text(&'a str),
+    Bytes(&'a [u8]),
 }
 
 impl Want<'_> {
@@ -89,6 +90,7 @@ impl Want<'_> {
             (Want::Null, Value::Null) => true,
             (Want::Int(a), Value::Int(b)) => a == *b,
             (Want::Text(a), Value::Text(b)) => a == &**b,
+            (Want::Bytes(a), Value::Blob(b)) => a == b.as_slice(),
             _ => false,
         }
     }
@@ -101,6 +103,7 @@ impl std::fmt::Display for Want<'_> {
             Want::Null => f.write_str("NULL"),
             Want::Int(i) => write!(f, "{i}"),
             Want::Text(t) => f.write_str(t),
+            Want::Bytes(b) => f.write_str(&crate::seal::hex(b)),
         }
     }
 }
@@ -161,6 +164,8 @@ pub struct EnrolmentRow {
 /// One row of `batch_ack`: the hub's receipt for a batch, JSON as stored.
 #[derive(Debug, Clone)]
 pub struct AckRow {
+    /// The `hub_enrolment` row whose hub signed it.
+    pub enrolment: u64,
     pub batch_seq: u64,
     pub receipt: String,
 }
@@ -503,6 +508,23 @@ fn expected_rows(e: &SignedEntry) -> Vec<ExpectedRow<'_>> {
                 ("amount", Want::Int(*amount)),
             ],
         )],
+        SignedBody::HubChange {
+            from_hub_key,
+            to_hub_key,
+            hub_url,
+            supervisor,
+            reason,
+        } => vec![(
+            "hub_change",
+            0,
+            vec![
+                ("from_hub_key", Want::Bytes(from_hub_key)),
+                ("to_hub_key", Want::Bytes(to_hub_key)),
+                ("hub_url", Want::Text(hub_url)),
+                ("supervisor", Want::Text(supervisor)),
+                ("reason", Want::Text(reason)),
+            ],
+        )],
     }
 }
 
@@ -590,6 +612,8 @@ struct EntryPass {
     leaves: Vec<Hash32>,
     /// How many stored projection rows, per table, a signed entry claimed.
     claimed: BTreeMap<&'static str, usize>,
+    /// The signed moves to another hub: (seq, hub key left, hub key taken).
+    hub_changes: Vec<(u64, [u8; 32], [u8; 32])>,
 }
 
 /// The checks that need only the entry itself: leaf hash, decoding, its table rows, the rules.
@@ -603,6 +627,7 @@ fn check_entries(input: &AuditInput, entries: &[EntryRow]) -> EntryPass {
     // Where each signed column sits in its stored table, found once per table: a table's
     // expected columns come in the same order for every entry.
     let mut positions: BTreeMap<&'static str, ColumnPositions> = BTreeMap::new();
+    let mut hub_changes = Vec::new();
     for e in entries {
         let leaf = leaf_hash(&e.canonical);
         if e.leaf_hash != Some(leaf) {
@@ -686,12 +711,30 @@ fn check_entries(input: &AuditInput, entries: &[EntryRow]) -> EntryPass {
                 &[("who", supervisor)],
             );
         }
+        if let SignedBody::HubChange {
+            from_hub_key,
+            to_hub_key,
+            supervisor,
+            ..
+        } = &signed.body
+        {
+            if !input.supervisors.contains(supervisor) {
+                a.find(
+                    "hub_change",
+                    e.seq,
+                    key!("audit.hub_change_not_supervisor"),
+                    &[("who", supervisor)],
+                );
+            }
+            hub_changes.push((e.seq, *from_hub_key, *to_hub_key));
+        }
         check_sale_rules(&mut a, e.seq, &signed.body);
     }
     EntryPass {
         findings: a.findings,
         leaves,
         claimed,
+        hub_changes,
     }
 }
 
@@ -778,9 +821,11 @@ pub fn audit(
     let mut leaves = Vec::with_capacity(input.entries.len());
     let mut claimed: BTreeMap<&str, usize> = BTreeMap::new();
     let mut entry_findings = Vec::new();
+    let mut hub_changes = Vec::new();
     for p in passes {
         entry_findings.extend(p.findings);
         leaves.extend(p.leaves);
+        hub_changes.extend(p.hub_changes);
         for (table, n) in p.claimed {
             let c = claimed.entry(table).or_insert(0);
             *c = c.saturating_add(n);
@@ -974,6 +1019,7 @@ pub fn audit(
         signatures_checked =
             signatures_checked.saturating_add((input.batches.len() as u64).saturating_mul(2));
     }
+    check_hub_changes(&mut a, &hub_changes);
     check_hub_records(&mut a, anchor.hub);
     let open_tail = total.saturating_sub(prev_last.min(total));
     if let Some(every) = input.seal_every
@@ -1138,12 +1184,66 @@ fn certificate_keys(
     Ok((terminal, hub))
 }
 
-/// Every hub receipt against its batch and the hub key; every outbox row against a batch.
+/// The enrolments against the signed moves between hubs: the first enrolment needs none, and
+/// the n-th `hub_change` entry (by seq) leaves the hub of the n-th enrolment (by id) for the hub
+/// of the next. An enrolment no signed move brought in is a finding: a terminal changes hub only
+/// by that act, approved by a supervisor.
+fn check_hub_changes(a: &mut Audit<'_>, changes: &[(u64, [u8; 32], [u8; 32])]) {
+    let input = a.input;
+    let mut changes = changes.to_vec();
+    changes.sort_by_key(|c| c.0);
+    let key_of = |i: usize| input.enrolments.get(i).map(|r| r.hub_public_key.as_slice());
+    for (n, (seq, from, to)) in changes.iter().enumerate() {
+        let detail = if key_of(n) != Some(from.as_slice()) {
+            Some("from_hub_key")
+        } else if key_of(n.saturating_add(1)) != Some(to.as_slice()) {
+            Some("to_hub_key")
+        } else {
+            None
+        };
+        if let Some(detail) = detail {
+            a.find(
+                "hub_change",
+                *seq,
+                key!("audit.hub_change_mismatch"),
+                &[("detail", &detail)],
+            );
+        }
+    }
+    for row in input
+        .enrolments
+        .iter()
+        .skip(changes.len().saturating_add(1))
+    {
+        a.find(
+            "hub_enrolment",
+            row.id,
+            key!("audit.enrolment_unexplained"),
+            &[],
+        );
+    }
+}
+
+/// Every hub receipt against its batch and the key of the hub that signed it (the hub in force:
+/// `hub`; a hub left by a signed move: its enrolment row's key); every outbox row against a
+/// batch.
 fn check_hub_records(a: &mut Audit<'_>, hub: Option<PublicKey>) {
     let input = a.input;
     if !input.acks.is_empty() && input.enrolments.is_empty() {
         a.find("batch_ack", 0, key!("audit.ack_without_enrolment"), &[]);
     }
+    let newest = input.enrolments.last().map(|r| r.id);
+    let hub_of = |enrolment: u64| -> Option<PublicKey> {
+        if Some(enrolment) == newest || newest.is_none() {
+            return hub;
+        }
+        input
+            .enrolments
+            .iter()
+            .find(|r| r.id == enrolment)
+            .and_then(|r| <[u8; 32]>::try_from(r.hub_public_key.as_slice()).ok())
+            .and_then(|b| PublicKey::from_bytes(&b).ok())
+    };
     // Indexed once: a ledger has a receipt and an outbox row per batch, thousands of each.
     let by_seq: BTreeMap<u64, &BatchRow> = input.batches.iter().map(|b| (b.batch_seq, b)).collect();
     let batch = |n: u64| by_seq.get(&n).copied();
@@ -1162,7 +1262,10 @@ fn check_hub_records(a: &mut Audit<'_>, hub: Option<PublicKey>) {
                     != (b.batch_seq, b.first_seq, b.last_seq)
                 {
                     Some("batch_seq/first_seq/last_seq".to_owned())
-                } else if !hub.zip(hash).is_some_and(|(h, hash)| r.verify(&h, &hash)) {
+                } else if !hub_of(ack.enrolment)
+                    .zip(hash)
+                    .is_some_and(|(h, hash)| r.verify(&h, &hash))
+                {
                     Some("hub_signature".to_owned())
                 } else {
                     None

@@ -1400,6 +1400,22 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ),
     ("ui.hub.enrol", "Daftarkan", "Enrol"),
     (
+        "ui.hub.move",
+        "Pindah ke hub lain (supervisor)",
+        "Move to another hub (supervisor)",
+    ),
+    (
+        "ui.hub.reason",
+        "Alasan pindah hub (dicatat di buku besar)",
+        "Reason for the move (written in the ledger)",
+    ),
+    ("ui.hub.move_do", "Pindah hub", "Move hub"),
+    (
+        "ui.hub.move_ok",
+        "Pindah hub tercatat di buku besar. Sidik jari kunci hub baru: {fingerprint}. Semua batch dikirim ke hub baru.",
+        "The hub change is in the ledger. New hub key fingerprint: {fingerprint}. Every batch goes to the new hub.",
+    ),
+    (
         "ui.hub.enrol_ok",
         "Terdaftar. Sidik jari kunci hub: {fingerprint}",
         "Enrolled. Hub key fingerprint: {fingerprint}",
@@ -1473,8 +1489,23 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "sync.already_enrolled",
-        "terminal ini sudah terdaftar di hub {hub} (sidik jari {fingerprint}); pendaftaran tidak memindahkan terminal ke hub lain",
-        "this terminal is already enrolled with hub {hub} (fingerprint {fingerprint}); enrolment does not move a terminal to another hub",
+        "terminal ini sudah terdaftar di hub {hub} (sidik jari {fingerprint}); pendaftaran tidak memindahkan terminal ke hub lain; untuk pindah: ewarong change-hub dengan PIN supervisor",
+        "this terminal is already enrolled with hub {hub} (fingerprint {fingerprint}); enrolment does not move a terminal to another hub; to move it: ewarong change-hub with a supervisor PIN",
+    ),
+    (
+        "help.change_hub",
+        "pindahkan terminal yang sudah terdaftar ke hub lain (lembar pendaftaran hub baru, PIN supervisor, alasan)",
+        "move an enrolled terminal to another hub (the new hub's enrolment sheet, a supervisor PIN, a reason)",
+    ),
+    (
+        "cli.hub_changed",
+        "Terminal pindah ke hub {hub} (wilayah {region}, sidik jari {fingerprint}); sinkronkan untuk mengirim semua batch ke hub baru",
+        "Terminal moved to hub {hub} (region {region}, fingerprint {fingerprint}); sync to send every batch to the new hub",
+    ),
+    (
+        "ledger.same_hub",
+        "terminal ini sudah terdaftar di hub dengan sidik jari {fingerprint}; tidak ada yang dipindahkan",
+        "this terminal is already enrolled with the hub whose fingerprint is {fingerprint}; nothing was moved",
     ),
     (
         "sync.plain_http",
@@ -1804,6 +1835,21 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "column {column}: stored '{stored}', signed '{signed}'",
     ),
     (
+        "audit.hub_change_not_supervisor",
+        "pindah hub disetujui oleh '{who}', yang bukan supervisor",
+        "hub change approved by '{who}', who is not a supervisor",
+    ),
+    (
+        "audit.hub_change_mismatch",
+        "pindah hub tidak cocok dengan pendaftaran hub yang tersimpan ({detail})",
+        "the hub change does not match the hub enrolments stored ({detail})",
+    ),
+    (
+        "audit.enrolment_unexplained",
+        "pendaftaran hub tanpa pindah hub yang ditandatangani dan disetujui supervisor",
+        "a hub enrolment with no signed hub change approved by a supervisor",
+    ),
+    (
         "audit.void_not_supervisor",
         "pembatalan oleh '{who}', yang bukan supervisor",
         "voided by '{who}', who is not a supervisor",
@@ -2126,6 +2172,7 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("kind.complaint", "pengaduan", "complaint"),
     ("kind.lockout", "kunci kartu", "card lockout"),
     ("kind.release", "saldo dipindah", "balance released"),
+    ("kind.hub_change", "pindah hub", "hub change"),
     ("hist.voided_by", "dibatalkan oleh {seq}", "voided by {seq}"),
     ("hist.voids", "membatalkan {seq}", "voids {seq}"),
     ("z.title", "LAPORAN TUTUP HARI (Z)", "DAY CLOSE REPORT (Z)"),

@@ -19,13 +19,14 @@ type Projection = (&'static str, Option<&'static str>);
 const BIG_PROJECTIONS: [Projection; 2] = [("sale_item", Some("line_no")), ("sale", None)];
 
 /// The other projections, loaded after the entries on the calling thread.
-const PROJECTIONS: [Projection; 6] = [
+const PROJECTIONS: [Projection; 7] = [
     ("void", None),
     ("day_close", None),
     ("day_close_total", Some("group_id")),
     ("complaint", None),
     ("lockout", None),
     ("release", None),
+    ("hub_change", None),
 ];
 
 /// Texts already read from one table, so a text repeated on many rows is stored once.
@@ -224,11 +225,18 @@ impl Ledger {
             })?
             .collect::<Result<_, _>>()?;
         let acks = conn
-            .prepare("SELECT batch_seq, receipt FROM batch_ack ORDER BY batch_seq")?
+            .prepare(if super::schema_version(conn)? >= 8 {
+                "SELECT enrolment, batch_seq, receipt FROM batch_ack ORDER BY enrolment, batch_seq"
+            } else {
+                // Before 0008 every receipt was the newest enrolment's.
+                "SELECT (SELECT COALESCE(MAX(id), 0) FROM hub_enrolment), batch_seq, receipt
+                 FROM batch_ack ORDER BY batch_seq"
+            })?
             .query_map([], |r| {
                 Ok(AckRow {
-                    batch_seq: r.get(0)?,
-                    receipt: r.get(1)?,
+                    enrolment: r.get(0)?,
+                    batch_seq: r.get(1)?,
+                    receipt: r.get(2)?,
                 })
             })?
             .collect::<Result<_, _>>()?;
@@ -359,6 +367,15 @@ fn load_projections(
 ) -> Result<BTreeMap<String, Table>, LedgerError> {
     let mut projections = BTreeMap::new();
     for &(table, order) in tables {
+        // A copy from a terminal older than the table (e.g. `hub_change`, from 0008) has none.
+        let exists: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1)",
+            [table],
+            |r| r.get(0),
+        )?;
+        if !exists {
+            continue;
+        }
         let sql = match order {
             None => format!("SELECT * FROM {table} ORDER BY seq"),
             Some(col) => format!("SELECT * FROM {table} ORDER BY seq, {col}"),

@@ -249,7 +249,8 @@ impl Ledger {
     pub fn pending(&self) -> Result<(u64, u64), LedgerError> {
         Ok(self.conn.query_row(
             "SELECT (SELECT COUNT(*) FROM outbox o
-                     WHERE NOT EXISTS (SELECT 1 FROM batch_ack a WHERE a.batch_seq = o.batch_seq)),
+                     WHERE NOT EXISTS (SELECT 1 FROM batch_ack a WHERE a.batch_seq = o.batch_seq
+                                         AND a.enrolment = (SELECT MAX(id) FROM hub_enrolment))),
                     (SELECT COALESCE(MAX(seq), 0) FROM entry)
                     - (SELECT COALESCE(MAX(last_seq), 0) FROM batch)",
             [],

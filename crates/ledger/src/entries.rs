@@ -153,7 +153,7 @@ pub struct SavedVoid {
     pub reason: String,
 }
 
-fn checked_text(field: &'static str, text: &str) -> Result<String, LedgerError> {
+pub(crate) fn checked_text(field: &'static str, text: &str) -> Result<String, LedgerError> {
     let t = text.trim();
     if t.is_empty() {
         return Err(LedgerError::EmptyField(field));

@@ -66,6 +66,13 @@ pub enum LedgerError {
     NoKey,
     KeyMismatch,
     NotEnrolled,
+    /// Enrolment never replaces the hub in force: that is a hub change, approved by a supervisor.
+    AlreadyEnrolled {
+        hub: String,
+        fingerprint: String,
+    },
+    /// A hub change to the hub already in force.
+    SameHub(String),
     Certificate(String),
     HubReceipt {
         batch_seq: u64,
@@ -208,6 +215,12 @@ impl Localize for LedgerError {
             Self::NoKey => tr(lang, key!("key.none")).to_owned(),
             Self::KeyMismatch => tr(lang, key!("ledger.key_mismatch")).to_owned(),
             Self::NotEnrolled => tr(lang, key!("ledger.not_enrolled")).to_owned(),
+            Self::AlreadyEnrolled { hub, fingerprint } => trf(
+                lang,
+                key!("sync.already_enrolled"),
+                &[("hub", hub), ("fingerprint", fingerprint)],
+            ),
+            Self::SameHub(f) => trf(lang, key!("ledger.same_hub"), &[("fingerprint", f)]),
             Self::Certificate(d) => trf(lang, key!("ledger.certificate"), &[("detail", d)]),
             Self::HubReceipt { batch_seq, reason } => trf(
                 lang,

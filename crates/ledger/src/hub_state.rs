@@ -13,6 +13,8 @@ use ewarong_core::seal::{Hash32, hex};
 /// The hub this terminal is enrolled with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Enrolment {
+    /// The row in `hub_enrolment`: receipts and update versions are kept per enrolment.
+    pub id: i64,
     pub hub_url: String,
     pub hub_key: PublicKey,
     pub region: String,
@@ -54,8 +56,9 @@ pub enum Acked {
 }
 
 impl Ledger {
-    /// Records an enrolment after checking the certificate: signed by the hub key it names, for
-    /// this terminal's id and this ledger's key.
+    /// Records a terminal's first enrolment after checking the certificate: signed by the hub
+    /// key it names, for this terminal's id and this ledger's key. A terminal already enrolled
+    /// is refused: moving it is [`Ledger::record_hub_change`].
     pub fn record_enrolment(
         &mut self,
         hub_url: &str,
@@ -63,6 +66,93 @@ impl Ledger {
         tls_certificate: Option<&str>,
         now: DateTime<FixedOffset>,
     ) -> Result<Enrolment, LedgerError> {
+        if let Some(e) = self.enrolment()? {
+            return Err(LedgerError::AlreadyEnrolled {
+                hub: e.hub_url,
+                fingerprint: e.hub_key.fingerprint(),
+            });
+        }
+        let hub_key = self.checked_certificate(cert)?;
+        let json = serde_json::to_string(cert).map_err(|e| LedgerError::Corrupt(e.to_string()))?;
+        insert_enrolment(
+            &self.conn,
+            hub_url,
+            &hub_key,
+            cert,
+            &json,
+            tls_certificate,
+            &now,
+        )?;
+        tracing::info!(hub = hub_url, hub_key = %hub_key.fingerprint(), "enrolled with hub");
+        self.enrolment()?.ok_or(LedgerError::NotEnrolled)
+    }
+
+    /// Moves this terminal to another hub: a `hub_change` entry naming the hub key left and the
+    /// one taken, approved by `supervisor`, and the new hub's certificate as the enrolment in
+    /// force, in one transaction. From then on receipts and updates are the new hub's; the old
+    /// hub's receipts stay. Refused unless the terminal is enrolled, the approver is a
+    /// supervisor, the reason is given and the new hub's key is another one.
+    pub fn record_hub_change(
+        &mut self,
+        hub_url: &str,
+        cert: &Certificate,
+        tls_certificate: Option<&str>,
+        supervisor: &super::Operator,
+        reason: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Enrolment, LedgerError> {
+        if supervisor.role() != super::Role::Supervisor {
+            return Err(LedgerError::NotSupervisor);
+        }
+        let reason = super::entries::checked_text("--reason", reason)?;
+        let hub_url = super::entries::checked_text("--hub", hub_url)?;
+        let hub_url = hub_url.as_str();
+        let old = self.enrolment()?.ok_or(LedgerError::NotEnrolled)?;
+        let hub_key = self.checked_certificate(cert)?;
+        if hub_key == old.hub_key {
+            return Err(LedgerError::SameHub(hub_key.fingerprint()));
+        }
+        let json = serde_json::to_string(cert).map_err(|e| LedgerError::Corrupt(e.to_string()))?;
+        let terminal_id = self.terminal.terminal_id.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        insert_enrolment(&tx, hub_url, &hub_key, cert, &json, tls_certificate, &now)?;
+        let (from, to) = (old.hub_key.to_bytes(), hub_key.to_bytes());
+        let super::Appended { seq, .. } = super::append_entry(
+            &tx,
+            &terminal_id,
+            self.signer.as_ref(),
+            ewarong_core::seal::EntryKind::HubChange,
+            &now,
+            |w| {
+                w.bytes32(&from)
+                    .bytes32(&to)
+                    .str(hub_url)
+                    .str(supervisor.name())
+                    .str(&reason);
+            },
+        )?;
+        tx.execute(
+            "INSERT INTO hub_change (seq, from_hub_key, to_hub_key, hub_url, supervisor, reason)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![seq, from, to, hub_url, supervisor.name(), reason],
+        )?;
+        tx.commit()?;
+        tracing::info!(
+            seq,
+            from = %old.hub_key.fingerprint(),
+            to = %hub_key.fingerprint(),
+            supervisor = supervisor.name(),
+            "moved to another hub"
+        );
+        self.seal_if_due(now);
+        self.enrolment()?.ok_or(LedgerError::NotEnrolled)
+    }
+
+    /// The hub key of a certificate for this terminal: signed by the hub key it names, for this
+    /// terminal's id and this ledger's key.
+    fn checked_certificate(&self, cert: &Certificate) -> Result<PublicKey, LedgerError> {
         let (terminal_key, hub_key) = cert
             .verify()
             .map_err(|e| LedgerError::Certificate(e.to_string()))?;
@@ -78,30 +168,16 @@ impl Ledger {
                 terminal_key.fingerprint()
             )));
         }
-        let json = serde_json::to_string(cert).map_err(|e| LedgerError::Corrupt(e.to_string()))?;
-        self.conn.execute(
-            "INSERT INTO hub_enrolment (hub_url, hub_public_key, region, certificate, enrolled_at, tls_certificate)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                hub_url,
-                hub_key.to_bytes(),
-                cert.region,
-                json,
-                timestamp(&now),
-                tls_certificate
-            ],
-        )?;
-        tracing::info!(hub = hub_url, hub_key = %hub_key.fingerprint(), "enrolled with hub");
-        self.enrolment()?.ok_or(LedgerError::NotEnrolled)
+        Ok(hub_key)
     }
 
     /// The enrolment in force, if any.
     pub fn enrolment(&self) -> Result<Option<Enrolment>, LedgerError> {
-        type Row = (String, Vec<u8>, String, String, String, Option<String>);
+        type Row = (i64, String, Vec<u8>, String, String, String, Option<String>);
         let row: Option<Row> = self
             .conn
             .query_row(
-                "SELECT hub_url, hub_public_key, region, certificate, enrolled_at, tls_certificate
+                "SELECT id, hub_url, hub_public_key, region, certificate, enrolled_at, tls_certificate
                  FROM hub_enrolment ORDER BY id DESC LIMIT 1",
                 [],
                 |r| {
@@ -112,16 +188,18 @@ impl Ledger {
                         r.get(3)?,
                         r.get(4)?,
                         r.get(5)?,
+                        r.get(6)?,
                     ))
                 },
             )
             .optional()?;
-        let Some((hub_url, key, region, cert, enrolled_at, tls_certificate)) = row else {
+        let Some((id, hub_url, key, region, cert, enrolled_at, tls_certificate)) = row else {
             return Ok(None);
         };
         let corrupt = |what: &str| LedgerError::Corrupt(format!("hub_enrolment.{what}"));
         let key: [u8; 32] = key.try_into().map_err(|_| corrupt("hub_public_key"))?;
         Ok(Some(Enrolment {
+            id,
             hub_url,
             hub_key: PublicKey::from_bytes(&key).map_err(|_| corrupt("hub_public_key"))?,
             region,
@@ -138,7 +216,8 @@ impl Ledger {
             .prepare_cached(
                 "SELECT o.batch_seq FROM outbox o
                  WHERE o.batch_seq > ?1
-                   AND NOT EXISTS (SELECT 1 FROM batch_ack a WHERE a.batch_seq = o.batch_seq)
+                   AND NOT EXISTS (SELECT 1 FROM batch_ack a WHERE a.batch_seq = o.batch_seq
+                                     AND a.enrolment = (SELECT MAX(id) FROM hub_enrolment))
                  ORDER BY o.batch_seq LIMIT ?2",
             )?
             .query_map(
@@ -221,9 +300,10 @@ impl Ledger {
         let json =
             serde_json::to_string(receipt).map_err(|e| LedgerError::Corrupt(e.to_string()))?;
         let n = self.conn.execute(
-            "INSERT OR IGNORE INTO batch_ack (batch_seq, receipt, received_at, acked_at, via)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT OR IGNORE INTO batch_ack (enrolment, batch_seq, receipt, received_at, acked_at, via)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
+                enrolment.id,
                 receipt.batch_seq,
                 json,
                 receipt.received_at,
@@ -242,9 +322,10 @@ impl Ledger {
     /// read from the import records, so an update and its record are one transaction.
     pub fn hub_versions(&self) -> Result<std::collections::BTreeMap<String, u64>, LedgerError> {
         let mut out = std::collections::BTreeMap::new();
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT source FROM reference_import WHERE source LIKE 'hub:%'")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT source FROM reference_import WHERE source LIKE 'hub:%'
+                   AND enrolment = (SELECT MAX(id) FROM hub_enrolment)",
+        )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let source: String = r.get(0)?;
@@ -262,7 +343,8 @@ impl Ledger {
             out.insert("moves".to_owned(), moves);
         }
         let revoked: i64 = self.conn.query_row(
-            "SELECT COALESCE(MAX(version), 0) FROM hub_revoked_import",
+            "SELECT COALESCE(MAX(version), 0) FROM hub_revoked_import
+             WHERE enrolment = (SELECT COALESCE(MAX(id), 0) FROM hub_enrolment)",
             [],
             |r| r.get(0),
         )?;
@@ -293,7 +375,8 @@ impl Ledger {
             }
         }
         tx.execute(
-            "INSERT INTO hub_revoked_import (version, sha256, imported_at) VALUES (?1, ?2, ?3)",
+            "INSERT INTO hub_revoked_import (enrolment, version, sha256, imported_at)
+             VALUES ((SELECT COALESCE(MAX(id), 0) FROM hub_enrolment), ?1, ?2, ?3)",
             params![version, sha256.as_slice(), timestamp(&now)],
         )?;
         tx.commit()?;
@@ -319,10 +402,37 @@ impl Ledger {
         Ok(self
             .conn
             .query_row(
-                "SELECT batch_seq, acked_at FROM batch_ack ORDER BY acked_at DESC, batch_seq DESC LIMIT 1",
+                "SELECT batch_seq, acked_at FROM batch_ack
+                 WHERE enrolment = (SELECT MAX(id) FROM hub_enrolment)
+                 ORDER BY acked_at DESC, batch_seq DESC LIMIT 1",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?)
     }
+}
+
+/// One `hub_enrolment` row.
+fn insert_enrolment(
+    conn: &rusqlite::Connection,
+    hub_url: &str,
+    hub_key: &PublicKey,
+    cert: &Certificate,
+    json: &str,
+    tls_certificate: Option<&str>,
+    now: &DateTime<FixedOffset>,
+) -> Result<(), LedgerError> {
+    conn.execute(
+        "INSERT INTO hub_enrolment (hub_url, hub_public_key, region, certificate, enrolled_at, tls_certificate)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            hub_url,
+            hub_key.to_bytes(),
+            cert.region,
+            json,
+            timestamp(now),
+            tls_certificate
+        ],
+    )?;
+    Ok(())
 }

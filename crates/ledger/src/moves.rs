@@ -241,7 +241,8 @@ impl Ledger {
     /// The newest moves update applied (0: none).
     pub fn moves_version(&self) -> Result<u64, LedgerError> {
         let v: i64 = self.conn.query_row(
-            "SELECT COALESCE(MAX(version), 0) FROM hub_move_import",
+            "SELECT COALESCE(MAX(version), 0) FROM hub_move_import
+             WHERE enrolment = (SELECT COALESCE(MAX(id), 0) FROM hub_enrolment)",
             [],
             |r| r.get(0),
         )?;
@@ -278,7 +279,8 @@ impl Ledger {
             }
         }
         tx.execute(
-            "INSERT INTO hub_move_import (version, sha256, move_count, imported_at) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO hub_move_import (enrolment, version, sha256, move_count, imported_at)
+             VALUES ((SELECT COALESCE(MAX(id), 0) FROM hub_enrolment), ?1, ?2, ?3, ?4)",
             params![version, sha256.as_slice(), doc.moves.len(), timestamp(&now)],
         )?;
         tx.commit()?;

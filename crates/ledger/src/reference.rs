@@ -107,8 +107,9 @@ fn record_import(
 ) -> Result<i64, LedgerError> {
     let version = next_version(conn, kind)?;
     conn.execute(
-        "INSERT INTO reference_import (kind, version, sha256, row_count, source, document, imported_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO reference_import (kind, version, sha256, row_count, source, document, imported_at, enrolment)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,
+                 CASE WHEN ?5 LIKE 'hub:%' THEN (SELECT MAX(id) FROM hub_enrolment) END)",
         params![kind, version, sha256, row_count, source, document, timestamp(now)],
     )?;
     Ok(version)

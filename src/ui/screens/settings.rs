@@ -135,6 +135,10 @@ pub struct HubForm {
     pub hub: String,
     pub code: String,
     pub hub_key: String,
+    /// Why an enrolled terminal moves to another hub (written into the ledger).
+    pub reason: String,
+    /// The supervisor opened "move to another hub".
+    moving: bool,
     busy: bool,
     result: Option<Result<String, Failure>>,
     /// A field that does not pass its rule, in words.
@@ -146,8 +150,30 @@ impl HubForm {
         self.busy = false;
         if r.is_ok() {
             self.code.clear();
+            self.reason.clear();
         }
         self.result = Some(r);
+    }
+
+    /// The sheet's fields (address, code, fingerprint), enabled for a supervisor.
+    fn sheet_fields(&mut self, ui: &mut Ui, lang: Lang, supervisor: bool) {
+        ui.add_enabled_ui(supervisor && !self.busy, |ui| {
+            field(ui, tr(lang, key!("ui.hub.url")), &mut self.hub, 300.0);
+            // The code and the fingerprint come together, from the enrolment sheet.
+            ui.horizontal(|ui| {
+                field(ui, tr(lang, key!("ui.hub.code")), &mut self.code, 180.0);
+                field(ui, tr(lang, key!("ui.hub.key")), &mut self.hub_key, 220.0);
+            });
+        });
+    }
+
+    /// Whether the sheet is filled in and nothing is under way.
+    fn sheet_ready(&self, supervisor: bool) -> bool {
+        supervisor
+            && !self.busy
+            && !self.hub.trim().is_empty()
+            && !self.code.trim().is_empty()
+            && !self.hub_key.trim().is_empty()
     }
 
     /// Draws the section; returns a command when the user asked for one.
@@ -169,22 +195,44 @@ impl HubForm {
                         out = Some(Command::SyncNow);
                     }
                 });
+                // Moving to another hub: the new hub's sheet, a reason, the supervisor's login.
+                if supervisor {
+                    ui.add_space(8.0);
+                    ui.checkbox(&mut self.moving, tr(lang, key!("ui.hub.move")));
+                }
+                if supervisor && self.moving {
+                    self.sheet_fields(ui, lang, supervisor);
+                    ui.add_enabled_ui(!self.busy, |ui| {
+                        field(ui, tr(lang, key!("ui.hub.reason")), &mut self.reason, 420.0);
+                    });
+                    let ready = self.sheet_ready(supervisor) && !self.reason.trim().is_empty();
+                    ui.horizontal(|ui| {
+                        if action(ui, ready, tr(lang, key!("ui.hub.move_do")), "").clicked() {
+                            match crate::ui::hub_pin(lang, &self.hub_key) {
+                                Ok(hub_pin) => {
+                                    self.busy = true;
+                                    self.result = None;
+                                    self.problem = None;
+                                    out = Some(Command::ChangeHub {
+                                        hub: self.hub.trim().to_owned(),
+                                        code: self.code.trim().to_owned(),
+                                        hub_pin,
+                                        reason: self.reason.trim().to_owned(),
+                                    });
+                                }
+                                Err(problem) => self.problem = Some(problem),
+                            }
+                        }
+                        if self.busy {
+                            ui.spinner();
+                        }
+                    });
+                }
             }
             None => {
                 ui.label(tr(lang, key!("ui.hub.not_enrolled")));
-                ui.add_enabled_ui(supervisor && !self.busy, |ui| {
-                    field(ui, tr(lang, key!("ui.hub.url")), &mut self.hub, 300.0);
-                    // The code and the fingerprint come together, from the enrolment sheet.
-                    ui.horizontal(|ui| {
-                        field(ui, tr(lang, key!("ui.hub.code")), &mut self.code, 180.0);
-                        field(ui, tr(lang, key!("ui.hub.key")), &mut self.hub_key, 220.0);
-                    });
-                });
-                let ready = supervisor
-                    && !self.busy
-                    && !self.hub.trim().is_empty()
-                    && !self.code.trim().is_empty()
-                    && !self.hub_key.trim().is_empty();
+                self.sheet_fields(ui, lang, supervisor);
+                let ready = self.sheet_ready(supervisor);
                 ui.horizontal(|ui| {
                     if action(ui, ready, tr(lang, key!("ui.hub.enrol")), "").clicked() {
                         match crate::ui::hub_pin(lang, &self.hub_key) {
@@ -216,7 +264,12 @@ impl HubForm {
         }
         match &self.result {
             Some(Ok(fp)) => {
-                ui.label(trf(lang, key!("ui.hub.enrol_ok"), &[("fingerprint", fp)]));
+                let done = if self.moving {
+                    key!("ui.hub.move_ok")
+                } else {
+                    key!("ui.hub.enrol_ok")
+                };
+                ui.label(trf(lang, done, &[("fingerprint", fp)]));
             }
             Some(Err(f)) => {
                 ui.label(RichText::new(f.localize(lang)).color(error_color(ui)));

@@ -20,16 +20,19 @@ pub enum EntryKind {
     Lockout = 5,
     /// The KPM's balance handed over to another e-warong (a move ordered by the hub).
     Release = 6,
+    /// The terminal moved to another hub, approved by a supervisor.
+    HubChange = 7,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 6] = [
+    pub const ALL: [EntryKind; 7] = [
         Self::Sale,
         Self::Void,
         Self::DayClose,
         Self::Complaint,
         Self::Lockout,
         Self::Release,
+        Self::HubChange,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +43,7 @@ impl EntryKind {
             Self::Complaint => "complaint",
             Self::Lockout => "lockout",
             Self::Release => "release",
+            Self::HubChange => "hub_change",
         }
     }
 
@@ -303,6 +307,15 @@ pub enum SignedBody {
         /// The balance handed over, rupiah.
         amount: i64,
     },
+    HubChange {
+        /// The hub key of the enrolment left.
+        from_hub_key: [u8; 32],
+        /// The hub key of the enrolment taken.
+        to_hub_key: [u8; 32],
+        hub_url: String,
+        supervisor: String,
+        reason: String,
+    },
 }
 
 /// An entry as signed: header and body.
@@ -332,6 +345,7 @@ pub fn decode_entry(bytes: &[u8]) -> Result<SignedEntry, DecodeError> {
         4 => EntryKind::Complaint,
         5 => EntryKind::Lockout,
         6 => EntryKind::Release,
+        7 => EntryKind::HubChange,
         _ => return Err(DecodeError("kind")),
     };
     let terminal_id = r.str()?;
@@ -403,6 +417,13 @@ pub fn decode_entry(bytes: &[u8]) -> Result<SignedEntry, DecodeError> {
             move_id: r.u64()?,
             to_terminal: r.str()?,
             amount: r.i64()?,
+        },
+        EntryKind::HubChange => SignedBody::HubChange {
+            from_hub_key: r.bytes32()?,
+            to_hub_key: r.bytes32()?,
+            hub_url: r.str()?,
+            supervisor: r.str()?,
+            reason: r.str()?,
         },
     };
     if !r.is_empty() {
@@ -499,5 +520,37 @@ mod tests {
             ]
             .concat()
         );
+    }
+
+    #[test]
+    fn a_hub_change_is_kind_7_with_both_keys_raw_then_three_strings() {
+        let (from, to) = ([1u8; 32], [2u8; 32]);
+        let mut w = Writer::entry(EntryKind::HubChange, "t1", 9, "x");
+        w.bytes32(&from)
+            .bytes32(&to)
+            .str("https://hub")
+            .str("sup")
+            .str("why");
+        let b = w.finish();
+        let head = Writer::entry(EntryKind::HubChange, "t1", 9, "x").finish();
+        assert_eq!(b[4], 7, "kind byte");
+        assert_eq!(&b[head.len()..head.len() + 32], &from);
+        assert_eq!(&b[head.len() + 32..head.len() + 64], &to);
+        assert_eq!(&b[head.len() + 64..head.len() + 68], &[0, 0, 0, 11]);
+        let e = decode_entry(&b).unwrap();
+        assert_eq!(e.kind, EntryKind::HubChange);
+        assert_eq!(
+            e.body,
+            SignedBody::HubChange {
+                from_hub_key: from,
+                to_hub_key: to,
+                hub_url: "https://hub".into(),
+                supervisor: "sup".into(),
+                reason: "why".into(),
+            }
+        );
+        assert_eq!(EntryKind::parse("hub_change"), Some(EntryKind::HubChange));
+        // A key cut short does not decode.
+        assert!(decode_entry(&b[..head.len() + 40]).is_err());
     }
 }
