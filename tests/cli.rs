@@ -1684,3 +1684,77 @@ fn refusals_name_the_field_cut_long_values_and_save_nothing() {
     }
     assert_eq!(snapshot(&ledger_path(dir.path())), before, "nothing saved");
 }
+
+/// `--version` names the build (package version and git commit); each batch records the build
+/// that sealed it, and the audit says which build wrote which batches, old batches included.
+#[test]
+fn the_version_names_the_commit_and_every_batch_records_its_build() {
+    let commit = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map_or_else(
+            || "unknown".to_owned(),
+            |o| String::from_utf8(o.stdout).unwrap().trim().to_owned(),
+        );
+    let build = format!("{}+{commit}", env!("CARGO_PKG_VERSION"));
+    assert_eq!(ewarong_core::PROGRAM_VERSION, build);
+    let dir = demo();
+    let out = ok(ewarong(dir.path()).arg("--version"));
+    assert_eq!(out.trim(), format!("ewarong {build}"));
+    sale_json(dir.path(), CARD_A, &["tempe=1"]);
+    ok(ewarong(dir.path()).arg("seal"));
+    sale_json(dir.path(), CARD_B, &["tahu=1"]);
+    ok(ewarong(dir.path()).arg("seal"));
+    let batches: Vec<Value> =
+        serde_json::from_str(&ok(ewarong(dir.path()).args(["--json", "batches"]))).unwrap();
+    assert_eq!(batches.len(), 2);
+    assert!(
+        batches.iter().all(|b| b["program"] == build.as_str()),
+        "{batches:?}"
+    );
+    assert!(ok(ewarong(dir.path()).arg("batches")).contains(&format!("program {build}")));
+    // A batch sealed before the ledger recorded the build (migration 0009) reads as unknown,
+    // and the audit stays clean: the column is bookkeeping no signature covers.
+    let copy = tempfile::TempDir::new().unwrap();
+    let path = common::tampered_copy(
+        &ledger_path(dir.path()),
+        copy.path(),
+        "DROP TRIGGER batch_no_update; UPDATE batch SET program = NULL WHERE batch_seq = 1;",
+    );
+    let public = public_key(dir.path());
+    let report: Value = serde_json::from_str(&ok(ewarong(dir.path()).args([
+        "--json",
+        "audit",
+        "--ledger",
+        path.to_str().unwrap(),
+        "--pubkey",
+        &public,
+    ])))
+    .unwrap();
+    assert_eq!(report["verdict"], "clean", "{report}");
+    assert_eq!(
+        report["programs"],
+        serde_json::json!([
+            {"program": null, "first_batch": 1, "last_batch": 1},
+            {"program": build, "first_batch": 2, "last_batch": 2},
+        ])
+    );
+    let out = ok(ewarong(dir.path()).args([
+        "audit",
+        "--ledger",
+        path.to_str().unwrap(),
+        "--pubkey",
+        &public,
+    ]));
+    assert!(
+        out.contains(&format!("batch 2-2 disegel oleh ewarong {build}")),
+        "{out}"
+    );
+    assert!(
+        out.contains("batch 1-1 disegel oleh ewarong (versi tidak tercatat"),
+        "{out}"
+    );
+}

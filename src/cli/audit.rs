@@ -118,10 +118,14 @@ pub(super) fn run(ctx: &mut Ctx<'_>, args: Args<'_>) -> Result<(), CliError> {
             .collect();
         ctx.print_json(&json)?;
     } else {
+        // What the signatures were checked against comes first, as docs/cli.md promises.
+        ctx.print(&trust_line)?;
         for f in &report.findings {
             ctx.print(&format!("{} seq {}: {}", f.table, f.seq, f.detail(lang)))?;
         }
-        ctx.print(&trust_line)?;
+        for line in report.program_lines(lang) {
+            ctx.print(&line)?;
+        }
         let summary = match verdict {
             Verdict::Clean => Some(key!("audit.clean")),
             Verdict::IntegrityOnly => Some(key!("audit.integrity_only")),

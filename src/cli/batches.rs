@@ -24,6 +24,7 @@ pub(super) fn run(ctx: &mut Ctx<'_>) -> Result<(), CliError> {
                 ("at", &b.sealed_at),
                 ("reason", &b.reason),
                 ("root", &b.root.get(..16).unwrap_or_default()),
+                ("program", &b.program.as_deref().unwrap_or("-")),
             ],
         ))?;
     }

@@ -13,6 +13,7 @@ mod complaint;
 mod demo;
 mod enrol;
 mod export_batches;
+mod generate;
 mod history;
 mod import;
 mod import_receipts;
@@ -47,7 +48,7 @@ use ewarong_ledger::{
 
 /// Command-line arguments.
 #[derive(Debug, Parser)]
-#[command(name = "ewarong", version, about = help(key!("help.about")))]
+#[command(name = "ewarong", version = ewarong_core::PROGRAM_VERSION, about = help(key!("help.about")))]
 pub struct Cli {
     /// Data directory holding the ledger.
     #[arg(long, global = true, env = "EWARONG_DATA_DIR", help = help(key!("help.data_dir")))]
@@ -225,6 +226,13 @@ pub enum Command {
     ImportReceipts {
         #[arg(help = help(key!("help.dir")))]
         dir: PathBuf,
+    },
+    /// For packagers: the man pages or the shell completions, written into `--out`.
+    #[command(hide = true)]
+    Generate {
+        what: generate::What,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -818,5 +826,6 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<(), CliError> {
         Command::ExportBatches { to } => export_batches::run(ctx, to),
         Command::AuditCopy { out } => audit_copy::run(ctx, &out),
         Command::ImportReceipts { dir } => import_receipts::run(ctx, dir),
+        Command::Generate { what, out } => generate::run(ctx, what, &out),
     }
 }

@@ -984,6 +984,13 @@ pub enum Renderer {
     Wgpu,
 }
 
+/// The window's icon: the shipped 64 px PNG, built in. If it ever failed to decode, the window
+/// would just have the system's default icon.
+fn window_icon() -> egui::IconData {
+    eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icons/ewarong-64.png"))
+        .unwrap_or_default()
+}
+
 /// Opens the window and runs the counter until it is closed.
 pub fn run(
     data_dir: PathBuf,
@@ -998,6 +1005,7 @@ pub fn run(
         viewport: egui::ViewportBuilder::default()
             .with_title("e-Warong")
             .with_app_id("id.ewarong.ewarong")
+            .with_icon(window_icon())
             .with_inner_size([1366.0, 768.0])
             .with_min_inner_size([1024.0, 600.0]),
         ..Default::default()

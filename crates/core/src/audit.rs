@@ -7,7 +7,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::domain::{Policy, Quantity, Rupiah, line_total};
-use crate::i18n::{Lang, TextKey, trf};
+use crate::i18n::{Lang, TextKey, tr, trf};
 use crate::key;
 use crate::seal::batch::{checkpoint_text, verify_checkpoint_note};
 use crate::seal::canonical::{Reader, SignedBody, SignedEntry, decode_entry};
@@ -150,6 +150,34 @@ pub struct BatchRow {
     pub signature: Vec<u8>,
     pub public_key: Vec<u8>,
     pub checkpoint: String,
+    /// The program that sealed it (`batch.program`, from migration 0009; unsigned).
+    pub program: Option<String>,
+}
+
+/// Consecutive batches sealed by one program: which build wrote what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProgramRun {
+    /// `ewarong --version` of the build, e.g. `0.1.0+3f2a9c1b7d0e`; `None` for batches sealed
+    /// before the ledger recorded it.
+    pub program: Option<String>,
+    pub first_batch: u64,
+    pub last_batch: u64,
+}
+
+/// The batches grouped into runs of the same program, in batch order.
+fn program_runs(batches: &[BatchRow]) -> Vec<ProgramRun> {
+    let mut runs: Vec<ProgramRun> = Vec::new();
+    for b in batches {
+        match runs.last_mut() {
+            Some(r) if r.program == b.program => r.last_batch = b.batch_seq,
+            _ => runs.push(ProgramRun {
+                program: b.program.clone(),
+                first_batch: b.batch_seq,
+                last_batch: b.batch_seq,
+            }),
+        }
+    }
+    runs
 }
 
 /// One row of `hub_enrolment`.
@@ -269,6 +297,8 @@ pub struct AuditReport {
     /// Entries after the last sealed batch (not yet sealed, which is allowed).
     pub open_tail: u64,
     pub signatures_checked: u64,
+    /// Which build sealed which batches (unsigned bookkeeping, as the ledger stores it).
+    pub programs: Vec<ProgramRun>,
     pub findings: Vec<Finding>,
 }
 
@@ -290,6 +320,26 @@ impl AuditReport {
             ),
             Trust::LedgerOnly => trf(lang, key!("audit.trust.ledger_only"), &[("key", key)]),
         }
+    }
+
+    /// Which build sealed which batches, one line per run, e.g. *batch 1-4 disegel oleh
+    /// ewarong 0.1.0+3f2a9c1b7d0e*.
+    pub fn program_lines(&self, lang: Lang) -> Vec<String> {
+        let unknown = tr(lang, key!("audit.program_unknown"));
+        self.programs
+            .iter()
+            .map(|run| {
+                trf(
+                    lang,
+                    key!("audit.program_run"),
+                    &[
+                        ("first", &run.first_batch),
+                        ("last", &run.last_batch),
+                        ("program", &run.program.as_deref().unwrap_or(unknown)),
+                    ],
+                )
+            })
+            .collect()
     }
 
     /// Clean only with no findings and a key that came from outside the ledger.
@@ -1046,6 +1096,7 @@ pub fn audit(
         batches: input.batches.len() as u64,
         open_tail,
         signatures_checked,
+        programs: program_runs(&input.batches),
         findings: a.findings,
     }
 }

@@ -1016,8 +1016,8 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "cli.batch_line",
-        "batch {batch}  entri {first}-{last}  {at}  {reason}  akar {root}…",
-        "batch {batch}  entries {first}-{last}  {at}  {reason}  root {root}…",
+        "batch {batch}  entri {first}-{last}  {at}  {reason}  akar {root}…  program {program}",
+        "batch {batch}  entries {first}-{last}  {at}  {reason}  root {root}…  program {program}",
     ),
     (
         "ledger.not_enrolled",
@@ -1493,6 +1493,71 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "this terminal is already enrolled with hub {hub} (fingerprint {fingerprint}); enrolment does not move a terminal to another hub; to move it: ewarong change-hub with a supervisor PIN",
     ),
     (
+        "release.help.about",
+        "kunci rilis ewarong: tanda tangan Ed25519 atas SHA256SUMS sebuah rilis",
+        "the ewarong release key: an Ed25519 signature over a release's SHA256SUMS",
+    ),
+    (
+        "release.help.init",
+        "buat kunci rilis (hanya pemilik yang bisa membaca; tidak pernah menimpa)",
+        "make the release key (owner-only; never overwrites)",
+    ),
+    (
+        "release.help.public",
+        "cetak kunci publik rilis sebagai PEM (untuk openssl)",
+        "print the release public key as PEM (for openssl)",
+    ),
+    (
+        "release.help.sign",
+        "tandatangani berkas SHA256SUMS; menulis SHA256SUMS.sig",
+        "sign a SHA256SUMS file; writes SHA256SUMS.sig",
+    ),
+    (
+        "release.help.verify",
+        "periksa SHA256SUMS.sig dengan kunci publik rilis",
+        "check SHA256SUMS.sig with the release public key",
+    ),
+    (
+        "release.help.key",
+        "berkas kunci rilis",
+        "the release key file",
+    ),
+    (
+        "release.help.public_pem",
+        "kunci publik rilis (PEM)",
+        "the release public key (PEM)",
+    ),
+    (
+        "release.help.sums",
+        "berkas SHA256SUMS; tanda tangannya di samping: SHA256SUMS.sig",
+        "the SHA256SUMS file; its signature beside it: SHA256SUMS.sig",
+    ),
+    (
+        "release.created",
+        "kunci rilis dibuat di {path}; sidik jari {fingerprint}",
+        "release key made at {path}; fingerprint {fingerprint}",
+    ),
+    (
+        "release.signed",
+        "ditandatangani: {path} (kunci {fingerprint})",
+        "signed: {path} (key {fingerprint})",
+    ),
+    (
+        "release.verified",
+        "BENAR: {path} ditandatangani kunci rilis {fingerprint}",
+        "GOOD: {path} is signed by the release key {fingerprint}",
+    ),
+    (
+        "release.bad_signature",
+        "DITOLAK: tanda tangan {path} tidak cocok dengan kunci rilis {fingerprint}; jangan pasang berkas ini",
+        "REFUSED: the signature of {path} does not match the release key {fingerprint}; do not install these files",
+    ),
+    (
+        "release.bad_pem",
+        "{path}: bukan kunci publik Ed25519 dalam PEM",
+        "{path}: not an Ed25519 public key in PEM",
+    ),
+    (
         "help.change_hub",
         "pindahkan terminal yang sudah terdaftar ke hub lain (lembar pendaftaran hub baru, PIN supervisor, alasan)",
         "move an enrolled terminal to another hub (the new hub's enrolment sheet, a supervisor PIN, a reason)",
@@ -1833,6 +1898,16 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "audit.column",
         "kolom {column}: tersimpan '{stored}', ditandatangani '{signed}'",
         "column {column}: stored '{stored}', signed '{signed}'",
+    ),
+    (
+        "audit.program_run",
+        "batch {first}-{last} disegel oleh ewarong {program}",
+        "batches {first}-{last} sealed by ewarong {program}",
+    ),
+    (
+        "audit.program_unknown",
+        "(versi tidak tercatat: sebelum migrasi 0009)",
+        "(version not recorded: before migration 0009)",
     ),
     (
         "audit.hub_change_not_supervisor",

@@ -14,6 +14,12 @@
     )
 )]
 
+/// This build: the package version and the git commit it was built from, e.g.
+/// `0.1.0+3f2a9c1b7d0e` (`unknown` when built outside a git checkout without
+/// `EWARONG_GIT_COMMIT`). `--version` prints it; the ledger records it with each batch.
+pub const PROGRAM_VERSION: &str =
+    concat!(env!("CARGO_PKG_VERSION"), "+", env!("EWARONG_GIT_COMMIT"));
+
 pub mod audit;
 pub mod domain;
 pub mod hub_auth;

@@ -174,11 +174,17 @@ impl Ledger {
         let big = std::thread::spawn(move || second_snapshot(&path, immutable, top));
         let entries = read_entries(conn)?;
         let mut batches = Vec::new();
-        let mut stmt = conn.prepare(
+        // A copy from before 0009 has no `batch.program`.
+        let program = if super::schema_version(conn)? >= 9 {
+            "program"
+        } else {
+            "NULL"
+        };
+        let mut stmt = conn.prepare(&format!(
             "SELECT batch_seq, first_seq, last_seq, root, prev_header_hash, sealed_at, header, header_hash, signature,
-                    public_key, checkpoint
-             FROM batch ORDER BY batch_seq",
-        )?;
+                    public_key, checkpoint, {program}
+             FROM batch ORDER BY batch_seq"
+        ))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             batches.push(BatchRow {
@@ -193,6 +199,7 @@ impl Ledger {
                 signature: r.get(8)?,
                 public_key: r.get(9)?,
                 checkpoint: r.get(10)?,
+                program: r.get(11)?,
             });
         }
         let recorded_keys: Vec<[u8; 32]> = conn

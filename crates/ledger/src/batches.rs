@@ -51,6 +51,8 @@ pub struct BatchInfo {
     pub reason: String,
     /// The C2SP signed-note checkpoint.
     pub checkpoint: String,
+    /// The program that sealed it (`ewarong --version`); `None` before migration 0009.
+    pub program: Option<String>,
 }
 
 impl Ledger {
@@ -172,8 +174,8 @@ impl Ledger {
         );
         tx.execute(
             "INSERT INTO batch (batch_seq, first_seq, last_seq, root, prev_header_hash, sealed_at, reason, header,
-                                header_hash, signature, public_key, checkpoint)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                header_hash, signature, public_key, checkpoint, program)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             params![
                 header.batch_seq,
                 header.first_seq,
@@ -186,7 +188,8 @@ impl Ledger {
                 header_hash,
                 signature,
                 public.to_bytes(),
-                note
+                note,
+                ewarong_core::PROGRAM_VERSION
             ],
         )?;
         tx.execute(
@@ -210,6 +213,7 @@ impl Ledger {
             sealed_at: header.sealed_at,
             reason: reason.as_str().to_owned(),
             checkpoint: note,
+            program: Some(ewarong_core::PROGRAM_VERSION.to_owned()),
         }))
     }
 
@@ -261,7 +265,8 @@ impl Ledger {
     /// The sealed batches, oldest first.
     pub fn batches(&self) -> Result<Vec<BatchInfo>, LedgerError> {
         let mut stmt = self.conn.prepare(
-            "SELECT batch_seq, first_seq, last_seq, root, header_hash, sealed_at, reason, checkpoint FROM batch ORDER BY batch_seq",
+            "SELECT batch_seq, first_seq, last_seq, root, header_hash, sealed_at, reason, checkpoint, program
+             FROM batch ORDER BY batch_seq",
         )?;
         let rows = stmt.query_map([], |r| {
             let root: Vec<u8> = r.get(3)?;
@@ -277,6 +282,7 @@ impl Ledger {
                 sealed_at: r.get(5)?,
                 reason: r.get(6)?,
                 checkpoint: r.get(7)?,
+                program: r.get(8)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

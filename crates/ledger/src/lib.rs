@@ -53,7 +53,7 @@ pub use reference::{KpmSummary, Versions, sha256};
 pub const LEDGER_FILE: &str = "ledger.sqlite3";
 
 /// The ledger's migrations, in order; never edited once released, only added.
-const MIGRATION_SQL: [&str; 8] = [
+const MIGRATION_SQL: [&str; 9] = [
     include_str!("../../../migrations/0001_ledger.sql"),
     include_str!("../../../migrations/0002_tree_state.sql"),
     include_str!("../../../migrations/0003_terminal_key.sql"),
@@ -62,6 +62,7 @@ const MIGRATION_SQL: [&str; 8] = [
     include_str!("../../../migrations/0006_moves.sql"),
     include_str!("../../../migrations/0007_hub_tls.sql"),
     include_str!("../../../migrations/0008_hub_change.sql"),
+    include_str!("../../../migrations/0009_batch_program.sql"),
 ];
 
 /// Migrations embedded at build time, applied in order on open. 0002 also backfills the tree

@@ -126,6 +126,9 @@ impl AuditState {
             }
             Some(Ok(r)) => {
                 ui.label(r.trust_detail(lang));
+                for line in r.program_lines(lang) {
+                    ui.label(line);
+                }
                 let args: [(&str, &dyn std::fmt::Display); 6] = [
                     ("terminal", &r.terminal_id),
                     ("entries", &r.entries),

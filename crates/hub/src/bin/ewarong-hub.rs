@@ -25,7 +25,7 @@ use ewarong_hub::{
 use ewarong_keys::fs::write_atomic;
 
 #[derive(Debug, Parser)]
-#[command(name = "ewarong-hub", version, about = help(key!("hub.help.about")))]
+#[command(name = "ewarong-hub", version = ewarong_core::PROGRAM_VERSION, about = help(key!("hub.help.about")))]
 struct Cli {
     #[arg(long, global = true, env = "EWARONG_HUB_DIR", help = help(key!("hub.help.data_dir")))]
     data_dir: Option<PathBuf>,
@@ -100,6 +100,12 @@ enum Command {
         #[arg(long, default_value_t = 7, help = help(key!("hub.help.silent_days")))]
         silent_days: i64,
     },
+    /// For packagers: the man pages (`ewarong-hub.1` and one per subcommand) into `--out`.
+    #[command(hide = true)]
+    GenerateMan {
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -171,6 +177,18 @@ fn main() -> ExitCode {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
+    // Needs no data directory, no key and no database.
+    if let Command::GenerateMan { out } = &cli.command {
+        let written = std::fs::create_dir_all(out)
+            .and_then(|()| clap_mangen::generate_to(<Cli as clap::CommandFactory>::command(), out));
+        return match written {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("ewarong-hub: {}: {e}", out.display());
+                ExitCode::from(3)
+            }
+        };
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
@@ -570,6 +588,8 @@ async fn run<S: Store>(
                 print_report(lang, &r);
             }
         }
+        // Written in `main`, before any data directory is opened.
+        Command::GenerateMan { .. } => {}
         Command::Ops => {
             let ops = store.ops().await?;
             let verdict = ewarong_hub::ops::verify(&ops, &identity.public());
