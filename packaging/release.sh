@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A release into dist/: the release binaries, the two Debian packages, SHA256SUMS over every file,
+# A release into dist/: the release binaries, the two Debian packages, the Windows installer
+# (packaging/windows.sh: cross-build, NSIS, smoke test under wine), SHA256SUMS over every file,
 # SHA256SUMS.sig (Ed25519, the release key) and release-key.pem, then the signature checked the
 # way a district IT officer checks it (openssl, and ewarong-release verify).
 # Usage: packaging/release.sh --key RELEASE_KEY_FILE
@@ -19,7 +20,8 @@ started=$(date +%s)
 rm -rf dist && mkdir -p dist
 cargo build --release --locked --workspace --bins
 packaging/deb.sh --profile release --out dist
-( cd dist && sha256sum -- *.deb > SHA256SUMS )
+packaging/windows.sh
+( cd dist && sha256sum -- *.deb *.exe > SHA256SUMS )
 target/release/ewarong-release sign --key "$key" dist/SHA256SUMS
 target/release/ewarong-release public --key "$key" > dist/release-key.pem
 # Checked as the README tells a district IT officer to check it.

@@ -54,7 +54,14 @@ fn main() -> ExitCode {
     };
     // No subcommand (`cargo run --release`) or `gui`: the counter window.
     let renderer = match &cli.command {
-        None => Some(Renderer::default()),
+        // `EWARONG_RENDERER` counts here too, as it does for `gui`; a value that is not a
+        // renderer's name is ignored for the default (`gui --renderer` names the bad value).
+        None => Some(
+            std::env::var("EWARONG_RENDERER")
+                .ok()
+                .and_then(|v| <Renderer as clap::ValueEnum>::from_str(&v, true).ok())
+                .unwrap_or_default(),
+        ),
         Some(Command::Gui { renderer }) => Some(*renderer),
         Some(_) => None,
     };

@@ -80,7 +80,7 @@ pub struct SheetArgs {
 pub enum Command {
     #[command(about = help(key!("help.gui")))]
     Gui {
-        #[arg(long, value_enum, env = "EWARONG_RENDERER", default_value = "glow", help = help(key!("help.renderer")))]
+        #[arg(long, value_enum, env = "EWARONG_RENDERER", default_value_t = crate::ui::Renderer::default(), help = help(key!("help.renderer")))]
         renderer: crate::ui::Renderer,
     },
     #[command(about = help(key!("help.demo_tour")))]
@@ -589,9 +589,12 @@ impl Ctx<'_> {
     }
 }
 
-/// The default data directory (XDG on Linux).
+/// The machine-local data directory: `~/.local/share/ewarong` on Linux,
+/// `%LOCALAPPDATA%\ewarong\ewarong\data` on Windows (never the roaming profile: a ledger belongs
+/// to one laptop).
 pub fn default_data_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("id", "ewarong", "ewarong").map(|d| d.data_dir().to_owned())
+    directories::ProjectDirs::from("id", "ewarong", "ewarong")
+        .map(|d| d.data_local_dir().to_owned())
 }
 
 /// Parses `PRODUCT=QTY` or `PRODUCT=QTY@PRICE`.

@@ -977,10 +977,15 @@ impl eframe::App for EwarongApp {
 /// Which renderer draws the window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Renderer {
-    /// OpenGL through glow: lighter on old laptops and on software rendering (the default).
-    #[default]
+    // OpenGL through glow: lighter on old laptops and on software rendering (the default, but
+    // on Windows). Plain comments, not doc comments: clap would show those, untranslated, in
+    // `--help`; the words are `help.renderer` in the table.
+    #[cfg_attr(not(windows), default)]
     Glow,
-    /// wgpu (Vulkan/GL), eframe's own default.
+    // wgpu (Vulkan/GL; DirectX 12 on Windows). The default on Windows: a laptop with no GPU
+    // driver has only OpenGL 1.1 there, too old for glow, but DirectX 12 has its software
+    // rasterizer (WARP), which wgpu takes when no other adapter is found.
+    #[cfg_attr(windows, default)]
     Wgpu,
 }
 

@@ -2303,8 +2303,8 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "help.renderer",
-        "penggambar layar: glow (ringan, bawaan) atau wgpu",
-        "renderer: glow (light, the default) or wgpu",
+        "penggambar layar: glow (ringan; bawaan, kecuali di Windows) atau wgpu (bawaan di Windows: DirectX 12, juga tanpa GPU)",
+        "renderer: glow (light; the default, but on Windows) or wgpu (the default on Windows: DirectX 12, also without a GPU)",
     ),
     (
         "help.demo_tour",
