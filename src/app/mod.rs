@@ -816,17 +816,12 @@ impl Worker {
                 false
             }
             Command::Enrol { hub, code, hub_pin } => {
-                let sent = self.sync.as_ref().is_some_and(|s| {
-                    s.send(sync_worker::SyncCommand::Enrol {
-                        hub,
-                        code,
-                        hub_pin: Box::new(hub_pin),
-                    })
-                    .is_ok()
+                self.send_enrolment(sync_worker::Enrolling {
+                    hub,
+                    code,
+                    hub_pin,
+                    change: None,
                 });
-                if !sent {
-                    self.emit(Event::Enrolled(Err(Failure::new(NotOpen))));
-                }
                 false
             }
             Command::ChangeHub {
@@ -836,33 +831,34 @@ impl Worker {
                 reason,
             } => {
                 // The approval is the supervisor logged in at the counter, checked again here.
-                let supervisor = self
+                match self
                     .operator
                     .clone()
-                    .filter(|o| o.role() == ewarong_ledger::Role::Supervisor);
-                let sent = match (&self.sync, supervisor) {
-                    (Some(s), Some(supervisor)) => s
-                        .send(sync_worker::SyncCommand::ChangeHub {
-                            hub,
-                            code,
-                            hub_pin: Box::new(hub_pin),
-                            reason,
-                            supervisor: Box::new(supervisor),
-                        })
-                        .is_ok(),
-                    (_, None) => {
-                        self.emit(Event::Enrolled(Err(Failure::new(
-                            LedgerError::NotSupervisor,
-                        ))));
-                        return false;
-                    }
-                    (None, _) => false,
-                };
-                if !sent {
-                    self.emit(Event::Enrolled(Err(Failure::new(NotOpen))));
+                    .filter(|o| o.role() == ewarong_ledger::Role::Supervisor)
+                {
+                    Some(supervisor) => self.send_enrolment(sync_worker::Enrolling {
+                        hub,
+                        code,
+                        hub_pin,
+                        change: Some((supervisor, reason)),
+                    }),
+                    None => self.emit(Event::Enrolled(Err(Failure::new(
+                        LedgerError::NotSupervisor,
+                    )))),
                 }
                 false
             }
+        }
+    }
+
+    /// Hands an enrolment sheet to the sync worker; without one, answers that none is open.
+    fn send_enrolment(&mut self, sheet: sync_worker::Enrolling) {
+        let sent = self.sync.as_ref().is_some_and(|s| {
+            s.send(sync_worker::SyncCommand::Enrol(Box::new(sheet)))
+                .is_ok()
+        });
+        if !sent {
+            self.emit(Event::Enrolled(Err(Failure::new(NotOpen))));
         }
     }
 

@@ -27,20 +27,19 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(600);
 pub enum SyncCommand {
     /// Try now, without waiting for the timer.
     Now,
-    /// Enrol with a hub using a one-time code, then sync.
-    Enrol {
-        hub: String,
-        code: String,
-        hub_pin: Box<HubPin>,
-    },
-    /// Move to another hub, approved by `supervisor`, then sync (every batch goes again).
-    ChangeHub {
-        hub: String,
-        code: String,
-        hub_pin: Box<HubPin>,
-        reason: String,
-        supervisor: Box<ewarong_ledger::Operator>,
-    },
+    /// Enrol with a hub using a one-time code (or move to it), then sync.
+    Enrol(Box<Enrolling>),
+}
+
+/// An enrolment sheet typed in settings: a first enrolment, or a move to another hub.
+#[derive(Debug)]
+pub struct Enrolling {
+    pub hub: String,
+    pub code: String,
+    pub hub_pin: HubPin,
+    /// `Some`: the terminal moves from the hub in force, approved by this supervisor for this
+    /// reason (every batch then goes again, to the new hub).
+    pub change: Option<(ewarong_ledger::Operator, String)>,
 }
 
 /// What the status bar shows about sync.
@@ -142,8 +141,8 @@ impl SyncWorker {
         loop {
             match rx.recv_timeout(wait) {
                 Ok(SyncCommand::Now) | Err(RecvTimeoutError::Timeout) => {}
-                Ok(command @ (SyncCommand::Enrol { .. } | SyncCommand::ChangeHub { .. })) => {
-                    let result = self.enrol(command);
+                Ok(SyncCommand::Enrol(sheet)) => {
+                    let result = self.enrol(*sheet);
                     let ok = result.is_ok();
                     if self.events.send(Event::Enrolled(result)).is_ok() {
                         (self.wake)();
@@ -159,39 +158,30 @@ impl SyncWorker {
     }
 
     /// Enrols, or moves to another hub; returns the new hub's fingerprint.
-    fn enrol(&mut self, command: SyncCommand) -> Result<String, Failure> {
+    fn enrol(&mut self, sheet: Enrolling) -> Result<String, Failure> {
         let now = self.ledger.terminal().now();
-        let (e, _) = match command {
-            SyncCommand::Enrol { hub, code, hub_pin } => crate::sync_client::enrol(
-                &mut self.ledger,
-                hub.trim(),
-                UPLOAD_TIMEOUT,
-                &code,
-                &hub_pin,
-                None,
-                now,
-            ),
-            SyncCommand::ChangeHub {
+        let (ledger, hub) = (&mut self.ledger, sheet.hub.trim());
+        let (e, _) = match &sheet.change {
+            None => crate::sync_client::enrol(
+                ledger,
                 hub,
-                code,
-                hub_pin,
-                reason,
-                supervisor,
-            } => crate::sync_client::change_hub(
-                &mut self.ledger,
-                hub.trim(),
                 UPLOAD_TIMEOUT,
-                &code,
-                &hub_pin,
+                &sheet.code,
+                &sheet.hub_pin,
                 None,
-                &supervisor,
-                &reason,
                 now,
             ),
-            // `run` passes only the two commands above; "sync now" enrols nothing.
-            SyncCommand::Now => {
-                return Err(Failure::new(ewarong_ledger::LedgerError::NotEnrolled));
-            }
+            Some((supervisor, reason)) => crate::sync_client::change_hub(
+                ledger,
+                hub,
+                UPLOAD_TIMEOUT,
+                &sheet.code,
+                &sheet.hub_pin,
+                None,
+                supervisor,
+                reason,
+                now,
+            ),
         }
         .map_err(Failure::new)?;
         // A new hub: a new client for it at the next round.

@@ -175,11 +175,9 @@ impl Ledger {
         let entries = read_entries(conn)?;
         let mut batches = Vec::new();
         // A copy from before 0009 has no `batch.program`.
-        let program = if super::schema_version(conn)? >= 9 {
-            "program"
-        } else {
-            "NULL"
-        };
+        // A copy from an older terminal lacks what later migrations added; read what it has.
+        let schema = super::schema_version(conn)?;
+        let program = if schema >= 9 { "program" } else { "NULL" };
         let mut stmt = conn.prepare(&format!(
             "SELECT batch_seq, first_seq, last_seq, root, prev_header_hash, sealed_at, header, header_hash, signature,
                     public_key, checkpoint, {program}
@@ -232,7 +230,7 @@ impl Ledger {
             })?
             .collect::<Result<_, _>>()?;
         let acks = conn
-            .prepare(if super::schema_version(conn)? >= 8 {
+            .prepare(if schema >= 8 {
                 "SELECT enrolment, batch_seq, receipt FROM batch_ack ORDER BY enrolment, batch_seq"
             } else {
                 // Before 0008 every receipt was the newest enrolment's.
