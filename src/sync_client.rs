@@ -22,8 +22,8 @@ use ewarong_core::usb::{
 };
 use ewarong_keys::fs::write_atomic;
 use ewarong_ledger::{AckVia, Acked, Enrolment, Ledger, LedgerError, Outgoing, SealReason};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
 use ureq::tls::{RootCerts, TlsConfig};
 
 /// Batches read from the ledger per round trip to it; a backlog of any size goes page by page.
@@ -200,6 +200,56 @@ pub struct HubClient {
     /// Hub clock minus ours, in seconds, as last learned from a `clock` refusal: requests are
     /// signed on the hub's time, so a terminal clock that is hours off still syncs.
     skew: Arc<AtomicI64>,
+    /// What this client learned of the hub and the link; shared by its clones.
+    link: Arc<Mutex<Link>>,
+}
+
+/// A request that took less than this grows the next one; more than [`SLOW`] shrinks it.
+const FAST: Duration = Duration::from_secs(2);
+const SLOW: Duration = Duration::from_secs(8);
+/// The most a JSON answer may be once decompressed (a whole district roster is ~9 MB).
+const MAX_ANSWER_BYTES: u64 = 64 * 1024 * 1024;
+
+/// What the client knows of the hub's features and of the link's speed (`docs/sync.md`, "Weak
+/// links"): requests start small after a cut and grow while answers come back fast.
+#[derive(Debug, Clone)]
+struct Link {
+    /// From the hub's last `head`; empty for an older hub, which gets the first protocol.
+    features: Vec<String>,
+    /// Batches in the next bundle.
+    per_request: usize,
+    /// Pages in the next document request.
+    pages_per_request: u64,
+    /// Upload body bytes per second, smoothed.
+    bytes_per_second: Option<f64>,
+    /// Upload body bytes per entry, smoothed.
+    bytes_per_entry: Option<f64>,
+    /// Body bytes of the last request sent (after compression).
+    last_sent: u64,
+}
+
+impl Default for Link {
+    fn default() -> Self {
+        Self {
+            features: Vec::new(),
+            per_request: 1,
+            pages_per_request: 1,
+            bytes_per_second: None,
+            bytes_per_entry: None,
+            last_sent: 0,
+        }
+    }
+}
+
+/// `old` moved a quarter of the way to `new`.
+fn smooth(old: Option<f64>, new: f64) -> f64 {
+    old.map_or(new, |o| o * 0.75 + new * 0.25)
+}
+
+/// A request body and its media type.
+struct Payload<'a> {
+    bytes: &'a [u8],
+    content_type: &'static str,
 }
 
 impl HubClient {
@@ -265,7 +315,60 @@ impl HubClient {
             agent,
             trust,
             skew: Arc::new(AtomicI64::new(0)),
+            link: Arc::new(Mutex::new(Link::default())),
         }
+    }
+
+    fn link(&self) -> std::sync::MutexGuard<'_, Link> {
+        // A panic elsewhere cannot leave the numbers in here inconsistent: take them as they are.
+        self.link
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Whether the hub announced `feature` in its last `head` (`ewarong_core::wire`).
+    pub fn has(&self, feature: &str) -> bool {
+        self.link().features.iter().any(|f| f == feature)
+    }
+
+    /// What is left to send, on the wire, and how long it will take at the speed measured:
+    /// `None` before any upload was measured.
+    pub fn estimate(&self, entries: u64) -> Option<(u64, Duration)> {
+        let link = self.link();
+        let per_entry = link.bytes_per_entry?;
+        let speed = link.bytes_per_second?.max(1.0);
+        let bytes = (entries as f64 * per_entry).ceil();
+        // One round trip per bundle besides the bytes: a floor of a second.
+        let seconds = (bytes / speed).max(if entries > 0 { 1.0 } else { 0.0 });
+        // Non-negative and far below 2^53: the float holds the integer exactly.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let bytes = bytes as u64;
+        Some((bytes, Duration::from_secs_f64(seconds)))
+    }
+
+    /// Grows or shrinks the next request after one that took `took`.
+    fn adapt(&self, took: Duration) {
+        let mut link = self.link();
+        if took < FAST {
+            link.per_request = link
+                .per_request
+                .saturating_mul(2)
+                .min(ewarong_core::wire::MAX_BUNDLE_BATCHES);
+            link.pages_per_request = link
+                .pages_per_request
+                .saturating_mul(2)
+                .min(ewarong_core::wire::MAX_PAGES_PER_REQUEST);
+        } else if took > SLOW {
+            link.per_request = (link.per_request / 2).max(1);
+            link.pages_per_request = (link.pages_per_request / 2).max(1);
+        }
+    }
+
+    /// After a cut: the next request is the smallest.
+    fn cut(&self) {
+        let mut link = self.link();
+        link.per_request = 1;
+        link.pages_per_request = 1;
     }
 
     /// The certificate this client trusts alone, if it pins one.
@@ -299,23 +402,25 @@ impl HubClient {
         };
         Self {
             skew: Arc::clone(&self.skew),
+            link: Arc::clone(&self.link),
             ..built
         }
     }
 
-    fn answer<T: serde::de::DeserializeOwned>(
+    /// The answer as it came, if 2xx; a refusal as [`SyncError::Hub`] with the hub's code.
+    fn respond(
         &self,
         result: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
-    ) -> Result<T, SyncError> {
+    ) -> Result<ureq::http::Response<ureq::Body>, SyncError> {
         let mut resp = result.map_err(|e| SyncError::Offline(e.to_string()))?;
         let status = resp.status().as_u16();
+        if (200..300).contains(&status) {
+            return Ok(resp);
+        }
         let text = resp
             .body_mut()
             .read_to_string()
             .map_err(|e| SyncError::Offline(e.to_string()))?;
-        if (200..300).contains(&status) {
-            return serde_json::from_str(&text).map_err(|e| SyncError::Protocol(e.to_string()));
-        }
         let err: ApiError = serde_json::from_str(&text).unwrap_or(ApiError {
             error: "http".into(),
             message: text.chars().take(200).collect(),
@@ -331,16 +436,42 @@ impl HubClient {
         })
     }
 
-    /// One request signed by `signer` (`docs/sync.md`, "Signed requests"). A `clock` refusal
-    /// carries the hub's time: the request is signed again on it, once.
+    fn answer<T: serde::de::DeserializeOwned>(
+        &self,
+        result: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    ) -> Result<T, SyncError> {
+        let mut resp = self.respond(result)?;
+        let text = resp
+            .body_mut()
+            .with_config()
+            .limit(MAX_ANSWER_BYTES)
+            .read_to_string()
+            .map_err(|e| SyncError::Offline(e.to_string()))?;
+        serde_json::from_str(&text).map_err(|e| SyncError::Protocol(e.to_string()))
+    }
+
+    /// One request signed by `signer` (`docs/sync.md`, "Signed requests"), answered with JSON.
     fn signed<T: serde::de::DeserializeOwned>(
         &self,
         signer: &dyn RequestSigner,
         method: &str,
         path_and_query: &str,
-        body: Option<&str>,
+        body: Option<Payload<'_>>,
     ) -> Result<T, SyncError> {
-        let first = self.signed_once(signer, method, path_and_query, body);
+        let result = self.signed_response(signer, method, path_and_query, body)?;
+        self.answer(Ok(result))
+    }
+
+    /// One signed request, its answer not yet read. A `clock` refusal carries the hub's time:
+    /// the request is signed again on it, once.
+    fn signed_response(
+        &self,
+        signer: &dyn RequestSigner,
+        method: &str,
+        path_and_query: &str,
+        body: Option<Payload<'_>>,
+    ) -> Result<ureq::http::Response<ureq::Body>, SyncError> {
+        let first = self.signed_once(signer, method, path_and_query, body.as_ref());
         let Err(SyncError::Hub {
             code,
             hub_time: Some(hub_time),
@@ -360,20 +491,28 @@ impl HubClient {
             .saturating_sub(chrono::Utc::now().timestamp());
         tracing::info!(skew, "signing on the hub's clock");
         self.skew.store(skew, Ordering::Relaxed);
-        self.signed_once(signer, method, path_and_query, body)
+        self.signed_once(signer, method, path_and_query, body.as_ref())
     }
 
-    fn signed_once<T: serde::de::DeserializeOwned>(
+    fn signed_once(
         &self,
         signer: &dyn RequestSigner,
         method: &str,
         path_and_query: &str,
-        body: Option<&str>,
-    ) -> Result<T, SyncError> {
+        body: Option<&Payload<'_>>,
+    ) -> Result<ureq::http::Response<ureq::Body>, SyncError> {
         let (path, query) = path_and_query
             .split_once('?')
             .unwrap_or((path_and_query, ""));
-        let digest = content_digest(body.unwrap_or_default().as_bytes());
+        // A hub that announced gzip takes compressed bodies; the digest covers the bytes sent.
+        let gzip = body.is_some() && self.has(ewarong_core::wire::GZIP);
+        let sent: std::borrow::Cow<'_, [u8]> = match body {
+            Some(p) if gzip => ewarong_core::wire::gzip(p.bytes).into(),
+            Some(p) => p.bytes.into(),
+            None => (&[][..]).into(),
+        };
+        self.link().last_sent = sent.len() as u64;
+        let digest = content_digest(&sent);
         let mut nonce = [0u8; 16];
         getrandom::fill(&mut nonce).map_err(|e| SyncError::Protocol(e.to_string()))?;
         let params = SignatureParams {
@@ -398,12 +537,17 @@ impl HubClient {
         }
         let (input, signature) = (params.header(), signature_header(&signature));
         let result = match body {
-            Some(json) => sign(self.agent.post(url), &digest, input, signature)
-                .content_type("application/json")
-                .send(json),
+            Some(p) => {
+                let mut r = sign(self.agent.post(url), &digest, input, signature)
+                    .content_type(p.content_type);
+                if gzip {
+                    r = r.header("Content-Encoding", ewarong_core::wire::GZIP);
+                }
+                r.send(&sent[..])
+            }
             None => sign(self.agent.get(url), &digest, input, signature).call(),
         };
-        self.answer(result)
+        self.respond(result)
     }
 
     /// Sends the enrolment request; the hub answers with the terminal's certificate. The one
@@ -426,7 +570,9 @@ impl HubClient {
     /// What the hub holds for the signer's terminal.
     pub fn head(&self, signer: &dyn RequestSigner) -> Result<Head, SyncError> {
         let path = format!("/v1/terminals/{}/head", signer.terminal_id());
-        self.signed(signer, "GET", &path, None)
+        let head: Head = self.signed(signer, "GET", &path, None)?;
+        self.link().features.clone_from(&head.features);
+        Ok(head)
     }
 
     /// The newest signed updates the terminal lacks, given the versions it has.
@@ -452,7 +598,79 @@ impl HubClient {
     ) -> Result<HubReceipt, SyncError> {
         let json = serde_json::to_string(batch).map_err(|e| SyncError::Protocol(e.to_string()))?;
         let path = format!("/v1/terminals/{}/batches", signer.terminal_id());
-        self.signed(signer, "POST", &path, Some(&json))
+        let body = Payload {
+            bytes: json.as_bytes(),
+            content_type: "application/json",
+        };
+        self.signed(signer, "POST", &path, Some(body))
+    }
+
+    /// Sends several batches in one binary body (a hub with `bundle`); the hub answers with
+    /// the receipts of those it took, in order, and why it stopped if it did. The time it took
+    /// sizes the next bundle, and the bytes sent feed the estimate of what is left.
+    pub fn upload_bundle(
+        &self,
+        signer: &dyn RequestSigner,
+        batches: &[BatchUpload],
+    ) -> Result<ewarong_core::wire::BundleAnswer, SyncError> {
+        let bytes = ewarong_core::wire::encode_bundle(batches)
+            .map_err(|e| SyncError::Protocol(e.to_string()))?;
+        let entries: usize = batches.iter().map(|b| b.entries.len()).sum();
+        let path = format!("/v1/terminals/{}/batches", signer.terminal_id());
+        let started = std::time::Instant::now();
+        let body = Payload {
+            bytes: &bytes,
+            content_type: ewarong_core::wire::BUNDLE_TYPE,
+        };
+        let answer = self.signed(signer, "POST", &path, Some(body));
+        if matches!(answer, Err(SyncError::Offline(_))) {
+            self.cut();
+            return answer;
+        }
+        let took = started.elapsed();
+        {
+            let mut link = self.link();
+            let sent = link.last_sent as f64;
+            link.bytes_per_second = Some(smooth(
+                link.bytes_per_second,
+                sent / took.as_secs_f64().max(0.001),
+            ));
+            if entries > 0 {
+                link.bytes_per_entry = Some(smooth(link.bytes_per_entry, sent / entries as f64));
+            }
+        }
+        self.adapt(took);
+        answer
+    }
+
+    /// The receipts the hub already issued from batch `from` on (a hub with `receipts`).
+    pub fn receipts(
+        &self,
+        signer: &dyn RequestSigner,
+        from: u64,
+    ) -> Result<ewarong_core::wire::Receipts, SyncError> {
+        let path = format!(
+            "/v1/terminals/{}/receipts?from={from}",
+            signer.terminal_id()
+        );
+        self.signed(signer, "GET", &path, None)
+    }
+
+    /// Pages `from..from+count` of a document (a hub with `pages`), as a stream to read page
+    /// by page.
+    fn document_pages(
+        &self,
+        signer: &dyn RequestSigner,
+        kind: &str,
+        version: u64,
+        from: u64,
+        count: u64,
+    ) -> Result<ureq::http::Response<ureq::Body>, SyncError> {
+        let path = format!(
+            "/v1/terminals/{}/documents/{kind}/{version}?from={from}&count={count}",
+            signer.terminal_id()
+        );
+        self.signed_response(signer, "GET", &path, None)
     }
 }
 
@@ -655,6 +873,13 @@ pub fn apply_update(
             ledger.apply_revoked(&doc, u.version, &sha, now)?;
         }
     }
+    if !matches!(kind, Kind::Moves | Kind::Revoked) {
+        // The base of the next delta of this kind. A cache: if this fails, the next update
+        // simply comes whole.
+        if let Err(e) = ledger.keep_hub_document(kind.as_str(), u.version, &u.document) {
+            tracing::warn!(error = %e, kind = kind.as_str(), "could not keep the document for deltas");
+        }
+    }
     tracing::info!(
         kind = kind.as_str(),
         version = u.version,
@@ -671,8 +896,134 @@ pub fn pull_updates(
     now: DateTime<FixedOffset>,
 ) -> Result<Vec<String>, SyncError> {
     let have = ledger.hub_versions()?;
-    let updates = client.updates(&*ledger, &have)?.updates;
-    apply_newer(ledger, updates, now)
+    let mut ask = have.clone();
+    for feature in [ewarong_core::wire::DELTA, ewarong_core::wire::PAGES] {
+        if client.has(feature) {
+            ask.insert(feature.to_owned(), 1);
+        }
+    }
+    let mut updates = client.updates(&*ledger, &ask)?.updates;
+    let mut whole = false;
+    for u in &mut updates {
+        if let Some(delta) = u.delta.take() {
+            match ledger.hub_document(&u.kind)? {
+                Some((version, base)) => match delta.apply(version, &base) {
+                    Ok(doc) => u.document = doc,
+                    Err(e) => {
+                        tracing::warn!(kind = %u.kind, error = %e, "delta refused; asking for the whole document");
+                        whole = true;
+                    }
+                },
+                None => whole = true,
+            }
+        }
+    }
+    if whole {
+        // Asked again without deltas: every document comes whole (or in pages).
+        ask.remove(ewarong_core::wire::DELTA);
+        updates = client.updates(&*ledger, &ask)?.updates;
+    }
+    for u in &mut updates {
+        if let Some(pages) = u.pages.take() {
+            u.document = download(ledger, client, u, &pages)?;
+        }
+    }
+    let applied = apply_newer(ledger, updates, now)?;
+    Ok(applied)
+}
+
+/// Fetches a document page by page, each checked against its own hash and stored before the
+/// next is asked for, so a download cut off goes on from the first page missing at the next
+/// round. The whole is checked against the signed hash when it is applied.
+fn download(
+    ledger: &mut Ledger,
+    client: &HubClient,
+    u: &ewarong_core::protocol::Update,
+    pages: &ewarong_core::wire::Pages,
+) -> Result<String, SyncError> {
+    use std::io::Read;
+    let refuse = |detail: String| SyncError::Update {
+        kind: u.kind.clone(),
+        version: u.version,
+        detail,
+    };
+    let sha: [u8; 32] =
+        ewarong_core::protocol::unhex("sha256", &u.sha256).map_err(|e| refuse(e.to_string()))?;
+    let count = pages.length.div_ceil(pages.size.max(1));
+    if pages.size == 0
+        || pages.size > 1 << 20
+        || pages.length > MAX_ANSWER_BYTES
+        || count != pages.hashes.len() as u64
+    {
+        return Err(refuse(format!(
+            "pages: {} hashes for {} bytes in pages of {}",
+            pages.hashes.len(),
+            pages.length,
+            pages.size
+        )));
+    }
+    let have: std::collections::BTreeSet<u64> = ledger
+        .download_pages(&u.kind, u.version, &sha)?
+        .into_iter()
+        .collect();
+    if !have.is_empty() {
+        tracing::info!(kind = %u.kind, version = u.version, pages = have.len(), of = count, "resuming a download");
+    }
+    let mut next = 0u64;
+    while next < count {
+        if have.contains(&next) {
+            next = next.saturating_add(1);
+            continue;
+        }
+        // A run of missing pages, as many as the link takes now.
+        let want = client.link().pages_per_request;
+        let mut run = 1u64;
+        while run < want
+            && next.saturating_add(run) < count
+            && !have.contains(&next.saturating_add(run))
+        {
+            run = run.saturating_add(1);
+        }
+        let started = std::time::Instant::now();
+        let mut resp = match client.document_pages(&*ledger, &u.kind, u.version, next, run) {
+            Ok(r) => r,
+            Err(e) => {
+                if matches!(e, SyncError::Offline(_)) {
+                    client.cut();
+                }
+                return Err(e);
+            }
+        };
+        let mut reader = resp
+            .body_mut()
+            .with_config()
+            .limit(MAX_ANSWER_BYTES)
+            .reader();
+        for page in next..next.saturating_add(run) {
+            let len = pages.page_len(page).unwrap_or(0);
+            let mut buf = vec![0u8; usize::try_from(len).unwrap_or(0)];
+            if let Err(e) = reader.read_exact(&mut buf) {
+                // Cut mid-way: the pages stored so far stay for the next round.
+                client.cut();
+                return Err(SyncError::Offline(e.to_string()));
+            }
+            let want_hash = usize::try_from(page)
+                .ok()
+                .and_then(|p| pages.hashes.get(p))
+                .map(String::as_str);
+            if Some(hex(&ewarong_ledger::sha256(&buf)).as_str()) != want_hash {
+                // The hub's document changed under us (or the bytes were damaged): start over.
+                ledger.clear_download(&u.kind)?;
+                return Err(refuse(format!("page {page} does not match its hash")));
+            }
+            ledger.store_download_page(&u.kind, u.version, &sha, page, &buf)?;
+        }
+        client.adapt(started.elapsed());
+        next = next.saturating_add(run);
+    }
+    let bytes = ledger.downloaded(&u.kind, u.version, &sha)?;
+    ledger.clear_download(&u.kind)?;
+    String::from_utf8(bytes).map_err(|_| refuse("the document is not UTF-8".into()))
 }
 
 /// Applies, in kind order, each update newer than the version this terminal has: what the
@@ -757,7 +1108,7 @@ pub fn sync_with_head(
     let skew = DateTime::parse_from_rfc3339(&head.hub_time)
         .map(|h| h.signed_duration_since(now).num_seconds())
         .map_err(|e| SyncError::Protocol(format!("hub_time: {e}")))?;
-    let (mut acked, mut hub_last_seq) = upload_pending(ledger, client, head.last_seq, now)?;
+    let (mut acked, mut hub_last_seq) = upload_pending(ledger, client, head, now)?;
     // Downlink after uplink: the batches above were sealed under the versions that were in
     // force when their sales were made.
     let updates = pull_updates(ledger, client, now)?;
@@ -766,7 +1117,8 @@ pub fn sync_with_head(
     let released = ledger.release_due(now)?;
     if !released.is_empty() {
         ledger.seal(SealReason::Upload, now)?;
-        let (more, last) = upload_pending(ledger, client, hub_last_seq, now)?;
+        let after = client.head(&*ledger)?;
+        let (more, last) = upload_pending(ledger, client, &after, now)?;
         acked = acked.saturating_add(more);
         hub_last_seq = last;
     }
@@ -794,38 +1146,72 @@ pub fn sync_with_head(
 fn upload_pending(
     ledger: &mut Ledger,
     client: &HubClient,
-    hub_last_seq: u64,
+    hub_head: &Head,
     now: DateTime<FixedOffset>,
 ) -> Result<(u64, u64), SyncError> {
-    // The hub may hold batches whose receipts never arrived (the line dropped after it
-    // committed): sending them again returns the same receipts.
     let mut acked = 0u64;
-    let mut hub_last_seq = hub_last_seq;
+    let mut hub_last_seq = hub_head.last_seq;
+    // The hub may hold batches whose receipts never arrived (the line dropped after it
+    // committed). A hub with `receipts` hands them over; an older one gets the batches again
+    // and answers with the same receipts.
+    if client.has(ewarong_core::wire::RECEIPTS) {
+        let (got, last) = fetch_receipts(ledger, client, hub_head.last_batch_seq, now)?;
+        acked = acked.saturating_add(got);
+        hub_last_seq = hub_last_seq.max(last);
+    }
+    let bundle = client.has(ewarong_core::wire::BUNDLE);
     loop {
-        let page = ledger.unacked_batches(0, PAGE)?;
+        let size = if bundle {
+            client.link().per_request
+        } else {
+            PAGE
+        };
+        let page = ledger.unacked_batches(0, size)?;
         if page.is_empty() {
             break;
         }
+        if bundle {
+            let uploads: Vec<BatchUpload> = page.iter().map(|o| o.upload.clone()).collect();
+            let answer = match client.upload_bundle(&*ledger, &uploads) {
+                Ok(a) => a,
+                Err(e) => {
+                    let first = page.first().map_or(0, |o| o.batch_seq);
+                    let (n, last) = behind_hub(ledger, client, e, first, now)?;
+                    acked = acked.saturating_add(n);
+                    hub_last_seq = hub_last_seq.max(last);
+                    continue;
+                }
+            };
+            for receipt in &answer.receipts {
+                if ledger.record_ack(receipt, AckVia::Network, now)? == Acked::New {
+                    acked = acked.saturating_add(1);
+                }
+                hub_last_seq = hub_last_seq.max(receipt.last_seq);
+            }
+            if let Some(err) = answer.error {
+                let stopped = page.get(answer.receipts.len()).map_or(0, |o| o.batch_seq);
+                let e = SyncError::Hub {
+                    status: answer.status.unwrap_or(400),
+                    code: err.error,
+                    message: err.message,
+                    head: err.head.map(Box::new),
+                    hub_time: err.hub_time,
+                };
+                let (n, last) = behind_hub(ledger, client, e, stopped, now)?;
+                acked = acked.saturating_add(n);
+                hub_last_seq = hub_last_seq.max(last);
+            }
+            continue;
+        }
         for out in page {
             let sent = match send(ledger, client, &out, now) {
-                // The hub lost batches it once acknowledged (a restored backup): send them
-                // again from where it stands, then carry on.
-                Err(SyncError::Hub {
-                    code,
-                    head: Some(h),
-                    ..
-                }) if code == "out_of_order" && h.last_batch_seq < out.batch_seq => {
-                    tracing::warn!(
-                        hub_batch = h.last_batch_seq,
-                        ours = out.batch_seq,
-                        "hub is behind our receipts; resending"
-                    );
-                    for b in h.last_batch_seq.saturating_add(1)..out.batch_seq {
-                        send(ledger, client, &ledger.outgoing(b)?, now)?;
-                    }
-                    send(ledger, client, &out, now)?
+                Err(e) => {
+                    let (n, last) = behind_hub(ledger, client, e, out.batch_seq, now)?;
+                    acked = acked.saturating_add(n);
+                    hub_last_seq = hub_last_seq.max(last);
+                    continue;
                 }
-                other => other?,
+                Ok(sent) => sent,
             };
             if sent.0 == Acked::New {
                 acked = acked.saturating_add(1);
@@ -834,6 +1220,83 @@ fn upload_pending(
         }
     }
     Ok((acked, hub_last_seq))
+}
+
+/// Records the receipts the hub already issued for this terminal's pending batches up to
+/// `hub_batch` (its head), each verified like any other. Returns how many were new and the
+/// last seq they cover.
+fn fetch_receipts(
+    ledger: &mut Ledger,
+    client: &HubClient,
+    hub_batch: u64,
+    now: DateTime<FixedOffset>,
+) -> Result<(u64, u64), SyncError> {
+    let (mut acked, mut last) = (0u64, 0u64);
+    loop {
+        let Some(first) = ledger.unacked_batches(0, 1)?.into_iter().next() else {
+            break;
+        };
+        if first.batch_seq > hub_batch {
+            break;
+        }
+        let got = client.receipts(&*ledger, first.batch_seq)?.receipts;
+        let mut progressed = false;
+        for r in got.iter().filter(|r| r.batch_seq <= hub_batch) {
+            // Only receipts for batches this terminal has, checked against their headers.
+            if ledger.record_ack(r, AckVia::Network, now)? == Acked::New {
+                acked = acked.saturating_add(1);
+                progressed = true;
+            }
+            last = last.max(r.last_seq);
+        }
+        if !progressed {
+            break;
+        }
+    }
+    if acked > 0 {
+        tracing::info!(
+            acked,
+            "receipts the hub had issued recorded without sending again"
+        );
+    }
+    Ok((acked, last))
+}
+
+/// The one refusal a round recovers from: the hub lost batches it once acknowledged (a
+/// restored backup) and is behind `ours`. They are sent again one by one from where it stands;
+/// any other error ends the round. Returns receipts recorded and the last seq.
+fn behind_hub(
+    ledger: &mut Ledger,
+    client: &HubClient,
+    e: SyncError,
+    ours: u64,
+    now: DateTime<FixedOffset>,
+) -> Result<(u64, u64), SyncError> {
+    let SyncError::Hub {
+        code,
+        head: Some(h),
+        ..
+    } = &e
+    else {
+        return Err(e);
+    };
+    if code != "out_of_order" || h.last_batch_seq >= ours {
+        return Err(e);
+    }
+    tracing::warn!(
+        hub_batch = h.last_batch_seq,
+        ours,
+        "hub is behind our receipts; resending"
+    );
+    let (mut acked, mut last) = (0u64, 0u64);
+    for b in h.last_batch_seq.saturating_add(1)..=ours {
+        let (a, l) = send(ledger, client, &ledger.outgoing(b)?, now)?;
+        if a == Acked::New {
+            acked = acked.saturating_add(1);
+        }
+        last = last.max(l);
+    }
+    Ok((acked, last))
 }
 
 /// Seals the open tail and writes every batch without a receipt into `dir`, and the terminal's

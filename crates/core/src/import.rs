@@ -398,6 +398,8 @@ pub fn parse_catalogue(
 enum PinSource {
     Plain(Pin),
     Verifier(PinVerifier),
+    /// A plain PIN and the verifier published before for the same card: kept if it verifies.
+    Reuse(Pin, PinVerifier),
 }
 
 fn entitlements(s: &str) -> Result<Vec<Entitlement>, RowError> {
@@ -420,6 +422,18 @@ fn entitlements(s: &str) -> Result<Vec<Entitlement>, RowError> {
 
 /// Parses a roster file (CSV or JSON). Plain PINs are hashed with argon2id on all cores.
 pub fn parse_roster(file: &str, text: &str) -> Result<Vec<Kpm>, ImportError> {
+    parse_roster_reusing(file, text, &HashMap::new())
+}
+
+/// [`parse_roster`], keeping the verifier in `previous` (by card) of every KPM whose plain PIN
+/// it still verifies: a roster published again with the same PINs then changes only the rows
+/// that changed, and travels to terminals as a small delta. Checking a PIN against its old
+/// verifier costs what hashing it anew would, so this is no slower.
+pub fn parse_roster_reusing(
+    file: &str,
+    text: &str,
+    previous: &HashMap<String, PinVerifier>,
+) -> Result<Vec<Kpm>, ImportError> {
     let mut first_line: HashMap<String, usize> = HashMap::new();
     let mut rows = Vec::new();
     for r in records(file, text)? {
@@ -473,7 +487,13 @@ pub fn parse_roster(file: &str, text: &str) -> Result<Vec<Kpm>, ImportError> {
             .transpose()?;
         rows.push((r.line, card, nik, kk, name, desa, pin, entitlements, home));
     }
-    let pins: Vec<(usize, PinSource)> = rows.iter().map(|r| (r.0, r.6.clone())).collect();
+    let pins: Vec<(usize, PinSource)> = rows
+        .iter()
+        .map(|r| match (&r.6, previous.get(r.1.as_str())) {
+            (PinSource::Plain(pin), Some(old)) => (r.0, PinSource::Reuse(pin.clone(), old.clone())),
+            _ => (r.0, r.6.clone()),
+        })
+        .collect();
     let verifiers = hash_pins(file, pins)?;
     Ok(rows
         .into_iter()
@@ -504,7 +524,8 @@ fn hash_pins(file: &str, pins: Vec<(usize, PinSource)>) -> Result<Vec<PinVerifie
     let chunk = pins.len().div_ceil(workers).max(1);
     let hash_one = |(line, source): &(usize, PinSource)| match source {
         PinSource::Verifier(v) => Ok(v.clone()),
-        PinSource::Plain(pin) => new_salt()
+        PinSource::Reuse(pin, old) if old.verify(pin) => Ok(old.clone()),
+        PinSource::Plain(pin) | PinSource::Reuse(pin, _) => new_salt()
             .and_then(|salt| PinVerifier::create(pin, &salt))
             .map_err(|e| ImportError::Row {
                 file: file.to_owned(),

@@ -28,3 +28,4 @@ pub mod import;
 pub mod protocol;
 pub mod seal;
 pub mod usb;
+pub mod wire;

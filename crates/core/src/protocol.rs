@@ -222,6 +222,11 @@ pub struct Head {
     pub last_header_hash: String,
     /// The hub's clock, RFC 3339: a terminal can see how far its own clock is off.
     pub hub_time: String,
+    /// What this hub understands beyond the first protocol (`docs/sync.md`, "Weak links"):
+    /// `gzip`, `bundle`, `receipts`, `delta`, `pages`. Absent from an older hub, whose
+    /// terminals then speak the first protocol only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<String>,
 }
 
 /// A sealed batch as sent: the signed header and every entry it covers, in seq order.
@@ -426,12 +431,21 @@ pub struct Update {
     /// `policy`, `catalogue`, `prices` or `roster`.
     pub kind: String,
     pub version: u64,
+    /// The whole document; empty when it comes as `delta` or in `pages`.
+    #[serde(default)]
     pub document: String,
-    /// Hex SHA-256 of `document`'s UTF-8 bytes.
+    /// Hex SHA-256 of the whole document's UTF-8 bytes.
     pub sha256: String,
     pub published_at: String,
     /// The hub's signature over [`Update::signed_text`], base64.
     pub signature: String,
+    /// Only to a terminal that asked (`delta=1`): the document as the lines that changed since
+    /// the version it has. The result must hash to `sha256`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delta: Option<crate::wire::Delta>,
+    /// Only to a terminal that asked (`pages=1`), for a large document: fetch it page by page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<crate::wire::Pages>,
 }
 
 impl Update {

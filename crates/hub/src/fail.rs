@@ -41,6 +41,11 @@ impl Fail {
         self.0
     }
 
+    /// The JSON body.
+    pub fn api_error(&self) -> &ApiError {
+        &self.1
+    }
+
     pub(crate) fn with_head(mut self, head: Head) -> Self {
         self.1.head = Some(head);
         self

@@ -736,6 +736,57 @@ impl Store for PgStore {
         Ok(true)
     }
 
+    async fn publication(
+        &self,
+        kind: &str,
+        version: u64,
+    ) -> Result<Option<Publication>, StoreError> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(
+                "SELECT document, sha256, signature, published_at FROM publication
+                 WHERE kind = $1 AND version = $2",
+                &[&kind, &big(version)?],
+            )
+            .await?;
+        row.map(|r| {
+            Ok(Publication {
+                kind: kind.to_owned(),
+                version,
+                document: r.try_get(0)?,
+                sha256: stored_hash("publication.sha256", r.try_get::<_, &[u8]>(1)?)?,
+                signature: r
+                    .try_get::<_, Vec<u8>>(2)?
+                    .try_into()
+                    .map_err(|_| StoreError::Corrupt("publication.signature".into()))?,
+                published_at: r.try_get(3)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn receipts(
+        &self,
+        terminal: &str,
+        from: u64,
+        limit: usize,
+    ) -> Result<Vec<String>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT receipt FROM batch WHERE terminal_id = $1 AND batch_seq >= $2
+                 ORDER BY batch_seq LIMIT $3",
+                &[&terminal, &big(from)?, &limit],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| Ok(r.try_get::<_, String>(0)?))
+            .collect()
+    }
+
     async fn latest_publications(&self) -> Result<Vec<Publication>, StoreError> {
         let rows = self
             .client()

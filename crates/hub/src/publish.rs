@@ -40,6 +40,19 @@ pub fn prepare(
     policy: &Policy,
     catalogue: Option<&Catalogue>,
 ) -> Result<String, PublishError> {
+    prepare_after(kind, file, text, policy, catalogue, None)
+}
+
+/// [`prepare`], given the roster published before (`previous`): a KPM whose PIN is unchanged
+/// keeps the verifier it had, so only changed rows differ and terminals get a small delta.
+pub fn prepare_after(
+    kind: Kind,
+    file: &str,
+    text: &str,
+    policy: &Policy,
+    catalogue: Option<&Catalogue>,
+    previous: Option<&str>,
+) -> Result<String, PublishError> {
     match kind {
         Kind::Policy => {
             let p = parse_policy(file, text)?;
@@ -73,7 +86,16 @@ pub fn prepare(
             "{file}: moves and revocations are not published from a file; use `ewarong-hub kpm move` or `ewarong-hub terminal revoke`"
         ))),
         Kind::Roster => {
-            let roster = parse_roster(file, text)?;
+            let before: std::collections::HashMap<String, ewarong_core::domain::PinVerifier> =
+                match previous {
+                    Some(doc) => parse_roster("roster.csv", doc)
+                        .map_err(|e| PublishError::Other(format!("published roster: {e}")))?
+                        .into_iter()
+                        .map(|k| (k.card.to_string(), k.pin_verifier))
+                        .collect(),
+                    None => Default::default(),
+                };
+            let roster = ewarong_core::import::parse_roster_reusing(file, text, &before)?;
             // A KPM with no home would be every terminal's to serve in full: the spending
             // bound needs one home each.
             let homeless: Vec<&str> = roster
@@ -210,7 +232,14 @@ pub async fn publish<S: super::Store>(
                 .and_then(|p| Catalogue::new(p).map_err(|e| PublishError::Other(e.to_string())))
         })
         .transpose()?;
-    let document = prepare(kind, file, text, &policy, catalogue.as_ref())?;
+    let document = prepare_after(
+        kind,
+        file,
+        text,
+        &policy,
+        catalogue.as_ref(),
+        doc_of(Kind::Roster),
+    )?;
     let version = latest
         .iter()
         .find(|p| p.kind == kind.as_str())
@@ -253,6 +282,7 @@ pub async fn updates_since<S: super::Store>(
     identity: &super::HubIdentity,
     terminal_id: &str,
     have: &std::collections::BTreeMap<String, u64>,
+    want: Want,
     now: chrono::DateTime<chrono::FixedOffset>,
 ) -> Result<Vec<ewarong_core::protocol::Update>, super::StoreError> {
     let has = |kind: &str| have.get(kind).copied().unwrap_or(0);
@@ -261,21 +291,36 @@ pub async fn updates_since<S: super::Store>(
         if p.version <= has(&p.kind) {
             continue;
         }
-        if p.kind == Kind::Roster.as_str() {
+        let Some(mut u) = (if p.kind == Kind::Roster.as_str() {
             // Each terminal gets its own part of the roster, signed for it now.
             let terminals = store.terminals().await?;
-            if let Some(document) = roster_for(&p.document, terminal_id, &terminals)? {
-                updates.push(signed_text_now(
-                    identity,
-                    Kind::Roster,
-                    p.version,
-                    document,
-                    now,
-                ));
-            }
+            roster_for(&p.document, terminal_id, &terminals)?
+                .map(|document| signed_text_now(identity, Kind::Roster, p.version, document, now))
         } else {
-            updates.push(to_update(&p));
+            Some(to_update(&p))
+        }) else {
+            continue;
+        };
+        let base = has(&p.kind);
+        let old = if want.delta && base > 0 {
+            document_for(store, terminal_id, &p.kind, base).await?
+        } else {
+            None
+        };
+        if let Some(old) = old {
+            let delta = line_delta(base, &old, &u.document);
+            // A terminal too far behind gets the whole document: a delta is worth sending
+            // only while it is well under half of it.
+            if delta.added_bytes() < u.document.len() / 2 {
+                u.delta = Some(delta);
+                u.document = String::new();
+            }
         }
+        if u.delta.is_none() && want.pages && u.document.len() > ewarong_core::wire::PAGED_ABOVE {
+            u.pages = Some(ewarong_core::wire::Pages::of(u.document.as_bytes()));
+            u.document = String::new();
+        }
+        updates.push(u);
     }
     let moves = has(Kind::Moves.as_str());
     if let Some(u) = moves_update(store, identity, moves, now).await? {
@@ -286,6 +331,62 @@ pub async fn updates_since<S: super::Store>(
         updates.push(u);
     }
     Ok(updates)
+}
+
+/// What a terminal can take besides whole documents (`delta=1`, `pages=1` in its query).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Want {
+    /// Line deltas from the version it has.
+    pub delta: bool,
+    /// Large documents as hashed pages.
+    pub pages: bool,
+}
+
+/// The document of `kind` at `version` as `terminal_id` gets it (its part of a roster), or
+/// `None` if there is none: the base of a delta, and the bytes behind pages.
+pub async fn document_for<S: super::Store>(
+    store: &S,
+    terminal_id: &str,
+    kind: &str,
+    version: u64,
+) -> Result<Option<String>, super::StoreError> {
+    let Some(p) = store.publication(kind, version).await? else {
+        return Ok(None);
+    };
+    if kind == Kind::Roster.as_str() {
+        let terminals = store.terminals().await?;
+        roster_for(&p.document, terminal_id, &terminals)
+    } else {
+        Ok(Some(p.document))
+    }
+}
+
+/// The line delta that turns `old` (version `base_version`) into `new`: a Myers diff over
+/// lines, given two seconds at most (past that it settles for a coarser, still exact, delta).
+pub fn line_delta(base_version: u64, old: &str, new: &str) -> ewarong_core::wire::Delta {
+    use similar::{Algorithm, DiffTag, capture_diff_slices_deadline};
+    let a = ewarong_core::wire::lines(old);
+    let b = ewarong_core::wire::lines(new);
+    let deadline = std::time::Instant::now().checked_add(std::time::Duration::from_secs(2));
+    let changes: Vec<(usize, usize, Vec<String>)> =
+        capture_diff_slices_deadline(Algorithm::Myers, &a, &b, deadline)
+            .iter()
+            .filter_map(|op| {
+                let (tag, old_range, new_range) = op.as_tag_tuple();
+                (tag != DiffTag::Equal).then(|| {
+                    (
+                        old_range.start,
+                        old_range.len(),
+                        b.get(new_range)
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|l| (*l).to_owned())
+                            .collect(),
+                    )
+                })
+            })
+            .collect();
+    ewarong_core::wire::Delta::from_changes(base_version, old, &changes)
 }
 
 /// The moves update, when the terminal's version (`have`) is older than the hub's: every move
@@ -374,6 +475,8 @@ fn signed_text_now(
         sha256,
         published_at,
         signature: ewarong_core::protocol::b64(&identity.sign(text.as_bytes())),
+        delta: None,
+        pages: None,
     }
 }
 
@@ -386,6 +489,8 @@ pub fn to_update(p: &super::store::Publication) -> ewarong_core::protocol::Updat
         sha256: ewarong_core::seal::hex(&p.sha256),
         published_at: p.published_at.clone(),
         signature: ewarong_core::protocol::b64(&p.signature),
+        delta: None,
+        pages: None,
     }
 }
 

@@ -84,6 +84,10 @@ pub fn head_view(terminal_id: &str, h: &StoredHead, now: DateTime<FixedOffset>) 
         last_batch_seq: h.last_batch_seq,
         last_header_hash: hex(&h.last_header_hash),
         hub_time: rfc3339(now),
+        features: ewarong_core::wire::FEATURES
+            .iter()
+            .map(|f| (*f).to_owned())
+            .collect(),
     }
 }
 
@@ -270,14 +274,147 @@ pub async fn accept_batch<S: Store>(
     }
 }
 
+/// A request body as sent (`Content-Encoding` `gzip` or none), decompressed within
+/// [`MAX_BODY_BYTES`]. The signature's `Content-Digest` covers the bytes as sent.
+fn decoded(headers: &axum::http::HeaderMap, raw: Bytes) -> Result<Bytes, Fail> {
+    let encoding = headers
+        .get(axum::http::header::CONTENT_ENCODING)
+        .map(|v| v.to_str().unwrap_or("?").trim().to_ascii_lowercase());
+    match encoding.as_deref() {
+        None | Some("identity") => Ok(raw),
+        Some(ewarong_core::wire::GZIP) => ewarong_core::wire::gunzip(&raw, MAX_BODY_BYTES)
+            .map(Bytes::from)
+            .map_err(|e| {
+                if e.rule == "is too large once decompressed" {
+                    too_large()
+                } else {
+                    Fail::new(StatusCode::BAD_REQUEST, "bad_body", e.to_string())
+                }
+            }),
+        Some(other) => Err(Fail::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_encoding",
+            format!("Content-Encoding {other} is not taken; send gzip or no encoding"),
+        )),
+    }
+}
+
 async fn batches<S: Store>(
     State(state): State<Arc<HubState<S>>>,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
     raw: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Fail> {
-    let upload: BatchUpload = parse(&body(raw)?)?;
-    let r = accept_batch(&state, &id, &upload).await?;
-    Ok(json(&r))
+    let bytes = decoded(&headers, body(raw)?)?;
+    let bundle = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with(ewarong_core::wire::BUNDLE_TYPE));
+    if !bundle {
+        let upload: BatchUpload = parse(&bytes)?;
+        let r = accept_batch(&state, &id, &upload).await?;
+        return Ok(json(&r));
+    }
+    let uploads = ewarong_core::wire::decode_bundle(&bytes)
+        .map_err(|e| Fail::new(StatusCode::BAD_REQUEST, "bad_batch", e.to_string()))?;
+    // Each batch in its own transaction, in order, exactly as if sent one by one; the first
+    // refusal stops the rest, and the receipts before it stand.
+    let mut answer = ewarong_core::wire::BundleAnswer {
+        receipts: Vec::with_capacity(uploads.len()),
+        error: None,
+        status: None,
+    };
+    for upload in &uploads {
+        match accept_batch(&state, &id, upload).await {
+            Ok(r) => answer.receipts.push(r),
+            Err(fail) if answer.receipts.is_empty() => return Err(fail),
+            Err(fail) => {
+                answer.status = Some(fail.status().as_u16());
+                answer.error = Some(fail.api_error().clone());
+                break;
+            }
+        }
+    }
+    Ok(json(&answer))
+}
+
+/// `GET …/receipts?from=N`: the receipts already issued from batch `N` on, so a terminal whose
+/// answers were lost on the way records them instead of sending the batches again.
+async fn receipts<S: Store>(
+    State(state): State<Arc<HubState<S>>>,
+    Extension(auth::Terminal(id)): Extension<auth::Terminal>,
+    query: Result<
+        axum::extract::Query<std::collections::BTreeMap<String, u64>>,
+        axum::extract::rejection::QueryRejection,
+    >,
+) -> Result<Response, Fail> {
+    let from = query
+        .ok()
+        .and_then(|q| q.0.get("from").copied())
+        .filter(|&f| f >= 1)
+        .ok_or_else(|| {
+            Fail::new(
+                StatusCode::BAD_REQUEST,
+                "bad_query",
+                "from: must be a batch number, 1 or more",
+            )
+        })?;
+    let stored = state
+        .store
+        .receipts(&id, from, ewarong_core::wire::MAX_RECEIPTS)
+        .await?;
+    let receipts = stored
+        .iter()
+        .map(|r| serde_json::from_str(r))
+        .collect::<Result<Vec<HubReceipt>, _>>()
+        .map_err(|e| super::StoreError::Corrupt(format!("batch.receipt: {e}")))?;
+    Ok(json(&ewarong_core::wire::Receipts { receipts }))
+}
+
+/// `GET …/documents/{kind}/{version}?from=K&count=C`: pages `K..K+C` of that document as this
+/// terminal gets it, the bytes only; each page is checked against the hash the update named.
+async fn documents<S: Store>(
+    State(state): State<Arc<HubState<S>>>,
+    Extension(auth::Terminal(id)): Extension<auth::Terminal>,
+    Path((_, kind, version)): Path<(String, String, u64)>,
+    query: Result<
+        axum::extract::Query<std::collections::BTreeMap<String, u64>>,
+        axum::extract::rejection::QueryRejection,
+    >,
+) -> Result<Response, Fail> {
+    let q = query.map(|q| q.0).unwrap_or_default();
+    let (Some(&from), Some(&count)) = (q.get("from"), q.get("count")) else {
+        return Err(Fail::new(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            "from and count: must be page numbers",
+        ));
+    };
+    if count == 0 || count > ewarong_core::wire::MAX_PAGES_PER_REQUEST {
+        return Err(Fail::new(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            "count: must be 1 to 64 pages",
+        ));
+    }
+    let gone = || {
+        Fail::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no document {kind} version {version} for this terminal"),
+        )
+    };
+    let document = super::publish::document_for(&state.store, &id, &kind, version)
+        .await?
+        .ok_or_else(gone)?;
+    let bytes = ewarong_core::wire::Pages::slice(document.as_bytes(), from, count)
+        .ok_or_else(gone)?
+        .to_vec();
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/octet-stream")],
+        bytes,
+    )
+        .into_response())
 }
 
 async fn updates<S: Store>(
@@ -288,15 +425,20 @@ async fn updates<S: Store>(
         axum::extract::rejection::QueryRejection,
     >,
 ) -> Result<Response, Fail> {
-    let axum::extract::Query(have) = have.map_err(|e| {
+    let axum::extract::Query(mut have) = have.map_err(|e| {
         Fail::new(
             StatusCode::BAD_REQUEST,
             "bad_query",
             format!("the query must be kind=version pairs: {}", e.body_text()),
         )
     })?;
+    let want = super::publish::Want {
+        delta: have.remove(ewarong_core::wire::DELTA) == Some(1),
+        pages: have.remove(ewarong_core::wire::PAGES) == Some(1),
+    };
     let updates =
-        super::publish::updates_since(&state.store, &state.identity, &id, &have, now()).await?;
+        super::publish::updates_since(&state.store, &state.identity, &id, &have, want, now())
+            .await?;
     Ok(json(&ewarong_core::protocol::Updates { updates }))
 }
 
@@ -407,6 +549,11 @@ pub fn router<S: Store>(state: Arc<HubState<S>>) -> Router {
         .route("/v1/terminals/{id}/head", get(head::<S>))
         .route("/v1/terminals/{id}/batches", post(batches::<S>))
         .route("/v1/terminals/{id}/updates", get(updates::<S>))
+        .route("/v1/terminals/{id}/receipts", get(receipts::<S>))
+        .route(
+            "/v1/terminals/{id}/documents/{kind}/{version}",
+            get(documents::<S>),
+        )
         .route_layer(middleware::from_fn_with_state(
             Arc::clone(&state),
             auth::require_terminal::<S>,
@@ -428,6 +575,9 @@ pub fn router<S: Store>(state: Arc<HubState<S>>) -> Router {
             REQUEST_TIMEOUT,
         ))
         .layer(middleware::from_fn(json_errors))
+        // Answers are gzip-compressed for a client that says it takes gzip (`Accept-Encoding`),
+        // and left as they are for one that does not (an older terminal).
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(middleware::from_fn(access_log))
         .with_state(state)
 }

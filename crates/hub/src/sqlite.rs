@@ -524,6 +524,63 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn publication(
+        &self,
+        kind: &str,
+        version: u64,
+    ) -> Result<Option<Publication>, StoreError> {
+        let kind = kind.to_owned();
+        self.run(move |c| {
+            let row = c
+                .query_row(
+                    "SELECT document, sha256, signature, published_at FROM publication
+                     WHERE kind = ?1 AND version = ?2",
+                    params![kind, version],
+                    |r| {
+                        Ok((
+                            r.get::<_, String>(0)?,
+                            r.get::<_, Vec<u8>>(1)?,
+                            r.get::<_, Vec<u8>>(2)?,
+                            r.get::<_, String>(3)?,
+                        ))
+                    },
+                )
+                .optional()?;
+            row.map(|(document, sha, sig, published_at)| {
+                Ok(Publication {
+                    kind,
+                    version,
+                    document,
+                    sha256: stored_hash("publication.sha256", sha)?,
+                    signature: sig
+                        .try_into()
+                        .map_err(|_| StoreError::Corrupt("publication.signature".into()))?,
+                    published_at,
+                })
+            })
+            .transpose()
+        })
+        .await
+    }
+
+    async fn receipts(
+        &self,
+        terminal: &str,
+        from: u64,
+        limit: usize,
+    ) -> Result<Vec<String>, StoreError> {
+        let terminal = terminal.to_owned();
+        self.run(move |c| {
+            let mut stmt = c.prepare(
+                "SELECT receipt FROM batch WHERE terminal_id = ?1 AND batch_seq >= ?2
+                 ORDER BY batch_seq LIMIT ?3",
+            )?;
+            let rows = stmt.query_map(params![terminal, from, limit as i64], |r| r.get(0))?;
+            Ok(rows.collect::<Result<Vec<String>, _>>()?)
+        })
+        .await
+    }
+
     async fn latest_publications(&self) -> Result<Vec<Publication>, StoreError> {
         self.run(|c| {
             let mut stmt = c.prepare(

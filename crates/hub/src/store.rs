@@ -163,6 +163,22 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
     ) -> impl Future<Output = Result<Vec<Publication>, StoreError>> + Send;
 
+    /// The update of `kind` at `version`, if it was published: the base of a delta.
+    fn publication(
+        &self,
+        kind: &str,
+        version: u64,
+    ) -> impl Future<Output = Result<Option<Publication>, StoreError>> + Send;
+
+    /// The receipts (as stored, JSON) of `terminal`'s batches from `from` on, oldest first, at
+    /// most `limit`: what a terminal whose receipts were lost asks for instead of re-sending.
+    fn receipts(
+        &self,
+        terminal: &str,
+        from: u64,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+
     /// Orders a KPM moved from `from` to `to`. `None` when a move of this card still waits for
     /// its release (nothing is stored then).
     fn add_move(

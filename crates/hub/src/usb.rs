@@ -141,6 +141,7 @@ pub async fn import_dir<S: Store>(
                 &state.identity,
                 id,
                 &BTreeMap::new(),
+                crate::publish::Want::default(),
                 now,
             )
             .await?;

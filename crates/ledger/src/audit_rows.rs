@@ -454,6 +454,8 @@ impl Ledger {
             copy.execute_batch("BEGIN; DROP TRIGGER IF EXISTS operator_no_update;")?;
             let kpm = copy.execute("UPDATE kpm SET pin_verifier = 'removed'", [])?;
             let ops = copy.execute("UPDATE operator SET pin_verifier = 'removed'", [])?;
+            // The caches of hub documents hold the roster as sent, verifiers and all.
+            copy.execute_batch("DELETE FROM hub_document; DELETE FROM download_page;")?;
             if let Some(sql) = trigger {
                 copy.execute_batch(&sql)?;
             }

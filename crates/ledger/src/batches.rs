@@ -262,6 +262,20 @@ impl Ledger {
         )?)
     }
 
+    /// Entries not yet acknowledged by the hub in force: those of pending batches and the open
+    /// tail. What is left to send.
+    pub fn pending_entries(&self) -> Result<u64, LedgerError> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT COALESCE(SUM(b.last_seq - b.first_seq + 1), 0) FROM batch b
+                     WHERE NOT EXISTS (SELECT 1 FROM batch_ack a WHERE a.batch_seq = b.batch_seq
+                                         AND a.enrolment = (SELECT MAX(id) FROM hub_enrolment)))
+                  + (SELECT COALESCE(MAX(seq), 0) FROM entry)
+                  - (SELECT COALESCE(MAX(last_seq), 0) FROM batch)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// The sealed batches, oldest first.
     pub fn batches(&self) -> Result<Vec<BatchInfo>, LedgerError> {
         let mut stmt = self.conn.prepare(

@@ -18,6 +18,7 @@ pub mod demo;
 
 mod audit_rows;
 mod batches;
+mod downloads;
 mod entries;
 mod error;
 mod hub_state;
@@ -53,7 +54,7 @@ pub use reference::{KpmSummary, Versions, sha256};
 pub const LEDGER_FILE: &str = "ledger.sqlite3";
 
 /// The ledger's migrations, in order; never edited once released, only added.
-const MIGRATION_SQL: [&str; 9] = [
+const MIGRATION_SQL: [&str; 10] = [
     include_str!("../../../migrations/0001_ledger.sql"),
     include_str!("../../../migrations/0002_tree_state.sql"),
     include_str!("../../../migrations/0003_terminal_key.sql"),
@@ -63,6 +64,7 @@ const MIGRATION_SQL: [&str; 9] = [
     include_str!("../../../migrations/0007_hub_tls.sql"),
     include_str!("../../../migrations/0008_hub_change.sql"),
     include_str!("../../../migrations/0009_batch_program.sql"),
+    include_str!("../../../migrations/0010_hub_documents.sql"),
 ];
 
 /// Migrations embedded at build time, applied in order on open. 0002 also backfills the tree
