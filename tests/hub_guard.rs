@@ -48,7 +48,8 @@ struct Raw {
     method: &'static str,
     path: String,
     headers: Vec<(String, String)>,
-    body: String,
+    body: Vec<u8>,
+    content_type: &'static str,
 }
 
 impl Raw {
@@ -57,14 +58,15 @@ impl Raw {
             method,
             path: path.into(),
             headers: Vec::new(),
-            body: String::new(),
+            body: Vec::new(),
+            content_type: "application/json",
         }
     }
 
     /// Signed by `signer` as the client signs, `created` seconds from now.
     fn signed(mut self, signer: &dyn RequestSigner, created_offset: i64) -> Self {
         let (path, query) = self.path.split_once('?').unwrap_or((&self.path, ""));
-        let digest = content_digest(self.body.as_bytes());
+        let digest = content_digest(&self.body);
         let mut nonce = [0u8; 16];
         getrandom::fill(&mut nonce).unwrap();
         let params = SignatureParams {
@@ -100,8 +102,8 @@ impl Raw {
             for (k, v) in &self.headers {
                 r = r.header(k, v);
             }
-            r.content_type("application/json")
-                .send(self.body.as_str())
+            r.content_type(self.content_type)
+                .send(&self.body[..])
                 .unwrap()
         } else {
             let mut r = match self.method {
@@ -144,10 +146,15 @@ impl RequestSigner for Stranger {
     }
 }
 
-const ROUTES: [(&str, &str); 3] = [
+const ROUTES: [(&str, &str); 5] = [
     ("GET", "/v1/terminals/{id}/head"),
     ("GET", "/v1/terminals/{id}/updates?policy=0"),
     ("POST", "/v1/terminals/{id}/batches"),
+    ("GET", "/v1/terminals/{id}/receipts?from=1"),
+    (
+        "GET",
+        "/v1/terminals/{id}/documents/roster/1?from=0&count=1",
+    ),
 ];
 
 fn code(v: &serde_json::Value) -> &str {
@@ -229,7 +236,7 @@ fn every_terminal_route_needs_the_terminals_own_fresh_signature() {
     assert_eq!((status, code(&body)), (400, "bad_digest"));
     let mut changed = post("{}");
     changed.body = "{\"x\":1}".into();
-    changed.headers[0].1 = content_digest(changed.body.as_bytes());
+    changed.headers[0].1 = content_digest(&changed.body);
     let (status, body) = changed.send(&hub.url);
     assert_eq!((status, code(&body)), (403, "unknown_key"));
     // Signed whole, the same body reaches the handler, which judges what it says.
@@ -298,7 +305,8 @@ fn guessing_is_throttled_per_address_and_a_real_terminal_is_not() {
                     .to_bytes()
             ),
             n
-        );
+        )
+        .into_bytes();
         r.send(&hub.url)
     };
     for n in 0..4 {
@@ -406,4 +414,100 @@ fn a_terminal_downloads_only_its_regions_kpm() {
         }
         assert!(!u.document.contains(theirs), "{}", u.document);
     }
+}
+
+#[test]
+fn garbage_on_the_weak_link_routes_is_refused_by_name_and_stores_nothing() {
+    let hub = TestHub::start();
+    let (_dir, a) = enrolled(&hub, "alor-01");
+    let post = |body: Vec<u8>, content_type: &'static str, encoding: Option<&str>| {
+        let mut r = Raw::new("POST", "/v1/terminals/alor-01/batches");
+        r.body = body;
+        r.content_type = content_type;
+        let r = r.signed(&a, 0);
+        match encoding {
+            Some(e) => r.header("Content-Encoding", e),
+            None => r,
+        }
+    };
+    let bundle = ewarong_core::wire::BUNDLE_TYPE;
+    // A bundle that is not one names the rule.
+    let (status, body) = post(b"EWB\x01garbage".to_vec(), bundle, None).send(&hub.url);
+    assert_eq!((status, code(&body)), (400, "bad_batch"), "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("bundle"),
+        "{body}"
+    );
+    // A bundle of a batch whose header is not a header: refused, as a lone batch would be.
+    let fake = ewarong_core::protocol::BatchUpload {
+        header: ewarong_core::protocol::b64(b"not a header"),
+        signature: ewarong_core::protocol::b64(&[0u8; 64]),
+        checkpoint: String::new(),
+        entries: vec![],
+    };
+    let bytes = ewarong_core::wire::encode_bundle(&[fake]).unwrap();
+    let (status, body) = post(bytes, bundle, None).send(&hub.url);
+    assert_eq!((status, code(&body)), (400, "bad_batch"), "{body}");
+    // Ten megabytes of zeros in ten kilobytes of gzip: refused before they are unpacked whole.
+    let bomb = ewarong_core::wire::gzip(&vec![0u8; 10 * 1024 * 1024]);
+    assert!(bomb.len() < 64 * 1024);
+    let (status, body) = post(bomb, bundle, Some("gzip")).send(&hub.url);
+    assert_eq!((status, code(&body)), (413, "too_large"), "{body}");
+    // Said to be gzip and not; an encoding the hub does not take.
+    let (status, body) = post(b"{}".to_vec(), "application/json", Some("gzip")).send(&hub.url);
+    assert_eq!((status, code(&body)), (400, "bad_body"), "{body}");
+    let (status, body) = post(b"{}".to_vec(), "application/json", Some("br")).send(&hub.url);
+    assert_eq!(
+        (status, code(&body)),
+        (415, "unsupported_encoding"),
+        "{body}"
+    );
+    assert!(body["message"].as_str().unwrap().contains("br"), "{body}");
+    // Receipts and documents name the query's rule; nothing of another version exists.
+    for (path, status_want, code_want) in [
+        ("/v1/terminals/alor-01/receipts", 400, "bad_query"),
+        ("/v1/terminals/alor-01/receipts?from=0", 400, "bad_query"),
+        (
+            "/v1/terminals/alor-01/documents/roster/1?from=0",
+            400,
+            "bad_query",
+        ),
+        (
+            "/v1/terminals/alor-01/documents/roster/1?from=0&count=0",
+            400,
+            "bad_query",
+        ),
+        (
+            "/v1/terminals/alor-01/documents/roster/1?from=0&count=65",
+            400,
+            "bad_query",
+        ),
+        (
+            "/v1/terminals/alor-01/documents/roster/9?from=0&count=1",
+            404,
+            "not_found",
+        ),
+    ] {
+        let (status, body) = Raw::new("GET", path).signed(&a, 0).send(&hub.url);
+        assert_eq!(
+            (status, code(&body)),
+            (status_want, code_want),
+            "{path}: {body}"
+        );
+    }
+    let (status, body) = Raw::new("GET", "/v1/terminals/alor-01/receipts?from=1")
+        .signed(&a, 0)
+        .send(&hub.url);
+    assert_eq!(status, 200);
+    assert_eq!(body["receipts"], serde_json::json!([]));
+    // The head announces the features; nothing above was stored.
+    let (status, body) = Raw::new("GET", "/v1/terminals/alor-01/head")
+        .signed(&a, 0)
+        .send(&hub.url);
+    assert_eq!(status, 200);
+    assert_eq!(body["last_seq"], 0);
+    assert_eq!(
+        body["features"],
+        serde_json::json!(["gzip", "bundle", "receipts", "delta", "pages"])
+    );
 }

@@ -246,10 +246,30 @@ impl<S: ewarong_hub::Store> TestHub<S> {
         )
     }
 
+    /// A hub on `store` that announces no feature beyond the first protocol, as an older
+    /// hub does.
+    pub fn first_protocol(store: S) -> Self {
+        Self::with_features(
+            store,
+            ewarong_hub::limits::Limits::default(),
+            ewarong_hub::HubIdentity::from_seed(&[42; 32]),
+            &[],
+        )
+    }
+
     fn with(
         store: S,
         limits: ewarong_hub::limits::Limits,
         identity: ewarong_hub::HubIdentity,
+    ) -> Self {
+        Self::with_features(store, limits, identity, ewarong_core::wire::FEATURES)
+    }
+
+    fn with_features(
+        store: S,
+        limits: ewarong_hub::limits::Limits,
+        identity: ewarong_hub::HubIdentity,
+        features: &'static [&'static str],
     ) -> Self {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -257,9 +277,10 @@ impl<S: ewarong_hub::Store> TestHub<S> {
             .build()
             .unwrap();
         rt.block_on(store.migrate()).unwrap();
-        let state = std::sync::Arc::new(ewarong_hub::server::HubState::with_limits(
-            store, identity, limits,
-        ));
+        let state = std::sync::Arc::new(
+            ewarong_hub::server::HubState::with_limits(store, identity, limits)
+                .with_features(features),
+        );
         let listener = rt
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
             .unwrap();

@@ -17,6 +17,7 @@ pub mod fail;
 pub mod ingest;
 pub mod limits;
 pub mod moves;
+pub mod netsim;
 pub mod ops;
 pub mod plan;
 pub mod postgres;

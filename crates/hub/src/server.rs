@@ -84,10 +84,7 @@ pub fn head_view(terminal_id: &str, h: &StoredHead, now: DateTime<FixedOffset>) 
         last_batch_seq: h.last_batch_seq,
         last_header_hash: hex(&h.last_header_hash),
         hub_time: rfc3339(now),
-        features: ewarong_core::wire::FEATURES
-            .iter()
-            .map(|f| (*f).to_owned())
-            .collect(),
+        features: Vec::new(),
     }
 }
 
@@ -205,7 +202,9 @@ async fn head<S: Store>(
     Extension(auth::Terminal(id)): Extension<auth::Terminal>,
 ) -> Result<Response, Fail> {
     let h = state.store.head(&id).await?;
-    Ok(json(&head_view(&id, &h, now())))
+    let mut view = head_view(&id, &h, now());
+    view.features = state.features.iter().map(|f| (*f).to_owned()).collect();
+    Ok(json(&view))
 }
 
 /// Checks and stores one uploaded batch; shared by the HTTP route and `ewarong-hub import`.

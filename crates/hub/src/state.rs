@@ -19,6 +19,9 @@ pub struct HubState<S> {
     pub guards: Arc<Guards>,
     /// TLS, when the hub serves it itself, and the hub key's endorsement of its certificate.
     pub tls: Option<(Tls, String)>,
+    /// What `head` announces beyond the first protocol (`ewarong_core::wire::FEATURES`); a
+    /// test plays an older hub with none.
+    pub features: &'static [&'static str],
 }
 
 impl<S> HubState<S> {
@@ -34,7 +37,14 @@ impl<S> HubState<S> {
             replay: Replay::new(chrono::Local::now().fixed_offset()),
             guards: Arc::new(Guards::new(limits)),
             tls: None,
+            features: ewarong_core::wire::FEATURES,
         }
+    }
+
+    /// Announces only `features` (none: the first protocol, as an older hub).
+    pub fn with_features(mut self, features: &'static [&'static str]) -> Self {
+        self.features = features;
+        self
     }
 
     /// Serves TLS with `tls`, its certificate endorsed by the hub key.

@@ -91,3 +91,106 @@ pub fn load(ledger: &mut Ledger, now: DateTime<FixedOffset>) -> Result<DemoSumma
         kpm: roster.len(),
     })
 }
+
+/// A month of sales as a real e-warong makes them, for tests and benchmarks of what travels
+/// and what an audit sees (the demo's identical baskets would flatter compression): `count`
+/// sales spread over `days` days from `first` (in order, 08:00 to 16:00 local), each to one of
+/// `presences` drawn at random, with one to four different allowed products of the catalogue
+/// in force, in quantities a shop sells (0.5 to 5 kg or litres, 1 to 10 of a counted unit), at
+/// the reference price. A KPM without the balance for a basket is passed over for another; a
+/// day is closed at its end. The same `seed` writes the same month. Returns the sales written.
+#[allow(clippy::too_many_arguments)]
+pub fn month_of_sales(
+    ledger: &mut Ledger,
+    presences: &[crate::Presence],
+    operator: &crate::Operator,
+    first: DateTime<FixedOffset>,
+    days: u32,
+    count: usize,
+    seed: u64,
+) -> Result<usize, LedgerError> {
+    use ewarong_core::domain::{LineInput, ProductClass, Unit};
+    let catalogue = ledger.catalogue()?;
+    let allowed: Vec<(String, Unit)> = catalogue
+        .products()
+        .iter()
+        .filter(|p| matches!(p.class, ProductClass::Group(_)))
+        .map(|p| (p.id.clone(), p.unit))
+        .collect();
+    if presences.is_empty() || allowed.is_empty() || days == 0 {
+        return Ok(0);
+    }
+    // xorshift: small, deterministic, and enough for shopping.
+    let mut state = seed | 1;
+    let mut next = move |n: usize| -> usize {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        usize::try_from(state.checked_rem(n.max(1) as u64).unwrap_or(0)).unwrap_or(0)
+    };
+    const KG: [&str; 7] = ["0.5", "1", "1.5", "2", "2.5", "3", "5"];
+    let per_day = count.div_ceil(days as usize).max(1);
+    let open_seconds = 8 * 3600i64;
+    let mut written = 0usize;
+    let mut misses = 0usize;
+    let mut day = 0u32;
+    while written < count && day < days {
+        let later = |d: chrono::Duration, from: DateTime<FixedOffset>| {
+            from.checked_add_signed(d)
+                .ok_or_else(|| LedgerError::Corrupt("a date past the calendar".into()))
+        };
+        let date = later(chrono::Duration::days(i64::from(day)), first)?;
+        let mut today = 0usize;
+        while today < per_day && written < count {
+            let offset = open_seconds
+                .saturating_mul(i64::try_from(today).unwrap_or(0))
+                .checked_div(i64::try_from(per_day).unwrap_or(1))
+                .unwrap_or(0)
+                .saturating_add(i64::try_from(next(60)).unwrap_or(0));
+            let at = later(chrono::Duration::seconds(offset), date)?;
+            let mut picked: Vec<usize> = Vec::new();
+            for _ in 0..=next(4) {
+                let p = next(allowed.len());
+                if !picked.contains(&p) {
+                    picked.push(p);
+                }
+            }
+            let lines: Vec<LineInput> = picked
+                .iter()
+                .filter_map(|&p| allowed.get(p))
+                .map(|(id, unit)| LineInput {
+                    product: id.clone(),
+                    quantity: match unit {
+                        Unit::Kg | Unit::Liter => {
+                            KG.get(next(KG.len())).copied().unwrap_or("1").into()
+                        }
+                        _ => next(10).saturating_add(1).to_string(),
+                    },
+                    unit_price: None,
+                })
+                .collect();
+            let who = presences
+                .get(next(presences.len()))
+                .unwrap_or(&presences[0]);
+            match ledger.record_sale(who, operator, &lines, None, at) {
+                Ok(_) => {
+                    written = written.saturating_add(1);
+                    today = today.saturating_add(1);
+                    misses = 0;
+                }
+                Err(LedgerError::Rejected(_)) if misses < 1000 => misses = misses.saturating_add(1),
+                Err(e) => return Err(e),
+            }
+        }
+        let closing = later(
+            chrono::Duration::seconds(open_seconds.saturating_add(600)),
+            date,
+        )?;
+        match ledger.close_day(operator, closing) {
+            Ok(_) | Err(LedgerError::NothingToClose(_)) => {}
+            Err(e) => return Err(e),
+        }
+        day = day.saturating_add(1);
+    }
+    Ok(written)
+}
