@@ -24,4 +24,5 @@ mod ledger;
 mod merkle;
 mod sync;
 mod vectors;
+mod weak_links;
 mod workspace;
