@@ -675,6 +675,65 @@ fn enrol_from_settings_then_sync_in_the_background() {
     wait_text(&mut h, "1 entri belum disegel");
 }
 
+/// Over a slow link that drops mid-round: the status bar says what is left to send and about
+/// how long it will take, and the next round delivers everything.
+#[test]
+fn the_status_bar_says_what_is_left_over_a_slow_link() {
+    let hub = common::TestHub::start();
+    let target = hub.url.trim_start_matches("http://").parse().unwrap();
+    let link = ewarong_hub::netsim::LinkSim::start(target, ewarong_hub::netsim::Profile::edge(), 5)
+        .unwrap();
+    let d = demo();
+    // Enrolled through the link: the worker calls the hub at the enrolment's address.
+    common::ok(common::ewarong(d.path()).args([
+        "enrol",
+        "--hub",
+        &link.url(),
+        "--code",
+        &hub.code("test-01"),
+        "--hub-key",
+        &hub.state.identity.public().fingerprint(),
+    ]));
+    {
+        use ewarong_ledger::data_dir::{DataDir, open_signing};
+        let mut l = open_signing(&DataDir::new(d.path()), None).unwrap();
+        let cards: Vec<String> = {
+            let mut stmt = l
+                .connection()
+                .prepare("SELECT card FROM kpm ORDER BY card LIMIT 30")
+                .unwrap();
+            stmt.query_map([], |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+        };
+        let now = chrono::Local::now().fixed_offset();
+        let pin = ewarong_core::domain::Pin::new("123456").unwrap();
+        let presences: Vec<_> = cards
+            .iter()
+            .map(|c| l.verify_kpm_pin(&c.parse().unwrap(), &pin, now).unwrap())
+            .collect();
+        let op = l
+            .authenticate_operator("kasir", &ewarong_core::domain::Pin::new("1111").unwrap())
+            .unwrap();
+        let yesterday = (now - chrono::Duration::days(1))
+            .with_time(chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap())
+            .unwrap();
+        let n = ewarong_ledger::demo::month_of_sales(&mut l, &presences, &op, yesterday, 1, 150, 5)
+            .unwrap();
+        assert_eq!(n, 150);
+    }
+    // The first round is cut a little way into its answers.
+    link.cut_at_down_byte(link.traffic().down + 1_500);
+    let mut h = harness(d.path());
+    login(&mut h, "kasir", "1111");
+    wait_text(&mut h, "Sisa kirim ≈");
+    wait_text(&mut h, "Belum terkirim: 0 batch, 0 entri");
+    let last: u64 = scalar(d.path(), "SELECT MAX(seq) FROM entry");
+    assert_eq!(hub.head_seq("test-01"), last);
+    assert!(link.traffic().cuts >= 1);
+}
+
 /// Moving to another hub from settings: only a supervisor sees it; the new hub's sheet and a
 /// reason; the move is a `hub_change` entry, and every batch then goes to the new hub.
 #[test]

@@ -301,6 +301,16 @@ fn receipts_lost_on_the_way_are_fetched_not_paid_for_again() {
         stored > acked,
         "the hub holds {stored} batches, {acked} acknowledged"
     );
+    // What the status bar says is left: the entries not acknowledged, at the bytes per entry
+    // and the speed the uploads before the cut measured.
+    let left = shop.ledger.pending_entries().unwrap();
+    let (bytes, time) = client.estimate(left).unwrap();
+    let per_entry = bytes as f64 / left as f64;
+    assert!(
+        (20.0..400.0).contains(&per_entry),
+        "{per_entry:.1} B per entry"
+    );
+    assert!(time >= Duration::from_secs(1), "{time:?}");
     sync_until_done(&mut shop.ledger, &client);
     assert_eq!(hub.head_seq("sumba-07"), shop.last_seq());
     assert_eq!(

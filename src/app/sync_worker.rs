@@ -59,6 +59,11 @@ pub struct SyncView {
     pub clock_skew_seconds: i64,
     /// Updates applied in the last round; the screens reload their reference data.
     pub updates: Vec<String>,
+    /// Entries not yet acknowledged by the hub (pending batches and the open tail).
+    pub pending_entries: u64,
+    /// What is left to send on the wire and how long it should take at the speed the last
+    /// uploads measured; `None` before any upload was measured, or with nothing left.
+    pub left: Option<(u64, Duration)>,
 }
 
 /// The wait after `failures` failures in a row: doubling from [`FIRST_BACKOFF`], capped, then
@@ -189,9 +194,19 @@ impl SyncWorker {
         Ok(e.hub_key.fingerprint())
     }
 
+    /// What is left to send and, once an upload was measured, the estimate of its time.
+    fn left_to_send(&mut self) {
+        self.view.pending_entries = self.ledger.pending_entries().unwrap_or_default();
+        self.view.left = match (&self.prober, self.view.pending_entries) {
+            (_, 0) | (None, _) => None,
+            (Some(p), n) => p.estimate(n),
+        };
+    }
+
     /// One probe and, if the hub answers, one sync round. Returns how long to wait.
     fn round(&mut self) -> Duration {
         self.view.pending = self.ledger.pending().map(|p| p.0).unwrap_or_default();
+        self.left_to_send();
         let enrolment = match self.ledger.enrolment() {
             Ok(e) => e,
             Err(e) => {
@@ -239,6 +254,7 @@ impl SyncWorker {
                 self.view.last_error = None;
                 self.view.clock_skew_seconds = report.clock_skew_seconds;
                 self.view.updates = report.updates;
+                self.left_to_send();
                 self.emit();
                 backoff(0, random_u32()).max(ONLINE_EVERY)
             }
@@ -250,6 +266,7 @@ impl SyncWorker {
                 self.view.pending = self.ledger.pending().map(|p| p.0).unwrap_or_default();
                 self.view.last_error = Some(Failure::new(e));
                 self.view.updates = Vec::new();
+                self.left_to_send();
                 self.emit();
                 backoff(self.failures, random_u32())
             }

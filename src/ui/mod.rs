@@ -906,6 +906,16 @@ fn warm_glyphs(ctx: &egui::Context) {
 const LOW_DISK: u64 = 500 * 1024 * 1024;
 
 /// `52,3 GB` style, decimal units as shops see them on a stick's label.
+/// A wait in words: seconds under two minutes, whole minutes above.
+fn duration_words(lang: Lang, d: std::time::Duration) -> String {
+    let s = d.as_secs().max(1);
+    if s < 120 {
+        trf(lang, key!("ui.status.seconds"), &[("n", &s)])
+    } else {
+        trf(lang, key!("ui.status.minutes"), &[("n", &s.div_ceil(60))])
+    }
+}
+
 fn human_bytes(b: u64) -> String {
     #[allow(clippy::cast_precision_loss)] // display only
     let f = b as f64;
@@ -1045,6 +1055,16 @@ fn sync_status(ui: &mut Ui, lang: Lang, v: &crate::app::sync_worker::SyncView) {
     };
     if let Some(t) = &v.last_sync {
         ui.label(trf(lang, key!("ui.status.last_sync"), &[("time", t)]));
+    }
+    if let Some((bytes, time)) = v.left {
+        ui.label(trf(
+            lang,
+            key!("ui.status.left"),
+            &[
+                ("size", &human_bytes(bytes)),
+                ("time", &duration_words(lang, time)),
+            ],
+        ));
     }
     if let Some(w) = crate::sync_client::clock_warning(lang, v.clock_skew_seconds) {
         ui.label(RichText::new(w).color(error_color(ui)));

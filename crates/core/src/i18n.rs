@@ -2424,6 +2424,13 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "Belum terkirim: {batches} batch, {entries} entri belum disegel",
         "Not sent: {batches} batches, {entries} entries not yet sealed",
     ),
+    (
+        "ui.status.left",
+        "Sisa kirim ≈ {size}, kira-kira {time}",
+        "Left to send ≈ {size}, about {time}",
+    ),
+    ("ui.status.seconds", "{n} detik", "{n} s"),
+    ("ui.status.minutes", "{n} menit", "{n} min"),
     ("ui.status.disk", "Disk kosong: {free}", "Free disk: {free}"),
     (
         "ui.status.disk_low",
