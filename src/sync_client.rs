@@ -504,10 +504,11 @@ impl HubClient {
         let (path, query) = path_and_query
             .split_once('?')
             .unwrap_or((path_and_query, ""));
-        // A hub that announced gzip takes compressed bodies; the digest covers the bytes sent.
-        let gzip = body.is_some() && self.has(ewarong_core::wire::GZIP);
+        // A hub that announced deflate takes compressed bodies; the digest covers the bytes
+        // sent.
+        let deflate = body.is_some() && self.has(ewarong_core::wire::DEFLATE);
         let sent: std::borrow::Cow<'_, [u8]> = match body {
-            Some(p) if gzip => ewarong_core::wire::gzip(p.bytes).into(),
+            Some(p) if deflate => ewarong_core::wire::deflate(p.bytes).into(),
             Some(p) => p.bytes.into(),
             None => (&[][..]).into(),
         };
@@ -540,8 +541,8 @@ impl HubClient {
             Some(p) => {
                 let mut r = sign(self.agent.post(url), &digest, input, signature)
                     .content_type(p.content_type);
-                if gzip {
-                    r = r.header("Content-Encoding", ewarong_core::wire::GZIP);
+                if deflate {
+                    r = r.header("Content-Encoding", ewarong_core::wire::DEFLATE);
                 }
                 r.send(&sent[..])
             }

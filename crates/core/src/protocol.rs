@@ -223,7 +223,7 @@ pub struct Head {
     /// The hub's clock, RFC 3339: a terminal can see how far its own clock is off.
     pub hub_time: String,
     /// What this hub understands beyond the first protocol (`docs/sync.md`, "Weak links"):
-    /// `gzip`, `bundle`, `receipts`, `delta`, `pages`. Absent from an older hub, whose
+    /// `deflate`, `bundle`, `receipts`, `delta`, `pages`. Absent from an older hub, whose
     /// terminals then speak the first protocol only.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub features: Vec<String>,
@@ -442,10 +442,43 @@ pub struct Update {
     /// Only to a terminal that asked (`delta=1`): the document as the lines that changed since
     /// the version it has. The result must hash to `sha256`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delta: Option<crate::wire::Delta>,
+    pub delta: Option<Delta>,
     /// Only to a terminal that asked (`pages=1`), for a large document: fetch it page by page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pages: Option<crate::wire::Pages>,
+    pub pages: Option<Pages>,
+}
+
+/// One step of a line delta, applied in order over the base document's lines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LineOp {
+    /// The next `n` lines of the base, unchanged.
+    Keep(u64),
+    /// Skip the next `n` lines of the base.
+    Drop(u64),
+    /// These lines, each with its own `\n`.
+    Add(Vec<String>),
+}
+
+/// An update sent as the lines that changed since `base_version`, whose document as this
+/// terminal got it hashes to `base_sha256`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delta {
+    pub base_version: u64,
+    /// Hex SHA-256 of the base document.
+    pub base_sha256: String,
+    pub ops: Vec<LineOp>,
+}
+
+/// A large document sent in pages of `size` bytes (the last shorter), each checked by its own
+/// SHA-256 as it arrives, so a download cut off continues from the first page missing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pages {
+    pub size: u64,
+    /// The whole document's length in bytes.
+    pub length: u64,
+    /// Hex SHA-256 of each page, in order.
+    pub hashes: Vec<String>,
 }
 
 impl Update {

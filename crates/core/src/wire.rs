@@ -1,14 +1,16 @@
 //! Sync over weak links (`docs/sync.md`, "Weak links"): the features a hub announces, the
-//! compact binary bundle of batches, gzip bodies, reference documents as line deltas, and large
+//! compact binary bundle of batches, compressed bodies, reference documents as line deltas, and large
 //! documents in hashed pages. Pure functions; the hub and the terminal both build on them.
 
 use serde::{Deserialize, Serialize};
 
 use crate::protocol::{ApiError, BatchUpload, FieldError, HubReceipt, b64, unb64};
+/// The message types of deltas and pages live with the other messages.
+pub use crate::protocol::{Delta, LineOp, Pages};
 use crate::seal::hex;
 
-/// Request bodies may be gzip-compressed (`Content-Encoding: gzip`).
-pub const GZIP: &str = "gzip";
+/// Request bodies may be compressed (`Content-Encoding: deflate`, the zlib format).
+pub const DEFLATE: &str = "deflate";
 /// `POST …/batches` takes several batches in one binary body ([`BUNDLE_TYPE`]).
 pub const BUNDLE: &str = "bundle";
 /// `GET …/receipts?from=N` returns receipts already issued.
@@ -19,7 +21,7 @@ pub const DELTA: &str = "delta";
 /// `GET …/documents/{kind}/{version}?from=K&count=C`.
 pub const PAGES: &str = "pages";
 /// Everything this build's hub announces in `head`.
-pub const FEATURES: &[&str] = &[GZIP, BUNDLE, RECEIPTS, DELTA, PAGES];
+pub const FEATURES: &[&str] = &[DEFLATE, BUNDLE, RECEIPTS, DELTA, PAGES];
 
 /// The media type of a bundle of batches.
 pub const BUNDLE_TYPE: &str = "application/vnd.ewarong.batches";
@@ -170,56 +172,60 @@ pub struct Receipts {
     pub receipts: Vec<HubReceipt>,
 }
 
-/// `bytes` compressed with gzip.
-pub fn gzip(bytes: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    // Writing to a Vec cannot fail.
-    let _ = enc.write_all(bytes);
-    enc.finish().unwrap_or_default()
+/// `bytes` compressed as `Content-Encoding: deflate` (the zlib format, RFC 1950).
+pub fn deflate(bytes: &[u8]) -> Vec<u8> {
+    use flate2::{Compress, Compression, FlushCompress, Status};
+    let mut c = Compress::new(Compression::default(), true);
+    let mut out = Vec::with_capacity(bytes.len() / 2 + 64);
+    loop {
+        let done = usize::try_from(c.total_in()).unwrap_or(usize::MAX);
+        let rest = bytes.get(done..).unwrap_or_default();
+        match c.compress_vec(rest, &mut out, FlushCompress::Finish) {
+            Ok(Status::StreamEnd) => return out,
+            // Out of room: the compressor writes only into spare capacity.
+            Ok(_) => out.reserve(out.capacity().max(1024)),
+            // Compressing bytes in memory has no failure but a bug; send them as they are.
+            Err(_) => return Vec::new(),
+        }
+    }
 }
 
-/// A gzip body back to its bytes, refusing more than `limit` bytes once decompressed (a small
-/// body must not unpack into gigabytes).
-pub fn gunzip(bytes: &[u8], limit: usize) -> Result<Vec<u8>, FieldError> {
-    use std::io::Read;
-    let mut out = Vec::new();
-    let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
-    flate2::read::GzDecoder::new(bytes)
-        .take(cap)
-        .read_to_end(&mut out)
-        .map_err(|_| FieldError::new("body", "is not valid gzip"))?;
-    if out.len() > limit {
-        return Err(FieldError::new("body", "is too large once decompressed"));
+/// A `deflate` body back to its bytes, refusing more than `limit` bytes once decompressed (a
+/// small body must not unpack into gigabytes).
+pub fn inflate(bytes: &[u8], limit: usize) -> Result<Vec<u8>, FieldError> {
+    use flate2::{Decompress, FlushDecompress, Status};
+    let bad = || FieldError::new("body", "is not valid deflate (zlib) data");
+    let too_large = || FieldError::new("body", "is too large once decompressed");
+    let mut d = Decompress::new(true);
+    let mut out = Vec::with_capacity(bytes.len().saturating_mul(4).min(limit).max(64));
+    loop {
+        let done = usize::try_from(d.total_in()).unwrap_or(usize::MAX);
+        let rest = bytes.get(done..).unwrap_or_default();
+        let before = (d.total_in(), d.total_out());
+        let status = d
+            .decompress_vec(rest, &mut out, FlushDecompress::None)
+            .map_err(|_| bad())?;
+        if out.len() > limit {
+            return Err(too_large());
+        }
+        if status == Status::StreamEnd {
+            return Ok(out);
+        }
+        if out.len() == out.capacity() {
+            if out.capacity() > limit {
+                return Err(too_large());
+            }
+            out.reserve(out.capacity().min(limit.saturating_add(1)));
+        } else if (d.total_in(), d.total_out()) == before {
+            // No progress with room to write: the stream ends before its end.
+            return Err(bad());
+        }
     }
-    Ok(out)
 }
 
 /// A document's lines, each with its `\n` (the last may have none): what deltas count in.
 pub fn lines(document: &str) -> Vec<&str> {
     document.split_inclusive('\n').collect()
-}
-
-/// One step of a line delta, applied in order over the base document's lines.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LineOp {
-    /// The next `n` lines of the base, unchanged.
-    Keep(u64),
-    /// Skip the next `n` lines of the base.
-    Drop(u64),
-    /// These lines, each with its own `\n`.
-    Add(Vec<String>),
-}
-
-/// An update sent as the lines that changed since `base_version`, whose document as this
-/// terminal got it hashes to `base_sha256`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Delta {
-    pub base_version: u64,
-    /// Hex SHA-256 of the base document.
-    pub base_sha256: String,
-    pub ops: Vec<LineOp>,
 }
 
 /// Why a delta could not be applied: the terminal then asks for the whole document.
@@ -325,17 +331,6 @@ impl Delta {
     }
 }
 
-/// A large document sent in pages of `size` bytes (the last shorter), each checked by its own
-/// SHA-256 as it arrives, so a download cut off continues from the first page missing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Pages {
-    pub size: u64,
-    /// The whole document's length in bytes.
-    pub length: u64,
-    /// Hex SHA-256 of each page, in order.
-    pub hashes: Vec<String>,
-}
-
 impl Pages {
     /// The pages of `document`.
     pub fn of(document: &[u8]) -> Self {
@@ -420,19 +415,32 @@ mod tests {
     }
 
     #[test]
-    fn gzip_round_trips_and_a_bomb_is_refused() {
+    fn deflate_round_trips_and_a_bomb_or_a_cut_stream_is_refused() {
         let text = "6032980000000010,Rosalina\n".repeat(1000);
-        let packed = gzip(text.as_bytes());
+        let packed = deflate(text.as_bytes());
         assert!(packed.len() < text.len() / 10);
-        assert_eq!(gunzip(&packed, text.len()).unwrap(), text.as_bytes());
+        assert_eq!(inflate(&packed, text.len()).unwrap(), text.as_bytes());
         assert_eq!(
-            gunzip(&packed, text.len() - 1).unwrap_err().rule,
+            inflate(&packed, text.len() - 1).unwrap_err().rule,
             "is too large once decompressed"
         );
+        let bomb = deflate(&vec![0u8; 50 * 1024 * 1024]);
+        assert!(bomb.len() < 100 * 1024);
         assert_eq!(
-            gunzip(b"not gzip", 100).unwrap_err().rule,
-            "is not valid gzip"
+            inflate(&bomb, 4 * 1024 * 1024).unwrap_err().rule,
+            "is too large once decompressed"
         );
+        for bad in [&b"not deflate"[..], &packed[..packed.len() / 2], &[][..]] {
+            assert_eq!(
+                inflate(bad, 1 << 20).unwrap_err().rule,
+                "is not valid deflate (zlib) data"
+            );
+        }
+        assert_eq!(inflate(&deflate(b""), 10).unwrap(), b"");
+        let random: Vec<u8> = (0..100_000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        assert_eq!(inflate(&deflate(&random), random.len()).unwrap(), random);
     }
 
     #[test]

@@ -273,7 +273,7 @@ pub async fn accept_batch<S: Store>(
     }
 }
 
-/// A request body as sent (`Content-Encoding` `gzip` or none), decompressed within
+/// A request body as sent (`Content-Encoding` `deflate` or none), decompressed within
 /// [`MAX_BODY_BYTES`]. The signature's `Content-Digest` covers the bytes as sent.
 fn decoded(headers: &axum::http::HeaderMap, raw: Bytes) -> Result<Bytes, Fail> {
     let encoding = headers
@@ -281,7 +281,7 @@ fn decoded(headers: &axum::http::HeaderMap, raw: Bytes) -> Result<Bytes, Fail> {
         .map(|v| v.to_str().unwrap_or("?").trim().to_ascii_lowercase());
     match encoding.as_deref() {
         None | Some("identity") => Ok(raw),
-        Some(ewarong_core::wire::GZIP) => ewarong_core::wire::gunzip(&raw, MAX_BODY_BYTES)
+        Some(ewarong_core::wire::DEFLATE) => ewarong_core::wire::inflate(&raw, MAX_BODY_BYTES)
             .map(Bytes::from)
             .map_err(|e| {
                 if e.rule == "is too large once decompressed" {
@@ -293,7 +293,7 @@ fn decoded(headers: &axum::http::HeaderMap, raw: Bytes) -> Result<Bytes, Fail> {
         Some(other) => Err(Fail::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_encoding",
-            format!("Content-Encoding {other} is not taken; send gzip or no encoding"),
+            format!("Content-Encoding {other} is not taken; send deflate or no encoding"),
         )),
     }
 }
