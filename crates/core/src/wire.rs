@@ -176,7 +176,7 @@ pub struct Receipts {
 pub fn deflate(bytes: &[u8]) -> Vec<u8> {
     use flate2::{Compress, Compression, FlushCompress, Status};
     let mut c = Compress::new(Compression::default(), true);
-    let mut out = Vec::with_capacity(bytes.len() / 2 + 64);
+    let mut out = Vec::with_capacity(bytes.len().saturating_div(2).saturating_add(64));
     loop {
         let done = usize::try_from(c.total_in()).unwrap_or(usize::MAX);
         let rest = bytes.get(done..).unwrap_or_default();
