@@ -909,7 +909,15 @@ pub fn pull_updates(
         if let Some(delta) = u.delta.take() {
             match ledger.hub_document(&u.kind)? {
                 Some((version, base)) => match delta.apply(version, &base) {
-                    Ok(doc) => u.document = doc,
+                    // The result must be the document the hub signed; anything else is
+                    // asked for whole rather than refused round after round.
+                    Ok(doc) if hex(&ewarong_ledger::sha256(doc.as_bytes())) == u.sha256 => {
+                        u.document = doc;
+                    }
+                    Ok(_) => {
+                        tracing::warn!(kind = %u.kind, "delta result does not match the signed hash; asking for the whole document");
+                        whole = true;
+                    }
                     Err(e) => {
                         tracing::warn!(kind = %u.kind, error = %e, "delta refused; asking for the whole document");
                         whole = true;

@@ -474,6 +474,43 @@ fn a_roster_change_travels_as_a_delta_and_a_cut_download_resumes() {
         "{report:?}"
     );
     assert!(control.ledger.hub_document("roster").unwrap().is_some());
+    // Nor is one whose kept document was changed: its hash is not the delta's base.
+    shop.ledger
+        .connection()
+        .execute(
+            "UPDATE hub_document SET document = replace(document, 'KPM 1,', 'KPM 1 palsu,')",
+            [],
+        )
+        .unwrap();
+    renamed.push(2_999);
+    publish_roster(&hub, &district(n, &[a, b], &verifiers2, &renamed));
+    let report = sync_once(&mut shop.ledger, &client, now()).unwrap();
+    assert!(
+        report.updates.contains(&"roster v3".to_owned()),
+        "{report:?}"
+    );
+    assert_eq!(
+        shop.ledger.hub_document("roster").unwrap().unwrap().1,
+        hub.rt
+            .block_on(ewarong_hub::publish::document_for(
+                &hub.state.store,
+                a,
+                "roster",
+                3
+            ))
+            .unwrap()
+            .unwrap()
+    );
+    let renamed_here: i64 = shop
+        .ledger
+        .connection()
+        .query_row(
+            "SELECT COUNT(*) FROM kpm WHERE name LIKE '%(pindah RT)'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(renamed_here, 101);
 
     // An audit copy carries neither cache: the roster in them holds PIN verifiers.
     let copy = shop._dir.path().join("audit-copy.sqlite3");
@@ -487,6 +524,12 @@ fn a_roster_change_travels_as_a_delta_and_a_cut_download_resumes() {
         )
         .unwrap();
     assert_eq!(left, 0);
+    drop(c);
+    let bytes = std::fs::read(&copy).unwrap();
+    assert!(
+        !bytes.windows(8).any(|w| w == b"$argon2i"),
+        "a verifier is left in the audit copy's bytes"
+    );
 }
 
 #[test]
