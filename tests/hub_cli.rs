@@ -790,3 +790,63 @@ fn enrol_sync_usb_and_revoke_with_the_two_binaries() {
     assert_eq!(code, 1);
     assert!(err.contains("RUSAK pada entri 8"), "{err}");
 }
+
+/// `ewarong-hub link-sim`: a terminal enrolled at the simulated link's address reaches the real
+/// hub through it, over 2G/EDGE; a link the tool does not know is refused naming the flag.
+#[test]
+fn a_terminal_syncs_through_the_link_simulator() {
+    let hub_dir = TempDir::new().unwrap();
+    let (_server, url) = serve(hub_dir.path());
+    let target = url.trim_start_matches("http://").to_owned();
+    let mut child = std::process::Command::new(hub_bin())
+        .args(["link-sim", "--target", &target, "--profile", "edge"])
+        .args(["--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _link = KillOnDrop(child);
+    assert!(line.starts_with("edge: http://127.0.0.1:"), "{line}");
+    let link = line
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_owned();
+
+    let t = demo_terminal("sumba-09");
+    let sheet = issue_code(hub_dir.path(), "sumba-09", None);
+    ok(ewarong(t.path()).args([
+        "enrol",
+        "--hub",
+        &link,
+        "--code",
+        sheet["code"].as_str().unwrap(),
+        "--hub-key",
+        sheet["hub_fingerprint"].as_str().unwrap(),
+    ]));
+    sale_json(t.path(), CARD_A, &["beras-medium=2"]);
+    let started = std::time::Instant::now();
+    ok(ewarong(t.path()).arg("sync"));
+    // At least the round trips of head, upload and the update check at 600 ms each.
+    assert!(started.elapsed() >= std::time::Duration::from_millis(1_500));
+    let last: u64 = scalar(t.path(), "SELECT MAX(seq) FROM entry");
+    let report: serde_json::Value =
+        serde_json::from_str(&ok(hub(hub_dir.path()).args(["--json", "report"]))).unwrap();
+    assert_eq!(report["total_spent"], 27_000, "{report}");
+    assert_eq!(
+        scalar::<i64>(
+            t.path(),
+            "SELECT COUNT(*) FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM batch_ack a WHERE a.batch_seq = o.batch_seq)"
+        ),
+        0
+    );
+    assert!(last > 0);
+
+    let (code, err) =
+        fails(hub(hub_dir.path()).args(["link-sim", "--target", &target, "--profile", "gprs"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("--profile") && err.contains("gprs"), "{err}");
+}

@@ -1302,6 +1302,21 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "{kind} version {version} published; terminals take it at their next sync",
     ),
     (
+        "hub.help.link_sim",
+        "Simulasi jaringan lemah untuk uji: terminal yang diarahkan ke --listen mencapai hub di --target lewat jaringan edge, satellite atau flaky-3g",
+        "A weak link for trials: a terminal pointed at --listen reaches the hub at --target over an edge, satellite or flaky-3g link",
+    ),
+    (
+        "hub.help.link_target",
+        "Alamat hub yang dituju (host:port)",
+        "The hub's address to reach (host:port)",
+    ),
+    (
+        "hub.help.link_profile",
+        "Jenis jaringan: edge (2G), satellite (VSAT), flaky-3g (hotspot yang sering putus)",
+        "The link: edge (2G), satellite (VSAT), flaky-3g (a hotspot that drops)",
+    ),
+    (
         "hub.help.report",
         "laporan periode: belanja KPM di semua terminal, kelebihan belanja, percabangan, terminal yang diam",
         "period report: KPM spending across terminals, overspending, forks, silent terminals",

@@ -188,7 +188,17 @@ impl LinkSim {
     /// A link shaped by `profile` in front of `target`, on its own thread, with randomness from
     /// `seed`.
     pub fn start(target: SocketAddr, profile: Profile, seed: u64) -> std::io::Result<Self> {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), target, profile, seed)
+    }
+
+    /// [`LinkSim::start`], listening on `listen`.
+    pub fn start_on(
+        listen: SocketAddr,
+        target: SocketAddr,
+        profile: Profile,
+        seed: u64,
+    ) -> std::io::Result<Self> {
+        let listener = std::net::TcpListener::bind(listen)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let now = Instant::now();

@@ -100,6 +100,15 @@ enum Command {
         #[arg(long, default_value_t = 7, help = help(key!("hub.help.silent_days")))]
         silent_days: i64,
     },
+    #[command(about = help(key!("hub.help.link_sim")))]
+    LinkSim {
+        #[arg(long, help = help(key!("hub.help.link_target")))]
+        target: std::net::SocketAddr,
+        #[arg(long, value_parser = ["edge", "satellite", "flaky-3g"], help = help(key!("hub.help.link_profile")))]
+        profile: String,
+        #[arg(long, default_value = "127.0.0.1:7420", help = help(key!("hub.help.listen")))]
+        listen: std::net::SocketAddr,
+    },
     /// For packagers: the man pages (`ewarong-hub.1` and one per subcommand) into `--out`.
     #[command(hide = true)]
     GenerateMan {
@@ -188,6 +197,14 @@ fn main() -> ExitCode {
                 ExitCode::from(3)
             }
         };
+    }
+    if let Command::LinkSim {
+        target,
+        profile,
+        listen,
+    } = &cli.command
+    {
+        return link_sim(*listen, *target, profile);
     }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
@@ -589,7 +606,7 @@ async fn run<S: Store>(
             }
         }
         // Written in `main`, before any data directory is opened.
-        Command::GenerateMan { .. } => {}
+        Command::GenerateMan { .. } | Command::LinkSim { .. } => {}
         Command::Ops => {
             let ops = store.ops().await?;
             let verdict = ewarong_hub::ops::verify(&ops, &identity.public());
@@ -752,5 +769,36 @@ fn print_report(lang: Lang, r: &ewarong_hub::report::Report) {
             t.region,
             t.last_seen.as_deref().unwrap_or("-")
         );
+    }
+}
+
+/// `ewarong-hub link-sim`: a terminal pointed at `listen` reaches the hub at `target` over the
+/// link `profile` names, until the process is stopped; what crossed is printed every 10 s.
+fn link_sim(listen: std::net::SocketAddr, target: std::net::SocketAddr, profile: &str) -> ExitCode {
+    use ewarong_hub::netsim::{LinkSim, Profile};
+    let Some(p) = Profile::by_name(profile) else {
+        eprintln!("ewarong-hub: --profile: unknown link {profile}");
+        return ExitCode::from(2);
+    };
+    let seed = u64::from(std::process::id());
+    let link = match LinkSim::start_on(listen, target, p, seed) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("ewarong-hub: --listen {listen}: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    println!("{profile}: {} -> {target}", link.url());
+    let mut last = link.traffic();
+    loop {
+        std::thread::sleep(std::time::Duration::from_secs(10));
+        let t = link.traffic();
+        if t != last {
+            println!(
+                "up {} B, down {} B, {} connections, {} cut",
+                t.up, t.down, t.connections, t.cuts
+            );
+            last = t;
+        }
     }
 }
