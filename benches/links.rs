@@ -49,8 +49,18 @@ fn now() -> DateTime<FixedOffset> {
     chrono::Local::now().fixed_offset()
 }
 
-fn profiles() -> [Profile; 3] {
-    [Profile::edge(), Profile::satellite(), Profile::flaky_3g()]
+/// The three links, and the flaky one cut every 2 s on average, so cuts fall inside a session
+/// of a few seconds (30 s apart they rarely do).
+fn profiles() -> [Profile; 4] {
+    [
+        Profile::edge(),
+        Profile::satellite(),
+        Profile::flaky_3g(),
+        Profile {
+            name: "flaky-3g-cut-every-2s",
+            ..Profile::flaky_3g().with_cuts(Duration::from_secs(2))
+        },
+    ]
 }
 
 /// How long the link alone needs for `t`: each direction's bytes at its bandwidth.
@@ -174,6 +184,36 @@ fn until_done(l: &mut Ledger, client: &HubClient) -> usize {
     panic!("not done after 100 rounds")
 }
 
+/// One sample's set-up: fresh copies of the template's terminal and hub, the hub served
+/// behind a link shaped as `p`.
+fn setup(
+    rt: &tokio::runtime::Runtime,
+    template: &Path,
+    p: &Profile,
+    seed: u64,
+) -> (TempDir, Served, Ledger, HubClient) {
+    let dir = copy_of(template, &["ledger.sqlite3", "hub.sqlite3"]);
+    let served = serve(rt, &dir.path().join("hub.sqlite3"), p.clone(), seed);
+    let l = open_terminal(dir.path(), &served.link.url(), &served.state);
+    let client = HubClient::new(&served.link.url(), Duration::from_secs(20));
+    (dir, served, l, client)
+}
+
+/// The measured part: sync rounds until nothing is pending; what crossed the link, the time
+/// and the rounds go into `seen`. Returns what is dropped after the sample, untimed.
+fn measure(
+    (dir, served, mut l, client): (TempDir, Served, Ledger, HubClient),
+    seen: &Mutex<Vec<(Traffic, f64, usize)>>,
+) -> (TempDir, Served, Ledger) {
+    let started = std::time::Instant::now();
+    let rounds = until_done(&mut l, &client);
+    let took = started.elapsed().as_secs_f64();
+    seen.lock()
+        .unwrap()
+        .push((served.link.traffic(), took, rounds));
+    (dir, served, l)
+}
+
 fn report(what: &str, p: &Profile, seen: &Mutex<Vec<(Traffic, f64, usize)>>, per: usize) {
     let seen = seen.lock().unwrap();
     let n = seen.len().max(1) as f64;
@@ -206,22 +246,8 @@ fn backlog(c: &mut Criterion) {
         let seen = Mutex::new(Vec::new());
         g.bench_function(format!("backlog_3000_sales_over_{}", p.name), |b| {
             b.iter_batched(
-                || {
-                    let dir = copy_of(template.path(), &["ledger.sqlite3", "hub.sqlite3"]);
-                    let served = serve(&rt, &dir.path().join("hub.sqlite3"), p.clone(), i as u64);
-                    let l = open_terminal(dir.path(), &served.link.url(), &served.state);
-                    let client = HubClient::new(&served.link.url(), Duration::from_secs(20));
-                    (dir, served, l, client)
-                },
-                |(dir, served, mut l, client)| {
-                    let started = std::time::Instant::now();
-                    let rounds = until_done(&mut l, &client);
-                    let took = started.elapsed().as_secs_f64();
-                    seen.lock()
-                        .unwrap()
-                        .push((served.link.traffic(), took, rounds));
-                    (dir, served, l)
-                },
+                || setup(&rt, template.path(), &p, i as u64),
+                |run| measure(run, &seen),
                 BatchSize::PerIteration,
             )
         });
@@ -316,18 +342,11 @@ fn roster_change(c: &mut Criterion) {
         let seen = Mutex::new(Vec::new());
         g.bench_function(format!("roster_change_100_of_50000_over_{}", p.name), |b| {
             b.iter_batched(
-                || {
-                    let dir = copy_of(template.path(), &["ledger.sqlite3", "hub.sqlite3"]);
-                    let served = serve(&rt, &dir.path().join("hub.sqlite3"), p.clone(), i as u64);
-                    let l = open_terminal(dir.path(), &served.link.url(), &served.state);
-                    let client = HubClient::new(&served.link.url(), Duration::from_secs(20));
-                    (dir, served, l, client)
-                },
-                |(dir, served, mut l, client)| {
-                    let started = std::time::Instant::now();
-                    let rounds = until_done(&mut l, &client);
-                    let took = started.elapsed().as_secs_f64();
-                    let changed: i64 = l
+                || setup(&rt, template.path(), &p, i as u64),
+                |run| {
+                    let done = measure(run, &seen);
+                    let changed: i64 = done
+                        .2
                         .connection()
                         .query_row(
                             "SELECT COUNT(*) FROM kpm WHERE name LIKE '% baru'",
@@ -336,10 +355,7 @@ fn roster_change(c: &mut Criterion) {
                         )
                         .unwrap();
                     assert_eq!(changed, CHANGED as i64);
-                    seen.lock()
-                        .unwrap()
-                        .push((served.link.traffic(), took, rounds));
-                    (dir, served, l)
+                    done
                 },
                 BatchSize::PerIteration,
             )

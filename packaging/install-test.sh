@@ -69,12 +69,18 @@ if ldd /usr/bin/ewarong-hub | grep -E 'libGL|libEGL|libwayland|libX11|libxkbcomm
 fi
 # No systemd as PID 1 here: run what ExecStart runs, as the service user, with its settings.
 set -a; . /etc/ewarong-hub/hub.env; set +a
+# Something else answering on the port would pass for the installed hub: refuse to start then.
+if curl -fsS http://127.0.0.1:7419/v1/health >/dev/null 2>&1; then
+  fail "127.0.0.1:7419 already answers: stop whatever serves there and run again"
+fi
 runuser -u ewarong-hub -- /usr/bin/ewarong-hub serve --listen 127.0.0.1:7419 >/tmp/ewarong-install-hub.log 2>&1 &
 hub=$!
 for _ in $(seq 1 30); do
   curl -fsS http://127.0.0.1:7419/v1/health >/dev/null 2>&1 && break
+  kill -0 "$hub" 2>/dev/null || break
   sleep 1
 done
+kill -0 "$hub" 2>/dev/null || { cat /tmp/ewarong-install-hub.log >&2; fail "the installed hub stopped"; }
 curl -fsS http://127.0.0.1:7419/v1/health | grep -q hub_public_key || { cat /tmp/ewarong-install-hub.log >&2; fail "the hub does not answer"; }
 kill "$hub"; wait "$hub" 2>/dev/null || true
 [ "$(stat -c '%U %a' /var/lib/ewarong-hub/hub.key)" = "ewarong-hub 600" ] || fail "hub.key is $(stat -c '%U %a' /var/lib/ewarong-hub/hub.key)"

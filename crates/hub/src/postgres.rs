@@ -311,6 +311,21 @@ async fn write(tx: &tokio_postgres::Transaction<'_>, w: &Write<'_>) -> Result<()
     Ok(())
 }
 
+/// A row of (kind, version, document, sha256, signature, published_at) from `publication`.
+fn publication_of(r: &tokio_postgres::Row) -> Result<Publication, StoreError> {
+    Ok(Publication {
+        kind: r.try_get(0)?,
+        version: small(r.try_get(1)?)?,
+        document: r.try_get(2)?,
+        sha256: stored_hash("publication.sha256", r.try_get::<_, &[u8]>(3)?)?,
+        signature: r
+            .try_get::<_, Vec<u8>>(4)?
+            .try_into()
+            .map_err(|_| StoreError::Corrupt("publication.signature".into()))?,
+        published_at: r.try_get(5)?,
+    })
+}
+
 impl Store for PgStore {
     async fn migrate(&self) -> Result<(), StoreError> {
         let mut client = self.client().await?;
@@ -741,29 +756,17 @@ impl Store for PgStore {
         kind: &str,
         version: u64,
     ) -> Result<Option<Publication>, StoreError> {
-        let row = self
-            .client()
+        self.client()
             .await?
             .query_opt(
-                "SELECT document, sha256, signature, published_at FROM publication
+                "SELECT kind, version, document, sha256, signature, published_at FROM publication
                  WHERE kind = $1 AND version = $2",
                 &[&kind, &big(version)?],
             )
-            .await?;
-        row.map(|r| {
-            Ok(Publication {
-                kind: kind.to_owned(),
-                version,
-                document: r.try_get(0)?,
-                sha256: stored_hash("publication.sha256", r.try_get::<_, &[u8]>(1)?)?,
-                signature: r
-                    .try_get::<_, Vec<u8>>(2)?
-                    .try_into()
-                    .map_err(|_| StoreError::Corrupt("publication.signature".into()))?,
-                published_at: r.try_get(3)?,
-            })
-        })
-        .transpose()
+            .await?
+            .as_ref()
+            .map(publication_of)
+            .transpose()
     }
 
     async fn receipts(
@@ -788,29 +791,16 @@ impl Store for PgStore {
     }
 
     async fn latest_publications(&self) -> Result<Vec<Publication>, StoreError> {
-        let rows = self
-            .client()
+        self.client()
             .await?
             .query(
                 "SELECT DISTINCT ON (kind) kind, version, document, sha256, signature, published_at
                  FROM publication ORDER BY kind, version DESC",
                 &[],
             )
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Publication {
-                    kind: r.try_get(0)?,
-                    version: small(r.try_get(1)?)?,
-                    document: r.try_get(2)?,
-                    sha256: stored_hash("publication.sha256", r.try_get::<_, &[u8]>(3)?)?,
-                    signature: r
-                        .try_get::<_, Vec<u8>>(4)?
-                        .try_into()
-                        .map_err(|_| StoreError::Corrupt("publication.signature".into()))?,
-                    published_at: r.try_get(5)?,
-                })
-            })
+            .await?
+            .iter()
+            .map(publication_of)
             .collect()
     }
 

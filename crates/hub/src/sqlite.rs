@@ -240,6 +240,42 @@ fn write(tx: &Transaction<'_>, w: &Write<'_>) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The publications `filter` (SQL after `FROM publication p`) selects, with their hashes and
+/// signatures checked for size.
+fn publications(
+    c: &Connection,
+    filter: &str,
+    args: impl rusqlite::Params,
+) -> Result<Vec<Publication>, StoreError> {
+    let mut stmt = c.prepare(&format!(
+        "SELECT kind, version, document, sha256, signature, published_at FROM publication p {filter}"
+    ))?;
+    let rows = stmt.query_map(args, |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, u64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Vec<u8>>(3)?,
+            r.get::<_, Vec<u8>>(4)?,
+            r.get::<_, String>(5)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (kind, version, document, sha, sig, published_at) = row?;
+        Ok(Publication {
+            kind,
+            version,
+            document,
+            sha256: stored_hash("publication.sha256", sha)?,
+            signature: sig
+                .try_into()
+                .map_err(|_| StoreError::Corrupt("publication.signature".into()))?,
+            published_at,
+        })
+    })
+    .collect()
+}
+
 impl Store for SqliteStore {
     async fn migrate(&self) -> Result<(), StoreError> {
         self.run(|c| {
@@ -531,34 +567,12 @@ impl Store for SqliteStore {
     ) -> Result<Option<Publication>, StoreError> {
         let kind = kind.to_owned();
         self.run(move |c| {
-            let row = c
-                .query_row(
-                    "SELECT document, sha256, signature, published_at FROM publication
-                     WHERE kind = ?1 AND version = ?2",
-                    params![kind, version],
-                    |r| {
-                        Ok((
-                            r.get::<_, String>(0)?,
-                            r.get::<_, Vec<u8>>(1)?,
-                            r.get::<_, Vec<u8>>(2)?,
-                            r.get::<_, String>(3)?,
-                        ))
-                    },
-                )
-                .optional()?;
-            row.map(|(document, sha, sig, published_at)| {
-                Ok(Publication {
-                    kind,
-                    version,
-                    document,
-                    sha256: stored_hash("publication.sha256", sha)?,
-                    signature: sig
-                        .try_into()
-                        .map_err(|_| StoreError::Corrupt("publication.signature".into()))?,
-                    published_at,
-                })
-            })
-            .transpose()
+            Ok(publications(
+                c,
+                "WHERE kind = ?1 AND version = ?2",
+                params![kind, version],
+            )?
+            .pop())
         })
         .await
     }
@@ -583,35 +597,12 @@ impl Store for SqliteStore {
 
     async fn latest_publications(&self) -> Result<Vec<Publication>, StoreError> {
         self.run(|c| {
-            let mut stmt = c.prepare(
-                "SELECT kind, version, document, sha256, signature, published_at FROM publication p
-                 WHERE version = (SELECT MAX(version) FROM publication q WHERE q.kind = p.kind)
+            publications(
+                c,
+                "WHERE version = (SELECT MAX(version) FROM publication q WHERE q.kind = p.kind)
                  ORDER BY kind",
-            )?;
-            let rows = stmt.query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, u64>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Vec<u8>>(3)?,
-                    r.get::<_, Vec<u8>>(4)?,
-                    r.get::<_, String>(5)?,
-                ))
-            })?;
-            rows.map(|row| {
-                let (kind, version, document, sha, sig, published_at) = row?;
-                Ok(Publication {
-                    kind,
-                    version,
-                    document,
-                    sha256: stored_hash("publication.sha256", sha)?,
-                    signature: sig
-                        .try_into()
-                        .map_err(|_| StoreError::Corrupt("publication.signature".into()))?,
-                    published_at,
-                })
-            })
-            .collect()
+                [],
+            )
         })
         .await
     }
