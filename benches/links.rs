@@ -365,5 +365,29 @@ fn roster_change(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, backlog, roster_change);
+/// How long the terminal holds its write lock while it applies a district roster: the one
+/// long write the sync worker makes, which a sale at the counter may wait for. Beside it, the
+/// same rows parsed from the document (the check before the write), in the same run.
+fn roster_apply(c: &mut Criterion) {
+    let verifiers: Vec<String> = (0..DISTRICT).map(|_| fake_verifier()).collect();
+    let text = district(&verifiers, &[]);
+    let roster = ewarong_core::import::parse_roster("roster.csv", &text).unwrap();
+    let (_dir, mut l) = bench_terminal("bench-01", 9);
+    let mut g = c.benchmark_group("links");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(20));
+    g.throughput(Throughput::Elements(DISTRICT as u64));
+    g.bench_function("apply_roster_of_50000_kpm_one_transaction", |b| {
+        b.iter(|| {
+            l.import_roster(&roster, "hub:roster:v2", &[0; 32], now())
+                .unwrap()
+        })
+    });
+    g.bench_function("parse_roster_of_50000_kpm", |b| {
+        b.iter(|| ewarong_core::import::parse_roster("roster.csv", &text).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, backlog, roster_change, roster_apply);
 criterion_main!(benches);
