@@ -224,8 +224,6 @@ struct Link {
     bytes_per_second: Option<f64>,
     /// Upload body bytes per entry, smoothed.
     bytes_per_entry: Option<f64>,
-    /// Body bytes of the last request sent (after compression).
-    last_sent: u64,
 }
 
 impl Default for Link {
@@ -236,9 +234,21 @@ impl Default for Link {
             pages_per_request: 1,
             bytes_per_second: None,
             bytes_per_entry: None,
-            last_sent: 0,
         }
     }
+}
+
+/// An answer's JSON, read within [`MAX_ANSWER_BYTES`] once decompressed.
+fn read_json<T: serde::de::DeserializeOwned>(
+    mut resp: ureq::http::Response<ureq::Body>,
+) -> Result<T, SyncError> {
+    let text = resp
+        .body_mut()
+        .with_config()
+        .limit(MAX_ANSWER_BYTES)
+        .read_to_string()
+        .map_err(|e| SyncError::Offline(e.to_string()))?;
+    serde_json::from_str(&text).map_err(|e| SyncError::Protocol(e.to_string()))
 }
 
 /// `old` moved a quarter of the way to `new`.
@@ -246,10 +256,12 @@ fn smooth(old: Option<f64>, new: f64) -> f64 {
     old.map_or(new, |o| o * 0.75 + new * 0.25)
 }
 
-/// A request body and its media type.
+/// A request body as it goes on the wire, and its media type: compressed once, whatever the
+/// number of times it is signed.
 struct Payload<'a> {
-    bytes: &'a [u8],
+    bytes: std::borrow::Cow<'a, [u8]>,
     content_type: &'static str,
+    deflated: bool,
 }
 
 impl HubClient {
@@ -324,6 +336,21 @@ impl HubClient {
         self.link
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// `bytes` as this hub takes them: deflated if it announced `deflate` (the signature's
+    /// digest then covers the compressed bytes).
+    fn payload<'a>(&self, bytes: &'a [u8], content_type: &'static str) -> Payload<'a> {
+        let deflated = self.has(ewarong_core::wire::DEFLATE);
+        Payload {
+            bytes: if deflated {
+                ewarong_core::wire::deflate(bytes).into()
+            } else {
+                bytes.into()
+            },
+            content_type,
+            deflated,
+        }
     }
 
     /// Whether the hub announced `feature` in its last `head` (`ewarong_core::wire`).
@@ -440,14 +467,7 @@ impl HubClient {
         &self,
         result: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
     ) -> Result<T, SyncError> {
-        let mut resp = self.respond(result)?;
-        let text = resp
-            .body_mut()
-            .with_config()
-            .limit(MAX_ANSWER_BYTES)
-            .read_to_string()
-            .map_err(|e| SyncError::Offline(e.to_string()))?;
-        serde_json::from_str(&text).map_err(|e| SyncError::Protocol(e.to_string()))
+        read_json(self.respond(result)?)
     }
 
     /// One request signed by `signer` (`docs/sync.md`, "Signed requests"), answered with JSON.
@@ -458,8 +478,7 @@ impl HubClient {
         path_and_query: &str,
         body: Option<Payload<'_>>,
     ) -> Result<T, SyncError> {
-        let result = self.signed_response(signer, method, path_and_query, body)?;
-        self.answer(Ok(result))
+        read_json(self.signed_response(signer, method, path_and_query, body)?)
     }
 
     /// One signed request, its answer not yet read. A `clock` refusal carries the hub's time:
@@ -504,16 +523,8 @@ impl HubClient {
         let (path, query) = path_and_query
             .split_once('?')
             .unwrap_or((path_and_query, ""));
-        // A hub that announced deflate takes compressed bodies; the digest covers the bytes
-        // sent.
-        let deflate = body.is_some() && self.has(ewarong_core::wire::DEFLATE);
-        let sent: std::borrow::Cow<'_, [u8]> = match body {
-            Some(p) if deflate => ewarong_core::wire::deflate(p.bytes).into(),
-            Some(p) => p.bytes.into(),
-            None => (&[][..]).into(),
-        };
-        self.link().last_sent = sent.len() as u64;
-        let digest = content_digest(&sent);
+        let sent: &[u8] = body.map_or(&[], |p| &p.bytes);
+        let digest = content_digest(sent);
         let mut nonce = [0u8; 16];
         getrandom::fill(&mut nonce).map_err(|e| SyncError::Protocol(e.to_string()))?;
         let params = SignatureParams {
@@ -541,10 +552,10 @@ impl HubClient {
             Some(p) => {
                 let mut r = sign(self.agent.post(url), &digest, input, signature)
                     .content_type(p.content_type);
-                if deflate {
+                if p.deflated {
                     r = r.header("Content-Encoding", ewarong_core::wire::DEFLATE);
                 }
-                r.send(&sent[..])
+                r.send(sent)
             }
             None => sign(self.agent.get(url), &digest, input, signature).call(),
         };
@@ -599,10 +610,7 @@ impl HubClient {
     ) -> Result<HubReceipt, SyncError> {
         let json = serde_json::to_string(batch).map_err(|e| SyncError::Protocol(e.to_string()))?;
         let path = format!("/v1/terminals/{}/batches", signer.terminal_id());
-        let body = Payload {
-            bytes: json.as_bytes(),
-            content_type: "application/json",
-        };
+        let body = self.payload(json.as_bytes(), "application/json");
         self.signed(signer, "POST", &path, Some(body))
     }
 
@@ -619,10 +627,8 @@ impl HubClient {
         let entries: usize = batches.iter().map(|b| b.entries.len()).sum();
         let path = format!("/v1/terminals/{}/batches", signer.terminal_id());
         let started = std::time::Instant::now();
-        let body = Payload {
-            bytes: &bytes,
-            content_type: ewarong_core::wire::BUNDLE_TYPE,
-        };
+        let body = self.payload(&bytes, ewarong_core::wire::BUNDLE_TYPE);
+        let sent = body.bytes.len() as f64;
         let answer = self.signed(signer, "POST", &path, Some(body));
         if matches!(answer, Err(SyncError::Offline(_))) {
             self.cut();
@@ -631,7 +637,6 @@ impl HubClient {
         let took = started.elapsed();
         {
             let mut link = self.link();
-            let sent = link.last_sent as f64;
             link.bytes_per_second = Some(smooth(
                 link.bytes_per_second,
                 sent / took.as_secs_f64().max(0.001),
