@@ -286,6 +286,8 @@ pub async fn updates_since<S: super::Store>(
     now: chrono::DateTime<chrono::FixedOffset>,
 ) -> Result<Vec<ewarong_core::protocol::Update>, super::StoreError> {
     let has = |kind: &str| have.get(kind).copied().unwrap_or(0);
+    // Read once: every roster part and the revoked list come from it.
+    let terminals = store.terminals().await?;
     let mut updates = Vec::new();
     for p in store.latest_publications().await? {
         if p.version <= has(&p.kind) {
@@ -293,8 +295,7 @@ pub async fn updates_since<S: super::Store>(
         }
         let Some(mut u) = (if p.kind == Kind::Roster.as_str() {
             // Each terminal gets its own part of the roster, signed for it now.
-            let terminals = store.terminals().await?;
-            roster_for(&p.document, terminal_id, &terminals)?
+            part_for(&p, terminal_id, &terminals)?
                 .map(|document| signed_text_now(identity, Kind::Roster, p.version, document, now))
         } else {
             Some(to_update(&p))
@@ -302,10 +303,14 @@ pub async fn updates_since<S: super::Store>(
             continue;
         };
         let base = has(&p.kind);
-        let old = if want.delta && base > 0 {
-            document_for(store, terminal_id, &p.kind, base).await?
+        let base_doc = if want.delta && base > 0 {
+            store.publication(&p.kind, base).await?
         } else {
             None
+        };
+        let old = match base_doc {
+            Some(b) => part_for(&b, terminal_id, &terminals)?,
+            None => None,
         };
         if let Some(old) = old {
             let delta = line_delta(base, &old, &u.document);
@@ -327,7 +332,7 @@ pub async fn updates_since<S: super::Store>(
         updates.push(u);
     }
     let revoked = has(Kind::Revoked.as_str());
-    if let Some(u) = revoked_update(store, identity, revoked, now).await? {
+    if let Some(u) = revoked_update(&terminals, identity, revoked, now)? {
         updates.push(u);
     }
     Ok(updates)
@@ -353,11 +358,19 @@ pub async fn document_for<S: super::Store>(
     let Some(p) = store.publication(kind, version).await? else {
         return Ok(None);
     };
-    if kind == Kind::Roster.as_str() {
-        let terminals = store.terminals().await?;
-        roster_for(&p.document, terminal_id, &terminals)
+    part_for(&p, terminal_id, &store.terminals().await?)
+}
+
+/// Publication `p` as `terminal_id` gets it: its part of a roster, any other kind whole.
+fn part_for(
+    p: &super::store::Publication,
+    terminal_id: &str,
+    terminals: &[super::store::TerminalSeen],
+) -> Result<Option<String>, super::StoreError> {
+    if p.kind == Kind::Roster.as_str() {
+        roster_for(&p.document, terminal_id, terminals)
     } else {
-        Ok(Some(p.document))
+        Ok(Some(p.document.clone()))
     }
 }
 
@@ -406,20 +419,18 @@ pub async fn moves_update<S: super::Store>(
 
 /// The revoked list, when the terminal's version (`have`) is older: every revoked terminal
 /// with when, signed now, from the terminals table.
-pub async fn revoked_update<S: super::Store>(
-    store: &S,
+pub fn revoked_update(
+    terminals: &[super::store::TerminalSeen],
     identity: &super::HubIdentity,
     have: u64,
     now: chrono::DateTime<chrono::FixedOffset>,
 ) -> Result<Option<ewarong_core::protocol::Update>, super::StoreError> {
     use ewarong_core::protocol::{RevokedDocument, RevokedTerminal};
-    let mut terminals: Vec<RevokedTerminal> = store
-        .terminals()
-        .await?
-        .into_iter()
+    let mut terminals: Vec<RevokedTerminal> = terminals
+        .iter()
         .filter_map(|t| {
-            t.revoked_at.map(|revoked_at| RevokedTerminal {
-                terminal_id: t.terminal_id,
+            t.revoked_at.clone().map(|revoked_at| RevokedTerminal {
+                terminal_id: t.terminal_id.clone(),
                 revoked_at,
             })
         })

@@ -7,8 +7,9 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{ConnectInfo, Request};
-use axum::extract::{DefaultBodyLimit, Extension, Path, State};
+use axum::extract::{DefaultBodyLimit, Extension, Path, Query, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -273,6 +274,23 @@ pub async fn accept_batch<S: Store>(
     }
 }
 
+/// The query of a terminal route: `name=number` pairs (`policy=3`, `from=12`).
+type Numbers = std::collections::BTreeMap<String, u64>;
+
+fn bad_query(rule: impl Into<String>) -> Fail {
+    Fail::new(StatusCode::BAD_REQUEST, "bad_query", rule)
+}
+
+/// The query's pairs, or `400 bad_query` naming what did not parse.
+fn numbers(query: Result<Query<Numbers>, QueryRejection>) -> Result<Numbers, Fail> {
+    query.map(|Query(n)| n).map_err(|e| {
+        bad_query(format!(
+            "the query must be name=number pairs (kind=version, from=N): {}",
+            e.body_text()
+        ))
+    })
+}
+
 /// A request body as sent (`Content-Encoding` `deflate` or none), decompressed within
 /// [`MAX_BODY_BYTES`]. The signature's `Content-Digest` covers the bytes as sent.
 fn decoded(headers: &axum::http::HeaderMap, raw: Bytes) -> Result<Bytes, Fail> {
@@ -342,22 +360,13 @@ async fn batches<S: Store>(
 async fn receipts<S: Store>(
     State(state): State<Arc<HubState<S>>>,
     Extension(auth::Terminal(id)): Extension<auth::Terminal>,
-    query: Result<
-        axum::extract::Query<std::collections::BTreeMap<String, u64>>,
-        axum::extract::rejection::QueryRejection,
-    >,
+    query: Result<Query<Numbers>, QueryRejection>,
 ) -> Result<Response, Fail> {
-    let from = query
-        .ok()
-        .and_then(|q| q.0.get("from").copied())
+    let from = numbers(query)?
+        .get("from")
+        .copied()
         .filter(|&f| f >= 1)
-        .ok_or_else(|| {
-            Fail::new(
-                StatusCode::BAD_REQUEST,
-                "bad_query",
-                "from: must be a batch number, 1 or more",
-            )
-        })?;
+        .ok_or_else(|| bad_query("from: must be a batch number, 1 or more"))?;
     let stored = state
         .store
         .receipts(&id, from, ewarong_core::wire::MAX_RECEIPTS)
@@ -376,25 +385,14 @@ async fn documents<S: Store>(
     State(state): State<Arc<HubState<S>>>,
     Extension(auth::Terminal(id)): Extension<auth::Terminal>,
     Path((_, kind, version)): Path<(String, String, u64)>,
-    query: Result<
-        axum::extract::Query<std::collections::BTreeMap<String, u64>>,
-        axum::extract::rejection::QueryRejection,
-    >,
+    query: Result<Query<Numbers>, QueryRejection>,
 ) -> Result<Response, Fail> {
-    let q = query.map(|q| q.0).unwrap_or_default();
+    let q = numbers(query)?;
     let (Some(&from), Some(&count)) = (q.get("from"), q.get("count")) else {
-        return Err(Fail::new(
-            StatusCode::BAD_REQUEST,
-            "bad_query",
-            "from and count: must be page numbers",
-        ));
+        return Err(bad_query("from and count: must be page numbers"));
     };
     if count == 0 || count > ewarong_core::wire::MAX_PAGES_PER_REQUEST {
-        return Err(Fail::new(
-            StatusCode::BAD_REQUEST,
-            "bad_query",
-            "count: must be 1 to 64 pages",
-        ));
+        return Err(bad_query("count: must be 1 to 64 pages"));
     }
     let gone = || {
         Fail::new(
@@ -419,18 +417,9 @@ async fn documents<S: Store>(
 async fn updates<S: Store>(
     State(state): State<Arc<HubState<S>>>,
     Extension(auth::Terminal(id)): Extension<auth::Terminal>,
-    have: Result<
-        axum::extract::Query<std::collections::BTreeMap<String, u64>>,
-        axum::extract::rejection::QueryRejection,
-    >,
+    have: Result<Query<Numbers>, QueryRejection>,
 ) -> Result<Response, Fail> {
-    let axum::extract::Query(mut have) = have.map_err(|e| {
-        Fail::new(
-            StatusCode::BAD_REQUEST,
-            "bad_query",
-            format!("the query must be kind=version pairs: {}", e.body_text()),
-        )
-    })?;
+    let mut have = numbers(have)?;
     let want = super::publish::Want {
         delta: have.remove(ewarong_core::wire::DELTA) == Some(1),
         pages: have.remove(ewarong_core::wire::PAGES) == Some(1),
