@@ -28,18 +28,7 @@ fn enrolled<S: ewarong_hub::Store>(hub: &TestHub<S>, id: &str) -> (TempDir, Ledg
     let zone = *now().offset();
     drop(create(&DataDir::new(dir.path()), id, zone, true, None, now()).unwrap());
     let mut ledger = open_signing(&DataDir::new(dir.path()), None).unwrap();
-    let pin = HubPin::Key(hub.state.identity.public());
-    let code = hub.code(id);
-    ewarong::sync_client::enrol(
-        &mut ledger,
-        &hub.url,
-        Duration::from_secs(10),
-        &code,
-        &pin,
-        None,
-        now(),
-    )
-    .unwrap();
+    hub.enrol(&mut ledger, id);
     (dir, ledger)
 }
 

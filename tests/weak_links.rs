@@ -20,7 +20,6 @@ use base64::Engine;
 use chrono::{DateTime, FixedOffset};
 use ewarong::sync_client::{HubClient, SyncError, sync_once};
 use ewarong_core::domain::{Entitlement, KkNumber, Kpm, Pin, PinVerifier, Rupiah};
-use ewarong_core::hub_auth::HubPin;
 use ewarong_core::protocol::Kind;
 use ewarong_hub::Store;
 use ewarong_hub::netsim::{LinkSim, Profile, Traffic};
@@ -107,17 +106,7 @@ impl Shop {
             .authenticate_operator("kasir", &Pin::new("1111").unwrap())
             .unwrap();
         assert_eq!(op.role(), Role::Kasir);
-        let code = hub.code(id);
-        ewarong::sync_client::enrol(
-            &mut ledger,
-            &hub.url,
-            Duration::from_secs(10),
-            &code,
-            &HubPin::Key(hub.state.identity.public()),
-            None,
-            now(),
-        )
-        .unwrap();
+        hub.enrol(&mut ledger, id);
         Self {
             _dir: dir,
             ledger,

@@ -321,6 +321,22 @@ impl<S: ewarong_hub::Store> TestHub<S> {
         code
     }
 
+    /// Enrols `ledger` (terminal `terminal_id`) with this hub through the client code, with a
+    /// new code and the hub key pinned.
+    pub fn enrol(&self, ledger: &mut ewarong_ledger::Ledger, terminal_id: &str) {
+        let code = self.code(terminal_id);
+        ewarong::sync_client::enrol(
+            ledger,
+            &self.url,
+            std::time::Duration::from_secs(10),
+            &code,
+            &ewarong_core::hub_auth::HubPin::Key(self.state.identity.public()),
+            None,
+            chrono::Local::now().fixed_offset(),
+        )
+        .unwrap();
+    }
+
     /// Enrols the terminal in `dir` with this hub as a person does: `ewarong enrol` with a new
     /// code and the hub's fingerprint.
     pub fn enrol_by_cli(&self, dir: &Path, terminal_id: &str) {
